@@ -1,0 +1,1099 @@
+"""Read documents (and annotations made elsewhere) from files: pure parsing, no database.
+
+Three formats are read:
+
+* **Plain text** (``.txt``, and any other extension when a file is named
+  explicitly): the encoding is detected (UTF-8 with or without BOM, UTF-16/32
+  with BOM, otherwise charset detection that prefers cp1252 for the 0x80-0x9F
+  bytes news dumps are full of), line endings become ``\\n``, a BOM and the
+  whitespace at the very end are dropped, and nothing else in the text changes.
+  A first line that looks like a headline becomes the title but stays in the text.
+* **HTML** (``.html``, ``.htm``): the article is extracted with trafilatura after
+  the obvious site clutter (menus, cookie banners, share buttons, newsletter
+  boxes, related-article lists, comments, footers, scripts) has been removed;
+  paragraphs are separated by a blank line and the headline is the first
+  paragraph. Parsing never touches the network nor loads a DTD.
+* **JSON Lines** (``.jsonl``): one document per line, with optional annotations.
+  The text is kept exactly as given. Structure is checked here (offsets, ids,
+  relations, span texts); labels and attributes are checked against the schema
+  later, by the storage layer.
+
+Each file is one unit: :func:`read_file` returns all its documents or raises an
+:class:`IngestError` for the first problem, whose message names the file and,
+when it is known, the 1-based line.
+
+The text of a discontinuous span is the text of its fragments joined with
+:data:`FRAGMENT_JOINER` (``" … "``: U+2026 with a space on each side), as
+:func:`covered_text` computes; a JSON Lines span's ``"text"`` must equal it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import itertools
+import json
+import logging
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+import lxml.html
+from lxml import etree
+
+from storage.records import (
+    AnnotationSetRecord,
+    DocumentRecord,
+    EntityRecord,
+    Fragment,
+    RelationRecord,
+    SpanRecord,
+)
+
+__all__ = [
+    "ANNOTATION_STATUSES",
+    "DEFAULT_MAX_BYTES",
+    "FRAGMENT_JOINER",
+    "HTML_EXTENSIONS",
+    "INGEST_EXTENSIONS",
+    "JSONL_EXTENSIONS",
+    "TEXT_EXTENSIONS",
+    "IngestError",
+    "covered_text",
+    "iter_files",
+    "parse_html",
+    "parse_jsonl",
+    "parse_text",
+    "read_entities",
+    "read_file",
+]
+
+LOGGER = logging.getLogger(__name__)
+
+FRAGMENT_JOINER = " … "
+"""Joins the fragment texts of a discontinuous span: U+2026 with a space each side."""
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+"""Files larger than this are refused before they are read."""
+
+TEXT_EXTENSIONS = frozenset({".txt"})
+HTML_EXTENSIONS = frozenset({".html", ".htm"})
+JSONL_EXTENSIONS = frozenset({".jsonl"})
+INGEST_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
+"""Extensions picked up when a folder is expanded (compared case-insensitively)."""
+
+ANNOTATION_STATUSES = ("new", "in_progress", "done")
+
+TITLE_MAX_CHARS = 200
+_SHORT_TITLE_MAX_CHARS = 100
+_MESSAGE_SNIPPET_CHARS = 60
+
+
+class IngestError(Exception):
+    """A file (or one line of it) that cannot be read as documents.
+
+    Attributes:
+        path: The file as the user named it.
+        line: The 1-based line of the problem, or None when it concerns the whole file.
+        reason: The message without the ``path:line:`` prefix.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], reason: str, line: int | None = None):
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+# --------------------------------------------------------------------------- files
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Expand folders into the files to ingest, in a deterministic order.
+
+    Folders are walked recursively (without following symbolic links to
+    folders); inside them hidden files and folders are skipped and only files
+    with an extension of :data:`INGEST_EXTENSIONS` are kept, sorted by their
+    path relative to the folder. A path given explicitly is yielded whatever
+    its extension, and even if it does not exist, so that :func:`read_file`
+    reports the problem. A file reached twice is yielded once.
+
+    Args:
+        paths: Files and folders, as the user gave them.
+
+    Yields:
+        The files, in order.
+    """
+    seen: set[Path] = set()
+    for given in paths:
+        given = Path(given)
+        candidates = _walk_folder(given) if given.is_dir() else [given]
+        for candidate in candidates:
+            try:
+                key = candidate.resolve()
+            except (OSError, RuntimeError):
+                key = candidate.absolute()
+            if key in seen:
+                continue
+            seen.add(key)
+            yield candidate
+
+
+def _walk_folder(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            if os.path.splitext(name)[1].lower() in INGEST_EXTENSIONS:
+                found.append(Path(dirpath, name))
+    found.sort(key=lambda p: p.relative_to(folder).parts)
+    return found
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[DocumentRecord]:
+    """Read all documents of one file, or none.
+
+    The format is chosen by extension: ``.jsonl`` is JSON Lines, ``.html`` and
+    ``.htm`` are web pages, anything else is plain text.
+
+    Args:
+        path: The file.
+        max_bytes: Larger files are refused before being read.
+
+    Returns:
+        The documents (one, except for JSON Lines), in file order.
+
+    Raises:
+        IngestError: The file is missing, a folder, unreadable, too large, or its
+            content is not valid; the message names the file and line.
+    """
+    path = Path(path)
+    data = _read_bytes_limited(path, max_bytes)
+    suffix = path.suffix.lower()
+    if suffix in JSONL_EXTENSIONS:
+        return parse_jsonl(data, path)
+    if suffix in HTML_EXTENSIONS:
+        return [parse_html(data, path)]
+    return [parse_text(data, path)]
+
+
+def _read_bytes_limited(path: Path, max_bytes: int) -> bytes:
+    """Check the file's kind and size before reading it whole."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise IngestError(path, "no such file") from None
+    except PermissionError:
+        raise IngestError(path, "permission denied") from None
+    except OSError as err:
+        raise IngestError(path, f"cannot be opened: {err.strerror or err}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise IngestError(path, "is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise IngestError(path, "is not a regular file")
+    if info.st_size > max_bytes:
+        raise IngestError(
+            path,
+            f"is {_format_size(info.st_size)}, over the {_format_size(max_bytes)} limit",
+        )
+    try:
+        with path.open("rb") as stream:
+            # Read at most one byte more than allowed: the file may grow after stat().
+            data = stream.read(max_bytes + 1)
+    except PermissionError:
+        raise IngestError(path, "permission denied") from None
+    except OSError as err:
+        raise IngestError(path, f"cannot be read: {err.strerror or err}") from None
+    if len(data) > max_bytes:
+        raise IngestError(path, f"is over the {_format_size(max_bytes)} limit")
+    return data
+
+
+def _format_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size} bytes"
+
+
+# ------------------------------------------------------------------ encodings
+
+_MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "a program (ELF executable)"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Bytes 0x80-0x9F are C1 controls in latin-1 but punctuation (curly quotes,
+# dashes, euro sign) in cp1252; news dumps that use them are cp1252.
+_C1_BYTES = re.compile(rb"[\x80-\x9f]")
+_C1_CHARS = re.compile("[\x80-\x9f]")
+# Control characters no text file contains (tab, newlines and form feed excluded).
+_BINARY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_LATIN_FAMILY = frozenset(
+    {"latin_1", "iso8859_15", "cp1252", "cp1250", "iso8859_2", "cp850", "cp437", "mac_roman"}
+)
+
+
+def _check_not_binary(data: bytes, path: Path, kind: str) -> None:
+    for magic, description in _MAGIC_NUMBERS:
+        if data.startswith(magic):
+            raise IngestError(path, f"looks like {description}, not {kind}")
+
+
+def _split_bom(data: bytes) -> tuple[str | None, bytes]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding, data[len(bom) :]
+    return None, data
+
+
+def _decode_with_bom(data: bytes, encoding: str, path: Path) -> str:
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as err:
+        raise IngestError(
+            path,
+            f"starts with a {encoding.upper()} byte-order mark but is not valid "
+            f"{codec.upper()} (byte {err.start + _bom_length(encoding)})",
+        ) from None
+
+
+def _bom_length(encoding: str) -> int:
+    return {"utf-8-sig": 3, "utf-16-le": 2, "utf-16-be": 2}.get(encoding, 4)
+
+
+def _detect_legacy(data: bytes) -> tuple[str, str]:
+    """Decode bytes that are not UTF-8, preferring cp1252 over its look-alikes."""
+    has_c1 = _C1_BYTES.search(data) is not None
+    cp1252_text: str | None
+    try:
+        cp1252_text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        cp1252_text = None
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None:
+        guess = codecs.lookup(best.encoding).name.replace("-", "_")
+        guessed_text = str(best)
+        if cp1252_text is not None and (
+            guessed_text == cp1252_text
+            or (guess in _LATIN_FAMILY and has_c1)
+            or _C1_CHARS.search(guessed_text) is not None
+        ):
+            return cp1252_text, "cp1252"
+        if guess == "latin_1" and cp1252_text is not None:
+            return cp1252_text, "cp1252"
+        return guessed_text, best.encoding
+    if cp1252_text is not None:
+        return cp1252_text, "cp1252"
+    return data.decode("latin-1"), "latin-1"
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ------------------------------------------------------------------ plain text
+
+
+def parse_text(data: bytes, path: Path) -> DocumentRecord:
+    """Make one document of a plain-text file's bytes.
+
+    Args:
+        data: The file's content.
+        path: The file, for the record's source, id and title, and for messages.
+
+    Returns:
+        The document; ``meta["encoding"]`` names the detected encoding.
+
+    Raises:
+        IngestError: The bytes are binary, empty, or not decodable.
+    """
+    path = Path(path)
+    _check_not_binary(data, path, "text")
+    bom_encoding, body = _split_bom(data)
+    if bom_encoding is not None:
+        text, encoding = _decode_with_bom(body, bom_encoding, path), bom_encoding
+    elif b"\x00" in data:
+        raise IngestError(
+            path,
+            "contains NUL bytes: looks like a binary file, not text "
+            "(UTF-16 text needs a byte-order mark)",
+        )
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = _detect_legacy(data)
+    text = _normalise_newlines(text).lstrip("\ufeff").rstrip()
+    if not text:
+        raise IngestError(path, "is empty" if not data else "contains only whitespace")
+    sample = text[:65536]
+    if len(_BINARY_CONTROLS.findall(sample)) > max(2, len(sample) // 100):
+        raise IngestError(path, "contains control characters: looks like a binary file, not text")
+    return DocumentRecord(
+        text=text,
+        title=detect_title(text) or path.stem,
+        external_id=path.stem,
+        meta={"encoding": encoding},
+        source=str(path),
+    )
+
+
+_SENTENCE_END = ".?!:;,"
+_CLOSING_QUOTES = "\"'”’»›"
+
+
+def detect_title(text: str) -> str | None:
+    """Return the first line of ``text`` if it looks like a headline.
+
+    A headline is non-empty, at most :data:`TITLE_MAX_CHARS` characters, does
+    not end like a sentence (``. ? ! : ;`` or a closing quote after them), is not
+    the only paragraph, and is followed by a blank line, or is short and
+    followed by a line that does not continue it (one not starting in lower case).
+
+    Args:
+        text: A document's text, newlines normalised.
+
+    Returns:
+        The stripped headline, or None.
+    """
+    lines = text.lstrip("\n").split("\n")
+    first = lines[0].strip()
+    if not first or len(first) > TITLE_MAX_CHARS:
+        return None
+    last = first[-1]
+    if last in _SENTENCE_END:
+        return None
+    if last in _CLOSING_QUOTES and len(first) > 1 and first[-2] in _SENTENCE_END:
+        return None
+    rest = lines[1:]
+    if not any(line.strip() for line in rest):
+        return None
+    following = rest[0].strip()
+    if not following:
+        return first
+    if (
+        len(first) <= _SHORT_TITLE_MAX_CHARS
+        and not following[0].islower()
+        and not first.endswith(("-", "–", "—"))
+    ):
+        return first
+    return None
+
+
+# ------------------------------------------------------------------------ HTML
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE
+)
+_XML_DECLARATION_ENCODING = re.compile(
+    rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE
+)
+_CLUTTER_WORDS = (
+    "cookie|cookies|consent|gdpr|share|sharing|sharebar|social|newsletter|subscribe|"
+    "subscription|signup|related|recommended|comment|comments|promo|promotion|banner|"
+    "menu|nav|navbar|navigation|breadcrumb|breadcrumbs|footer|sidebar|advert|advertisement|"
+    "ad|ads|sponsored|paywall|popup|modal|outbrain|taboola|most-read|mostread|trending"
+)
+_CLUTTER_ATTRIBUTE = re.compile(rf"(?:^|[\s_-])(?:{_CLUTTER_WORDS})(?=$|[\s_-])", re.IGNORECASE)
+_CLUTTER_TAGS = (
+    *("script", "style", "noscript", "template", "iframe", "object", "embed", "svg"),
+    *("canvas", "video", "audio", "form", "button", "input", "select", "textarea"),
+    *("nav", "footer", "aside", "figure", "dialog"),
+)
+_WHITESPACE = re.compile(r"\s+")
+# An element named like clutter but also like an article, that holds more than
+# this share of the page's text, is the article (class="article-body share-enabled").
+_CLUTTER_MAX_SHARE = 0.4
+_ARTICLE_ATTRIBUTE = re.compile(
+    r"(?:^|[\s_-])(?:article|story|content|body|post|entry|main|text)(?=$|[\s_-])", re.IGNORECASE
+)
+
+
+def parse_html(data: bytes, path: Path) -> DocumentRecord:
+    """Extract the article of a web page's bytes as one document.
+
+    The text is the headline, then the article's paragraphs, separated by
+    blank lines. ``meta`` holds what the page declares: ``encoding``, and when
+    found ``date``, ``author``, ``url`` (canonical) and ``outlet`` (site name).
+
+    Args:
+        data: The page's bytes.
+        path: The file, for the record's source and id, and for messages.
+
+    Returns:
+        The document.
+
+    Raises:
+        IngestError: The page is binary, empty, too deeply nested, cannot be
+            parsed, or holds no article text.
+    """
+    path = Path(path)
+    _check_not_binary(data, path, "HTML")
+    markup, encoding = _decode_html(data, path)
+    if not markup.strip():
+        raise IngestError(path, "is empty" if not data else "contains only whitespace")
+    try:
+        tree = _parse_html_tree(markup, path)
+        meta: dict[str, Any] = {"encoding": encoding}
+        title, paragraphs = _extract_article(tree, meta)
+    except RecursionError:
+        raise IngestError(path, "the HTML is nested too deeply to be read") from None
+    except (etree.LxmlError, ValueError) as err:
+        raise IngestError(path, f"the HTML cannot be parsed: {err}") from None
+    if not paragraphs:
+        raise IngestError(path, "no article text found")
+    title = title or path.stem
+    if _squash(paragraphs[0]) != _squash(title):
+        paragraphs.insert(0, title)
+    return DocumentRecord(
+        text="\n\n".join(paragraphs),
+        title=title,
+        external_id=path.stem,
+        meta=meta,
+        source=str(path),
+    )
+
+
+def _decode_html(data: bytes, path: Path) -> tuple[str, str]:
+    bom_encoding, body = _split_bom(data)
+    if bom_encoding is not None:
+        return _decode_with_bom(body, bom_encoding, path), bom_encoding
+    if b"\x00" in data:
+        raise IngestError(path, "contains NUL bytes: looks like a binary file, not HTML")
+    head = data[:4096]
+    declared = _XML_DECLARATION_ENCODING.search(head) or _META_CHARSET.search(head)
+    if declared is not None:
+        label = declared.group(1).decode("ascii").lower()
+        try:
+            codec = codecs.lookup(label).name
+        except LookupError:
+            codec = ""
+        # As browsers do (WHATWG Encoding): latin-1 and ASCII labels mean
+        # windows-1252, and a UTF-16 label without a BOM means UTF-8.
+        if codec in ("latin-1", "iso8859-1", "ascii"):
+            codec = "cp1252"
+        elif codec.startswith("utf-16") or codec.startswith("utf-32"):
+            codec = "utf-8"
+        if codec:
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                LOGGER.info("%s: declared charset %s does not fit; detecting", path, label)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return _detect_legacy(data)
+
+
+def _parse_html_tree(markup: str, path: Path) -> lxml.html.HtmlElement:
+    """Parse without network, DTDs or huge-tree limits lifted."""
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8",
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    tree = lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT":
+            raise IngestError(
+                path, f"the HTML is nested too deeply to be read safely ({entry.message})"
+            )
+    return tree
+
+
+def _extract_article(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> tuple[str, list[str]]:
+    """Return the headline and paragraphs of a parsed page; fill ``meta``."""
+    _remove_clutter(tree)
+    title = ""
+    paragraphs: list[str] = []
+    document = _trafilatura_extract(tree)
+    if document is not None:
+        title = _squash(document.title or "")
+        for key, value in (
+            ("date", document.date),
+            ("author", document.author),
+            ("url", document.url),
+            ("outlet", document.sitename),
+        ):
+            if isinstance(value, str) and value.strip():
+                meta[key] = value.strip()
+        if document.body is not None:
+            paragraphs = _paragraphs_of_extraction(document.body)
+    _complete_metadata(tree, meta)
+    if not paragraphs:
+        paragraphs = _fallback_paragraphs(tree)
+    if not title:
+        title = _first_text(tree, "//h1") or _first_text(tree, "//title")
+    if paragraphs and _squash(paragraphs[0]) == title:
+        title = paragraphs[0]
+    return title, paragraphs
+
+
+def _trafilatura_extract(tree: lxml.html.HtmlElement) -> Any:
+    import trafilatura  # imported late: it is slow to import and only HTML needs it
+
+    try:
+        return trafilatura.bare_extraction(
+            tree,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            include_formatting=False,
+            with_metadata=True,
+            date_extraction_params={"original_date": True, "extensive_search": False},
+        )
+    except RecursionError:
+        raise
+    except Exception as err:  # third-party heuristics on hostile input: fall back
+        LOGGER.warning("trafilatura failed (%s); using the simple extractor", err)
+        return None
+
+
+def _remove_clutter(tree: lxml.html.HtmlElement) -> None:
+    """Drop scripts, menus, banners and other page furniture, in place."""
+    for element in list(tree.iter(*_CLUTTER_TAGS)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    for element in list(tree.iter("header")):
+        if element.getparent() is not None and not _inside(element, ("article", "main")):
+            element.drop_tree()
+    body = tree.find("body")
+    page_chars = len(_squash(body.text_content())) if body is not None else 0
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("html", "head", "body"):
+            continue
+        if element.getparent() is None or _inside(element, ("head",)):
+            continue
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if not _CLUTTER_ATTRIBUTE.search(names):
+            continue
+        if element.find(".//article") is not None or element.find(".//main") is not None:
+            continue
+        if (
+            _ARTICLE_ATTRIBUTE.search(names)
+            and len(_squash(element.text_content())) > page_chars * _CLUTTER_MAX_SHARE
+        ):
+            continue
+        element.drop_tree()
+
+
+def _inside(element: etree._Element, tags: tuple[str, ...]) -> bool:
+    return any(ancestor.tag in tags for ancestor in element.iterancestors())
+
+
+def _paragraphs_of_extraction(body: etree._Element) -> list[str]:
+    """Paragraph texts of trafilatura's output tree (p, head, list/item, quote, ...)."""
+    paragraphs: list[str] = []
+    for block in body:
+        if block.tag == "list":
+            items = [_squash(_text_of(item)) for item in block.iter("item")]
+            paragraphs.extend(item for item in items if item)
+            continue
+        text = _squash(_text_of(block))
+        if text:
+            paragraphs.append(text)
+    if not paragraphs and body.text:
+        paragraphs = [line for line in (_squash(p) for p in body.text.split("\n")) if line]
+    return paragraphs
+
+
+def _fallback_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
+    """Paragraphs of <article>, <main> or <body>, for pages trafilatura gives up on."""
+    container = None
+    for xpath in ("//article", "//main", "//body"):
+        found = tree.xpath(xpath)
+        if found:
+            container = found[0]
+            break
+    if container is None:
+        container = tree
+    paragraphs = []
+    for element in container.iter("h1", "p"):
+        text = _squash(element.text_content())
+        if text:
+            paragraphs.append(text)
+    return paragraphs
+
+
+def _complete_metadata(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> None:
+    """Fill what trafilatura missed from the usual <meta> and <link> tags."""
+    lookups = (
+        ("date", "//meta[@property='article:published_time']/@content"),
+        ("date", "//meta[@name='date' or @name='pubdate' or @itemprop='datePublished']/@content"),
+        ("date", "//time/@datetime"),
+        ("author", "//meta[@name='author']/@content"),
+        ("url", "//link[@rel='canonical']/@href"),
+        ("url", "//meta[@property='og:url']/@content"),
+        ("outlet", "//meta[@property='og:site_name']/@content"),
+    )
+    for key, xpath in lookups:
+        if key in meta:
+            continue
+        values = tree.xpath(xpath)
+        value = _squash(str(values[0])) if values else ""
+        if value:
+            meta[key] = value
+
+
+def _first_text(tree: lxml.html.HtmlElement, xpath: str) -> str:
+    for element in tree.xpath(xpath):
+        text = _squash(element.text_content())
+        if text:
+            return text
+    return ""
+
+
+def _text_of(element: etree._Element) -> str:
+    return "".join(str(piece) for piece in element.itertext())
+
+
+def _squash(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+# ------------------------------------------------------------------ JSON Lines
+
+_DOCUMENT_FIELDS = ("id", "title", "text", "meta", "annotations")
+_SET_FIELDS = ("annotator", "status", "spans", "relations")
+_SPAN_FIELDS = ("id", "label", "start", "end", "fragments", "text", "attributes", "entity")
+_RELATION_FIELDS = ("id", "type", "source", "target", "attributes")
+_ENTITY_FIELDS = ("id", "name", "kind", "aliases", "kb_id")
+
+
+class _LineProblem(Exception):
+    """A problem on the current line; turned into an IngestError with path and line."""
+
+
+def covered_text(text: str, fragments: Sequence[Fragment]) -> str:
+    """The text a span covers: its fragments' texts joined with :data:`FRAGMENT_JOINER`.
+
+    Args:
+        text: The document's text.
+        fragments: ``(start, end)`` code-point offsets, in order.
+
+    Returns:
+        The covered text; for one fragment, simply ``text[start:end]``.
+    """
+    return FRAGMENT_JOINER.join(text[start:end] for start, end in fragments)
+
+
+def _iter_json_lines(data: bytes, path: Path) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, parsed value) for each non-blank line of UTF-8 JSON Lines."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        content = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise IngestError(
+            path, f"is not valid UTF-8 (byte 0x{data[err.start]:02x})", line
+        ) from None
+    # Split on "\n" only: U+2028 and friends may appear raw inside JSON strings.
+    for number, raw in enumerate(content.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw, parse_constant=_reject_constant)
+        except json.JSONDecodeError as err:
+            raise IngestError(
+                path, f"not valid JSON: {err.msg} (column {err.colno})", number
+            ) from None
+        except (_LineProblem, RecursionError) as err:
+            reason = str(err) if isinstance(err, _LineProblem) else "JSON nested too deeply"
+            raise IngestError(path, f"not valid JSON: {reason}", number) from None
+        yield number, value
+
+
+def _reject_constant(name: str) -> Any:
+    raise _LineProblem(f"{name} is not a JSON number")
+
+
+def parse_jsonl(data: bytes, path: Path) -> list[DocumentRecord]:
+    """Read JSON Lines documents, with their annotation sets, from bytes.
+
+    Each non-blank line is an object ``{"id", "title", "text", "meta",
+    "annotations"}`` of which only ``text`` is required; the document id
+    defaults to ``"<stem>-<line>"``. See the module docstring for the checks.
+
+    Args:
+        data: The file's content (UTF-8).
+        path: The file, for the records' source and for messages.
+
+    Returns:
+        The documents in file order; ``line`` holds each one's line.
+
+    Raises:
+        IngestError: For the first problem; the whole file is refused.
+    """
+    path = Path(path)
+    documents: list[DocumentRecord] = []
+    first_line_of: dict[str, int] = {}
+    for number, value in _iter_json_lines(data, path):
+        try:
+            document = _document_from_json(value, path, number)
+        except _LineProblem as problem:
+            raise IngestError(path, str(problem), number) from None
+        assert document.external_id is not None
+        if document.external_id in first_line_of:
+            raise IngestError(
+                path,
+                f"document id {_quote(document.external_id)} is already used on line "
+                f"{first_line_of[document.external_id]}",
+                number,
+            )
+        first_line_of[document.external_id] = number
+        documents.append(document)
+    if not documents:
+        raise IngestError(path, "contains no documents")
+    return documents
+
+
+def _document_from_json(value: Any, path: Path, number: int) -> DocumentRecord:
+    record = _expect_object(value, "a line", _DOCUMENT_FIELDS)
+    if "text" not in record:
+        raise _LineProblem("missing the required field 'text'")
+    text = record["text"]
+    if not isinstance(text, str):
+        raise _LineProblem(f"'text' must be a string, not {_json_type(text)}")
+    if not text.strip():
+        raise _LineProblem("'text' is empty")
+    doc_id = record.get("id")
+    if doc_id is None:
+        doc_id = f"{path.stem}-{number}"
+    elif isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    elif not isinstance(doc_id, str) or not doc_id.strip():
+        raise _LineProblem(f"'id' must be a non-empty string, not {_json_type(doc_id)}")
+    title = record.get("title")
+    if title is None:
+        title = doc_id
+    elif not isinstance(title, str):
+        raise _LineProblem(f"'title' must be a string, not {_json_type(title)}")
+    meta = record.get("meta")
+    if meta is None:
+        meta = {}
+    elif not isinstance(meta, dict):
+        raise _LineProblem(f"'meta' must be an object, not {_json_type(meta)}")
+    raw_sets = record.get("annotations")
+    if raw_sets is None:
+        raw_sets = []
+    elif not isinstance(raw_sets, list):
+        raise _LineProblem(f"'annotations' must be a list, not {_json_type(raw_sets)}")
+    annotation_sets: list[AnnotationSetRecord] = []
+    annotators: set[str] = set()
+    for index, raw_set in enumerate(raw_sets):
+        annotation_set = _annotation_set_from_json(raw_set, index, text)
+        if annotation_set.annotator in annotators:
+            raise _LineProblem(
+                f"annotator {_quote(annotation_set.annotator)} has more than one annotation set"
+            )
+        annotators.add(annotation_set.annotator)
+        annotation_sets.append(annotation_set)
+    return DocumentRecord(
+        text=text,
+        title=title,
+        external_id=doc_id,
+        meta=meta,
+        source=str(path),
+        annotations=annotation_sets,
+        line=number,
+    )
+
+
+def _annotation_set_from_json(value: Any, index: int, text: str) -> AnnotationSetRecord:
+    record = _expect_object(value, f"annotations[{index}]", _SET_FIELDS)
+    annotator = record.get("annotator")
+    if not isinstance(annotator, str) or not annotator.strip():
+        raise _LineProblem(f"annotations[{index}]: 'annotator' must be a non-empty string")
+    where = f"annotator {_quote(annotator)}"
+    status = record.get("status", "new")
+    if status not in ANNOTATION_STATUSES:
+        raise _LineProblem(
+            f"{where}: unknown status {_quote(status)} "
+            f"(expected one of {', '.join(ANNOTATION_STATUSES)})"
+        )
+    raw_spans = record.get("spans", [])
+    raw_relations = record.get("relations", [])
+    for name, items in (("spans", raw_spans), ("relations", raw_relations)):
+        if not isinstance(items, list):
+            raise _LineProblem(f"{where}: '{name}' must be a list, not {_json_type(items)}")
+    used_ids: dict[str, str] = {}
+    spans: list[SpanRecord] = []
+    for position, raw_span in enumerate(raw_spans):
+        span = _span_from_json(raw_span, position, text)
+        _claim_id(used_ids, span.id, "span")
+        spans.append(span)
+    span_ids = {span.id for span in spans}
+    relations: list[RelationRecord] = []
+    for position, raw_relation in enumerate(raw_relations):
+        relation = _relation_from_json(raw_relation, position, span_ids)
+        _claim_id(used_ids, relation.id, "relation")
+        relations.append(relation)
+    return AnnotationSetRecord(annotator=annotator, status=status, spans=spans, relations=relations)
+
+
+def _claim_id(used_ids: dict[str, str], item_id: str, kind: str) -> None:
+    if item_id in used_ids:
+        raise _LineProblem(
+            f"{kind} id {_quote(item_id)} is already used by a {used_ids[item_id]} "
+            "of the same annotator"
+        )
+    used_ids[item_id] = kind
+
+
+def _span_from_json(value: Any, position: int, text: str) -> SpanRecord:
+    record = _expect_object(value, f"spans[{position}]", _SPAN_FIELDS)
+    span_id = _required_string(record, "id", f"spans[{position}]")
+    where = f"span {_quote(span_id)}"
+    label = _required_string(record, "label", where)
+    start = _offset(record, "start", where, text)
+    end = _offset(record, "end", where, text)
+    if start >= end:
+        raise _LineProblem(f"{where}: start {start} is not before end {end}")
+    raw_fragments = record.get("fragments")
+    if raw_fragments is None:
+        fragments: list[Fragment] = [(start, end)]
+    else:
+        fragments = _fragments(raw_fragments, where, text)
+        if fragments[0][0] != start or fragments[-1][1] != end:
+            raise _LineProblem(
+                f"{where}: start-end {start}-{end} does not match its fragments "
+                f"({_describe_fragments(fragments)})"
+            )
+    covered = covered_text(text, fragments)
+    span_text = record.get("text")
+    if span_text is not None:
+        if not isinstance(span_text, str):
+            raise _LineProblem(f"{where}: 'text' must be a string, not {_json_type(span_text)}")
+        if span_text != covered:
+            raise _LineProblem(
+                f"{where}: text {_quote(span_text)} does not match the text at "
+                f"{_describe_fragments(fragments)} ({_quote(covered)})"
+            )
+    attributes = _optional_object(record, "attributes", where)
+    entity = record.get("entity")
+    if entity is not None and (not isinstance(entity, str) or not entity):
+        raise _LineProblem(f"{where}: 'entity' must be a non-empty string or null")
+    return SpanRecord(
+        id=span_id,
+        label=label,
+        fragments=fragments,
+        attributes=attributes,
+        entity=entity,
+        text=covered,
+    )
+
+
+def _offset(record: dict[str, Any], key: str, where: str, text: str) -> int:
+    if key not in record:
+        raise _LineProblem(f"{where}: missing {key!r}")
+    return _check_offset(record[key], key, where, text)
+
+
+def _check_offset(value: Any, name: str, where: str, text: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _LineProblem(f"{where}: {name} must be an integer, not {_json_type(value)}")
+    if value < 0:
+        raise _LineProblem(f"{where}: {name} {value} is negative")
+    if value > len(text):
+        raise _LineProblem(f"{where}: {name} {value} is beyond the text (length {len(text)})")
+    return value
+
+
+def _fragments(value: Any, where: str, text: str) -> list[Fragment]:
+    if not isinstance(value, list) or not value:
+        raise _LineProblem(f"{where}: 'fragments' must be a non-empty list of [start, end] pairs")
+    fragments: list[Fragment] = []
+    for item in value:
+        if not isinstance(item, list) or len(item) != 2:
+            raise _LineProblem(f"{where}: fragment {json.dumps(item)} is not a [start, end] pair")
+        fragment_start = _check_offset(item[0], "fragment start", where, text)
+        fragment_end = _check_offset(item[1], "fragment end", where, text)
+        if fragment_start >= fragment_end:
+            raise _LineProblem(
+                f"{where}: fragment {fragment_start}-{fragment_end}: start is not before end"
+            )
+        fragments.append((fragment_start, fragment_end))
+    fragments.sort()
+    for before, after in itertools.pairwise(fragments):
+        if after[0] < before[1]:
+            raise _LineProblem(
+                f"{where}: fragments {before[0]}-{before[1]} and {after[0]}-{after[1]} overlap"
+            )
+        if after[0] == before[1]:
+            raise _LineProblem(
+                f"{where}: fragments {before[0]}-{before[1]} and {after[0]}-{after[1]} touch; "
+                "make them one fragment"
+            )
+    return fragments
+
+
+def _describe_fragments(fragments: Sequence[Fragment]) -> str:
+    return ",".join(f"{start}-{end}" for start, end in fragments)
+
+
+def _relation_from_json(value: Any, position: int, span_ids: set[str]) -> RelationRecord:
+    record = _expect_object(value, f"relations[{position}]", _RELATION_FIELDS)
+    relation_id = _required_string(record, "id", f"relations[{position}]")
+    where = f"relation {_quote(relation_id)}"
+    relation_type = _required_string(record, "type", where)
+    ends: dict[str, str] = {}
+    for key in ("source", "target"):
+        span_id = _required_string(record, key, where)
+        if span_id not in span_ids:
+            raise _LineProblem(
+                f"{where}: {key} {_quote(span_id)} is not a span of the same annotator"
+            )
+        ends[key] = span_id
+    return RelationRecord(
+        id=relation_id,
+        type=relation_type,
+        source=ends["source"],
+        target=ends["target"],
+        attributes=_optional_object(record, "attributes", where),
+    )
+
+
+def _expect_object(value: Any, what: str, fields: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _LineProblem(f"{what} must be a JSON object, not {_json_type(value)}")
+    unknown = [key for key in value if key not in fields]
+    if unknown:
+        raise _LineProblem(
+            f"{what}: unknown field {_quote(unknown[0])} (expected {', '.join(fields)})"
+        )
+    return value
+
+
+def _required_string(record: dict[str, Any], key: str, where: str) -> str:
+    value = record.get(key)
+    if value is None:
+        raise _LineProblem(f"{where}: missing {key!r}")
+    if not isinstance(value, str) or not value.strip():
+        raise _LineProblem(f"{where}: {key!r} must be a non-empty string, not {_json_type(value)}")
+    return value
+
+
+def _optional_object(record: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = record.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _LineProblem(f"{where}: {key!r} must be an object, not {_json_type(value)}")
+    return value
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the string {_quote(value)}" if value else "an empty string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _quote(value: Any) -> str:
+    """Quote a value for a message, shortened so a long text does not flood it."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if len(text) > _MESSAGE_SNIPPET_CHARS:
+        text = text[: _MESSAGE_SNIPPET_CHARS - 1] + "…"
+    return "'" + text.replace("\n", "\\n") + "'"
+
+
+# -------------------------------------------------------------------- entities
+
+
+def read_entities(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[EntityRecord]:
+    """Read an actor registry: one ``{"id", "name", "kind", "aliases", "kb_id"}`` per line.
+
+    Only ``id`` and ``name`` are required; ``kind`` defaults to ``"person"``.
+
+    Args:
+        path: The ``entities.jsonl`` file.
+        max_bytes: Larger files are refused before being read.
+
+    Returns:
+        The entities in file order.
+
+    Raises:
+        IngestError: For the first problem (including a repeated id), naming
+            the file and line.
+    """
+    path = Path(path)
+    data = _read_bytes_limited(path, max_bytes)
+    entities: list[EntityRecord] = []
+    first_line_of: dict[str, int] = {}
+    for number, value in _iter_json_lines(data, path):
+        try:
+            entity = _entity_from_json(value)
+        except _LineProblem as problem:
+            raise IngestError(path, str(problem), number) from None
+        if entity.id in first_line_of:
+            raise IngestError(
+                path,
+                f"entity id {_quote(entity.id)} is already used on line {first_line_of[entity.id]}",
+                number,
+            )
+        first_line_of[entity.id] = number
+        entities.append(entity)
+    return entities
+
+
+def _entity_from_json(value: Any) -> EntityRecord:
+    record = _expect_object(value, "a line", _ENTITY_FIELDS)
+    entity_id = _required_string(record, "id", "entity")
+    where = f"entity {_quote(entity_id)}"
+    name = _required_string(record, "name", where)
+    kind = record.get("kind", "person")
+    if not isinstance(kind, str) or not kind.strip():
+        raise _LineProblem(f"{where}: 'kind' must be a non-empty string, not {_json_type(kind)}")
+    aliases = record.get("aliases", [])
+    if aliases is None:
+        aliases = []
+    if not isinstance(aliases, list) or not all(
+        isinstance(alias, str) and alias.strip() for alias in aliases
+    ):
+        raise _LineProblem(f"{where}: 'aliases' must be a list of non-empty strings")
+    kb_id = record.get("kb_id")
+    if kb_id is not None and (not isinstance(kb_id, str) or not kb_id.strip()):
+        raise _LineProblem(f"{where}: 'kb_id' must be a non-empty string or null")
+    return EntityRecord(id=entity_id, name=name, kind=kind, aliases=list(aliases), kb_id=kb_id)

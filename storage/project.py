@@ -1,0 +1,729 @@
+"""The project: the one API the GUI, the CLI and the exporters call.
+
+A :class:`Project` wraps one database (a SQLite file or any SQLAlchemy URL)
+and its current annotation schema. Reads return frozen views; every write runs
+in its own transaction (with a bounded retry when another writer holds the
+lock) and returns the :class:`~storage.views.Changes` it made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlalchemy.orm import Session
+
+from storage import db
+from storage.db import Database, describe, is_sqlite, to_url, with_retry
+from storage.edits import (
+    AddRelation,
+    AddSpan,
+    CreateEntity,
+    Edit,
+    annotator_id,
+    check_attributes,
+    validate_relation,
+    validate_span,
+)
+from storage.errors import NotFoundError, ProjectError, SchemaError, ValidationError
+from storage.models import (
+    STATUSES,
+    Annotator,
+    Base,
+    Document,
+    DocumentStatus,
+    Entity,
+    ProjectMeta,
+    Relation,
+    SchemaVersion,
+    Span,
+)
+from storage.records import DocumentRecord, EntityRecord
+from storage.schema import Schema, default_schema, load_schema, parse_schema
+from storage.views import (
+    AnnotatorView,
+    Changes,
+    DocumentInfo,
+    DocumentView,
+    EntityView,
+    RelationView,
+    SpanView,
+)
+
+SAYWHO_VERSION = "0.1.0"
+ProgressCallback = Callable[[int, int, str], None]
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ImportReport:
+    """What an import did: documents added, skipped duplicates, rejected inputs."""
+
+    files: int = 0
+    documents: int = 0
+    spans: int = 0
+    relations: int = 0
+    entities: int = 0
+    duplicates: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        parts = [f"{self.documents} document{'s' if self.documents != 1 else ''} imported "
+                 f"from {self.files} file{'s' if self.files != 1 else ''}"]
+        if self.spans or self.relations:
+            parts.append(f"{self.spans} spans, {self.relations} relations")
+        if self.entities:
+            parts.append(f"{self.entities} actors")
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} already in the project (skipped)")
+        if self.errors:
+            parts.append(f"{len(self.errors)} rejected")
+        return "; ".join(parts)
+
+
+class Project:
+    """An open Saywho project. Use :meth:`create` or :meth:`open`."""
+
+    def __init__(self, database: Database, schema: Schema) -> None:
+        self.db = database
+        self.schema = schema
+
+    # ------------------------------------------------------------ lifecycle
+
+    @property
+    def name(self) -> str:
+        return describe(self.db.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.db.url)
+
+    @property
+    def path(self) -> Path | None:
+        """The project file, for SQLite projects."""
+        return Path(self.db.url.database) if self.is_sqlite and self.db.url.database else None
+
+    @classmethod
+    def create(cls, project: str | Path, schema: Schema | Path | str | None = None) -> Project:
+        """Creates a new, empty project at the current database revision.
+
+        Raises:
+            ProjectError: the file exists, the folder is missing, the database is
+                not empty or cannot be reached.
+            SchemaError: the schema file is invalid.
+        """
+        if schema is None:
+            schema = default_schema()
+        elif not isinstance(schema, Schema):
+            schema = load_schema(schema)
+        url = to_url(project)
+        if is_sqlite(url):
+            db.check_sqlite_file(Path(url.database or ""), must_exist=False)
+        database = Database(url)
+        try:
+            if database.table_names():
+                raise ProjectError(f"{describe(url)}: the database is not empty; "
+                                   "open it instead of creating a project there")
+            Base.metadata.create_all(database.engine)
+            db.stamp_head(database)
+            with database.writing() as session:
+                session.add(ProjectMeta(key="saywho_version", value=SAYWHO_VERSION))
+                session.add(ProjectMeta(key="created_by", value=f"Saywho {SAYWHO_VERSION}"))
+                session.add(SchemaVersion(name=schema.name, version=schema.version,
+                                          xml=schema.xml))
+        except DatabaseError as exc:
+            database.close()
+            raise ProjectError(f"{describe(url)}: cannot create the project: {exc.orig}") from exc
+        except BaseException:
+            database.close()
+            raise
+        return cls(database, schema)
+
+    @classmethod
+    def open(cls, project: str | Path) -> Project:
+        """Opens an existing project, migrating it to the current revision.
+
+        A project written by a newer Saywho is refused and left untouched.
+
+        Raises:
+            ProjectError: missing, not a project, too new, read-only, unreachable.
+        """
+        url = to_url(project)
+        if is_sqlite(url):
+            db.check_sqlite_file(Path(url.database or ""), must_exist=True)
+        database = Database(url)
+        try:
+            tables = database.table_names()
+            if "alembic_version" not in tables or "project_meta" not in tables:
+                raise ProjectError(f"{describe(url)}: not a Saywho project "
+                                   "(no Saywho tables in this database)")
+            revision = db.current_revision(database)
+            if revision not in db.known_revisions():
+                with database.reading() as session:
+                    written_by = db.read_meta(session, "saywho_version") or "unknown"
+                raise ProjectError(
+                    f"{describe(url)}: written by Saywho {written_by} (database revision "
+                    f"{revision}), newer than this Saywho {SAYWHO_VERSION} (revision "
+                    f"{db.head_revision()}); update Saywho to open it"
+                )
+            if revision != db.head_revision():
+                db.upgrade(database)
+            with database.reading() as session:
+                row = session.scalars(
+                    select(SchemaVersion).order_by(SchemaVersion.id.desc()).limit(1)
+                ).first()
+                if row is None:
+                    raise ProjectError(f"{describe(url)}: the project has no schema")
+                xml = row.xml
+            schema = parse_schema(xml, where=f"{describe(url)} (stored schema)")
+        except DatabaseError as exc:
+            database.close()
+            raise ProjectError(f"{describe(url)}: not a readable Saywho project "
+                               f"({exc.orig})") from exc
+        except BaseException:
+            database.close()
+            raise
+        return cls(database, schema)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- edits
+
+    def apply(self, edit: Edit) -> Changes:
+        """Validates and applies one edit in its own transaction."""
+
+        def work() -> Changes:
+            with self.db.writing() as session:
+                return edit.apply(session, self.schema)
+
+        return with_retry(work)
+
+    def revert(self, edit: Edit) -> Changes:
+        """Undoes an edit applied before, in its own transaction."""
+
+        def work() -> Changes:
+            with self.db.writing() as session:
+                return edit.revert(session, self.schema)
+
+        return with_retry(work)
+
+    def add_span(self, document_id: int, annotator: str, label: str,
+                 fragments: Sequence[Sequence[int]], attributes: dict[str, Any] | None = None,
+                 entity_id: int | None = None) -> SpanView:
+        """Adds a span and returns it as stored."""
+        edit = AddSpan(document_id, annotator, label, fragments, attributes, entity_id)
+        self.apply(edit)
+        assert edit.span_id is not None
+        return self.span(edit.span_id)
+
+    def add_relation(self, type_: str, source_id: int, target_id: int,
+                     attributes: dict[str, Any] | None = None) -> RelationView:
+        edit = AddRelation(type_, source_id, target_id, attributes)
+        self.apply(edit)
+        assert edit.relation_id is not None
+        return self.relation(edit.relation_id)
+
+    def create_entity(self, name: str, kind: str = "person", aliases: Sequence[str] = (),
+                      kb_id: str | None = None) -> EntityView:
+        edit = CreateEntity(name, kind, aliases, kb_id)
+        self.apply(edit)
+        assert edit.entity_id is not None
+        return self.entity(edit.entity_id)
+
+    # ---------------------------------------------------------------- reads
+
+    def annotators(self) -> list[AnnotatorView]:
+        with self.db.reading() as session:
+            return [AnnotatorView(a.id, a.name, a.role)
+                    for a in session.scalars(select(Annotator).order_by(Annotator.name))]
+
+    def ensure_annotator(self, name: str, role: str | None = None) -> AnnotatorView:
+        """Returns the annotator called ``name``, creating it (and setting its role)."""
+
+        def work() -> AnnotatorView:
+            with self.db.writing() as session:
+                who = annotator_id(session, name)
+                row = session.get(Annotator, who)
+                assert row is not None
+                if role is not None:
+                    row.role = role
+                return AnnotatorView(row.id, row.name, row.role)
+
+        return with_retry(work)
+
+    def annotator_id(self, name: str) -> int | None:
+        with self.db.reading() as session:
+            return session.scalar(select(Annotator.id).where(Annotator.name == name))
+
+    def document_count(self) -> int:
+        with self.db.reading() as session:
+            return session.scalar(select(func.count()).select_from(Document)) or 0
+
+    def documents(self, annotator: str | None = None,
+                  status: str | None = None) -> list[DocumentInfo]:
+        """The document list in import order, with status and counts for ``annotator``."""
+        with self.db.reading() as session:
+            who = None
+            if annotator is not None:
+                who = session.scalar(select(Annotator.id).where(Annotator.name == annotator))
+            statuses: dict[int, str] = {}
+            counts: dict[int, dict[str, int]] = defaultdict(dict)
+            if who is not None:
+                statuses = dict(session.execute(
+                    select(DocumentStatus.document_id, DocumentStatus.status)
+                    .where(DocumentStatus.annotator_id == who)).tuples().all())
+                for document_id, label, count in session.execute(
+                        select(Span.document_id, Span.label, func.count())
+                        .where(Span.annotator_id == who)
+                        .group_by(Span.document_id, Span.label)):
+                    counts[document_id][label] = count
+            rows = session.execute(
+                select(Document.id, Document.external_id, Document.title,
+                       func.length(Document.text), Document.position)
+                .order_by(Document.position, Document.id)).all()
+        result = []
+        for document_id, external_id, title, length, position in rows:
+            document_status = statuses.get(document_id, "new")
+            if status is not None and document_status != status:
+                continue
+            result.append(DocumentInfo(document_id, external_id, title, length or 0,
+                                       document_status, dict(counts.get(document_id, {})),
+                                       position))
+        return result
+
+    def document(self, document_id: int) -> DocumentView:
+        with self.db.reading() as session:
+            row = session.get(Document, document_id)
+            if row is None:
+                raise NotFoundError(f"document {document_id} does not exist")
+            return DocumentView.of(row)
+
+    def document_by_external_id(self, external_id: str) -> DocumentView:
+        with self.db.reading() as session:
+            row = session.scalar(select(Document).where(Document.external_id == external_id))
+            if row is None:
+                raise NotFoundError(f"no document with id '{external_id}'")
+            return DocumentView.of(row)
+
+    def iter_documents(self, batch: int = 200) -> Iterator[DocumentView]:
+        """Every document in order, read in batches so memory stays flat."""
+        last = -1
+        while True:
+            with self.db.reading() as session:
+                rows = session.scalars(select(Document).where(Document.id > last)
+                                       .order_by(Document.id).limit(batch)).all()
+                views = [DocumentView.of(r) for r in rows]
+            if not views:
+                return
+            yield from views
+            last = views[-1].id
+
+    def status(self, document_id: int, annotator: str) -> str:
+        with self.db.reading() as session:
+            row = session.scalar(
+                select(DocumentStatus.status).join(Annotator)
+                .where(DocumentStatus.document_id == document_id, Annotator.name == annotator))
+            return row or "new"
+
+    def statuses(self, document_id: int) -> dict[str, str]:
+        """Status per annotator name for one document."""
+        with self.db.reading() as session:
+            return dict(session.execute(
+                select(Annotator.name, DocumentStatus.status).join(Annotator)
+                .where(DocumentStatus.document_id == document_id)).tuples().all())
+
+    def spans(self, document_id: int, annotator: str | None = None) -> list[SpanView]:
+        """Spans of one document (one annotator, or all), sorted by start then end."""
+        with self.db.reading() as session:
+            query = select(Span).where(Span.document_id == document_id)
+            if annotator is not None:
+                query = query.join(Annotator).where(Annotator.name == annotator)
+            rows = session.scalars(query.order_by(Span.start, Span.end, Span.id)).all()
+            return [SpanView.of(r) for r in rows]
+
+    def span(self, span_id: int) -> SpanView:
+        with self.db.reading() as session:
+            row = session.get(Span, span_id)
+            if row is None:
+                raise NotFoundError(f"span {span_id} does not exist")
+            return SpanView.of(row)
+
+    def relations(self, document_id: int, annotator: str | None = None) -> list[RelationView]:
+        with self.db.reading() as session:
+            query = select(Relation).where(Relation.document_id == document_id)
+            if annotator is not None:
+                query = query.join(Annotator).where(Annotator.name == annotator)
+            return [RelationView.of(r) for r in session.scalars(query.order_by(Relation.id))]
+
+    def relation(self, relation_id: int) -> RelationView:
+        with self.db.reading() as session:
+            row = session.get(Relation, relation_id)
+            if row is None:
+                raise NotFoundError(f"relation {relation_id} does not exist")
+            return RelationView.of(row)
+
+    def entities(self) -> list[EntityView]:
+        """The actor registry, by name, with the number of linked mentions."""
+        with self.db.reading() as session:
+            mentions = dict(session.execute(
+                select(Span.entity_id, func.count()).where(Span.entity_id.is_not(None))
+                .group_by(Span.entity_id)).tuples().all())
+            return [EntityView.of(e, mentions.get(e.id, 0))
+                    for e in session.scalars(select(Entity).order_by(Entity.name, Entity.id))]
+
+    def entity(self, entity_id: int) -> EntityView:
+        with self.db.reading() as session:
+            row = session.get(Entity, entity_id)
+            if row is None:
+                raise NotFoundError(f"actor {entity_id} does not exist")
+            mentions = session.scalar(select(func.count()).where(Span.entity_id == entity_id))
+            return EntityView.of(row, mentions or 0)
+
+    def find_entities(self, prefix: str, limit: int = 20) -> list[EntityView]:
+        """Actors whose name or an alias contains ``prefix`` (case-insensitive), best first."""
+        needle = prefix.casefold().strip()
+        scored = []
+        for entity in self.entities():
+            names = [entity.name, *entity.aliases]
+            folded = [n.casefold() for n in names]
+            if not needle:
+                scored.append((2, entity.name.casefold(), entity))
+            elif any(n.startswith(needle) for n in folded):
+                scored.append((0, entity.name.casefold(), entity))
+            elif any(needle in n for n in folded):
+                scored.append((1, entity.name.casefold(), entity))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [entity for _, _, entity in scored[:limit]]
+
+    def mentions(self, entity_id: int) -> list[tuple[DocumentInfo, SpanView, str]]:
+        """Every span linked to an actor, with its document and covered text."""
+        with self.db.reading() as session:
+            rows = session.execute(
+                select(Span, Document.external_id, Document.title, Document.text)
+                .join(Document, Document.id == Span.document_id)
+                .where(Span.entity_id == entity_id)
+                .order_by(Document.position, Span.start)).all()
+            result = []
+            for span, external_id, title, text in rows:
+                view = SpanView.of(span)
+                covered = " … ".join(text[a:b] for a, b in view.fragments)
+                result.append((DocumentInfo(span.document_id, external_id, title, len(text)),
+                               view, covered))
+            return result
+
+    def stats(self) -> dict[str, Any]:
+        """Documents by status, spans and relations per label per annotator, actors."""
+        with self.db.reading() as session:
+            total = session.scalar(select(func.count()).select_from(Document)) or 0
+            by_status: dict[str, dict[str, int]] = {}
+            for name, status, count in session.execute(
+                    select(Annotator.name, DocumentStatus.status, func.count())
+                    .join(Annotator).group_by(Annotator.name, DocumentStatus.status)):
+                by_status.setdefault(name, dict.fromkeys(STATUSES, 0))[status] = count
+            for name, counts in by_status.items():
+                counts["new"] = total - counts["in_progress"] - counts["done"]
+                by_status[name] = counts
+            spans: dict[str, dict[str, int]] = defaultdict(dict)
+            for name, label, count in session.execute(
+                    select(Annotator.name, Span.label, func.count()).join(Annotator)
+                    .group_by(Annotator.name, Span.label)):
+                spans[name][label] = count
+                by_status.setdefault(name, {"new": total, "in_progress": 0, "done": 0})
+            relations: dict[str, dict[str, int]] = defaultdict(dict)
+            for name, type_, count in session.execute(
+                    select(Annotator.name, Relation.type, func.count()).join(Annotator)
+                    .group_by(Annotator.name, Relation.type)):
+                relations[name][type_] = count
+            entities = session.scalar(select(func.count()).select_from(Entity)) or 0
+            linked = session.scalar(select(func.count()).where(Span.entity_id.is_not(None))) or 0
+        return {
+            "project": self.name,
+            "schema": {"name": self.schema.name, "version": self.schema.version},
+            "documents": total,
+            "status": by_status,
+            "spans": dict(spans),
+            "relations": dict(relations),
+            "entities": entities,
+            "linked_mentions": linked,
+        }
+
+    def schema_versions(self) -> list[tuple[int, str, int]]:
+        with self.db.reading() as session:
+            return [(r.id, r.name, r.version) for r in
+                    session.scalars(select(SchemaVersion).order_by(SchemaVersion.id))]
+
+    # --------------------------------------------------------------- schema
+
+    def update_schema(self, new: Schema | Path | str) -> Schema:
+        """Replaces the project's schema by a new version that only adds things.
+
+        Removing a label, relation type, attribute or enum value that stored
+        annotations still use is refused with the counts that block it.
+
+        Raises:
+            SchemaError: the new schema is invalid or removes something in use.
+        """
+        schema = new if isinstance(new, Schema) else load_schema(new)
+        blockers: list[str] = []
+        with self.db.reading() as session:
+            label_counts = dict(session.execute(
+                select(Span.label, func.count()).group_by(Span.label)).tuples().all())
+            relation_counts = dict(session.execute(
+                select(Relation.type, func.count()).group_by(Relation.type)).tuples().all())
+            for label, count in label_counts.items():
+                new_label = schema.label(label)
+                if new_label is None:
+                    blockers.append(f"label '{label}' is used by {count} spans")
+                    continue
+                old_label = self.schema.label(label)
+                if old_label is None:
+                    continue
+                usage: dict[tuple[str, str], int] = defaultdict(int)
+                for (attributes,) in session.execute(
+                        select(Span.attributes).where(Span.label == label)):
+                    for key, value in (attributes or {}).items():
+                        usage[(key, str(value))] += 1
+                for (key, value), used in sorted(usage.items()):
+                    definition = new_label.attribute(key)
+                    if definition is None:
+                        blockers.append(f"attribute '{key}' of '{label}' is set on {used} spans")
+                    elif definition.type == "enum" and value not in definition.values:
+                        blockers.append(f"value '{value}' of '{label}.{key}' is used by "
+                                        f"{used} spans")
+            for type_, count in relation_counts.items():
+                definition = schema.relation(type_)
+                if definition is None:
+                    blockers.append(f"relation type '{type_}' is used by {count} relations")
+                    continue
+                pairs = session.execute(
+                    select(Span.label, func.count()).join(Relation, Relation.source_id == Span.id)
+                    .where(Relation.type == type_).group_by(Span.label)).tuples().all()
+                for label, used in pairs:
+                    if label not in definition.sources:
+                        blockers.append(f"relation '{type_}' from '{label}' is used {used} "
+                                        "times but no longer allowed")
+        if blockers:
+            raise SchemaError([f"cannot change the schema to '{schema.name}' version "
+                               f"{schema.version}: " + b for b in blockers])
+
+        def work() -> None:
+            with self.db.writing() as session:
+                session.add(SchemaVersion(name=schema.name, version=schema.version,
+                                          xml=schema.xml))
+
+        with_retry(work)
+        self.schema = schema
+        return schema
+
+    # --------------------------------------------------------------- import
+
+    def import_paths(self, paths: Iterable[Path | str], annotator: str | None = None,
+                     max_bytes: int | None = None,
+                     progress: ProgressCallback | None = None) -> ImportReport:
+        """Imports files and folders, each file in its own transaction.
+
+        A bad file is reported with its path (and line) and skipped; every
+        other file still imports. A text already in the project is skipped and
+        reported. ``entities.jsonl`` files fill the actor registry first.
+        """
+        from storage import ingest
+
+        report = ImportReport()
+        files = list(ingest.iter_files(Path(p) for p in paths))
+        files.sort(key=lambda p: (p.name != "entities.jsonl", str(p)))
+        limit = max_bytes if max_bytes is not None else ingest.DEFAULT_MAX_BYTES
+        for index, file in enumerate(files):
+            if progress is not None:
+                progress(index, len(files), str(file))
+            report.files += 1
+            try:
+                if file.name == "entities.jsonl":
+                    self.import_entities(ingest.read_entities(file), str(file), report)
+                    continue
+                records = ingest.read_file(file, limit)
+                self.import_records(records, str(file), annotator, report)
+            except ingest.IngestError as exc:
+                report.errors.append(str(exc))
+            except (ValidationError, ProjectError) as exc:
+                report.errors.append(str(exc) if str(exc).startswith(str(file))
+                                     else f"{file}: {exc}")
+        if progress is not None:
+            progress(len(files), len(files), "")
+        return report
+
+    def import_entities(self, records: Sequence[EntityRecord], where: str,
+                        report: ImportReport | None = None) -> int:
+        """Adds actors to the registry (an id already there is kept as is)."""
+
+        def work() -> int:
+            added = 0
+            with self.db.writing() as session:
+                known = set(session.scalars(select(Entity.external_id)))
+                for record in records:
+                    if record.id in known:
+                        continue
+                    try:
+                        CreateEntity(record.name, record.kind, record.aliases, record.kb_id,
+                                     external_id=record.id).apply(session, self.schema)
+                    except ValidationError as exc:
+                        raise ValidationError(f"{where}: actor '{record.id}': {exc}") from exc
+                    known.add(record.id)
+                    added += 1
+            return added
+
+        added = with_retry(work)
+        if report is not None:
+            report.entities += added
+        return added
+
+    def import_records(self, records: Sequence[DocumentRecord], where: str,
+                       annotator: str | None = None,
+                       report: ImportReport | None = None) -> ImportReport:
+        """Stores the documents of one file in one transaction, all or nothing.
+
+        Raises:
+            ValidationError: naming ``where`` and the line of the first bad record.
+        """
+        report = report if report is not None else ImportReport()
+        local = ImportReport()
+
+        def work() -> None:
+            local.__init__()  # type: ignore[misc]
+            with self.db.writing() as session:
+                self._store_records(session, records, where, annotator, local)
+
+        try:
+            with_retry(work)
+        except IntegrityError as exc:
+            raise ValidationError(f"{where}: conflicts with the project: {exc.orig}") from exc
+        report.documents += local.documents
+        report.spans += local.spans
+        report.relations += local.relations
+        report.duplicates += local.duplicates
+        return report
+
+    def _store_records(self, session: Session, records: Sequence[DocumentRecord], where: str,
+                       annotator: str | None, report: ImportReport) -> None:
+        position = session.scalar(select(func.max(Document.position))) or 0
+        entity_ids = dict(session.execute(select(Entity.external_id, Entity.id)).tuples().all())
+        seen_hashes: set[str] = set()
+        used_ids = set(session.scalars(select(Document.external_id)))
+        default_annotator = annotator
+        for record in records:
+            at = f"{where}:{record.line}" if record.line else where
+            digest = sha256_text(record.text)
+            if digest in seen_hashes or session.scalar(
+                    select(Document.id).where(Document.sha256 == digest)) is not None:
+                report.duplicates.append(f"{at}: '{record.title or record.external_id}' is "
+                                         "already in the project")
+                continue
+            seen_hashes.add(digest)
+            external_id = record.external_id or digest[:12]
+            if external_id in used_ids:
+                suffix = 2
+                while f"{external_id}-{suffix}" in used_ids:
+                    suffix += 1
+                external_id = f"{external_id}-{suffix}"
+            used_ids.add(external_id)
+            position += 1
+            document = Document(external_id=external_id, title=record.title or external_id,
+                                text=record.text, sha256=digest, source=record.source or where,
+                                meta=dict(record.meta), position=position)
+            session.add(document)
+            session.flush()
+            report.documents += 1
+            if default_annotator and not record.annotations:
+                who = annotator_id(session, default_annotator)
+                session.add(DocumentStatus(document_id=document.id, annotator_id=who,
+                                           status="new"))
+            for annotation_set in record.annotations:
+                name = annotation_set.annotator or default_annotator
+                if not name:
+                    raise ValidationError(f"{at}: an annotation set has no annotator")
+                if annotation_set.status not in STATUSES:
+                    raise ValidationError(f"{at}: status '{annotation_set.status}' is not one "
+                                          f"of {', '.join(STATUSES)}")
+                who = annotator_id(session, name)
+                session.add(DocumentStatus(document_id=document.id, annotator_id=who,
+                                           status=annotation_set.status))
+                span_ids: dict[str, Span] = {}
+                for span_record in annotation_set.spans:
+                    entity_id = None
+                    if span_record.entity is not None:
+                        entity_id = entity_ids.get(span_record.entity)
+                        if entity_id is None:
+                            raise ValidationError(
+                                f"{at}: span '{span_record.id}' links to actor "
+                                f"'{span_record.entity}', which is not in the registry "
+                                "(import its entities.jsonl first)")
+                    try:
+                        fragments, values = validate_span(
+                            session, self.schema, document, span_record.label,
+                            span_record.fragments, span_record.attributes, entity_id)
+                    except ValidationError as exc:
+                        raise ValidationError(f"{at}: span '{span_record.id}': {exc}") from exc
+                    span = Span(document_id=document.id, annotator_id=who,
+                                label=span_record.label, start=fragments[0][0],
+                                end=fragments[-1][1], fragments=[list(f) for f in fragments],
+                                attributes=values, entity_id=entity_id,
+                                external_id=span_record.id)
+                    session.add(span)
+                    span_ids[span_record.id] = span
+                    report.spans += 1
+                session.flush()
+                for relation_record in annotation_set.relations:
+                    source = span_ids.get(relation_record.source)
+                    target = span_ids.get(relation_record.target)
+                    if source is None or target is None:
+                        missing = relation_record.source if source is None else \
+                            relation_record.target
+                        raise ValidationError(f"{at}: relation '{relation_record.id}' refers "
+                                              f"to a missing span '{missing}'")
+                    try:
+                        values = validate_relation(session, self.schema, relation_record.type,
+                                                   source, target, relation_record.attributes)
+                    except ValidationError as exc:
+                        raise ValidationError(
+                            f"{at}: relation '{relation_record.id}': {exc}") from exc
+                    session.add(Relation(document_id=document.id, annotator_id=who,
+                                         type=relation_record.type, source_id=source.id,
+                                         target_id=target.id, attributes=values,
+                                         external_id=relation_record.id))
+                    session.flush()
+                    report.relations += 1
+
+
+def check_attribute_values(schema: Schema, label: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Validates attribute values for a label (used by editors before an edit)."""
+    definition = schema.label(label)
+    if definition is None:
+        raise ValidationError(f"label '{label}' is not in the schema")
+    return check_attributes(definition.attributes, values, f"label '{label}'")
+
+
+def open_or_create(project: str | Path, schema: Path | None = None) -> Project:
+    """Opens a project, creating it first when the SQLite file does not exist."""
+    url = to_url(project)
+    if is_sqlite(url) and not Path(url.database or "").exists():
+        return Project.create(project, schema)
+    return Project.open(project)

@@ -1,0 +1,81 @@
+"""Plain records exchanged between parsers, the storage API and exporters.
+
+They carry no database state: a parser builds them from a file, the storage API
+validates and stores them, and exporters receive them back when reading.
+Offsets are Unicode code points, end exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Fragment = tuple[int, int]
+
+
+@dataclass
+class SpanRecord:
+    """One span of one annotator: a label over one or more fragments."""
+
+    id: str
+    label: str
+    fragments: list[Fragment]
+    attributes: dict[str, Any] = field(default_factory=dict)
+    entity: str | None = None
+    text: str | None = None
+
+    @property
+    def start(self) -> int:
+        return min(f[0] for f in self.fragments)
+
+    @property
+    def end(self) -> int:
+        return max(f[1] for f in self.fragments)
+
+
+@dataclass
+class RelationRecord:
+    """A typed, directed link between two spans of the same annotator."""
+
+    id: str
+    type: str
+    source: str
+    target: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AnnotationSetRecord:
+    """Everything one annotator marked in one document."""
+
+    annotator: str
+    status: str = "new"
+    spans: list[SpanRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+
+
+@dataclass
+class DocumentRecord:
+    """A document as read from a file, ready to be stored.
+
+    ``line`` is the 1-based line of a JSON Lines source, for error messages.
+    """
+
+    text: str
+    title: str = ""
+    external_id: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    annotations: list[AnnotationSetRecord] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass
+class EntityRecord:
+    """A canonical actor of the project's registry."""
+
+    id: str
+    name: str
+    kind: str = "person"
+    aliases: list[str] = field(default_factory=list)
+    kb_id: str | None = None
