@@ -78,7 +78,7 @@ def iter_corpus(project: Project, selection: CorpusFilter | None = None,
     last_position, last_id = -1, -1
     while True:
         with project.db.reading() as session:
-            names = dict(session.execute(select(Annotator.id, Annotator.name)).tuples().all())
+            names = dict(session.execute(select(Annotator.id, Annotator.name)).all())
             if selection.annotators is not None:
                 names = {k: v for k, v in names.items() if v in set(selection.annotators)}
             rows = session.scalars(

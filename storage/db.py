@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,7 +98,9 @@ def check_sqlite_file(path: Path, must_exist: bool) -> None:
         raise ProjectError(f"{path}: cannot read ({exc.strerror})") from exc
     if head != SQLITE_MAGIC:
         raise ProjectError(f"{path}: not a Saywho project (not an SQLite database)")
-    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+    mode = path.stat().st_mode
+    writable_bits = mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if not writable_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise ProjectError(
             f"{path}: the project file or its folder is read-only; Saywho needs to write "
             "to it (copy it somewhere writable)"

@@ -10,6 +10,7 @@ their original ids), which is what the GUI's undo stack calls.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -78,7 +79,7 @@ def check_fragments(
             raise ValidationError(f"{what}: fragment {start}-{end} is empty or reversed")
         result.append((start, end))
     result.sort()
-    for (_, previous_end), (start, end) in zip(result, result[1:], strict=False):
+    for (_, previous_end), (start, _end) in itertools.pairwise(result):
         if start < previous_end:
             raise ValidationError(f"{what}: fragments overlap each other at {start}-{previous_end}")
     return result
@@ -372,10 +373,12 @@ class UpdateSpan(Edit):
         if label != span.label:
             for row in session.scalars(select(Relation).where(
                     or_(Relation.source_id == span.id, Relation.target_id == span.id))):
-                definition = schema.relation(row.type)
-                allowed = definition.sources if row.source_id == span.id else (
-                    definition.targets if definition else ())
-                if definition is None or label not in allowed:
+                relation_def = schema.relation(row.type)
+                allowed: tuple[str, ...] = ()
+                if relation_def is not None:
+                    allowed = (relation_def.sources if row.source_id == span.id
+                               else relation_def.targets)
+                if label not in allowed:
                     raise ValidationError(
                         f"cannot make this {span.label} a {label}: its '{row.type}' relation "
                         f"does not allow {label}; delete the relation first"
@@ -749,7 +752,7 @@ class Compound(Edit):
     """Several edits as one unit: applied in order, reverted in reverse order."""
 
     edits: list[Edit]
-    text: str = "edit"  # type: ignore[misc]
+    text: str = "edit"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
         changes = Changes()

@@ -171,6 +171,9 @@ class Project:
                 raise ProjectError(f"{describe(url)}: not a Saywho project "
                                    "(no Saywho tables in this database)")
             revision = db.current_revision(database)
+            if revision is None:
+                raise ProjectError(f"{describe(url)}: not a Saywho project (no database "
+                                   "revision recorded)")
             if revision not in db.known_revisions():
                 with database.reading() as session:
                     written_by = db.read_meta(session, "saywho_version") or "unknown"
@@ -291,7 +294,7 @@ class Project:
             if who is not None:
                 statuses = dict(session.execute(
                     select(DocumentStatus.document_id, DocumentStatus.status)
-                    .where(DocumentStatus.annotator_id == who)).tuples().all())
+                    .where(DocumentStatus.annotator_id == who)).all())
                 for document_id, label, count in session.execute(
                         select(Span.document_id, Span.label, func.count())
                         .where(Span.annotator_id == who)
@@ -350,7 +353,7 @@ class Project:
         with self.db.reading() as session:
             return dict(session.execute(
                 select(Annotator.name, DocumentStatus.status).join(Annotator)
-                .where(DocumentStatus.document_id == document_id)).tuples().all())
+                .where(DocumentStatus.document_id == document_id)).all())
 
     def spans(self, document_id: int, annotator: str | None = None) -> list[SpanView]:
         """Spans of one document (one annotator, or all), sorted by start then end."""
@@ -387,7 +390,7 @@ class Project:
         with self.db.reading() as session:
             mentions = dict(session.execute(
                 select(Span.entity_id, func.count()).where(Span.entity_id.is_not(None))
-                .group_by(Span.entity_id)).tuples().all())
+                .group_by(Span.entity_id)).all())
             return [EntityView.of(e, mentions.get(e.id, 0))
                     for e in session.scalars(select(Entity).order_by(Entity.name, Entity.id))]
 
@@ -487,9 +490,9 @@ class Project:
         blockers: list[str] = []
         with self.db.reading() as session:
             label_counts = dict(session.execute(
-                select(Span.label, func.count()).group_by(Span.label)).tuples().all())
+                select(Span.label, func.count()).group_by(Span.label)).all())
             relation_counts = dict(session.execute(
-                select(Relation.type, func.count()).group_by(Relation.type)).tuples().all())
+                select(Relation.type, func.count()).group_by(Relation.type)).all())
             for label, count in label_counts.items():
                 new_label = schema.label(label)
                 if new_label is None:
@@ -511,15 +514,15 @@ class Project:
                         blockers.append(f"value '{value}' of '{label}.{key}' is used by "
                                         f"{used} spans")
             for type_, count in relation_counts.items():
-                definition = schema.relation(type_)
-                if definition is None:
+                relation_def = schema.relation(type_)
+                if relation_def is None:
                     blockers.append(f"relation type '{type_}' is used by {count} relations")
                     continue
                 pairs = session.execute(
                     select(Span.label, func.count()).join(Relation, Relation.source_id == Span.id)
-                    .where(Relation.type == type_).group_by(Span.label)).tuples().all()
+                    .where(Relation.type == type_).group_by(Span.label)).all()
                 for label, used in pairs:
-                    if label not in definition.sources:
+                    if label not in relation_def.sources:
                         blockers.append(f"relation '{type_}' from '{label}' is used {used} "
                                         "times but no longer allowed")
         if blockers:
@@ -625,7 +628,7 @@ class Project:
     def _store_records(self, session: Session, records: Sequence[DocumentRecord], where: str,
                        annotator: str | None, report: ImportReport) -> None:
         position = session.scalar(select(func.max(Document.position))) or 0
-        entity_ids = dict(session.execute(select(Entity.external_id, Entity.id)).tuples().all())
+        entity_ids = dict(session.execute(select(Entity.external_id, Entity.id)).all())
         seen_hashes: set[str] = set()
         used_ids = set(session.scalars(select(Document.external_id)))
         default_annotator = annotator

@@ -228,25 +228,25 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
     if root is None:
         raise SchemaError([f"{where}:1: empty document"])
     tree = root.getroottree()
-    if tree.docinfo.doctype:
+    if tree.docinfo.doctype:  # type: ignore[union-attr]
         raise SchemaError([f"{where}:1: a schema must not declare a DOCTYPE"])
     xsd = _xml_schema()
     if not xsd.validate(tree):
-        problems = [f"{where}:{e.line}: {e.message}" for e in xsd.error_log]  # type: ignore[attr-defined]
-        raise SchemaError(problems)
+        raise SchemaError([f"{where}:{e.line}: {e.message}"
+                           for e in xsd.error_log])  # type: ignore[attr-defined]
 
     problems: list[str] = []
     labels: list[LabelDef] = []
     keys: dict[str, str] = {}
     for element in root.findall("label"):
         name = element.get("name", "")
-        line = f"{where}:{element.sourceline}"
+        at = f"{where}:{element.sourceline}"
         if any(label.name == name for label in labels):
-            problems.append(f"{line}: label '{name}' is declared twice")
+            problems.append(f"{at}: label '{name}' is declared twice")
         key = element.get("key")
         if key is not None:
             if key in keys:
-                problems.append(f"{line}: shortcut '{key}' of label '{name}' is already used by "
+                problems.append(f"{at}: shortcut '{key}' of label '{name}' is already used by "
                                 f"{keys[key]}")
             keys[key] = f"label '{name}'"
         labels.append(
@@ -264,13 +264,13 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
     relation_keys: dict[str, str] = {}
     for element in root.findall("relation"):
         name = element.get("name", "")
-        line = f"{where}:{element.sourceline}"
+        at = f"{where}:{element.sourceline}"
         if any(r.name == name for r in relations) or name in label_names:
-            problems.append(f"{line}: relation '{name}' is declared twice or names a label")
+            problems.append(f"{at}: relation '{name}' is declared twice or names a label")
         key = element.get("key")
         if key is not None:
             if key in relation_keys:
-                problems.append(f"{line}: shortcut '{key}' of relation '{name}' is already used "
+                problems.append(f"{at}: shortcut '{key}' of relation '{name}' is already used "
                                 f"by {relation_keys[key]}")
             relation_keys[key] = f"relation '{name}'"
         ends: dict[str, list[str]] = {"source": [], "target": []}

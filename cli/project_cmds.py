@@ -1,0 +1,142 @@
+"""Project commands: ``init``, ``import``, ``stats`` and ``schema check``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from cli import EXIT_OK, EXIT_REJECTED
+from cli.progress import ProgressBar
+from storage.errors import SchemaError
+from storage.models import STATUSES
+from storage.project import Project
+from storage.schema import load_schema, schema_summary
+
+
+def register(subparsers: Any) -> None:
+    init = subparsers.add_parser(
+        "init", help="create a new project",
+        description="Create a new project: a SQLite file (e.g. news.saywho) or a SQLAlchemy "
+                    "URL such as postgresql+psycopg://user@host/db.")
+    init.add_argument("project", metavar="PROJECT", help="project file path or database URL")
+    init.add_argument("--schema", type=Path, metavar="FILE",
+                      help="annotation schema XML (default: the bundled news-attribution)")
+    init.set_defaults(handler=run_init)
+
+    imp = subparsers.add_parser(
+        "import", help="import documents (txt, html, jsonl, folders)",
+        description="Import articles into a project. Each file is its own transaction: a bad "
+                    "file is reported and skipped, every other file still imports.")
+    imp.add_argument("project", metavar="PROJECT")
+    imp.add_argument("paths", metavar="PATH", nargs="+", type=Path)
+    imp.add_argument("--annotator", metavar="NAME",
+                     help="annotator the imported documents are queued for (and owner of "
+                          "JSONL annotations that name none)")
+    imp.add_argument("--max-mb", type=float, default=None, metavar="MB",
+                     help="refuse files larger than this (default 20 MB)")
+    imp.set_defaults(handler=run_import)
+
+    stats = subparsers.add_parser("stats", help="documents, spans and relations in a project")
+    stats.add_argument("project", metavar="PROJECT")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stats.set_defaults(handler=run_stats)
+
+    schema = subparsers.add_parser("schema", help="annotation schema tools")
+    schema_sub = schema.add_subparsers(dest="schema_command", metavar="SUBCOMMAND")
+    check = schema_sub.add_parser("check", help="validate a schema file")
+    check.add_argument("file", metavar="FILE", type=Path)
+    check.set_defaults(handler=run_schema_check)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    schema = load_schema(args.schema) if args.schema else None
+    with Project.create(args.project, schema) as project:
+        print(f"created {project.name} with schema '{project.schema.name}' "
+              f"version {project.schema.version}")
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    for path in args.paths:
+        if not path.exists():
+            print(f"saywho: {path}: no such file or folder", file=sys.stderr)
+    existing = [p for p in args.paths if p.exists()]
+    missing = len(existing) != len(args.paths)
+    max_bytes = int(args.max_mb * 1024 * 1024) if args.max_mb is not None else None
+    with Project.open(args.project) as project:
+        report = project.import_paths(existing, annotator=args.annotator, max_bytes=max_bytes,
+                                      progress=ProgressBar("importing"))
+    for duplicate in report.duplicates:
+        print(f"skipped: {duplicate}", file=sys.stderr)
+    for error in report.errors:
+        print(f"rejected: {error}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_REJECTED if report.errors or missing else EXIT_OK
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for index, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+                               for i, cell in enumerate(row)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def format_stats(stats: dict[str, Any]) -> str:
+    """The ``stats`` report as readable text."""
+    out = [f"project: {stats['project']}",
+           f"schema: {stats['schema']['name']} version {stats['schema']['version']}",
+           f"documents: {stats['documents']}",
+           f"actors in registry: {stats['entities']} ({stats['linked_mentions']} linked "
+           "mentions)"]
+    annotators = sorted(stats["status"])
+    if annotators:
+        out.append("")
+        out.append(_table([["annotator", *STATUSES]] + [
+            [name, *(str(stats["status"][name].get(s, 0)) for s in STATUSES)]
+            for name in annotators]))
+        labels = sorted({label for counts in stats["spans"].values() for label in counts})
+        if labels:
+            out.append("")
+            out.append(_table([["spans", *labels]] + [
+                [name, *(str(stats["spans"].get(name, {}).get(label, 0)) for label in labels)]
+                for name in annotators]))
+        types = sorted({t for counts in stats["relations"].values() for t in counts})
+        if types:
+            out.append("")
+            out.append(_table([["relations", *types]] + [
+                [name, *(str(stats["relations"].get(name, {}).get(t, 0)) for t in types)]
+                for name in annotators]))
+    extra = stats.get("progress")
+    if extra:
+        out.append("")
+        out.append(str(extra))
+    return "\n".join(out)
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        stats = project.stats()
+    if args.json:
+        json.dump(stats, sys.stdout, indent=2, ensure_ascii=False, sort_keys=True)
+        sys.stdout.write("\n")
+    else:
+        print(format_stats(stats))
+    return EXIT_OK
+
+
+def run_schema_check(args: argparse.Namespace) -> int:
+    try:
+        schema = load_schema(args.file)
+    except SchemaError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_REJECTED
+    print(schema_summary(schema))
+    return EXIT_OK
