@@ -44,6 +44,7 @@ import charset_normalizer
 import lxml.html
 from lxml import etree
 
+from storage.errors import SaywhoError
 from storage.records import (
     AnnotationSetRecord,
     DocumentRecord,
@@ -63,6 +64,7 @@ __all__ = [
     "TEXT_EXTENSIONS",
     "IngestError",
     "covered_text",
+    "detect_title",
     "iter_files",
     "parse_html",
     "parse_jsonl",
@@ -92,7 +94,7 @@ _SHORT_TITLE_MAX_CHARS = 100
 _MESSAGE_SNIPPET_CHARS = 60
 
 
-class IngestError(Exception):
+class IngestError(SaywhoError):
     """A file (or one line of it) that cannot be read as documents.
 
     Attributes:
@@ -251,13 +253,15 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Bytes 0x80-0x9F are C1 controls in latin-1 but punctuation (curly quotes,
 # dashes, euro sign) in cp1252; news dumps that use them are cp1252.
-_C1_BYTES = re.compile(rb"[\x80-\x9f]")
 _C1_CHARS = re.compile("[\x80-\x9f]")
+_CP1252_PUNCTUATION = re.compile(rb"[\x91-\x97]")
+_ACCENTED_LATIN = re.compile("[\xc0-\xff]")
+_MAX_ACCENTED_SHARE = 0.3
+_SNIFF_CHARS = 200_000
+_CHAOS_TOLERANCE = 1.0  # percent of "mess" a cp1252 candidate may have over the best
+_CENTRAL_EUROPEAN = frozenset({"cp1250", "iso8859_2", "mac_latin2", "cp852", "iso8859_16"})
 # Control characters no text file contains (tab, newlines and form feed excluded).
 _BINARY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
-_LATIN_FAMILY = frozenset(
-    {"latin_1", "iso8859_15", "cp1252", "cp1250", "iso8859_2", "cp850", "cp437", "mac_roman"}
-)
 
 
 def _check_not_binary(data: bytes, path: Path, kind: str) -> None:
@@ -290,29 +294,56 @@ def _bom_length(encoding: str) -> int:
 
 
 def _detect_legacy(data: bytes) -> tuple[str, str]:
-    """Decode bytes that are not UTF-8, preferring cp1252 over its look-alikes."""
-    has_c1 = _C1_BYTES.search(data) is not None
-    cp1252_text: str | None
+    """Decode bytes that are not UTF-8, preferring cp1252 over its look-alikes.
+
+    charset-normalizer is unsure on short Western texts (it may pick cp1250 for
+    French, or a DOS code page for English with curly quotes). When the cp1252
+    reading looks like Western text, cp1252 wins if it is among the equally good
+    candidates, gives the same text as the best one, or the bytes hold cp1252's
+    curly quotes and dashes (0x91-0x97) and the best guess is not a Central
+    European code page.
+    """
     try:
-        cp1252_text = data.decode("cp1252")
+        cp1252_text: str | None = data.decode("cp1252")
     except UnicodeDecodeError:
         cp1252_text = None
-    best = charset_normalizer.from_bytes(data).best()
-    if best is not None:
-        guess = codecs.lookup(best.encoding).name.replace("-", "_")
-        guessed_text = str(best)
-        if cp1252_text is not None and (
-            guessed_text == cp1252_text
-            or (guess in _LATIN_FAMILY and has_c1)
-            or _C1_CHARS.search(guessed_text) is not None
+    matches = list(charset_normalizer.from_bytes(data))
+    if cp1252_text is not None and _looks_western(cp1252_text):
+        if not matches:
+            return cp1252_text, "cp1252"
+        best = matches[0]
+        best_codec = _codec_name(best.encoding)
+        if any(
+            _codec_name(match.encoding) in ("cp1252", "iso8859_1")
+            and match.percent_chaos <= best.percent_chaos + _CHAOS_TOLERANCE
+            for match in matches
         ):
             return cp1252_text, "cp1252"
-        if guess == "latin_1" and cp1252_text is not None:
+        guessed_text = str(best)
+        if (
+            guessed_text == cp1252_text
+            or _C1_CHARS.search(guessed_text) is not None
+            or (_CP1252_PUNCTUATION.search(data) and best_codec not in _CENTRAL_EUROPEAN)
+        ):
             return cp1252_text, "cp1252"
         return guessed_text, best.encoding
+    if matches:
+        return str(matches[0]), matches[0].encoding
     if cp1252_text is not None:
         return cp1252_text, "cp1252"
     return data.decode("latin-1"), "latin-1"
+
+
+def _looks_western(text: str) -> bool:
+    """Whether most letters are unaccented, as in a Western language (not mojibake)."""
+    text = text[:_SNIFF_CHARS]
+    letters = sum(1 for char in text if char.isalpha())
+    accented = len(_ACCENTED_LATIN.findall(text))
+    return letters == 0 or accented / letters < _MAX_ACCENTED_SHARE
+
+
+def _codec_name(encoding: str) -> str:
+    return codecs.lookup(encoding).name.replace("-", "_")
 
 
 def _normalise_newlines(text: str) -> str:
@@ -367,6 +398,7 @@ def parse_text(data: bytes, path: Path) -> DocumentRecord:
 
 
 _SENTENCE_END = ".?!:;,"
+_NON_SPACE = re.compile(r"\S")
 _CLOSING_QUOTES = "\"'”’»›"
 
 
@@ -384,8 +416,9 @@ def detect_title(text: str) -> str | None:
     Returns:
         The stripped headline, or None.
     """
-    lines = text.lstrip("\n").split("\n")
-    first = lines[0].strip()
+    start = len(text) - len(text.lstrip("\n")) if text[:1] == "\n" else 0
+    first_line, _, rest = text[start:].partition("\n")
+    first = first_line.strip()
     if not first or len(first) > TITLE_MAX_CHARS:
         return None
     last = first[-1]
@@ -393,10 +426,9 @@ def detect_title(text: str) -> str | None:
         return None
     if last in _CLOSING_QUOTES and len(first) > 1 and first[-2] in _SENTENCE_END:
         return None
-    rest = lines[1:]
-    if not any(line.strip() for line in rest):
+    if _NON_SPACE.search(rest) is None:
         return None
-    following = rest[0].strip()
+    following = rest.partition("\n")[0].strip()
     if not following:
         return first
     if (
@@ -440,9 +472,11 @@ _ARTICLE_ATTRIBUTE = re.compile(
 def parse_html(data: bytes, path: Path) -> DocumentRecord:
     """Extract the article of a web page's bytes as one document.
 
-    The text is the headline, then the article's paragraphs, separated by
-    blank lines. ``meta`` holds what the page declares: ``encoding``, and when
-    found ``date``, ``author``, ``url`` (canonical) and ``outlet`` (site name).
+    The text is the headline (when the page has one), then the article's
+    paragraphs, separated by blank lines; whitespace inside a paragraph is
+    collapsed as a browser would. ``meta`` holds what the page declares:
+    ``encoding``, and when found ``date``, ``author``, ``url`` (canonical) and
+    ``outlet`` (site name).
 
     Args:
         data: The page's bytes.
@@ -470,9 +504,9 @@ def parse_html(data: bytes, path: Path) -> DocumentRecord:
         raise IngestError(path, f"the HTML cannot be parsed: {err}") from None
     if not paragraphs:
         raise IngestError(path, "no article text found")
-    title = title or path.stem
-    if _squash(paragraphs[0]) != _squash(title):
+    if title and _squash(paragraphs[0]) != _squash(title):
         paragraphs.insert(0, title)
+    title = title or path.stem
     return DocumentRecord(
         text="\n\n".join(paragraphs),
         title=title,
