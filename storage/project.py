@@ -9,6 +9,7 @@ lock) and returns the :class:`~storage.views.Changes` it made.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -555,21 +556,30 @@ class Project:
         files = list(ingest.iter_files(Path(p) for p in paths))
         files.sort(key=lambda p: (p.name != "entities.jsonl", str(p)))
         limit = max_bytes if max_bytes is not None else ingest.DEFAULT_MAX_BYTES
-        for index, file in enumerate(files):
+        entity_files = [f for f in files if f.name == "entities.jsonl"]
+        document_files = [f for f in files if f.name != "entities.jsonl"]
+        done = 0
+        for file in entity_files:
             if progress is not None:
-                progress(index, len(files), str(file))
+                progress(done, len(files), str(file))
             report.files += 1
+            done += 1
             try:
-                if file.name == "entities.jsonl":
-                    self.import_entities(ingest.read_entities(file), str(file), report)
-                    continue
-                records = ingest.read_file(file, limit)
-                self.import_records(records, str(file), annotator, report)
-            except ingest.IngestError as exc:
-                report.errors.append(str(exc))
+                self.import_entities(ingest.read_entities(file), str(file), report)
+            except (ingest.IngestError, ValidationError, ProjectError) as exc:
+                report.errors.append(_located(exc, file))
+        for file, parsed in _parse_files(document_files, limit):
+            if progress is not None:
+                progress(done, len(files), str(file))
+            report.files += 1
+            done += 1
+            if isinstance(parsed, str):
+                report.errors.append(parsed)
+                continue
+            try:
+                self.import_records(parsed, str(file), annotator, report)
             except (ValidationError, ProjectError) as exc:
-                report.errors.append(str(exc) if str(exc).startswith(str(file))
-                                     else f"{file}: {exc}")
+                report.errors.append(_located(exc, file))
         if progress is not None:
             progress(len(files), len(files), "")
         return report
@@ -628,10 +638,15 @@ class Project:
     def _store_records(self, session: Session, records: Sequence[DocumentRecord], where: str,
                        annotator: str | None, report: ImportReport) -> None:
         position = session.scalar(select(func.max(Document.position))) or 0
-        entity_ids = dict(session.execute(select(Entity.external_id, Entity.id)).all())
+        entity_ids: dict[str, int] | None = None
         seen_hashes: set[str] = set()
-        used_ids = set(session.scalars(select(Document.external_id)))
+        used_ids: set[str] = set()
         default_annotator = annotator
+
+        def id_taken(candidate: str) -> bool:
+            return candidate in used_ids or session.scalar(
+                select(Document.id).where(Document.external_id == candidate)) is not None
+
         for record in records:
             at = f"{where}:{record.line}" if record.line else where
             digest = sha256_text(record.text)
@@ -642,9 +657,9 @@ class Project:
                 continue
             seen_hashes.add(digest)
             external_id = record.external_id or digest[:12]
-            if external_id in used_ids:
+            if id_taken(external_id):
                 suffix = 2
-                while f"{external_id}-{suffix}" in used_ids:
+                while id_taken(f"{external_id}-{suffix}"):
                     suffix += 1
                 external_id = f"{external_id}-{suffix}"
             used_ids.add(external_id)
@@ -673,6 +688,9 @@ class Project:
                 for span_record in annotation_set.spans:
                     entity_id = None
                     if span_record.entity is not None:
+                        if entity_ids is None:
+                            entity_ids = dict(session.execute(
+                                select(Entity.external_id, Entity.id)).all())
                         entity_id = entity_ids.get(span_record.entity)
                         if entity_id is None:
                             raise ValidationError(
@@ -714,6 +732,52 @@ class Project:
                                          external_id=relation_record.id))
                     session.flush()
                     report.relations += 1
+
+
+def _located(exc: Exception, file: Path) -> str:
+    message = str(exc)
+    return message if message.startswith(str(file)) else f"{file}: {message}"
+
+
+def _read_one(job: tuple[Path, int]) -> list[DocumentRecord] | str:
+    """Parses one file (in a worker process); an error comes back as its message."""
+    from storage import ingest
+
+    path, limit = job
+    try:
+        return ingest.read_file(path, limit)
+    except ingest.IngestError as exc:
+        return str(exc)
+    except Exception as exc:  # a parser bug must not stop the other files
+        return f"{path}: cannot be read ({type(exc).__name__}: {exc})"
+
+
+PARALLEL_MIN_FILES = 64
+PARSE_WINDOW = 256
+
+
+def _parse_files(files: Sequence[Path],
+                 limit: int) -> Iterator[tuple[Path, list[DocumentRecord] | str]]:
+    """Parses files in order; large imports parse in worker processes meanwhile.
+
+    Extraction (trafilatura) costs more than storing, so with several cores the
+    workers parse the next files while this process stores the previous ones.
+    Files are handed out in windows so memory stays bounded.
+    """
+    workers = min(4, (os.cpu_count() or 1))
+    if len(files) < PARALLEL_MIN_FILES or workers < 2:
+        for file in files:
+            yield file, _read_one((file, limit))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for offset in range(0, len(files), PARSE_WINDOW):
+            window = files[offset:offset + PARSE_WINDOW]
+            results = pool.map(_read_one, [(f, limit) for f in window], chunksize=4)
+            yield from zip(window, results, strict=True)
 
 
 def check_attribute_values(schema: Schema, label: str, values: dict[str, Any]) -> dict[str, Any]:
