@@ -24,6 +24,7 @@ from storage.errors import ConflictError, NotFoundError, ValidationError
 from storage.models import (
     STATUSES,
     Annotator,
+    Assignment,
     Document,
     DocumentStatus,
     Entity,
@@ -558,6 +559,42 @@ class SetStatus(Edit):
         return self._set(session, self.before)
 
 
+@dataclass
+class Assign(Edit):
+    """Assigns documents to an annotator (or takes them back with ``assigned=False``)."""
+
+    document_ids: Sequence[int]
+    annotator: str
+    assigned: bool = True
+    changed: list[int] = field(default_factory=list)
+    text = "assign documents"
+
+    def _set(self, session: Session, document_ids: Sequence[int], assigned: bool) -> Changes:
+        who = annotator_id(session, self.annotator)
+        for document_id in document_ids:
+            row = session.get(Assignment, (document_id, who))
+            if assigned and row is None:
+                session.add(Assignment(document_id=document_id, annotator_id=who))
+            elif not assigned and row is not None:
+                session.delete(row)
+        session.flush()
+        return Changes(documents=set(document_ids),
+                       statuses_changed=[(d, who) for d in document_ids])
+
+    def apply(self, session: Session, schema: Schema) -> Changes:
+        who = annotator_id(session, self.annotator)
+        self.changed = []
+        for document_id in self.document_ids:
+            _document(session, document_id)
+            exists = session.get(Assignment, (document_id, who)) is not None
+            if exists != self.assigned:
+                self.changed.append(document_id)
+        return self._set(session, self.changed, self.assigned)
+
+    def revert(self, session: Session, schema: Schema) -> Changes:
+        return self._set(session, self.changed, not self.assigned)
+
+
 def _check_entity_fields(name: str, kind: str, aliases: Sequence[str]) -> None:
     if not name.strip():
         raise ValidationError("an actor needs a name")
@@ -768,7 +805,7 @@ class Compound(Edit):
 
 
 __all__ = [
-    "UNSET", "AddRelation", "AddSpan", "Compound", "CreateEntity", "DeleteEntity",
+    "UNSET", "AddRelation", "AddSpan", "Assign", "Compound", "CreateEntity", "DeleteEntity",
     "DeleteRelation", "DeleteSpan", "Edit", "EntityView", "MergeEntities", "RelationView",
     "SetStatus", "SpanView", "UpdateEntity", "UpdateRelation", "UpdateSpan",
 ]

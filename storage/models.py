@@ -156,3 +156,17 @@ class Relation(Base):
         UniqueConstraint("document_id", "annotator_id", "external_id",
                          name="uq_relation_document_annotator_external"),
     )
+
+
+class Assignment(Base):
+    """A document given to an annotator to annotate (their list shows it first)."""
+
+    __tablename__ = "assignment"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotator.id", ondelete="CASCADE"), primary_key=True
+    )
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table_args__ = (Index("ix_assignment_annotator", "annotator_id"),)

@@ -25,6 +25,7 @@ from storage.db import Database, describe, is_sqlite, to_url, with_retry
 from storage.edits import (
     AddRelation,
     AddSpan,
+    Assign,
     CreateEntity,
     Edit,
     annotator_id,
@@ -36,6 +37,7 @@ from storage.errors import NotFoundError, ProjectError, SchemaError, ValidationE
 from storage.models import (
     STATUSES,
     Annotator,
+    Assignment,
     Base,
     Document,
     DocumentStatus,
@@ -285,14 +287,20 @@ class Project:
 
     def documents(self, annotator: str | None = None,
                   status: str | None = None) -> list[DocumentInfo]:
-        """The document list in import order, with status and counts for ``annotator``."""
+        """The document list with status and counts for ``annotator``.
+
+        Documents assigned to ``annotator`` come first, each group in import order.
+        """
         with self.db.reading() as session:
             who = None
             if annotator is not None:
                 who = session.scalar(select(Annotator.id).where(Annotator.name == annotator))
             statuses: dict[int, str] = {}
             counts: dict[int, dict[str, int]] = defaultdict(dict)
+            assigned: set[int] = set()
             if who is not None:
+                assigned = set(session.scalars(
+                    select(Assignment.document_id).where(Assignment.annotator_id == who)))
                 statuses = dict(session.execute(
                     select(DocumentStatus.document_id, DocumentStatus.status)
                     .where(DocumentStatus.annotator_id == who)).all())
@@ -312,8 +320,65 @@ class Project:
                 continue
             result.append(DocumentInfo(document_id, external_id, title, length or 0,
                                        document_status, dict(counts.get(document_id, {})),
-                                       position))
+                                       position, document_id in assigned))
+        result.sort(key=lambda info: not info.assigned)  # stable: import order kept
         return result
+
+    def assignments(self, annotator: str) -> list[int]:
+        """Ids of the documents assigned to ``annotator``, in import order."""
+        with self.db.reading() as session:
+            return list(session.scalars(
+                select(Assignment.document_id).join(Annotator)
+                .join(Document, Document.id == Assignment.document_id)
+                .where(Annotator.name == annotator)
+                .order_by(Document.position, Document.id)))
+
+    def spread_assignments(self, annotators: Sequence[str], per_document: int,
+                           seed: int = 0) -> Edit | None:
+        """Assigns every document to ``per_document`` of ``annotators``, balancing load.
+
+        Deterministic for a seed: ties between equally loaded annotators are
+        broken by a hash of (seed, document id, annotator). Existing
+        assignments count towards the load and are kept. Returns the edit
+        applied (a Compound of Assign edits, undoable) or None when nothing changed.
+
+        Raises:
+            ValidationError: fewer annotators than ``per_document``.
+        """
+        from storage.edits import Compound
+
+        names = sorted(set(annotators))
+        if per_document < 1 or per_document > len(names):
+            raise ValidationError(f"cannot give each document to {per_document} of "
+                                  f"{len(names)} annotators")
+        with self.db.reading() as session:
+            documents = session.execute(select(Document.id, Document.external_id)
+                                        .order_by(Document.position, Document.id)).all()
+            existing: dict[int, set[str]] = defaultdict(set)
+            for document_id, name in session.execute(
+                    select(Assignment.document_id, Annotator.name).join(Annotator)):
+                existing[document_id].add(name)
+        load = {name: sum(1 for names_ in existing.values() if name in names_)
+                for name in names}
+        plan: dict[str, list[int]] = defaultdict(list)
+        for document_id, external_id in documents:
+            have = existing[document_id] & set(names)
+            need = per_document - len(have)
+            if need <= 0:
+                continue
+            candidates = sorted(
+                (n for n in names if n not in have),
+                key=lambda n: (load[n], hashlib.sha256(
+                    f"{seed}\x00{external_id}\x00{n}".encode()).hexdigest()))
+            for name in candidates[:need]:
+                plan[name].append(document_id)
+                load[name] += 1
+        edits: list[Edit] = [Assign(ids, name) for name, ids in sorted(plan.items())]
+        if not edits:
+            return None
+        edit = Compound(edits, text="spread assignments")
+        self.apply(edit)
+        return edit
 
     def document(self, document_id: int) -> DocumentView:
         with self.db.reading() as session:

@@ -24,6 +24,7 @@ class DocumentInfo:
     status: str = "new"
     counts: dict[str, int] = field(default_factory=dict)
     position: int = 0
+    assigned: bool = False
 
 
 @dataclass(frozen=True)

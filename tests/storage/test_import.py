@@ -199,3 +199,20 @@ def test_jsonl_offsets_survive_import(tmp_path_factory: Any,
             view = stored[record["id"]]
             assert list(view.fragments) == fragments
             assert covered_text(text, view.fragments) == record["text"]
+
+
+def test_large_import_parses_in_workers_and_keeps_order(project: Project,
+                                                        tmp_path: Path) -> None:
+    from storage import project as project_module
+
+    inputs = tmp_path / "many"
+    inputs.mkdir()
+    count = project_module.PARALLEL_MIN_FILES + 6
+    for index in range(count):
+        (inputs / f"{index:03d}.txt").write_text(f"Story {index}\n\nThe minister spoke {index}.",
+                                                 encoding="utf-8")
+    (inputs / "010-bad.txt").write_bytes(b"")
+    report = project.import_paths([inputs])
+    assert report.documents == count
+    assert [e.split(":")[0] for e in report.errors] == [str(inputs / "010-bad.txt")]
+    assert [d.external_id for d in project.documents()][:3] == ["000", "001", "002"]
