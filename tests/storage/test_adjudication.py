@@ -1,0 +1,80 @@
+"""Building the gold layer: compare, accept, accept unanimous, undo."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.adjudication import (
+    GOLD,
+    AcceptRelation,
+    AcceptSpan,
+    accept_unanimous,
+    adjudicated_documents,
+    compare,
+)
+from storage.errors import ValidationError
+from storage.project import Project
+from storage.records import AnnotationSetRecord, DocumentRecord, RelationRecord, SpanRecord
+
+TEXT = "Varnay said the border stays shut. If they cross, we strike, Ardova warned."
+
+
+def layer(name: str, quote_form: str, condition_end: int) -> AnnotationSetRecord:
+    return AnnotationSetRecord(name, "done", [
+        SpanRecord("A1", "Actor", [(0, 6)], {"kind": "person"}),
+        SpanRecord("Q1", "Quote", [(12, 33)], {"form": quote_form}),
+        SpanRecord("C1", "Condition", [(35, condition_end)]),
+        SpanRecord("K1", "Consequence", [(50, 59)], {"type": "threat"}),
+        SpanRecord("A2", "Actor", [(61, 67)], {"kind": "person"}),
+    ], [
+        RelationRecord("R1", "speaker", "Q1", "A1"),
+        RelationRecord("R2", "consequence", "C1", "K1"),
+        RelationRecord("R3", "holder", "C1", "A2"),
+    ])
+
+
+@pytest.fixture
+def two(project: Project) -> tuple[Project, int]:
+    project.import_records([DocumentRecord(text=TEXT, external_id="d", annotations=[
+        layer("alice", "indirect", 48), layer("bob", "direct", 48 - 1)])], "two.jsonl")
+    return project, project.documents()[0].id
+
+
+def test_compare_groups_agreements_and_disputes(two: tuple[Project, int]) -> None:
+    project, doc = two
+    comparison = compare(project, doc, ["alice", "bob"])
+    unanimous = {(g.label, g.start, g.end) for g in comparison.unanimous_spans()}
+    assert unanimous == {("Actor", 0, 6), ("Consequence", 50, 59), ("Actor", 61, 67)}
+    disputed = sorted((g.label, g.start, g.end, tuple(sorted(g.spans)))
+                      for g in comparison.disputed_spans())
+    assert disputed == [("Condition", 35, 47, ("bob",)), ("Condition", 35, 48, ("alice",)),
+                        ("Quote", 12, 33, ("alice", "bob"))]  # same extent, form differs
+    assert [g.key[0] for g in comparison.unanimous_relations()] == ["speaker"]
+
+
+def test_accept_unanimous_then_disputed_and_undo(two: tuple[Project, int]) -> None:
+    project, doc = two
+    edit = accept_unanimous(project, doc, ["alice", "bob"])
+    assert edit is not None
+    gold = project.spans(doc, GOLD)
+    assert [(s.label, s.start) for s in gold] == [("Actor", 0), ("Consequence", 50),
+                                                 ("Actor", 61)]
+    assert project.relations(doc, GOLD) == []  # speaker's Quote is disputed (form)
+    assert accept_unanimous(project, doc, ["alice", "bob"]) is None
+    alice_condition = next(s for s in project.spans(doc, "alice") if s.label == "Condition")
+    alice_holder = next(r for r in project.relations(doc, "alice") if r.type == "holder")
+    accept = AcceptRelation(alice_holder.id)
+    project.apply(accept)  # brings alice's Condition along, reuses gold's Actor
+    assert {(s.label, s.end) for s in project.spans(doc, GOLD)} >= {("Condition", 48)}
+    assert [r.type for r in project.relations(doc, GOLD)] == ["holder"]
+    with pytest.raises(ValidationError, match="already has this Condition"):
+        project.apply(AcceptSpan(alice_condition.id))
+    assert adjudicated_documents(project) == [doc]
+    assert [a.role for a in project.annotators() if a.name == GOLD] == ["curator"]
+    project.revert(accept)
+    assert [s.label for s in project.spans(doc, GOLD)] == ["Actor", "Consequence", "Actor"]
+    project.apply(accept)  # redo
+    assert [r.type for r in project.relations(doc, GOLD)] == ["holder"]
+    project.revert(accept)
+    project.revert(edit)
+    assert project.spans(doc, GOLD) == []
