@@ -42,6 +42,8 @@ def register(subparsers: Any) -> None:
     stats = subparsers.add_parser("stats", help="documents, spans and relations in a project")
     stats.add_argument("project", metavar="PROJECT")
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stats.add_argument("--charts", type=Path, metavar="DIR",
+                       help="also draw the progress charts as PNG files into DIR")
     stats.set_defaults(handler=run_stats)
 
     schema = subparsers.add_parser("schema", help="annotation schema tools")
@@ -113,16 +115,50 @@ def format_stats(stats: dict[str, Any]) -> str:
             out.append(_table([["relations", *types]] + [
                 [name, *(str(stats["relations"].get(name, {}).get(t, 0)) for t in types)]
                 for name in annotators]))
-    extra = stats.get("progress")
-    if extra:
+    series = stats.get("done_over_time") or {}
+    if series:
         out.append("")
-        out.append(str(extra))
+        out.append("documents done over time (cumulative):")
+        for name, points in sorted(series.items()):
+            out.append(f"  {name}: " + ", ".join(f"{day} {total}" for day, total in points))
     return "\n".join(out)
 
 
+def _agreement_chart(project: Project, folder: Path) -> list[Path]:
+    """Agreement (F1 with overlap matching) per label, when two annotators have done work."""
+    try:
+        from agreement import per_label_f1
+    except ImportError:
+        return []
+    values = per_label_f1(project)
+    if not values:
+        return []
+    from export.charts import grouped_bar_chart
+
+    return [grouped_bar_chart(values, folder / "agreement_per_label.png",
+                              "Agreement per label (F1, overlap)", "F1", ylim=(0.0, 1.0))]
+
+
 def run_stats(args: argparse.Namespace) -> int:
+    from storage.progress import done_over_time
+
     with Project.open(args.project) as project:
         stats = project.stats()
+        series = done_over_time(project)
+        stats["done_over_time"] = {name: [[day.isoformat(), total] for day, total in points]
+                                   for name, points in series.items()}
+        if args.charts is not None:
+            from export.charts import done_over_time_chart, grouped_bar_chart
+
+            args.charts.mkdir(parents=True, exist_ok=True)
+            written = [
+                done_over_time_chart(series, args.charts / "done_over_time.png"),
+                grouped_bar_chart(stats["spans"], args.charts / "spans_per_label.png",
+                                  "Spans per label", "spans"),
+            ]
+            written += _agreement_chart(project, args.charts)
+            for path in written:
+                print(f"wrote {path}", file=sys.stderr)
     if args.json:
         json.dump(stats, sys.stdout, indent=2, ensure_ascii=False, sort_keys=True)
         sys.stdout.write("\n")
