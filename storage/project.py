@@ -529,9 +529,9 @@ class Project:
             "project": self.name,
             "schema": {"name": self.schema.name, "version": self.schema.version},
             "documents": total,
-            "status": by_status,
-            "spans": dict(spans),
-            "relations": dict(relations),
+            "status": {k: by_status[k] for k in sorted(by_status)},
+            "spans": {k: dict(sorted(v.items())) for k, v in sorted(spans.items())},
+            "relations": {k: dict(sorted(v.items())) for k, v in sorted(relations.items())},
             "entities": entities,
             "linked_mentions": linked,
         }
