@@ -1,0 +1,181 @@
+"""CoNLL IOB2 export: offsets reproduce the text, seqeval reads valid IOB2, nesting kept."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from seqeval.metrics.sequence_labeling import get_entities
+from seqeval.scheme import IOB2, Entities
+
+from export.base import ExportContext, ExportOptions, Manifest
+from export.conll import ConllFormat
+from storage.corpus import CorpusFilter, entity_map, iter_corpus
+from storage.project import Project
+from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord
+
+GOLDEN = Path(__file__).parent / "golden"
+LABELS = ["Actor", "Quote", "Cue", "Condition", "Consequence"]
+
+
+def export(project: Project, out: Path, fmt: ConllFormat | None = None,
+           options: ExportOptions | None = None) -> Manifest:
+    options = options or ExportOptions()
+    context = ExportContext(project, project.schema, out, options, Manifest(),
+                            entity_map(project))
+    fmt = fmt or ConllFormat()
+    fmt.start(context)
+    for item in iter_corpus(project, CorpusFilter(options.annotators, options.status,
+                                                  options.labels)):
+        fmt.write_document(context, item, None)
+    fmt.finish(context)
+    return context.manifest
+
+
+@pytest.fixture
+def corpus(project: Project) -> Project:
+    report = project.import_paths([GOLDEN / "input"])
+    assert report.ok, report.errors
+    return project
+
+
+Sentence = list[list[str]]
+
+
+def read_conll(path: Path) -> tuple[list[str], dict[str, list[Sentence]]]:
+    """The columns and, per document id, its sentences of rows (parsed with csv)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = handle.read().split("\n")
+    assert lines[0].startswith("# columns = ")
+    columns = lines[0].removeprefix("# columns = ").split(" ")
+    documents: dict[str, list[Sentence]] = {}
+    current: list[Sentence] = []
+    sentence: Sentence = []
+    for line in lines[1:]:
+        if line == "-DOCSTART-":
+            continue
+        if line.startswith("# doc_id = "):
+            current = documents.setdefault(line.removeprefix("# doc_id = "), [])
+        elif line == "":
+            if sentence:
+                current.append(sentence)
+            sentence = []
+        else:
+            row = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
+            assert len(row) == len(columns)
+            sentence.append(row)
+    assert not sentence
+    return columns, documents
+
+
+def chunks(sentences: list[Sentence], column: int) -> list[tuple[str, int, int]]:
+    """Strict IOB2 chunks of one tag column as (label, start offset, end offset)."""
+    sequences = [[row[column] for row in s] for s in sentences]
+    strict = [(e.tag, sentences[e.sent_id][e.start][1], sentences[e.sent_id][e.end - 1][2])
+              for sentence_entities in Entities(sequences, IOB2).entities
+              for e in sentence_entities]
+    lenient = get_entities(list(itertools.chain.from_iterable([*s, "O"] for s in sequences)))
+    assert len(lenient) == len(strict)  # no tag is dropped by strict IOB2 parsing
+    return [(label, int(start), int(end)) for label, start, end in strict]
+
+
+def test_offsets_tags_and_nesting(corpus: Project, tmp_path: Path) -> None:
+    manifest = export(corpus, tmp_path)
+    columns, documents = read_conll(tmp_path / "alice" / "corpus.conll")
+    assert columns == ["TOKEN", "START", "END", *LABELS]
+    for external_id, sentences in documents.items():
+        text = corpus.document_by_external_id(external_id).text
+        for row in (r for s in sentences for r in s):
+            assert text[int(row[1]):int(row[2])] == row[0]
+    voices = documents["world-voices"]
+    text = corpus.document_by_external_id("world-voices").text
+    actors = {text[a:b] for _, a, b in chunks(voices, 3)}
+    conditions = {text[a:b] for _, a, b in chunks(voices, 6)}
+    assert "Doreth" in actors and "Unless Doreth withdraws" in conditions  # nested, both kept
+    assert "Keller" not in actors and "Minister Zoe\u0308 Haddad-Keller" in actors
+    reasons = {(i["document"], i["span"], i["reason"]) for i in manifest.inexact}
+    assert reasons == {("world-voices", "A5", "overlaps a longer span"),
+                       ("world-voices", "A5", "boundary inside token")}
+    small = documents["varnay-warns"]
+    small_text = corpus.document_by_external_id("varnay-warns").text
+    assert [small_text[a:b] for _, a, b in chunks(small, 4)] == [
+        "We will not yield,", "not one metre."]  # one chunk per fragment
+
+
+def test_without_offset_columns(corpus: Project, tmp_path: Path) -> None:
+    export(corpus, tmp_path, ConllFormat(offsets=False),
+           ExportOptions(labels=["Quote", "Actor"]))
+    columns, documents = read_conll(tmp_path / "bob" / "corpus.conll")
+    assert columns == ["TOKEN", "Actor", "Quote"]
+    tokens = [r[0] for s in documents["world-voices"] for r in s]
+    assert tokens[:4] == ["Minister", "Zoe\u0308", "Haddad-Keller", "😀"]
+
+
+def test_golden_files(corpus: Project, tmp_path: Path) -> None:
+    export(corpus, tmp_path / "out")
+    compare_with_golden(tmp_path / "out", GOLDEN / "conll")
+
+
+def compare_with_golden(out: Path, golden: Path) -> None:
+    """Compares every file; SAYWHO_UPDATE_GOLDEN=1 rewrites the golden folder instead."""
+    if os.environ.get("SAYWHO_UPDATE_GOLDEN") == "1":
+        shutil.rmtree(golden, ignore_errors=True)
+        shutil.copytree(out, golden)
+    produced = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert produced == sorted(p.relative_to(golden).as_posix() for p in golden.rglob("*")
+                              if p.is_file())
+    for name in produced:
+        assert (out / name).read_bytes() == (golden / name).read_bytes(), name
+
+
+SAMPLES = ["😀", "👨\u200d👩\u200d👧", "e\u0301", "中文", "مرحبا", "שלום", "\r\n", "\n\n", " ", "a",
+           "Varnay", ".", "“", "Mr.", " The"]
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> tuple[str, list[tuple[str, list[tuple[int, int]]]]]:
+    text = "".join(draw(st.lists(st.sampled_from(SAMPLES), min_size=2, max_size=25)))
+    spans = []
+    for _ in range(draw(st.integers(1, 6))):
+        cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=4))))
+        pairs = list(itertools.pairwise(cuts))[::2]
+        if pairs:
+            spans.append((draw(st.sampled_from(["Quote", "Cue"])), pairs))
+    return text, spans
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(documents())
+def test_random_documents(tmp_path_factory: pytest.TempPathFactory,
+                          sample: tuple[str, list[tuple[str, list[tuple[int, int]]]]]) -> None:
+    text, span_specs = sample
+    if not text.strip():
+        return
+    folder = tmp_path_factory.mktemp("conll")
+    with Project.create(folder / "p.saywho") as project:
+        spans = [SpanRecord(f"T{i}", label, fragments,
+                            {"form": "direct"} if label == "Quote" else {})
+                 for i, (label, fragments) in enumerate(span_specs)]
+        project.import_records([DocumentRecord(text, "t", "doc", annotations=[
+            AnnotationSetRecord("alice", "done", spans)])], "t")
+        manifest = export(project, folder / "out")
+        columns, docs = read_conll(folder / "out" / "alice" / "corpus.conll")
+        sentences = docs.get("doc", [])
+        rows = [r for s in sentences for r in s]
+        for row in rows:
+            assert text[int(row[1]):int(row[2])] == row[0]
+        inexact = {i["span"] for i in manifest.inexact}
+        for label in ("Quote", "Cue"):
+            column = columns.index(label)
+            found = sorted((a, b) for _, a, b in chunks(sentences, column))
+            exact = sorted(f for s in spans if s.label == label and s.id not in inexact
+                           for f in s.fragments)
+            # every exactly representable fragment is one chunk with the same offsets
+            assert set(exact) <= set(found)
