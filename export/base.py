@@ -122,6 +122,13 @@ class Format:
     def finish(self, context: ExportContext) -> None:
         """Called once after the last document (close files, write config)."""
 
+    def abort(self, context: ExportContext) -> None:
+        """Called instead of ``finish`` when the export fails or is cancelled.
+
+        Close open files here; the partial output is then removed by
+        :func:`export.run.export_project`.
+        """
+
     @classmethod
     def read(cls, path: Path) -> tuple[list[DocumentRecord], list[EntityRecord]]:
         """Reads an export back as records the project can import.

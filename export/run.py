@@ -1,0 +1,245 @@
+"""The export pipeline: project -> format files + ``manifest.json``.
+
+:func:`export_project` checks the options against the project (annotators,
+labels, status, split), then streams :func:`storage.corpus.iter_corpus` one
+document at a time to the format, so memory does not grow with the corpus.
+Each document gets its split from :class:`export.splits.Splitter`.
+
+The output folder must be new or empty. When the export is cancelled (the
+``cancel`` callable returns True) or fails, everything written into the folder
+is removed (the folder too, when the export created it) and
+:class:`ExportCancelled` (or the error) is raised: a folder holding a
+``manifest.json`` always holds a complete export.
+
+``manifest.json`` records the Saywho version, schema, format and options, the
+documents per split, spans per label and per annotator, relations per type,
+the adjudicated documents (those with a layer by the annotator ``gold``),
+every file written and every span the format could not represent exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from export import registry
+from export.base import ExportContext, ExportError, ExportOptions, Format, Manifest
+from export.splits import Splitter
+from storage.corpus import CorpusFilter, entity_map, iter_corpus
+from storage.models import STATUSES
+from storage.project import SAYWHO_VERSION, Project, ProgressCallback
+
+GOLD = "gold"
+MANIFEST_FILE = "manifest.json"
+NO_SPLIT = "all"
+
+CancelCallback = Callable[[], bool]
+
+
+class ExportCancelled(ExportError):
+    """The user cancelled the export; its partial output was removed."""
+
+
+class ExportInputError(ExportError):
+    """The options name something the project does not have (annotator, label...)."""
+
+
+def check_options(project: Project, options: ExportOptions) -> None:
+    """Refuses options that name unknown annotators, labels or statuses.
+
+    Raises:
+        ExportInputError: with a message naming what is unknown and what exists.
+    """
+    if options.annotators is not None:
+        known = [a.name for a in project.annotators()]
+        for name in options.annotators:
+            if name not in known:
+                if name == GOLD:
+                    raise ExportInputError("this project has no adjudicated layer yet "
+                                           f"(no annotations by '{GOLD}')")
+                raise ExportInputError(f"unknown annotator '{name}' (annotators: "
+                                       f"{', '.join(known) or 'none yet'})")
+    if options.labels is not None:
+        for label in options.labels:
+            if project.schema.label(label) is None:
+                raise ExportInputError(f"label '{label}' is not in the schema "
+                                       f"(labels: {', '.join(project.schema.label_names)})")
+    if options.status is not None and options.status not in STATUSES:
+        raise ExportInputError(f"unknown status '{options.status}' "
+                               f"(statuses: {', '.join(STATUSES)})")
+    if options.split is not None:
+        Splitter(options.split, options.seed)  # raises SplitError (an ExportError)
+
+
+def _prepare_folder(out_dir: Path) -> bool:
+    """Checks the output folder is new or empty; returns True when it is new."""
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise ExportInputError(f"{out_dir}: exists and is not a folder")
+        if any(out_dir.iterdir()):
+            raise ExportInputError(f"{out_dir}: the folder is not empty; choose a new or "
+                                   "empty folder so that no old file is mixed with the export")
+        return False
+    try:
+        out_dir.mkdir(parents=True)
+    except OSError as exc:
+        raise ExportInputError(f"{out_dir}: cannot create the folder ({exc.strerror})") from exc
+    return True
+
+
+def _remove_output(out_dir: Path, created: bool) -> None:
+    """Removes what the export wrote (the folder was new or empty before)."""
+    if created:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        return
+    for child in out_dir.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
+def export_project(project: Project, format_name: str, out_dir: Path | str,
+                   options: ExportOptions | None = None,
+                   progress: ProgressCallback | None = None,
+                   cancel: CancelCallback | None = None) -> Manifest:
+    """Exports the selected part of the project to ``out_dir`` in one format.
+
+    Args:
+        project: the open project.
+        format_name: a name of :func:`export.registry.names`.
+        out_dir: a new or empty folder.
+        options: annotators, status, labels, split and seed.
+        progress: called as ``(done, total, document id)`` after each document.
+        cancel: polled before each document; True stops the export.
+
+    Returns:
+        The manifest (also written as ``out_dir/manifest.json``).
+
+    Raises:
+        ExportInputError: unknown format, annotator, label or status; bad folder.
+        SplitError: a bad split spec.
+        MissingDependencyError: the format needs a package that is not installed.
+        ExportCancelled: ``cancel`` returned True; the partial output was removed.
+    """
+    options = options or ExportOptions()
+    try:
+        format_class = registry.get(format_name)
+    except KeyError as exc:
+        raise ExportInputError(str(exc.args[0])) from None
+    check_options(project, options)
+    splitter = Splitter(options.split, options.seed) if options.split else None
+    out_path = Path(out_dir)
+    created = _prepare_folder(out_path)
+    manifest = Manifest()
+    context = ExportContext(project, project.schema, out_path, options, manifest,
+                            entity_map(project))
+    fmt: Format = format_class()
+    started = False
+    try:
+        fmt.start(context)
+        started = True
+        _stream(project, fmt, context, splitter, progress, cancel)
+        fmt.finish(context)
+        started = False
+        _write_manifest(context, format_class)
+    except BaseException:
+        if started:
+            try:
+                fmt.abort(context)
+            except Exception:  # noqa: S110 - the first error is the one to report
+                pass
+        _remove_output(out_path, created)
+        raise
+    return manifest
+
+
+def _stream(project: Project, fmt: Format, context: ExportContext, splitter: Splitter | None,
+            progress: ProgressCallback | None, cancel: CancelCallback | None) -> None:
+    options = context.options
+    manifest = context.manifest
+    selection = CorpusFilter(annotators=options.annotators, status=options.status,
+                             labels=options.labels)
+    total = project.document_count()
+    adjudicated: list[str] = []
+    done = 0
+    if splitter is not None:
+        for name in splitter.names:
+            manifest.documents[name] += 0
+    for item in iter_corpus(project, selection):
+        if cancel is not None and cancel():
+            raise ExportCancelled("export cancelled; the partial output was removed")
+        external_id = item.document.external_id
+        split = splitter.assign(external_id) if splitter is not None else None
+        fmt.write_document(context, item, split)
+        manifest.documents[split or NO_SPLIT] += 1
+        for layer in item.layers:
+            manifest.spans_by_annotator[layer.annotator] += len(layer.spans)
+            manifest.spans_by_label.update(span.label for span in layer.spans)
+            manifest.relations_by_type.update(relation.type for relation in layer.relations)
+            if layer.annotator == GOLD:
+                adjudicated.append(external_id)
+        done += 1
+        if progress is not None:
+            progress(done, total, external_id)
+    if cancel is not None and cancel():
+        raise ExportCancelled("export cancelled; the partial output was removed")
+    manifest.extra["adjudicated"] = {"documents": len(adjudicated), "ids": adjudicated}
+    if progress is not None:
+        progress(total, total, "")
+
+
+def _counts(counter: Counter[str]) -> dict[str, int]:
+    return {key: counter[key] for key in sorted(counter)}
+
+
+def manifest_dict(context: ExportContext, format_name: str) -> dict[str, Any]:
+    """The content of ``manifest.json`` (keys in a fixed order, counts sorted)."""
+    manifest = context.manifest
+    extra = dict(manifest.extra)
+    adjudicated = extra.pop("adjudicated", {"documents": 0, "ids": []})
+    documents = dict(manifest.documents) if context.options.split else \
+        _counts(manifest.documents)
+    return {
+        "saywho_version": SAYWHO_VERSION,
+        "schema": {"name": context.schema.name, "version": context.schema.version},
+        "format": format_name,
+        "options": context.options.as_dict(),
+        "documents": {"total": sum(manifest.documents.values()), "by_split": documents},
+        "adjudicated": adjudicated,
+        "spans": {"total": sum(manifest.spans_by_label.values()),
+                  "by_label": _counts(manifest.spans_by_label),
+                  "by_annotator": _counts(manifest.spans_by_annotator)},
+        "relations": {"total": sum(manifest.relations_by_type.values()),
+                      "by_type": _counts(manifest.relations_by_type)},
+        "inexact": manifest.inexact,
+        "files": manifest.files,
+        **extra,
+    }
+
+
+def _write_manifest(context: ExportContext, format_class: type[Format]) -> None:
+    content = manifest_dict(context, format_class.NAME)
+    path = context.out_dir / MANIFEST_FILE
+    path.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def summary(manifest: Manifest, out_dir: Path | str) -> str:
+    """One line for the CLI and the GUI: documents, spans, relations, inexact spans."""
+    documents = sum(manifest.documents.values())
+    spans = sum(manifest.spans_by_label.values())
+    relations = sum(manifest.relations_by_type.values())
+    parts = [f"{documents} document{'s' if documents != 1 else ''}",
+             f"{spans} span{'s' if spans != 1 else ''}",
+             f"{relations} relation{'s' if relations != 1 else ''}"]
+    if len(manifest.documents) > 1 or NO_SPLIT not in manifest.documents:
+        parts.append("splits " + ", ".join(f"{k}={v}" for k, v in manifest.documents.items()))
+    text = f"exported {', '.join(parts)} to {out_dir}"
+    if manifest.inexact:
+        text += (f"; {len(manifest.inexact)} item{'s' if len(manifest.inexact) != 1 else ''} "
+                 f"not represented exactly (see {MANIFEST_FILE})")
+    return text
