@@ -19,6 +19,7 @@ every file written and every span the format could not represent exactly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections import Counter
@@ -31,7 +32,7 @@ from export.base import ExportContext, ExportError, ExportOptions, Format, Manif
 from export.splits import Splitter
 from storage.corpus import CorpusFilter, entity_map, iter_corpus
 from storage.models import STATUSES
-from storage.project import SAYWHO_VERSION, Project, ProgressCallback
+from storage.project import SAYWHO_VERSION, ProgressCallback, Project
 
 GOLD = "gold"
 MANIFEST_FILE = "manifest.json"
@@ -149,10 +150,8 @@ def export_project(project: Project, format_name: str, out_dir: Path | str,
         _write_manifest(context, format_class)
     except BaseException:
         if started:
-            try:
+            with contextlib.suppress(Exception):  # the first error is the one to report
                 fmt.abort(context)
-            except Exception:  # noqa: S110 - the first error is the one to report
-                pass
         _remove_output(out_path, created)
         raise
     return manifest
@@ -166,11 +165,10 @@ def _stream(project: Project, fmt: Format, context: ExportContext, splitter: Spl
                              labels=options.labels)
     total = project.document_count()
     adjudicated: list[str] = []
-    done = 0
     if splitter is not None:
         for name in splitter.names:
             manifest.documents[name] += 0
-    for item in iter_corpus(project, selection):
+    for done, item in enumerate(iter_corpus(project, selection), start=1):
         if cancel is not None and cancel():
             raise ExportCancelled("export cancelled; the partial output was removed")
         external_id = item.document.external_id
@@ -183,7 +181,6 @@ def _stream(project: Project, fmt: Format, context: ExportContext, splitter: Spl
             manifest.relations_by_type.update(relation.type for relation in layer.relations)
             if layer.annotator == GOLD:
                 adjudicated.append(external_id)
-        done += 1
         if progress is not None:
             progress(done, total, external_id)
     if cancel is not None and cancel():
@@ -236,7 +233,8 @@ def summary(manifest: Manifest, out_dir: Path | str) -> str:
     parts = [f"{documents} document{'s' if documents != 1 else ''}",
              f"{spans} span{'s' if spans != 1 else ''}",
              f"{relations} relation{'s' if relations != 1 else ''}"]
-    if len(manifest.documents) > 1 or NO_SPLIT not in manifest.documents:
+    if manifest.documents and (len(manifest.documents) > 1
+                               or NO_SPLIT not in manifest.documents):
         parts.append("splits " + ", ".join(f"{k}={v}" for k, v in manifest.documents.items()))
     text = f"exported {', '.join(parts)} to {out_dir}"
     if manifest.inexact:
