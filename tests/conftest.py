@@ -1,4 +1,13 @@
-"""Shared fixtures. Qt runs offscreen; GUI tests are marked ``gui`` automatically."""
+"""Shared fixtures. Qt runs offscreen; GUI tests are marked ``gui`` automatically.
+
+Backends: ``backend_url`` (and ``any_project``, ``any_small_project`` built on it)
+runs a test twice, on a SQLite file in ``tmp_path`` and on a fresh PostgreSQL
+database created for the test on the server named by ``SAYWHO_TEST_PG_URL``
+(default ``postgresql+psycopg://saywho:saywho@localhost:5432/postgres``, the
+maintenance database used to create and drop the per-test databases). When no
+server answers the PostgreSQL runs are skipped, except under ``CI=true`` where
+that is a failure.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +15,15 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from storage.project import Project  # noqa: E402
-from storage.records import (  # noqa: E402
+from storage.project import Project
+from storage.records import (
     AnnotationSetRecord,
     DocumentRecord,
     RelationRecord,
@@ -22,12 +33,18 @@ from storage.records import (  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "resources" / "samples"
 
+DEFAULT_PG_URL = "postgresql+psycopg://saywho:saywho@localhost:5432/postgres"
+PG_DATABASE_PREFIX = "saywho_test_"
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "qtbot" in fixtures or "qapp" in fixtures:
             item.add_marker(pytest.mark.gui)
+
+
+# --------------------------------------------------------------------- SQLite
 
 
 @pytest.fixture
@@ -42,6 +59,158 @@ def project(project_path: Path) -> Iterator[Project]:
     with Project.create(project_path) as created:
         yield created
 
+
+# ----------------------------------------------------------------- PostgreSQL
+
+
+def pg_server_url() -> str:
+    """The maintenance-database URL of the PostgreSQL server tests may use."""
+    return os.environ.get("SAYWHO_TEST_PG_URL", DEFAULT_PG_URL)
+
+
+def _psycopg_conninfo(url: str, database: str | None = None) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+_pg_answer: str | None = None  # "" when the server answered, else why not
+
+
+def pg_unavailable() -> str:
+    """Why PostgreSQL tests cannot run here ("" when a server answers)."""
+    global _pg_answer
+    if _pg_answer is None:
+        try:
+            import psycopg
+        except ImportError:
+            _pg_answer = "psycopg is not installed (pip install 'saywho[postgres]')"
+        else:
+            try:
+                with psycopg.connect(_psycopg_conninfo(pg_server_url()), connect_timeout=3):
+                    _pg_answer = ""
+            except psycopg.Error as exc:
+                _pg_answer = f"no PostgreSQL server at {pg_server_url()}: {exc}".strip()
+    return _pg_answer
+
+
+def require_pg() -> None:
+    """Skips the test when no PostgreSQL server answers; fails instead under CI=true."""
+    reason = pg_unavailable()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is required under CI: {reason}")
+        pytest.skip(reason)
+
+
+def create_pg_database() -> str:
+    """Creates a fresh, empty database; returns its SQLAlchemy URL."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"{PG_DATABASE_PREFIX}{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(_psycopg_conninfo(pg_server_url()), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return make_url(pg_server_url()).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(url: str) -> None:
+    """Drops a database made by :func:`create_pg_database`, closing its connections."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    assert name and name.startswith(PG_DATABASE_PREFIX)
+    with psycopg.connect(_psycopg_conninfo(pg_server_url()), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    require_pg()
+    url = create_pg_database()
+    try:
+        yield url
+    finally:
+        drop_pg_database(url)
+
+
+# ---------------------------------------------------------- either backend
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend name of the current run: "sqlite" or "postgresql"."""
+    return str(request.param)
+
+
+@pytest.fixture
+def backend_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """Where a new project goes: a SQLite file path, or a fresh PostgreSQL database URL."""
+    if backend == "sqlite":
+        yield str(tmp_path / "test.saywho")
+        return
+    require_pg()
+    url = create_pg_database()
+    try:
+        yield url
+    finally:
+        drop_pg_database(url)
+
+
+@pytest.fixture
+def any_project(backend_url: str) -> Iterator[Project]:
+    """A new, empty project with the default schema, on SQLite and on PostgreSQL."""
+    with Project.create(backend_url) as created:
+        yield created
+
+
+@pytest.fixture
+def any_small_project(any_project: Project) -> Project:
+    """:func:`small_project` on either backend."""
+    any_project.import_records([small_record()], "small.jsonl")
+    return any_project
+
+
+def project_dump(project: str | Path) -> list[str]:
+    """Every row of every table of a project, as sorted text, to compare before/after.
+
+    SQLite files are dumped with ``iterdump`` (schema and rows, read only);
+    other databases table by table through SQLAlchemy.
+    """
+    target = str(project)
+    if "://" not in target:
+        connection = sqlite3.connect(f"file:{Path(target).absolute()}?mode=ro", uri=True)
+        try:
+            return sorted(connection.iterdump())
+        finally:
+            connection.close()
+    from sqlalchemy import MetaData, create_engine, select
+
+    engine = create_engine(target)
+    try:
+        metadata = MetaData()
+        metadata.reflect(engine)
+        lines = []
+        with engine.connect() as connection:
+            for name, table in sorted(metadata.tables.items()):
+                for row in connection.execute(select(table)):
+                    lines.append(f"{name}: {tuple(row)!r}")
+        return sorted(lines)
+    finally:
+        engine.dispose()
+
+
+# ---------------------------------------------------------------- sample data
 
 SMALL_TEXT = (
     "Varnay warns Doreth\n\n"

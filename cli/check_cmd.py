@@ -1,0 +1,28 @@
+"""The ``check`` command: an integrity check of a project (exit 0 clean, 1 problems)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cli import EXIT_OK, EXIT_REJECTED
+from storage.check import check_project
+from storage.project import Project
+
+
+def register(subparsers: Any) -> None:
+    check = subparsers.add_parser(
+        "check", help="check a project's database, texts and annotations",
+        description="Check a project without changing it: the SQLite file itself "
+                    "(integrity_check, foreign_key_check), every document's text against "
+                    "its SHA-256, every span's fragments, every relation and attribute "
+                    "against the schema. Exit 0 when clean, 1 when problems were found.")
+    check.add_argument("project", metavar="PROJECT", help="project file path or database URL")
+    check.set_defaults(handler=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        report = check_project(project)
+    print(report.text())
+    return EXIT_OK if report.ok else EXIT_REJECTED
