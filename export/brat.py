@@ -23,8 +23,9 @@ Lines of the ``.ann``:
     line break, so a fragment that crosses one is cut there into several
     fragments (the line-break characters themselves are left out); reading
     back joins fragments separated only by line breaks. Exact, unless a span
-    starts or ends with a line break or consists only of line breaks (listed
-    in ``inexact``).
+    starts or ends with a line break, consists only of line breaks, or has
+    fragments that touch (brat refuses them; they are joined) — all listed in
+    ``inexact``.
 ``R1\\tspeaker Arg1:T1 Arg2:T2``
     a relation (source is Arg1, target Arg2).
 ``A1\\tform T1 direct`` / ``A2\\tanonymous T1``
@@ -85,16 +86,23 @@ def safe_filename(name: str) -> str:
 
 
 def split_at_line_breaks(text: str, fragments: Iterable[Fragment]) -> list[Fragment]:
-    """The fragments cut at line breaks, the line-break characters left out."""
+    """The fragments cut at line breaks (left out); fragments that touch are joined."""
     pieces: list[Fragment] = []
+
+    def add(start: int, end: int) -> None:
+        if pieces and pieces[-1][1] == start:  # brat refuses fragments that touch
+            pieces[-1] = (pieces[-1][0], end)
+        else:
+            pieces.append((start, end))
+
     for start, end in fragments:
         position = start
         for match in _BREAK_RUN.finditer(text, start, end):
             if match.start() > position:
-                pieces.append((position, match.start()))
+                add(position, match.start())
             position = match.end()
         if position < end:
-            pieces.append((position, end))
+            add(position, end)
     return pieces
 
 
@@ -349,8 +357,9 @@ class BratFormat(Format):
                      "a brat annotation cannot hold; not written")
                 continue
             if join_line_break_gaps(text, pieces) != list(span.fragments):
-                note(span.external_id, span.label, "line breaks at the edge of the span or "
-                     "between its fragments cannot be kept in brat; written without them",
+                note(span.external_id, span.label, "brat cannot keep these fragments "
+                     "exactly: fragments that touch are joined, line breaks at the edge of "
+                     "the span or between fragments are left out",
                      fragments=[list(f) for f in span.fragments],
                      written=[list(p) for p in pieces])
             shift = crlf_before(span.start)
