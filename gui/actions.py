@@ -1,0 +1,286 @@
+"""Every action of the annotation window, declared once.
+
+Menus, the toolbar and the F1 shortcut sheet are all built from :data:`ACTIONS`
+(plus the keys of the project's schema, see :func:`schema_actions`). A handler
+is named by its method on the main window, so this module holds no behaviour.
+
+Actions whose ``scope`` is ``"view"`` only fire while the article view has
+focus: they use plain letters (label keys) or keys the other widgets need
+for themselves (arrows with modifiers, Tab, Delete).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QToolBar, QWidget
+
+from storage.schema import Schema
+
+MENUS = ("File", "Edit", "Annotate", "View", "Document", "Help")
+
+
+@dataclass(frozen=True)
+class ActionDef:
+    """One action: what it is called, its keys, and the window method it calls.
+
+    Attributes:
+        id: stable identifier, e.g. ``"edit.undo"``.
+        text: menu text (with ``&`` mnemonic).
+        shortcuts: key sequences, the first is the one shown in menus.
+        handler: name of the main window method called with no arguments
+            (or ``(checked)`` for checkable actions).
+        menu: the menu it appears in; ``""`` for keyboard-only actions.
+        scope: ``"window"`` (anywhere in the window), ``"view"`` (the article view),
+            or ``"sheet"``: handled by a widget itself, only listed on the F1 sheet.
+        icon: a ``QStyle.StandardPixmap`` name or a resource icon file stem.
+        toolbar: shown on the toolbar.
+        checkable: a toggle.
+        section: group name on the F1 sheet (defaults to the menu).
+        separator_before: draw a separator before it in its menu.
+        arg: passed to the handler (schema actions carry the label or relation name).
+    """
+
+    id: str
+    text: str
+    shortcuts: tuple[str, ...]
+    handler: str
+    menu: str
+    scope: str = "window"
+    icon: str | None = None
+    toolbar: bool = False
+    checkable: bool = False
+    section: str = ""
+    separator_before: bool = False
+    arg: Any = None
+    tip: str = ""
+
+    @property
+    def group(self) -> str:
+        return self.section or self.menu or "Keyboard"
+
+
+def _a(id_: str, text: str, keys: str | tuple[str, ...], handler: str, menu: str,
+       **kwargs: Any) -> ActionDef:
+    shortcuts = (keys,) if isinstance(keys, str) else keys
+    return ActionDef(id_, text, tuple(k for k in shortcuts if k), handler, menu, **kwargs)
+
+
+ACTIONS: tuple[ActionDef, ...] = (
+    # File
+    _a("file.new", "&New Project…", "Ctrl+N", "_on_new_project", "File",
+       icon="SP_FileIcon"),
+    _a("file.open", "&Open Project…", "Ctrl+O", "_on_open_project", "File",
+       icon="SP_DialogOpenButton", toolbar=True, tip="Open a project file"),
+    _a("file.open_shared", "Open &Shared Project (URL)…", "Ctrl+Shift+O",
+       "_on_open_shared_project", "File"),
+    _a("file.import", "&Import Documents…", "Ctrl+Shift+I", "_on_import", "File",
+       icon="import", toolbar=True, separator_before=True,
+       tip="Import text, HTML or JSONL files and folders"),
+    _a("file.export", "&Export…", "Ctrl+Shift+E", "_on_export", "File", icon="export",
+       toolbar=True, tip="Export annotations to a training format"),
+    _a("file.quit", "&Quit", "Ctrl+Q", "_on_quit", "File", separator_before=True),
+    # Edit
+    _a("edit.undo", "&Undo", "Ctrl+Z", "_on_undo", "Edit", icon="SP_ArrowBack",
+       toolbar=True),
+    _a("edit.redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "_on_redo", "Edit",
+       icon="SP_ArrowForward", toolbar=True),
+    _a("edit.delete", "&Delete Span", "Delete", "_on_delete_span", "Edit",
+       separator_before=True, icon="SP_TrashIcon", tip="Delete the selected span"),
+    _a("edit.add_fragment", "Add Selection as &Fragment", "F", "_on_add_fragment", "Edit",
+       scope="view", tip="Add the selected text to the selected span as a fragment"),
+    _a("edit.next_span", "Next Overlapping Span at the Cursor", "Tab", "", "",
+       scope="sheet", section="Edit"),
+    _a("edit.prev_span", "Previous Overlapping Span at the Cursor", "Shift+Tab", "", "",
+       scope="sheet", section="Edit"),
+    _a("edit.click_span", "Select a Span (click again: next overlapping)", "Click", "", "",
+       scope="sheet", section="Edit"),
+    _a("edit.deselect", "Deselect / Cancel", "Esc", "_on_escape", "Edit", scope="view"),
+    _a("edit.inside_quotes", "Select Inside &Quotation Marks", "Ctrl+'",
+       "_on_select_inside_quotes", "Edit", scope="view"),
+    _a("edit.start_left", "Start One Character Left", "Alt+Left", "_on_boundary", "Edit",
+       scope="view", section="Boundaries", separator_before=True, arg=("start", -1, "char")),
+    _a("edit.start_right", "Start One Character Right", "Alt+Right", "_on_boundary", "Edit",
+       scope="view", section="Boundaries", arg=("start", 1, "char")),
+    _a("edit.end_left", "End One Character Left", "Alt+Shift+Left", "_on_boundary", "Edit",
+       scope="view", section="Boundaries", arg=("end", -1, "char")),
+    _a("edit.end_right", "End One Character Right", "Alt+Shift+Right", "_on_boundary",
+       "Edit", scope="view", section="Boundaries", arg=("end", 1, "char")),
+    _a("edit.start_word_left", "Start One Word Left", "Ctrl+Alt+Left", "_on_boundary",
+       "Edit", scope="view", section="Boundaries", arg=("start", -1, "word")),
+    _a("edit.start_word_right", "Start One Word Right", "Ctrl+Alt+Right", "_on_boundary",
+       "Edit", scope="view", section="Boundaries", arg=("start", 1, "word")),
+    _a("edit.end_word_left", "End One Word Left", "Ctrl+Alt+Shift+Left", "_on_boundary",
+       "Edit", scope="view", section="Boundaries", arg=("end", -1, "word")),
+    _a("edit.end_word_right", "End One Word Right", "Ctrl+Alt+Shift+Right", "_on_boundary",
+       "Edit", scope="view", section="Boundaries", arg=("end", 1, "word")),
+    # Annotate
+    _a("annotate.link_actor", "&Link Mention to Actor…", "Ctrl+L", "_on_link_actor",
+       "Annotate", tip="Type an actor's name or alias for the selected mention"),
+    _a("annotate.create_actor", "&Create Actor from Selection", "Ctrl+E",
+       "_on_create_actor_from_selection", "Annotate", icon="actor-add", toolbar=True,
+       tip="Mark the selected text as an Actor and add it to the registry"),
+    _a("annotate.unlink_actor", "&Unlink Actor", "Ctrl+Shift+L", "_on_unlink_actor",
+       "Annotate"),
+    _a("annotate.actors", "Actor &Registry", "Ctrl+R", "_on_show_actors", "Annotate",
+       icon="actors", toolbar=True, separator_before=True,
+       tip="Show the actor registry"),
+    # View
+    _a("view.zoom_in", "Zoom &In", ("Ctrl++", "Ctrl+="), "_on_zoom_in", "View",
+       icon="zoom-in"),
+    _a("view.zoom_out", "Zoom &Out", "Ctrl+-", "_on_zoom_out", "View", icon="zoom-out"),
+    _a("view.snap", "&Snap Selection to Words", "Ctrl+Shift+W", "_on_toggle_snap", "View",
+       checkable=True, separator_before=True),
+    _a("view.theme_system", "Theme: Follow &System", "", "_on_theme_system", "View",
+       checkable=True, separator_before=True),
+    _a("view.theme_light", "Theme: &Light", "", "_on_theme_light", "View", checkable=True),
+    _a("view.theme_dark", "Theme: &Dark", "", "_on_theme_dark", "View", checkable=True),
+    _a("view.show_annotator", "Show &Annotator…", "Ctrl+Shift+H", "_on_show_annotator",
+       "View", separator_before=True,
+       tip="Show another annotator's annotations read-only"),
+    _a("view.hide_annotators", "&Hide Other Annotators", "", "_on_hide_annotators", "View"),
+    _a("view.find", "&Find Document…", "Ctrl+F", "_on_find_document", "View",
+       separator_before=True),
+    _a("view.focus_text", "Focus &Text", "Ctrl+1", "_on_focus_text", "View"),
+    _a("view.focus_table", "Focus Annotation &Table", "Ctrl+2", "_on_focus_table", "View"),
+    # Document
+    _a("document.next_unfinished", "&Next Unfinished Document", "Ctrl+PgDown",
+       "_on_next_unfinished", "Document", icon="SP_MediaSeekForward", toolbar=True),
+    _a("document.prev_unfinished", "&Previous Unfinished Document", "Ctrl+PgUp",
+       "_on_prev_unfinished", "Document", icon="SP_MediaSeekBackward", toolbar=True),
+    _a("document.next", "Ne&xt Document", "Alt+PgDown", "_on_next_document", "Document"),
+    _a("document.prev", "P&revious Document", "Alt+PgUp", "_on_prev_document", "Document"),
+    _a("document.in_progress", "Mark &In Progress", "Ctrl+Shift+P", "_on_mark_in_progress",
+       "Document", separator_before=True),
+    _a("document.done", "Mark &Done", "Ctrl+D", "_on_mark_done", "Document",
+       icon="SP_DialogApplyButton", toolbar=True, tip="Mark this document done"),
+    _a("document.reset", "Mark &New", "", "_on_mark_new", "Document"),
+    _a("document.annotator", "Switch &Annotator…", "Ctrl+Shift+N", "_on_switch_annotator",
+       "Document", separator_before=True),
+    # Help
+    _a("help.shortcuts", "&Keyboard Shortcuts", "F1", "_on_show_shortcuts", "Help",
+       icon="SP_DialogHelpButton"),
+    _a("help.about", "&About Saywho", "", "_on_about", "Help"),
+)
+
+ACTIONS_BY_ID = {action.id: action for action in ACTIONS}
+
+
+def schema_actions(schema: Schema) -> list[ActionDef]:
+    """The keys the project's schema declares: label keys, relabel keys, relation keys."""
+    result: list[ActionDef] = []
+    for label in schema.labels:
+        if not label.key:
+            continue
+        key = label.key.upper()
+        result.append(ActionDef(
+            f"label.{label.name}", f"Mark as {label.name}", (key,), "_on_label_key",
+            "Annotate", scope="view", section="Labels (view focus)", arg=label.name))
+        result.append(ActionDef(
+            f"relabel.{label.name}", f"Change Label to {label.name}", (f"Shift+{key}",),
+            "_on_relabel_key", "", scope="view", section="Labels (view focus)",
+            arg=label.name))
+    for relation in schema.relations:
+        if not relation.key:
+            continue
+        sources = " or ".join(relation.sources)
+        targets = " or ".join(relation.targets)
+        result.append(ActionDef(
+            f"relation.{relation.name}", f"Add {relation.name.capitalize()} "
+            f"({sources} → {targets})…", (relation.key.upper(),), "_on_relation_key",
+            "Annotate", scope="view", section="Relations (span selected)", arg=relation.name))
+    return result
+
+
+def standard_icon(widget: QWidget, name: str | None, icon_dir: Any = None) -> QIcon:
+    """An icon by ``QStyle`` standard pixmap name or by SVG file stem in ``icon_dir``."""
+    if not name:
+        return QIcon()
+    if name.startswith("SP_"):
+        pixmap = getattr(QStyle.StandardPixmap, name, None)
+        return widget.style().standardIcon(pixmap) if pixmap is not None else QIcon()
+    if icon_dir is not None:
+        path = icon_dir / f"{name}.svg"
+        if path.exists():
+            return QIcon(str(path))
+    return QIcon()
+
+
+def create_actions(window: QWidget, definitions: Iterable[ActionDef], view: QWidget,
+                   icon: Callable[[str | None], QIcon]) -> dict[str, QAction]:
+    """Creates the QActions, wires them to the window's handlers, adds view ones to ``view``."""
+    actions: dict[str, QAction] = {}
+    for definition in definitions:
+        if definition.scope == "sheet":
+            continue
+        action = QAction(definition.text, window)
+        action.setObjectName(definition.id)
+        if definition.shortcuts:
+            action.setShortcuts([QKeySequence(k) for k in definition.shortcuts])
+        if definition.icon:
+            action.setIcon(icon(definition.icon))
+        if definition.tip:
+            action.setStatusTip(definition.tip)
+        tooltip = definition.tip or definition.text.replace("&", "").rstrip("…")
+        if definition.shortcuts:
+            tooltip += f"  ({QKeySequence(definition.shortcuts[0]).toString()})"
+        action.setToolTip(tooltip)
+        action.setCheckable(definition.checkable)
+        handler = getattr(window, definition.handler)
+        if definition.arg is not None:
+            arg = definition.arg
+            action.triggered.connect(lambda _checked=False, h=handler, a=arg: h(a))
+        elif definition.checkable:
+            action.triggered.connect(handler)
+        else:
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+        if definition.scope == "view":
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            view.addAction(action)
+        else:
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            window.addAction(action)
+        actions[definition.id] = action
+    return actions
+
+
+def build_menus(menubar: QMenuBar, definitions: Iterable[ActionDef],
+                actions: dict[str, QAction]) -> dict[str, QMenu]:
+    """Fills the menu bar in :data:`MENUS` order from the declarations."""
+    menus = {name: menubar.addMenu(f"&{name}") for name in MENUS}
+    for definition in definitions:
+        if not definition.menu or definition.id not in actions:
+            continue
+        menu = menus[definition.menu]
+        if definition.separator_before and not menu.isEmpty():
+            menu.addSeparator()
+        menu.addAction(actions[definition.id])
+    return menus
+
+
+def build_toolbar(toolbar: QToolBar, definitions: Iterable[ActionDef],
+                  actions: dict[str, QAction]) -> None:
+    """Adds the toolbar actions, with a separator between menus."""
+    previous_menu = None
+    for definition in definitions:
+        if not definition.toolbar:
+            continue
+        if previous_menu is not None and definition.menu != previous_menu:
+            toolbar.addSeparator()
+        toolbar.addAction(actions[definition.id])
+        previous_menu = definition.menu
+
+
+def shortcut_rows(definitions: Iterable[ActionDef]) -> list[tuple[str, str, str]]:
+    """(section, action text, keys) for the F1 sheet, in declaration order."""
+    rows = []
+    for definition in definitions:
+        keys = ", ".join(k if k == "Click" else
+                         QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
+                         for k in definition.shortcuts)
+        rows.append((definition.group, definition.text.replace("&", ""), keys or "—"))
+    return rows

@@ -1,0 +1,307 @@
+"""The annotation table: every span of the open document, sortable and filterable.
+
+Selecting a row selects the span in the article view (the main window wires
+:attr:`AnnotationTable.spanActivated`); the Delete action deletes it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storage.schema import Schema
+from storage.views import EntityView, RelationView, SpanView
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+JOINER = " … "
+
+
+def covered_text(text: str, fragments: Iterable[tuple[int, int]]) -> str:
+    """The text a span covers, fragments joined by an ellipsis, on one line."""
+    return JOINER.join(text[a:b] for a, b in fragments).replace("\n", " ")
+
+
+class SpanTableModel(QAbstractTableModel):
+    """One row per span of one document and annotator, sorted by position."""
+
+    COLUMNS = ("Label", "Text", "Attributes", "Speaker / holder", "Actor")
+    SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, schema: Schema, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.schema = schema
+        self._text = ""
+        self._spans: list[SpanView] = []
+        self._relations: list[RelationView] = []
+        self._entities: Mapping[int, EntityView] = {}
+
+    # ------------------------------------------------------------------ API
+
+    def set_content(self, text: str, spans: Sequence[SpanView],
+                    relations: Sequence[RelationView],
+                    entities: Mapping[int, EntityView]) -> None:
+        self.beginResetModel()
+        self._text = text
+        self._spans = sorted(spans, key=_position)
+        self._relations = list(relations)
+        self._entities = entities
+        self.endResetModel()
+
+    def update_spans(self, removed_ids: Iterable[int], changed_or_added: Iterable[SpanView],
+                     relations: Sequence[RelationView],
+                     entities: Mapping[int, EntityView]) -> None:
+        """Applies a change set row by row (remove, change in place or move, insert)."""
+        self._entities = entities
+        for span_id in set(removed_ids):
+            row = self.row_of(span_id)
+            if row is not None:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._spans[row]
+                self.endRemoveRows()
+        for span in changed_or_added:
+            row = self.row_of(span.id)
+            if row is not None:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._spans[row]
+                self.endRemoveRows()
+            keys = [_position(s) for s in self._spans]
+            at = bisect.bisect_left(keys, _position(span))
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._spans.insert(at, span)
+            self.endInsertRows()
+        self._relations = list(relations)
+        if self._spans:
+            self.dataChanged.emit(self.index(0, 3), self.index(len(self._spans) - 1, 4))
+
+    def row_of(self, span_id: int) -> int | None:
+        for row, span in enumerate(self._spans):
+            if span.id == span_id:
+                return row
+        return None
+
+    def span(self, row: int) -> SpanView:
+        return self._spans[row]
+
+    def spans(self) -> list[SpanView]:
+        return list(self._spans)
+
+    # ------------------------------------------------------ Qt model methods
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._spans)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.COLUMNS)):
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._spans):
+            return None
+        span = self._spans[index.row()]
+        column = index.column()
+        if role == self.SPAN_ID_ROLE:
+            return span.id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._display(span, column)
+        if role == self.SORT_ROLE:
+            if column == 1:
+                return _position(span)
+            return self._display(span, column).casefold()
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            label = self.schema.label(span.label)
+            return QColor(label.color) if label is not None else None
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -------------------------------------------------------------- helpers
+
+    def _display(self, span: SpanView, column: int) -> str:
+        if column == 0:
+            return span.label
+        if column == 1:
+            return covered_text(self._text, span.fragments)
+        if column == 2:
+            return ", ".join(f"{k}={_value(v)}" for k, v in sorted(span.attributes.items()))
+        if column == 3:
+            return self._sources(span)
+        if column == 4:
+            entity = self._entities.get(span.entity_id) if span.entity_id else None
+            return entity.name if entity is not None else ""
+        return ""
+
+    def _sources(self, span: SpanView) -> str:
+        """Who said or holds it: targets of relations that point to entity-linked labels."""
+        by_id = {s.id: s for s in self._spans}
+        names = []
+        for relation in self._relations:
+            if relation.source_id != span.id:
+                continue
+            target = by_id.get(relation.target_id)
+            if target is None:
+                continue
+            label = self.schema.label(target.label)
+            if label is None or not label.entity:
+                continue
+            entity = self._entities.get(target.entity_id) if target.entity_id else None
+            names.append(entity.name if entity is not None else
+                         covered_text(self._text, target.fragments))
+        return ", ".join(names)
+
+
+def _position(span: SpanView) -> tuple[int, int, int]:
+    return (span.start, span.end, span.id)
+
+
+def _value(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+class SpanFilterModel(QSortFilterProxyModel):
+    """Filters rows by label and by text in any column."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._label: str | None = None
+        self.setSortRole(SpanTableModel.SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+
+    def set_label(self, label: str | None) -> None:
+        self.beginFilterChange()
+        self._label = label
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        model = self.sourceModel()
+        if (self._label is not None and isinstance(model, SpanTableModel)
+                and model.span(source_row).label != self._label):
+            return False
+        return super().filterAcceptsRow(source_row, source_parent)
+
+
+class AnnotationTable(QWidget):
+    """The bottom dock: filter row and the span table.
+
+    Signals:
+        spanActivated(int): a row was selected; the span should be selected in the view.
+    """
+
+    spanActivated = Signal(int)
+
+    def __init__(self, schema: Schema, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = SpanTableModel(schema, self)
+        self.proxy = SpanFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("spanFilter")
+        self.filter.setPlaceholderText("Filter annotations…")
+        self.filter.setClearButtonEnabled(True)
+        self.label_filter = QComboBox(self)
+        self.label_filter.setObjectName("labelFilter")
+        self.set_schema(schema)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("spanTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setHighlightSections(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 120)
+        header.resizeSection(2, 220)
+        header.resizeSection(3, 170)
+        header.resizeSection(4, 150)
+
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.setSpacing(6)
+        filters.addWidget(self.filter, 1)
+        filters.addWidget(self.label_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 8)
+        layout.setSpacing(6)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.label_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_label(self.label_filter.currentData()))
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+
+    def set_schema(self, schema: Schema) -> None:
+        self.model.schema = schema
+        self.label_filter.blockSignals(True)
+        self.label_filter.clear()
+        self.label_filter.addItem("All labels", None)
+        for label in schema.labels:
+            self.label_filter.addItem(label.name, label.name)
+        self.label_filter.blockSignals(False)
+
+    def select_span(self, span_id: int | None) -> None:
+        """Selects the span's row (without emitting :attr:`spanActivated`)."""
+        self.table.blockSignals(True)
+        self.table.selectionModel().blockSignals(True)
+        try:
+            row = self.model.row_of(span_id) if span_id is not None else None
+            if row is None:
+                self.table.clearSelection()
+                return
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                self.table.selectRow(index.row())
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index)
+        finally:
+            self.table.selectionModel().blockSignals(False)
+            self.table.blockSignals(False)
+        self.table.viewport().update()
+
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.spanActivated.emit(current.data(SpanTableModel.SPAN_ID_ROLE))

@@ -1,0 +1,1 @@
+"""Dialogs of the annotation window (each in its own module)."""

@@ -1,0 +1,112 @@
+"""New project (with schema choice), open shared project (URL), and annotator choice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storage.schema import DEFAULT_SCHEMA_PATH
+
+OTHER_SCHEMA = "Other schema file…"
+
+
+class NewProjectDialog(QDialog):
+    """Asks where the new project goes and which annotation schema it uses."""
+
+    def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New Project")
+        self.path_edit = QLineEdit(str(folder / "project.saywho"))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._on_browse_clicked)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+        self.schema_combo = QComboBox()
+        self.schema_combo.addItem("News attribution (Actor, Quote, Cue, Condition, "
+                                  "Consequence)", str(DEFAULT_SCHEMA_PATH))
+        for path in sorted(DEFAULT_SCHEMA_PATH.parent.glob("*.xml")):
+            if path != DEFAULT_SCHEMA_PATH:
+                self.schema_combo.addItem(path.stem, str(path))
+        self.schema_combo.addItem(OTHER_SCHEMA, None)
+        self.schema_combo.activated.connect(self._on_schema_activated)
+        form = QFormLayout()
+        form.addRow("Project &file:", path_row)
+        form.addRow("Annotation &schema:", self.schema_combo)
+        note = QLabel("The schema declares labels, attributes, relations and their keys. "
+                      "It can later be extended, never shrunk while annotations use it.")
+        note.setWordWrap(True)
+        note.setObjectName("hint")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def values(self) -> tuple[Path, Path]:
+        return Path(self.path_edit.text()).expanduser(), Path(self.schema_combo.currentData())
+
+    def _on_browse_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New Project", self.path_edit.text(),
+                                              "Saywho projects (*.saywho);;All files (*)")
+        if path:
+            self.path_edit.setText(path if path.endswith(".saywho") else path + ".saywho")
+
+    def _on_schema_activated(self, index: int) -> None:
+        if self.schema_combo.itemData(index) is not None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Annotation Schema", "",
+                                              "Schema files (*.xml)")
+        if path:
+            self.schema_combo.insertItem(index, Path(path).name, path)
+            self.schema_combo.setCurrentIndex(index)
+        else:
+            self.schema_combo.setCurrentIndex(0)
+
+
+class SharedProjectDialog(QDialog):
+    """Asks for a database URL (PostgreSQL, or any SQLAlchemy URL)."""
+
+    def __init__(self, recent: Sequence[str] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Open Shared Project")
+        self.url_combo = QComboBox()
+        self.url_combo.setEditable(True)
+        self.url_combo.addItems([u for u in recent if "://" in u])
+        self.url_combo.setEditText("postgresql+psycopg://user@server/saywho")
+        self.url_combo.setMinimumWidth(460)
+        note = QLabel("A SQLAlchemy database URL. Several annotators can work in one shared "
+                      "project at the same time; each sees their own annotations.")
+        note.setWordWrap(True)
+        note.setObjectName("hint")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open |
+                                   QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Database &URL:", self.url_combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def url(self) -> str:
+        return self.url_combo.currentText().strip()

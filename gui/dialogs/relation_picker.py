@@ -1,0 +1,150 @@
+"""The relation target picker: a small panel over the text listing allowed targets.
+
+It opens when the user presses a relation's key with a source span selected.
+Targets are the document's spans with a label the schema allows, nearest to
+the source first; typing filters them, Up/Down move, Enter picks, Esc cancels.
+While it is open, clicking an allowed span in the text picks it as well (the
+main window handles that click).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.schema_panel import swatch_icon
+
+SPAN_ID_ROLE = 256
+
+
+class RelationPicker(QFrame):
+    """The picker panel.
+
+    Signals:
+        picked(int): the chosen target span id.
+        cancelled(): Esc or closed without a choice.
+    """
+
+    picked = Signal(int)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("relationPicker")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.title = QLabel()
+        self.title.setObjectName("pickerTitle")
+        self.title.setWordWrap(True)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("pickerFilter")
+        self.filter.setPlaceholderText("Type to filter · Enter picks · Esc cancels")
+        self.list = QListWidget()
+        self.list.setObjectName("pickerList")
+        self.list.setUniformItemSizes(True)
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        hint = QLabel("…or click a highlighted span in the text")
+        hint.setObjectName("hint")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(hint)
+        self.filter.textChanged.connect(self._on_filter_changed)
+        self.filter.installEventFilter(self)
+        self.list.itemActivated.connect(self._on_item_activated)
+        self.list.itemClicked.connect(self._on_item_activated)
+        self.hide()
+
+    def open(self, title: str, targets: Sequence[tuple[int, str, str, str]]) -> None:
+        """Shows the targets: (span id, label, colour, covered text), nearest first."""
+        self.title.setText(title)
+        self.list.clear()
+        for span_id, label, color, text in targets:
+            item = QListWidgetItem(swatch_icon(color), f"{label}: {text}")
+            item.setData(SPAN_ID_ROLE, span_id)
+            item.setToolTip(text)
+            self.list.addItem(item)
+        if not targets:
+            item = QListWidgetItem("No allowed target in this document yet")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(item)
+        self.filter.clear()
+        self.list.setCurrentRow(0)
+        self.show()
+        self.raise_()
+        self.filter.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def close_picker(self) -> None:
+        self.hide()
+
+    def current_target(self) -> int | None:
+        item = self.list.currentItem()
+        if item is None or item.isHidden():
+            return None
+        value = item.data(SPAN_ID_ROLE)
+        return int(value) if value is not None else None
+
+    # ------------------------------------------------------------- handlers
+
+    def _on_filter_changed(self, text: str) -> None:
+        needle = text.casefold().strip()
+        first = None
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            visible = not needle or needle in item.text().casefold()
+            item.setHidden(not visible)
+            if visible and first is None:
+                first = row
+        if first is not None:
+            self.list.setCurrentRow(first)
+
+    def _on_item_activated(self, item: QListWidgetItem) -> None:
+        value = item.data(SPAN_ID_ROLE)
+        if value is not None:
+            self.hide()
+            self.picked.emit(int(value))
+
+    def _move(self, step: int) -> None:
+        row = self.list.currentRow()
+        count = self.list.count()
+        for _ in range(count):
+            row = (row + step) % count if count else 0
+            if not self.list.item(row).isHidden():
+                self.list.setCurrentRow(row)
+                return
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Tab):
+                self._move(1)
+                return True
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Backtab):
+                self._move(-1)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                target = self.current_target()
+                if target is not None:
+                    self.hide()
+                    self.picked.emit(target)
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.hide()
+                self.cancelled.emit()
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,276 @@
+"""Import and export dialogs: progress while a worker runs, then a report.
+
+Both run their job on the thread pool (:mod:`gui.workers`); the dialog only
+shows progress and the outcome. The import report lists every rejected file
+with its reason; the export dialog collects :class:`export.base.ExportOptions`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import workers
+from storage.project import ImportReport, Project
+
+
+def export_available() -> bool:
+    """Whether the export runner (export.run) is installed in this build."""
+    return importlib.util.find_spec("export.run") is not None
+
+
+class ProgressDialog(QDialog):
+    """Runs one job with a progress bar, then shows a summary and details.
+
+    Signals:
+        done(object): the job's result (None when it failed or was cancelled).
+    """
+
+    done = Signal(object)
+
+    def __init__(self, title: str, job: workers.ProjectJob,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName("progressDialog")
+        self.job = job
+        self.result: Any = None
+        self.error: str | None = None
+        self.status = QLabel("Starting…")
+        self.status.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.details = QPlainTextEdit()
+        self.details.setObjectName("reportDetails")
+        self.details.setReadOnly(True)
+        self.details.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.rejected.connect(self._on_cancel_clicked)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(self.buttons)
+        self.resize(560, 180)
+        job.signals.progress.connect(self._on_progress)
+        job.signals.finished.connect(self._on_finished)
+        job.signals.failed.connect(self._on_failed)
+
+    def start(self) -> None:
+        workers.start(self.job)
+
+    def summarize(self, result: Any) -> tuple[str, list[str]]:
+        """The summary line and detail lines of a result (subclasses override)."""
+        return str(result), []
+
+    def _on_progress(self, done: int, total: int, what: str) -> None:
+        if total:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+        self.status.setText(f"{done} / {total}  {Path(what).name if what else ''}")
+
+    def _on_finished(self, result: Any) -> None:
+        self.result = result
+        summary, details = self.summarize(result)
+        self._show_outcome(summary, details)
+        self.done.emit(result)
+
+    def _on_failed(self, message: str, details: str) -> None:
+        self.error = message
+        self._show_outcome(f"Failed: {message}", details.splitlines())
+        self.done.emit(None)
+
+    def _show_outcome(self, summary: str, details: list[str]) -> None:
+        self.bar.setRange(0, 1)
+        self.bar.setValue(1)
+        self.status.setText(summary)
+        if details:
+            self.details.setPlainText("\n".join(details))
+            self.details.show()
+            self.resize(self.width(), 420)
+        self.buttons.clear()
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.accept)
+
+    def _on_cancel_clicked(self) -> None:
+        if self.result is None and self.error is None:
+            self.job.cancel()
+            self.status.setText("Cancelling…")
+        else:
+            self.accept()
+
+
+class ImportProgressDialog(ProgressDialog):
+    """Imports files in the background; the report lists every rejected file."""
+
+    def __init__(self, project: Project, paths: Sequence[Path], annotator: str | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Import Documents",
+                         workers.import_job(project, list(paths), annotator), parent)
+
+    def summarize(self, result: Any) -> tuple[str, list[str]]:
+        assert isinstance(result, ImportReport)
+        details = [f"Rejected: {e}" for e in result.errors]
+        details += [f"Skipped: {d}" for d in result.duplicates]
+        return result.summary() + ".", details
+
+
+class ExportDialog(QDialog):
+    """Collects the export options: format, annotators, status, labels, split, folder."""
+
+    def __init__(self, formats: Sequence[str], annotators: Sequence[str],
+                 labels: Sequence[str], folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export Annotations")
+        self.format_combo = QComboBox()
+        self.format_combo.setObjectName("exportFormat")
+        self.format_combo.addItems(list(formats))
+        self.annotator_list = self._checklist(annotators)
+        self.status_combo = QComboBox()
+        for text, value in (("Any status", None), ("Done only", "done"),
+                            ("In progress", "in_progress")):
+            self.status_combo.addItem(text, value)
+        self.label_list = self._checklist(labels)
+        self.split_check = QCheckBox("Split documents into train / dev / test")
+        self.split_edit = QLineEdit("train=0.8, dev=0.1, test=0.1")
+        self.split_edit.setEnabled(False)
+        self.split_check.toggled.connect(self.split_edit.setEnabled)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 1_000_000)
+        self.folder_edit = QLineEdit(str(folder))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._on_browse_clicked)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("&Format:", self.format_combo)
+        form.addRow("&Annotators:", self.annotator_list)
+        form.addRow("&Status:", self.status_combo)
+        form.addRow("&Labels:", self.label_list)
+        form.addRow("", self.split_check)
+        form.addRow("Split:", self.split_edit)
+        form.addRow("Seed:", self.seed_spin)
+        form.addRow("&Output folder:", folder_row)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorText")
+        self.error_label.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        export_button.setDefault(True)
+        buttons.accepted.connect(self._on_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.resize(520, 560)
+
+    @staticmethod
+    def _checklist(names: Sequence[str]) -> QListWidget:
+        widget = QListWidget()
+        widget.setMaximumHeight(110)
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            widget.addItem(item)
+        return widget
+
+    @staticmethod
+    def _checked(widget: QListWidget) -> list[str] | None:
+        names = [widget.item(i).text() for i in range(widget.count())]
+        checked = [widget.item(i).text() for i in range(widget.count())
+                   if widget.item(i).checkState() == Qt.CheckState.Checked]
+        return None if len(checked) == len(names) else checked
+
+    def split(self) -> dict[str, float] | None:
+        """The split fractions, e.g. {"train": 0.8, ...}.
+
+        Raises:
+            ValueError: malformed or not summing to 1.
+        """
+        if not self.split_check.isChecked():
+            return None
+        result: dict[str, float] = {}
+        for part in self.split_edit.text().split(","):
+            if not part.strip():
+                continue
+            name, _, value = part.partition("=")
+            try:
+                result[name.strip()] = float(value)
+            except ValueError:
+                raise ValueError(f"split '{part.strip()}' is not name=fraction") from None
+        if abs(sum(result.values()) - 1.0) > 1e-6:
+            raise ValueError(f"split fractions sum to {sum(result.values()):g}, not 1")
+        return result
+
+    def values(self) -> tuple[str, Path, dict[str, Any]]:
+        """Format name, output folder and the ExportOptions keyword arguments."""
+        options = {"annotators": self._checked(self.annotator_list),
+                   "status": self.status_combo.currentData(),
+                   "labels": self._checked(self.label_list),
+                   "split": self.split(), "seed": self.seed_spin.value()}
+        return self.format_combo.currentText(), Path(self.folder_edit.text()), options
+
+    def _on_accept(self) -> None:
+        try:
+            self.split()
+        except ValueError as exc:
+            self.error_label.setText(str(exc))
+            return
+        if not self.folder_edit.text().strip():
+            self.error_label.setText("Choose an output folder.")
+            return
+        self.accept()
+
+    def _on_browse_clicked(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Export To", self.folder_edit.text())
+        if path:
+            self.folder_edit.setText(path)
+
+
+class ExportProgressDialog(ProgressDialog):
+    """Runs an export in the background with Cancel; shows the manifest's counts."""
+
+    def __init__(self, project: Project, format_name: str, out_dir: Path,
+                 options: dict[str, Any], parent: QWidget | None = None) -> None:
+        from export.base import ExportOptions
+
+        self.out_dir = out_dir
+        super().__init__(f"Export ({format_name})", workers.export_job(
+            project, format_name, out_dir, ExportOptions(**options)), parent)
+
+    def summarize(self, result: Any) -> tuple[str, list[str]]:
+        documents = sum(getattr(result, "documents", {}).values()) if result else 0
+        spans = sum(getattr(result, "spans_by_label", {}).values()) if result else 0
+        inexact = getattr(result, "inexact", [])
+        details = [f"{item.get('document')}: {item.get('label')} {item.get('span')}: "
+                   f"{item.get('reason')}" for item in inexact]
+        summary = (f"Exported {documents} document(s), {spans} span(s) to {self.out_dir}."
+                   + (f" {len(inexact)} span(s) could not be represented exactly:"
+                      if inexact else ""))
+        return summary, details

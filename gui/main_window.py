@@ -1,0 +1,1145 @@
+"""The annotation workbench: documents, the article, the schema panel, the tables.
+
+Keyboard first: select text, press a label's key; select a span, press a
+relation's key and pick the target; every action has a key (F1 lists them,
+all declared in :mod:`gui.actions`). Every edit is stored the moment it is
+made and goes through one undo stack (:mod:`gui.undo`), across documents.
+
+Document status: opening a document does not change its status; the first
+annotation stored in a *new* document marks it *in progress* (in the same
+undo step). Ctrl+D marks it done, Ctrl+PgDown goes to the next unfinished one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStatusBar,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import actions as action_table
+from gui.actors import ActorRegistry
+from gui.annotation_table import AnnotationTable, covered_text
+from gui.dialogs.relation_picker import RelationPicker
+from gui.document_list import DocumentList
+from gui.schema_panel import SchemaPanel
+from gui.text_view import ArticleView
+from gui.undo import EditController
+from storage import textsel
+from storage.edits import (
+    ENTITY_KINDS,
+    AddRelation,
+    AddSpan,
+    CreateEntity,
+    DeleteEntity,
+    DeleteRelation,
+    DeleteSpan,
+    Edit,
+    MergeEntities,
+    SetStatus,
+    UpdateEntity,
+    UpdateSpan,
+)
+from storage.errors import SaywhoError
+from storage.project import Project
+from storage.views import Changes, DocumentView, EntityView, RelationView, SpanView
+
+SPAN_EDITS = (AddSpan, UpdateSpan, DeleteSpan, AddRelation, DeleteRelation)
+
+
+def step_character(text: str, offset: int, step: int) -> int:
+    """Moves one user-perceived character: combining marks and ZWJ sequences stay whole."""
+    if step > 0:
+        offset = min(len(text), offset + 1)
+        while offset < len(text) and (_joins_previous(text, offset)):
+            offset += 1
+    else:
+        offset = max(0, offset - 1)
+        while offset > 0 and _joins_previous(text, offset):
+            offset -= 1
+    return offset
+
+
+def _joins_previous(text: str, index: int) -> bool:
+    """Whether ``text[index]`` belongs to the character before it (mark, ZWJ, selector)."""
+    char = text[index]
+    if unicodedata.category(char) in ("Mn", "Me", "Mc") or char in "\u200d\ufe0e\ufe0f":
+        return True
+    if 0x1F3FB <= ord(char) <= 0x1F3FF:  # skin tone modifiers
+        return True
+    return index > 0 and text[index - 1] == "\u200d"
+
+
+class MainWindow(QMainWindow):
+    """The annotation window on one open project, for one annotator."""
+
+    def __init__(self, project: Project, annotator: str, settings: QSettings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.project = project
+        self.annotator = annotator
+        self.settings = settings
+        self.document: DocumentView | None = None
+        self.spans: dict[int, SpanView] = {}
+        self.relations: list[RelationView] = []
+        self.entities: dict[int, EntityView] = {}
+        self.readonly_annotators: list[str] = []
+        self.readonly_spans: dict[int, SpanView] = {}
+        self.pick: tuple[str, int] | None = None  # (relation type, source span id)
+        self._text_cache: dict[int, str] | None = None
+        self.actions: dict[str, QAction] = {}
+        self.definitions: list[action_table.ActionDef] = []
+
+        self.controller = EditController(project, self)
+        self.controller.changed.connect(self._on_edit_changed)
+        self.controller.refused.connect(self._on_edit_refused)
+        self.controller.saved.connect(self._on_saved)
+        self.controller.before_document = self._show_document_of_edit
+
+        self._build_widgets()
+        self._build_actions()
+        self._restore_settings()
+        self._load_project()
+
+    # ================================================================ building
+
+    def _build_widgets(self) -> None:
+        self.view = ArticleView()
+        self.view.setObjectName("articleView")
+        self.header = QWidget()
+        self.header.setObjectName("articleHeader")
+        self.title_label = QLabel()
+        self.title_label.setObjectName("documentTitle")
+        self.title_label.setWordWrap(True)
+        self.meta_label = QLabel()
+        self.meta_label.setObjectName("documentMeta")
+        header_layout = QVBoxLayout(self.header)
+        header_layout.setContentsMargins(0, 0, 0, 0)
+        header_layout.setSpacing(0)
+        header_layout.addWidget(self.title_label)
+        header_layout.addWidget(self.meta_label)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.header)
+        centre_layout.addWidget(self.view, 1)
+        self.setCentralWidget(centre)
+        self.picker = RelationPicker(self.view)
+        self.picker.picked.connect(self._on_picker_picked)
+        self.picker.cancelled.connect(self._on_picker_cancelled)
+
+        self.document_list = DocumentList(self._search_texts)
+        self.document_list.documentActivated.connect(self._on_document_activated)
+        self.documents_dock = self._dock("Documents", "documentsDock", self.document_list,
+                                         Qt.DockWidgetArea.LeftDockWidgetArea)
+
+        self.schema_panel = SchemaPanel(self.project.schema, self._find_entities)
+        self.schema_panel.labelClicked.connect(self._on_label_key)
+        self.schema_panel.attributeEdited.connect(self._on_attribute_edited)
+        self.schema_panel.relationRequested.connect(self._on_relation_key)
+        self.schema_panel.relationTargetClicked.connect(self._on_relation_target_clicked)
+        self.schema_panel.relationDeleteRequested.connect(self._on_relation_delete_requested)
+        self.schema_panel.entityChosen.connect(self._on_entity_chosen)
+        self.schema_panel.createActorRequested.connect(self._on_create_actor_from_selection)
+        self.schema_panel.unlinkRequested.connect(self._on_unlink_actor)
+        self.schema_dock = self._dock("Annotation", "schemaDock", self.schema_panel,
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.annotation_table = AnnotationTable(self.project.schema)
+        self.annotation_table.spanActivated.connect(self._on_table_span_activated)
+        self.table_dock = self._dock("Annotations", "annotationsDock", self.annotation_table,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+
+        self.actor_registry = ActorRegistry(self.project.mentions)
+        self.actor_registry.createRequested.connect(self._on_actor_create_requested)
+        self.actor_registry.updateRequested.connect(self._on_actor_update_requested)
+        self.actor_registry.mergeRequested.connect(self._on_actor_merge_requested)
+        self.actor_registry.deleteRequested.connect(self._on_actor_delete_requested)
+        self.actor_registry.mentionActivated.connect(self._on_mention_activated)
+        self.actors_dock = self._dock("Actors", "actorsDock", self.actor_registry,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.table_dock, self.actors_dock)
+        self.table_dock.raise_()
+        self.resizeDocks([self.documents_dock, self.schema_dock], [300, 320],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.table_dock], [220], Qt.Orientation.Vertical)
+
+        self.view.spanSelected.connect(self._on_view_span_selected)
+        self.view.selectionRangeChanged.connect(self._on_view_range_changed)
+
+        status = QStatusBar()
+        self.setStatusBar(status)
+        self.annotator_label = QLabel()
+        self.annotator_label.setObjectName("annotatorLabel")
+        self.position_label = QLabel()
+        self.position_label.setObjectName("positionLabel")
+        self.saved_label = QLabel("All changes saved")
+        self.saved_label.setObjectName("savedLabel")
+        status.addPermanentWidget(self.annotator_label)
+        status.addPermanentWidget(self.position_label)
+        status.addPermanentWidget(self.saved_label)
+
+        self.toolbar = QToolBar("Toolbar")
+        self.toolbar.setObjectName("toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.addToolBar(self.toolbar)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks |
+                            QMainWindow.DockOption.AllowTabbedDocks)
+
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable |
+                         QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _icon(self, name: str | None) -> QIcon:
+        from gui.app import ICONS
+
+        return action_table.standard_icon(self, name, ICONS)
+
+    def _build_actions(self) -> None:
+        """(Re)creates every action, menu and the toolbar from the declarations."""
+        for action in self.actions.values():
+            self.removeAction(action)
+            self.view.removeAction(action)
+            action.deleteLater()
+        self.menuBar().clear()
+        self.toolbar.clear()
+        self.definitions = [*action_table.ACTIONS,
+                            *action_table.schema_actions(self.project.schema)]
+        self.actions = action_table.create_actions(self, self.definitions, self.view,
+                                                   self._icon)
+        self.menus = action_table.build_menus(self.menuBar(), self.definitions, self.actions)
+        action_table.build_toolbar(self.toolbar, self.definitions, self.actions)
+        stack = self.controller.stack
+        stack.canUndoChanged.connect(self.actions["edit.undo"].setEnabled)
+        stack.canRedoChanged.connect(self.actions["edit.redo"].setEnabled)
+        stack.undoTextChanged.connect(
+            lambda text: self.actions["edit.undo"].setText(f"&Undo {text}".strip()))
+        stack.redoTextChanged.connect(
+            lambda text: self.actions["edit.redo"].setText(f"&Redo {text}".strip()))
+        self.actions["edit.undo"].setEnabled(stack.canUndo())
+        self.actions["edit.redo"].setEnabled(stack.canRedo())
+        theme_group = QActionGroup(self)
+        for key in ("view.theme_system", "view.theme_light", "view.theme_dark"):
+            theme_group.addAction(self.actions[key])
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.menus["File"].insertMenu(self.actions["file.open_shared"], self.recent_menu)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.menus["Annotate"].addSeparator()
+        relabel = self.menus["Annotate"].addMenu("Change &Label To")
+        for definition in self.definitions:
+            if definition.id.startswith("relabel."):
+                relabel.addAction(self.actions[definition.id])
+
+    def _restore_settings(self) -> None:
+        from gui.app import read_bool, read_str
+
+        geometry = self.settings.value("window/geometry", QByteArray(), type=QByteArray)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        state = self.settings.value("window/state", QByteArray(), type=QByteArray)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        snap = read_bool(self.settings, "view/snap_words", True)
+        self.view.snap_words = snap
+        self.actions["view.snap"].setChecked(snap)
+        theme = read_str(self.settings, "view/theme", "system")
+        self.actions.get(f"view.theme_{theme}", self.actions["view.theme_system"]).setChecked(
+            True)
+        zoom = self.settings.value("view/zoom", 0.0, type=float)
+        if isinstance(zoom, float) and zoom > 0:
+            self.view.set_zoom(zoom)
+
+    # ================================================================ project
+
+    def _load_project(self) -> None:
+        self.setWindowTitle(f"{self.project.name} — Saywho")
+        self.project.ensure_annotator(self.annotator)
+        self.schema_panel.set_schema(self.project.schema)
+        self.annotation_table.set_schema(self.project.schema)
+        self._reload_entities()
+        documents = self.project.documents(self.annotator)
+        self.document_list.set_documents(documents)
+        self._text_cache = None
+        self._update_status_labels()
+        last = self.settings.value(f"project/{self._project_key()}/document", 0, type=int)
+        ids = [info.id for info in documents]
+        if ids:
+            self.open_document(last if isinstance(last, int) and last in ids else ids[0])
+        else:
+            self.document = None
+            self.view.set_content("", [], [], self.project.schema)
+            self.title_label.setText("No documents yet")
+            self.meta_label.setText("Import text, HTML or JSONL files with File → Import "
+                                    "Documents (Ctrl+Shift+I).")
+
+    def set_project(self, project: Project, location: str | None = None) -> None:
+        """Switches the window to another project (the undo history is cleared)."""
+        from gui.app import remember_project
+
+        self._remember_document()
+        self._cancel_pick()
+        old = self.project
+        self.controller.clear()
+        self.project = project
+        self.controller.project = project
+        self.actor_registry._mentions = project.mentions
+        self.readonly_annotators = []
+        self._build_actions()
+        self._load_project()
+        old.close()
+        if location:
+            remember_project(location, self.settings)
+
+    def _project_key(self) -> str:
+        return str(abs(hash(self.project.name)) % 10**10)
+
+    def _remember_document(self) -> None:
+        if self.document is not None:
+            self.settings.setValue(f"project/{self._project_key()}/document", self.document.id)
+
+    # =============================================================== document
+
+    def open_document(self, document_id: int, span_id: int | None = None) -> None:
+        """Shows a document with the current annotator's spans (and read-only layers)."""
+        self._cancel_pick()
+        try:
+            self.document = self.project.document(document_id)
+        except SaywhoError as exc:
+            self._on_edit_refused(str(exc))
+            return
+        self._reload_layer()
+        self.document_list.select_document(document_id)
+        meta = self.document.meta
+        parts = [str(meta[k]) for k in ("outlet", "date", "author") if meta.get(k)]
+        parts.append(f"{len(self.document.text):,} characters")
+        if self.readonly_annotators:
+            parts.append("also showing " + ", ".join(self.readonly_annotators) + " (read-only)")
+        self.title_label.setText(self.document.title)
+        self.meta_label.setText(" · ".join(parts))
+        self._update_status_labels()
+        self._show_span(None)
+        if span_id is not None:
+            self.select_span(span_id)
+        self._remember_document()
+
+    def _reload_layer(self) -> None:
+        assert self.document is not None
+        document_id = self.document.id
+        spans = self.project.spans(document_id, self.annotator)
+        self.spans = {span.id: span for span in spans}
+        self.relations = self.project.relations(document_id, self.annotator)
+        layers = []
+        self.readonly_spans = {}
+        for name in self.readonly_annotators:
+            other = self.project.spans(document_id, name)
+            layers.append((name, other))
+            self.readonly_spans.update({s.id: s for s in other})
+        self.view.set_content(self.document.text, spans, self.relations, self.project.schema,
+                              self.entities, readonly_layers=layers)
+        self.annotation_table.model.set_content(self.document.text, spans, self.relations,
+                                                self.entities)
+
+    def _reload_entities(self) -> None:
+        self.entities = {entity.id: entity for entity in self.project.entities()}
+        self.actor_registry.set_entities(list(self.entities.values()))
+
+    def select_span(self, span_id: int | None) -> None:
+        """Selects a span in the view, the table and the panel."""
+        self.view.select_span(span_id)
+        if span_id is None or span_id not in self.spans:
+            self._show_span(span_id)
+
+    @property
+    def selected_span(self) -> SpanView | None:
+        span_id = self.view.selected_span_id
+        return self.spans.get(span_id) if span_id is not None else None
+
+    def _show_span(self, span_id: int | None) -> None:
+        span = self.spans.get(span_id) if span_id is not None else None
+        readonly = False
+        if span is None and span_id is not None:
+            span = self.readonly_spans.get(span_id)
+            readonly = span is not None
+        if self.document is None:
+            span = None
+        self.schema_panel.show_span(span, self.document.text if self.document else "",
+                                    self.relations, self.spans, self.entities, readonly)
+        self.annotation_table.select_span(span.id if span is not None else None)
+
+    def _update_status_labels(self) -> None:
+        self.annotator_label.setText(f"Annotator: {self.annotator}")
+        ids = [info.id for info in self.document_list.model.documents()]
+        if self.document is not None and self.document.id in ids:
+            self.position_label.setText(f"Document {ids.index(self.document.id) + 1} / "
+                                        f"{len(ids)}")
+        else:
+            self.position_label.setText(f"{len(ids)} documents")
+
+    def _refresh_document_row(self) -> None:
+        """Recomputes the current document's row (status, counts) in the list."""
+        if self.document is None:
+            return
+        row = self.document_list.model.row_of(self.document.id)
+        if row is None:
+            return
+        info = self.document_list.model.info(row)
+        counts: dict[str, int] = {}
+        for span in self.spans.values():
+            counts[span.label] = counts.get(span.label, 0) + 1
+        status = self.project.status(self.document.id, self.annotator)
+        self.document_list.model.update_document(
+            dataclasses.replace(info, status=status, counts=counts))
+
+    # ================================================================ editing
+
+    def perform(self, edit: Edit, text: str | None = None,
+                document_id: int | None = None) -> bool:
+        """Stores one edit (undoable); the first annotation marks a new document in progress."""
+        if document_id is None and self.document is not None and isinstance(edit, SPAN_EDITS):
+            document_id = self.document.id
+        if (document_id is not None and isinstance(edit, (AddSpan, AddRelation))
+                and self.project.status(document_id, self.annotator) == "new"):
+            self.controller.begin_macro(text or edit.text)
+            try:
+                ok = self.controller.perform(edit, text, document_id) is not None
+                if ok:
+                    self.controller.perform(SetStatus(document_id, self.annotator,
+                                                      "in_progress"),
+                                            "mark in progress", document_id)
+            finally:
+                self.controller.end_macro()
+            if not ok:
+                self._drop_empty_macro()
+            return ok
+        return self.controller.perform(edit, text, document_id) is not None
+
+    def _drop_empty_macro(self) -> None:
+        stack = self.controller.stack
+        command = stack.command(stack.index() - 1) if stack.index() > 0 else None
+        if command is not None and command.childCount() == 0:
+            stack.undo()
+            command.setObsolete(True)
+
+    def _require_span(self, what: str) -> SpanView | None:
+        span = self.selected_span
+        if span is None:
+            self._status(f"Select a span first ({what}): click it, Tab at the cursor, or pick "
+                         "a row in the annotation table.")
+        return span
+
+    def _on_label_key(self, label: str) -> None:
+        if self.document is None:
+            return
+        selection = self.view.selected_range()
+        if selection is None:
+            span = self.selected_span
+            if span is not None and span.label != label:
+                self._status(f"Shift+{self._label_key(label)} changes the selected span's "
+                             f"label to {label}; select text to mark a new {label}.")
+            else:
+                self._status(f"Select some text first, then press "
+                             f"{self._label_key(label)} to mark it as {label}.")
+            return
+        edit = AddSpan(self.document.id, self.annotator, label, [selection])
+        if self.perform(edit, f"add {label}"):
+            self._clear_text_selection()
+            self.view.select_span(edit.span_id)
+
+    def _label_key(self, label: str) -> str:
+        definition = self.project.schema.label(label)
+        return definition.key.upper() if definition is not None and definition.key else label
+
+    def _on_relabel_key(self, label: str) -> None:
+        span = self._require_span("to change its label")
+        if span is not None and span.label != label:
+            self.perform(UpdateSpan(span.id, label=label), f"change label to {label}")
+
+    def _on_add_fragment(self) -> None:
+        span = self._require_span("to add a fragment to it")
+        selection = self.view.selected_range()
+        if span is None:
+            return
+        if selection is None:
+            self._status("Select the text of the extra fragment, then press F.")
+            return
+        fragments = [list(f) for f in span.fragments]
+        # a selection touching or overlapping a fragment extends it instead
+        merged = False
+        for fragment in fragments:
+            if selection[0] <= fragment[1] and selection[1] >= fragment[0]:
+                fragment[0] = min(fragment[0], selection[0])
+                fragment[1] = max(fragment[1], selection[1])
+                merged = True
+        if merged:
+            fragments = _merge_fragments(fragments)
+        else:
+            fragments.append(list(selection))
+        if self.perform(UpdateSpan(span.id, fragments=fragments), "add fragment"):
+            self._clear_text_selection()
+
+    def _on_boundary(self, move: tuple[str, int, str]) -> None:
+        edge, step, unit = move
+        span = self._require_span("to move its boundaries")
+        if span is None or self.document is None:
+            return
+        text = self.document.text
+        fragments = [list(f) for f in span.fragments]
+        fragment = fragments[0] if edge == "start" else fragments[-1]
+        start, end = fragment
+        if unit == "word":
+            start, end = textsel.adjust_by_word(text, start, end, edge, step)  # type: ignore[arg-type]
+        elif edge == "start":
+            start = step_character(text, start, step)
+        else:
+            end = step_character(text, end, step)
+        if start >= end or (start, end) == tuple(fragment):
+            self._status("The span cannot shrink further.")
+            return
+        fragment[0], fragment[1] = start, end
+        self.perform(UpdateSpan(span.id, fragments=_merge_fragments(fragments)),
+                     f"move {edge}")
+
+    def _on_delete_span(self) -> None:
+        span = self._require_span("to delete it")
+        if span is not None:
+            self.perform(DeleteSpan(span.id), f"delete {span.label}")
+
+    def _on_attribute_edited(self, name: str, value: Any) -> None:
+        span = self.selected_span
+        if span is not None:
+            self.perform(UpdateSpan(span.id, attributes={name: value}), f"set {name}")
+
+    def _on_escape(self) -> None:
+        if self.pick is not None or self.picker.isVisible():
+            self._cancel_pick()
+            self._status("Relation cancelled.")
+        elif self.view.textCursor().hasSelection():
+            self._clear_text_selection()
+        else:
+            self.view.select_span(None)
+
+    def _on_select_inside_quotes(self) -> None:
+        if self.view.select_inside_quotes() is None:
+            self._status("The cursor is not inside quotation marks.")
+
+    def _clear_text_selection(self) -> None:
+        cursor = self.view.textCursor()
+        cursor.clearSelection()
+        self.view.setTextCursor(cursor)
+
+    # ------------------------------------------------------------- relations
+
+    def _on_relation_key(self, relation: str) -> None:
+        definition = self.project.schema.relation(relation)
+        span = self._require_span(f"to give it a {relation}")
+        if definition is None or span is None or self.document is None:
+            return
+        if span.label not in definition.sources:
+            self._status(f"A {relation} relation goes from "
+                         f"{' or '.join(definition.sources)}; the selected span is a "
+                         f"{span.label}.")
+            return
+        text = self.document.text
+        targets = []
+        for other in self.spans.values():
+            if other.id == span.id or other.label not in definition.targets:
+                continue
+            distance = max(0, other.start - span.end, span.start - other.end)
+            label = self.project.schema.label(other.label)
+            entity = self.entities.get(other.entity_id) if other.entity_id else None
+            shown = covered_text(text, other.fragments)
+            if len(shown) > 70:
+                shown = shown[:67] + "…"
+            if entity is not None and entity.name != shown:
+                shown += f" = {entity.name}"
+            targets.append((distance, other.start, other.id, other.label,
+                            label.color if label else "#888", shown))
+        targets.sort()
+        self.pick = (relation, span.id)
+        sources = covered_text(text, span.fragments)
+        self.picker.open(
+            f"{relation.capitalize()} of “{sources[:40]}{'…' if len(sources) > 40 else ''}”",
+            [(t[2], t[3], t[4], t[5]) for t in targets])
+        self._place_picker()
+        self._status(f"Pick the {relation} ({' or '.join(definition.targets)}): type to "
+                     "filter and press Enter, or click it in the text. Esc cancels.")
+
+    def _place_picker(self) -> None:
+        width = min(420, max(280, self.view.width() // 2))
+        height = min(320, max(180, self.view.height() - 40))
+        self.picker.setGeometry(self.view.width() - width - 24, 12, width, height)
+
+    def _on_picker_picked(self, target_id: int) -> None:
+        self._add_relation(target_id)
+
+    def _on_picker_cancelled(self) -> None:
+        self._cancel_pick()
+        self.view.setFocus()
+
+    def _cancel_pick(self) -> None:
+        self.pick = None
+        self.picker.close_picker()
+
+    def _add_relation(self, target_id: int) -> None:
+        if self.pick is None:
+            return
+        relation, source_id = self.pick
+        self._cancel_pick()
+        self.perform(AddRelation(relation, source_id, target_id), f"add {relation}")
+        self.view.select_span(source_id, scroll=False)
+        self._show_span(source_id)
+        self.view.setFocus()
+
+    def _on_relation_target_clicked(self, span_id: int) -> None:
+        self.view.select_span(span_id)
+        self.view.setFocus()
+
+    def _on_relation_delete_requested(self, relation_id: int) -> None:
+        self.perform(DeleteRelation(relation_id), "remove relation")
+
+    # ---------------------------------------------------------------- actors
+
+    def _find_entities(self, prefix: str) -> list[EntityView]:
+        return self.project.find_entities(prefix)
+
+    def _entity_label(self) -> str | None:
+        for label in self.project.schema.labels:
+            if label.entity:
+                return label.name
+        return None
+
+    def _on_link_actor(self) -> None:
+        span = self._require_span("to link it to an actor")
+        if span is not None and not self.schema_panel.focus_entity_edit():
+            self._status(f"A {span.label} does not link to the actor registry.")
+
+    def _on_entity_chosen(self, entity_id: int) -> None:
+        span = self.selected_span
+        if span is None:
+            return
+        entity = self.entities.get(entity_id)
+        if self.perform(UpdateSpan(span.id, entity_id=entity_id),
+                        f"link to {entity.name if entity else 'actor'}"):
+            self.view.setFocus()
+
+    def _on_unlink_actor(self) -> None:
+        span = self._require_span("to unlink it")
+        if span is not None and span.entity_id is not None:
+            self.perform(UpdateSpan(span.id, entity_id=None), "unlink actor")
+
+    def _on_create_actor_from_selection(self) -> None:
+        """Marks the selection as an actor mention, creates the actor, links them."""
+        if self.document is None:
+            return
+        label_name = self._entity_label()
+        if label_name is None:
+            self._status("This schema has no label that links to actors.")
+            return
+        selection = self.view.selected_range()
+        span = self.selected_span
+        if selection is None and (span is None or span.label != label_name):
+            self._status(f"Select the actor's name in the text (or an {label_name} mention) "
+                         "first.")
+            return
+        text = self.document.text
+        name = " ".join((text[selection[0]:selection[1]] if selection is not None else
+                         covered_text(text, span.fragments)).split())  # type: ignore[union-attr]
+        kind = "person"
+        if span is not None and selection is None:
+            kind = str(span.attributes.get("kind", "person"))
+        kind = kind if kind in ENTITY_KINDS else "other"
+        stack = self.controller.stack
+        start_index = stack.index()
+        self.controller.begin_macro(f"create actor {name}")
+        ok = True
+        try:
+            if selection is not None:
+                add = AddSpan(self.document.id, self.annotator, label_name, [selection])
+                ok = self.perform(add, f"add {label_name}")
+                span_id = add.span_id
+            else:
+                assert span is not None
+                span_id = span.id
+            create = CreateEntity(name, kind)
+            ok = ok and self.perform(create, f"create actor {name}")
+            ok = ok and self.perform(UpdateSpan(span_id, entity_id=create.entity_id),
+                                     f"link to {name}", self.document.id)
+        finally:
+            self.controller.end_macro()
+        if not ok:
+            if stack.index() > start_index:
+                stack.undo()
+            return
+        self._clear_text_selection()
+        self.view.select_span(span_id)
+        self._status(f"Actor “{name}” created and linked ({kind}); rename or merge it in the "
+                     "actor registry (Ctrl+R).")
+
+    def _on_show_actors(self) -> None:
+        self.actors_dock.show()
+        self.actors_dock.raise_()
+        span = self.selected_span
+        if span is not None and span.entity_id is not None:
+            self.actor_registry.select_entity(span.entity_id)
+        self.actor_registry.filter.setFocus()
+
+    def _on_actor_create_requested(self, values: dict) -> None:
+        edit = CreateEntity(values["name"], values["kind"], values["aliases"], values["kb_id"])
+        if self.perform(edit, f"create actor {values['name']}") and edit.entity_id:
+            self.actor_registry.select_entity(edit.entity_id)
+
+    def _on_actor_update_requested(self, entity_id: int, values: dict) -> None:
+        entity = self.entities.get(entity_id)
+        self.perform(UpdateEntity(entity_id, name=values["name"], kind=values["kind"],
+                                  aliases=values["aliases"], kb_id=values["kb_id"],
+                                  expected_version=entity.version if entity else None),
+                     f"edit actor {values['name']}")
+
+    def _on_actor_merge_requested(self, kept_id: int, merged_id: int) -> None:
+        kept = self.entities.get(kept_id)
+        merged = self.entities.get(merged_id)
+        if kept and merged:
+            self.perform(MergeEntities(kept_id, merged_id),
+                         f"merge {merged.name} into {kept.name}")
+            self.actor_registry.select_entity(kept_id)
+
+    def _on_actor_delete_requested(self, entity_id: int) -> None:
+        entity = self.entities.get(entity_id)
+        if entity is not None:
+            self.perform(DeleteEntity(entity_id), f"delete actor {entity.name}")
+
+    def _on_mention_activated(self, document_id: int, span_id: int) -> None:
+        if self.document is None or self.document.id != document_id:
+            self.open_document(document_id)
+        self.select_span(span_id)
+        self.view.setFocus()
+
+    # ================================================================ refresh
+
+    def _show_document_of_edit(self, document_id: int) -> None:
+        """Called before undo/redo: an edit of another document switches to it."""
+        if self.document is None or self.document.id != document_id:
+            self.open_document(document_id)
+
+    def _on_edit_changed(self, changes: Changes, document_id: int | None) -> None:
+        if changes.entities_changed:
+            self._reload_entities()
+        current = self.document.id if self.document is not None else None
+        if current is None:
+            return
+        if document_id is not None and document_id != current:
+            self.open_document(document_id)
+            return
+        if current not in changes.documents and not changes.entities_changed:
+            return
+        selected = self.view.selected_span_id
+        removed = [i for i in changes.spans_removed if i in self.spans]
+        fresh: list[SpanView] = []
+        for span_id in dict.fromkeys([*changes.spans_added, *changes.spans_changed]):
+            try:
+                span = self.project.span(span_id)
+            except SaywhoError:
+                removed.append(span_id)
+                continue
+            if span.document_id != current:
+                continue
+            if span.annotator_id != self._annotator_id():
+                continue
+            fresh.append(span)
+        for span_id in removed:
+            self.spans.pop(span_id, None)
+        for span in fresh:
+            self.spans[span.id] = span
+        self.relations = self.project.relations(current, self.annotator)
+        if changes.entities_changed:
+            self.view._entities = self.entities  # tooltips read the registry
+        self.view.update_spans(removed, fresh, self.relations)
+        self.annotation_table.model.update_spans(removed, fresh, self.relations, self.entities)
+        self._refresh_document_row()
+        now_selected = self.view.selected_span_id
+        if now_selected is None and selected is not None and selected in self.spans:
+            self.view.select_span(selected, scroll=False)
+        self._show_span(self.view.selected_span_id)
+
+    def _annotator_id(self) -> int | None:
+        if not hasattr(self, "_annotator_ids"):
+            self._annotator_ids: dict[str, int | None] = {}
+        if self.annotator not in self._annotator_ids:
+            self._annotator_ids[self.annotator] = self.project.annotator_id(self.annotator)
+        return self._annotator_ids[self.annotator]
+
+    def _on_edit_refused(self, message: str) -> None:
+        self._status(f"Not stored: {message}", error=True)
+        QApplication.beep()
+
+    def _on_saved(self, message: str) -> None:
+        self.saved_label.setText(message)
+
+    def _status(self, message: str, error: bool = False) -> None:
+        self.statusBar().showMessage(message, 12000 if error else 6000)
+        self.statusBar().setProperty("error", error)
+
+    # ============================================================ view signals
+
+    def _on_view_span_selected(self, span_id: int | None) -> None:
+        if self.pick is not None and span_id is not None:
+            relation, source_id = self.pick
+            definition = self.project.schema.relation(relation)
+            target = self.spans.get(span_id)
+            if span_id == source_id:
+                return
+            if definition is not None and target is not None and \
+                    target.label in definition.targets:
+                self._add_relation(span_id)
+                return
+            self._status(f"A {relation} must be a {' or '.join(definition.targets)}"
+                         if definition else "Not an allowed target.", error=True)
+            self.view.select_span(source_id, scroll=False)
+            return
+        self._show_span(span_id)
+
+    def _on_view_range_changed(self, selection: tuple[int, int] | None) -> None:
+        if selection is not None and self.document is not None:
+            start, end = selection
+            self.statusBar().showMessage(f"Selected {end - start} characters ({start}–{end}); "
+                                         "press a label's key", 4000)
+
+    def _on_table_span_activated(self, span_id: int) -> None:
+        self.view.select_span(span_id)
+
+    # =============================================================== documents
+
+    def _on_document_activated(self, document_id: int) -> None:
+        if self.document is None or document_id != self.document.id:
+            self.open_document(document_id)
+
+    def _navigate(self, step: int, unfinished: bool) -> None:
+        documents = self.document_list.model.documents()
+        if not documents:
+            return
+        ids = [info.id for info in documents]
+        here = ids.index(self.document.id) if self.document and self.document.id in ids else -1
+        for offset in range(1, len(ids) + 1):
+            index = (here + step * offset) % len(ids)
+            if not unfinished or documents[index].status != "done":
+                if ids[index] != (self.document.id if self.document else None):
+                    self.open_document(ids[index])
+                    self.view.setFocus()
+                return
+        self._status("Every document is done.")
+
+    def _on_next_unfinished(self) -> None:
+        self._navigate(1, unfinished=True)
+
+    def _on_prev_unfinished(self) -> None:
+        self._navigate(-1, unfinished=True)
+
+    def _on_next_document(self) -> None:
+        self._navigate(1, unfinished=False)
+
+    def _on_prev_document(self) -> None:
+        self._navigate(-1, unfinished=False)
+
+    def _set_status(self, status: str) -> None:
+        if self.document is None:
+            return
+        if self.project.status(self.document.id, self.annotator) == status:
+            return
+        text = {"done": "mark done", "in_progress": "mark in progress", "new": "mark new"}
+        if self.perform(SetStatus(self.document.id, self.annotator, status), text[status],
+                        self.document.id):
+            self._status(f"“{self.document.title}” is now {status.replace('_', ' ')}.")
+
+    def _on_mark_done(self) -> None:
+        self._set_status("done")
+
+    def _on_mark_in_progress(self) -> None:
+        self._set_status("in_progress")
+
+    def _on_mark_new(self) -> None:
+        self._set_status("new")
+
+    def _search_texts(self, needle: str) -> set[int]:
+        if self._text_cache is None:
+            self._text_cache = {d.id: d.text.casefold() for d in self.project.iter_documents()}
+        folded = needle.casefold().strip()
+        return {i for i, text in self._text_cache.items() if folded in text}
+
+    def _on_find_document(self) -> None:
+        self.documents_dock.show()
+        self.document_list.search.setFocus()
+        self.document_list.search.selectAll()
+
+    # =============================================================== annotators
+
+    def set_annotator(self, name: str) -> None:
+        self.annotator = name
+        self.settings.setValue("annotator/name", name)
+        self.project.ensure_annotator(name)
+        self.readonly_annotators = [a for a in self.readonly_annotators if a != name]
+        self.document_list.set_documents(self.project.documents(self.annotator))
+        if self.document is not None:
+            self.open_document(self.document.id)
+        self._update_status_labels()
+        self._status(f"Annotating as {name}.")
+
+    def _on_switch_annotator(self) -> None:
+        from gui.app import ask_annotator
+
+        known = [a.name for a in self.project.annotators()]
+        name = ask_annotator(self, self.annotator, known)
+        if name and name != self.annotator:
+            self.set_annotator(name)
+
+    def show_annotators(self, names: Sequence[str]) -> None:
+        self.readonly_annotators = [n for n in names if n != self.annotator]
+        if self.document is not None:
+            self.open_document(self.document.id)
+
+    def _on_show_annotator(self) -> None:
+        others = [a.name for a in self.project.annotators() if a.name != self.annotator]
+        if not others:
+            self._status("No other annotator in this project yet.")
+            return
+        name, ok = QInputDialog.getItem(self, "Show Annotator",
+                                        "Show this annotator's annotations (read-only):",
+                                        others, 0, False)
+        if ok and name:
+            self.show_annotators([*self.readonly_annotators, name])
+
+    def _on_hide_annotators(self) -> None:
+        self.show_annotators([])
+
+    # =================================================================== view
+
+    def _on_zoom_in(self) -> None:
+        self.view.zoom_in()
+        self.settings.setValue("view/zoom", self.view.zoom)
+
+    def _on_zoom_out(self) -> None:
+        self.view.zoom_out()
+        self.settings.setValue("view/zoom", self.view.zoom)
+
+    def _on_toggle_snap(self, checked: bool) -> None:
+        self.view.snap_words = checked
+        self.settings.setValue("view/snap_words", checked)
+        self._status("Selections snap to whole words." if checked else
+                     "Selections keep exact characters.")
+
+    def _set_theme(self, mode: str) -> None:
+        from gui.app import apply_theme
+
+        self.settings.setValue("view/theme", mode)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, mode)
+
+    def _on_theme_system(self, _checked: bool = True) -> None:
+        self._set_theme("system")
+
+    def _on_theme_light(self, _checked: bool = True) -> None:
+        self._set_theme("light")
+
+    def _on_theme_dark(self, _checked: bool = True) -> None:
+        self._set_theme("dark")
+
+    def _on_focus_text(self) -> None:
+        self.view.setFocus()
+
+    def _on_focus_table(self) -> None:
+        self.table_dock.show()
+        self.table_dock.raise_()
+        self.annotation_table.table.setFocus()
+
+    # ================================================================== undo
+
+    def _on_undo(self) -> None:
+        if self.controller.stack.canUndo():
+            self.controller.stack.undo()
+        else:
+            self._status("Nothing to undo.")
+
+    def _on_redo(self) -> None:
+        if self.controller.stack.canRedo():
+            self.controller.stack.redo()
+        else:
+            self._status("Nothing to redo.")
+
+    # ================================================================== files
+
+    def _on_new_project(self) -> None:
+        from gui.app import data_dir
+        from gui.dialogs.project_dialogs import NewProjectDialog
+
+        dialog = NewProjectDialog(data_dir(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        path, schema = dialog.values()
+        try:
+            project = Project.create(path, schema)
+        except SaywhoError as exc:
+            QMessageBox.warning(self, "New Project", str(exc))
+            return
+        self.set_project(project, str(path))
+        self._status(f"Created {path.name}. Import documents with Ctrl+Shift+I.")
+
+    def _open_location(self, location: str) -> None:
+        try:
+            project = Project.open(location)
+        except SaywhoError as exc:
+            QMessageBox.warning(self, "Open Project", str(exc))
+            return
+        self.set_project(project, location)
+
+    def _on_open_project(self) -> None:
+        start = str(self.project.path.parent) if self.project.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open Project", start,
+                                              "Saywho projects (*.saywho);;All files (*)")
+        if path:
+            self._open_location(path)
+
+    def _on_open_shared_project(self) -> None:
+        from gui.app import recent_projects
+        from gui.dialogs.project_dialogs import SharedProjectDialog
+
+        dialog = SharedProjectDialog(recent_projects(self.settings), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.url():
+            self._open_location(dialog.url())
+
+    def _fill_recent_menu(self) -> None:
+        from gui.app import recent_projects
+
+        self.recent_menu.clear()
+        for location in recent_projects(self.settings):
+            action = self.recent_menu.addAction(location)
+            action.triggered.connect(lambda _c=False, loc=location: self._open_location(loc))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    def _on_import(self) -> None:
+
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import Documents", "",
+            "Documents (*.txt *.html *.htm *.jsonl *.json);;All files (*)")
+        if not paths:
+            return
+        self.import_paths([Path(p) for p in paths])
+
+    def import_paths(self, paths: Sequence[Path],
+                     on_done: Callable[[Any], None] | None = None) -> QDialog:
+        """Imports in the background with a progress dialog; refreshes the list after."""
+        from gui.dialogs.transfer import ImportProgressDialog
+
+        dialog = ImportProgressDialog(self.project, paths, None, self)
+
+        def finished(report: Any) -> None:
+            self._text_cache = None
+            documents = self.project.documents(self.annotator)
+            self.document_list.model.append_documents(documents)
+            self._update_status_labels()
+            if self.document is None and documents:
+                self.open_document(documents[0].id)
+            if on_done is not None:
+                on_done(report)
+
+        dialog.done.connect(finished)
+        dialog.start()
+        dialog.show()
+        return dialog
+
+    def _on_export(self) -> None:
+        from export import registry
+        from gui.dialogs.transfer import ExportDialog, ExportProgressDialog, export_available
+
+        if not export_available():
+            QMessageBox.information(self, "Export", "Export is not available in this build "
+                                    "yet (the export runner, export.run, is missing). Use "
+                                    "`python main.py export` when it is installed.")
+            return
+        folder = (self.project.path.parent if self.project.path else Path.home()) / "export"
+        dialog = ExportDialog(registry.names(), [a.name for a in self.project.annotators()],
+                              self.project.schema.label_names, folder, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        format_name, out_dir, options = dialog.values()
+        progress = ExportProgressDialog(self.project, format_name, out_dir, options, self)
+        progress.start()
+        progress.show()
+
+    def _on_quit(self) -> None:
+        self.close()
+
+    # ================================================================== help
+
+    def _on_show_shortcuts(self) -> None:
+        from gui.dialogs.shortcut_sheet import ShortcutSheet
+
+        self.shortcut_sheet = ShortcutSheet(self.definitions, self)
+        self.shortcut_sheet.show()
+
+    def _on_about(self) -> None:
+        from storage.project import SAYWHO_VERSION
+
+        QMessageBox.about(self, "About Saywho",
+                          f"<h3>Saywho {SAYWHO_VERSION}</h3><p>Annotate who says or does "
+                          "what, and under what condition, in news text.</p><p>Project: "
+                          f"{self.project.name}<br>Schema: {self.project.schema.name} "
+                          f"v{self.project.schema.version}</p>")
+
+    # ================================================================ Qt overrides
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_document()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        event.accept()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.picker.isVisible():
+            QTimer.singleShot(0, self._place_picker)
+
+
+def _merge_fragments(fragments: list[list[int]]) -> list[list[int]]:
+    """Sorts fragments and joins those that overlap or touch."""
+    result: list[list[int]] = []
+    for start, end in sorted(fragments):
+        if result and start <= result[-1][1]:
+            result[-1][1] = max(result[-1][1], end)
+        else:
+            result.append([start, end])
+    return result
+
+
+__all__ = ["MainWindow", "step_character"]

@@ -1,0 +1,102 @@
+"""The Qt adapter of the storage edits: one QUndoStack for every edit.
+
+Edits are Qt-free objects (:mod:`storage.edits`) that know how to apply and
+revert themselves. :class:`EditController` applies an edit *before* pushing
+it, so a refusal from storage (a second speaker, a conflict) is reported and
+nothing lands on the stack. Undo and redo re-run the same edit object, which
+keeps its ids. Every stored change is announced through :attr:`changed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from storage.edits import Edit
+from storage.errors import SaywhoError
+from storage.project import Project
+from storage.views import Changes
+
+
+class EditCommand(QUndoCommand):
+    """One stored edit on the undo stack."""
+
+    def __init__(self, controller: EditController, edit: Edit, text: str,
+                 document_id: int | None) -> None:
+        super().__init__(text)
+        self.controller = controller
+        self.edit = edit
+        self.document_id = document_id
+        self._applied = True  # pushed after a successful apply
+
+    def redo(self) -> None:
+        if self._applied:
+            return
+        self.controller._run(self, redo=True)
+
+    def undo(self) -> None:
+        self.controller._run(self, redo=False)
+
+
+class EditController(QObject):
+    """Applies edits to the project, records them for undo, announces changes.
+
+    Signals:
+        changed(Changes, int|None): after any stored change (apply, undo, redo),
+            with the document the edit belongs to.
+        refused(str): storage refused an edit, an undo or a redo.
+        saved(str): a human-readable "saved" message after each stored edit.
+    """
+
+    changed = Signal(object, object)
+    refused = Signal(str)
+    saved = Signal(str)
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.stack = QUndoStack(self)
+        self.before_document: Callable[[int], None] | None = None
+
+    def perform(self, edit: Edit, text: str | None = None,
+                document_id: int | None = None) -> Changes | None:
+        """Applies ``edit`` and pushes it; returns the changes, or None if refused."""
+        try:
+            changes = self.project.apply(edit)
+        except SaywhoError as exc:
+            self.refused.emit(str(exc))
+            return None
+        command = EditCommand(self, edit, text or edit.text, document_id)
+        self.stack.push(command)
+        command._applied = False
+        self.changed.emit(changes, document_id)
+        self.saved.emit("All changes saved")
+        return changes
+
+    def begin_macro(self, text: str) -> None:
+        self.stack.beginMacro(text)
+
+    def end_macro(self) -> None:
+        self.stack.endMacro()
+
+    def clear(self) -> None:
+        self.stack.clear()
+
+    def _run(self, command: EditCommand, redo: bool) -> None:
+        if command.document_id is not None and self.before_document is not None:
+            self.before_document(command.document_id)
+        try:
+            if redo:
+                changes = self.project.apply(command.edit)
+            else:
+                changes = self.project.revert(command.edit)
+        except SaywhoError as exc:
+            verb = "redo" if redo else "undo"
+            self.refused.emit(f"Cannot {verb} “{command.text()}”: {exc}")
+            # the stack moved past a command that did not run: drop it
+            command.setObsolete(True)
+            return
+        self.changed.emit(changes, command.document_id)
+        self.saved.emit("All changes saved")

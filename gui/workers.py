@@ -1,0 +1,96 @@
+"""Background work (import, export) on QThreadPool, reporting through signals.
+
+A worker never touches widgets and never shares the window's Project: it
+opens its own :class:`~storage.project.Project` on the same database URL (the
+engine, its sessions and ORM objects stay on the worker's thread) and reports
+progress, the result or the error through Qt signals, which arrive on the GUI
+thread as queued calls.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from storage.errors import SaywhoError
+from storage.project import Project
+
+
+class WorkerSignals(QObject):
+    """Signals of one job: progress(done, total, what), finished(result), failed(msg, details)."""
+
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(str, str)
+
+
+class ProjectJob(QRunnable):
+    """Runs ``work(project, progress, cancelled)`` on its own Project in a pool thread."""
+
+    def __init__(self, project_url: str,
+                 work: Callable[[Project, Callable[[int, int, str], None],
+                                 Callable[[], bool]], Any]) -> None:
+        super().__init__()
+        self.project_url = project_url
+        self.work = work
+        self.signals = WorkerSignals()
+        self._cancel = threading.Event()
+        self.setAutoDelete(False)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        try:
+            with Project.open(self.project_url) as project:
+                result = self.work(project, self._report, self.cancelled)
+        except SaywhoError as exc:
+            self.signals.failed.emit(str(exc), "")
+        except Exception as exc:  # reported in the GUI's error dialog, never lost
+            self.signals.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        else:
+            self.signals.finished.emit(result)
+
+    def _report(self, done: int, total: int, what: str) -> None:
+        self.signals.progress.emit(done, total, what)
+
+
+def project_url(project: Project) -> str:
+    """The URL a worker opens (with the password, which stays in this process)."""
+    return project.db.url.render_as_string(hide_password=False)
+
+
+def start(job: ProjectJob) -> ProjectJob:
+    QThreadPool.globalInstance().start(job)
+    return job
+
+
+def import_job(project: Project, paths: list[Path], annotator: str | None) -> ProjectJob:
+    """A job importing files and folders; its result is the ImportReport."""
+
+    def work(worker_project: Project, progress: Callable[[int, int, str], None],
+             _cancelled: Callable[[], bool]) -> Any:
+        return worker_project.import_paths(paths, annotator=annotator, progress=progress)
+
+    return ProjectJob(project_url(project), work)
+
+
+def export_job(project: Project, format_name: str, out_dir: Path, options: Any) -> ProjectJob:
+    """A job running :func:`export.run.export_project`; its result is the Manifest."""
+
+    def work(worker_project: Project, progress: Callable[[int, int, str], None],
+             cancelled: Callable[[], bool]) -> Any:
+        from export.run import export_project
+
+        return export_project(worker_project, format_name, out_dir, options,
+                              progress=progress, cancel=cancelled)
+
+    return ProjectJob(project_url(project), work)
