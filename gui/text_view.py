@@ -44,6 +44,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPaintEvent,
+    QPalette,
     QPen,
     QPolygonF,
     QResizeEvent,
@@ -449,8 +450,11 @@ class ArticleView(QPlainTextEdit):
         if cached is None:
             label_def = self._schema.label(label) if self._schema is not None else None
             base = label_def.color if label_def is not None else UNKNOWN_COLOR
-            cached = (theme.tint(base, self._dark), theme.mark_color(base, self._dark),
-                      theme.tint(base, self._dark, strength=1.8))
+            page = self.palette().color(QPalette.ColorRole.Base)
+            ink = self.palette().color(QPalette.ColorRole.Text)
+            cached = (theme.tint(base, self._dark, base=page, text=ink),
+                      theme.mark_color(base, self._dark),
+                      theme.tint(base, self._dark, strength=1.8, base=page, text=ink))
             self._colors[label] = cached
         return cached
 
@@ -538,9 +542,8 @@ class ArticleView(QPlainTextEdit):
                 x = point.x() - rect.left()
                 if x < line.x() or x > line.x() + line.naturalTextWidth():
                     return None
-                position, _ = line.xToCursor(x, line.CursorPosition.CursorOnCharacter)
-                if position >= line.textStart() + line.textLength() or position >= len(
-                        block.text()) + 1:
+                position = line.xToCursor(x, line.CursorPosition.CursorOnCharacter)
+                if position >= min(line.textStart() + line.textLength(), len(block.text())):
                     return None
                 offset = self._map.to_code_points(block.position() + position)
                 return offset if offset < len(self._text) else None

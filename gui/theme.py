@@ -101,7 +101,8 @@ def _mix(color: QColor | str, background: QColor | str, amount: float) -> QColor
     )
 
 
-def tint(color: QColor | str, dark: bool, strength: float = 1.0) -> QColor:
+def tint(color: QColor | str, dark: bool, strength: float = 1.0,
+         base: QColor | str | None = None, text: QColor | str | None = None) -> QColor:
     """A background tint of a label colour that keeps the theme's text readable.
 
     Args:
@@ -109,13 +110,17 @@ def tint(color: QColor | str, dark: bool, strength: float = 1.0) -> QColor:
         dark: True for the dark theme (a dark tint under light text).
         strength: 1.0 for the normal tint; larger for emphasis (hover), capped so
             the text contrast never drops below 7:1.
+        base: The page colour to mix into (the theme's by default).
+        text: The text colour that must stay readable (the theme's by default).
     """
     theme = DARK if dark else LIGHT
+    page = base if base is not None else theme.base
+    ink = text if text is not None else theme.text
     amount = min(0.9, (0.38 if dark else 0.30) * strength)
-    mixed = _mix(color, theme.base, amount)
-    while amount > 0.05 and contrast_ratio(mixed, theme.text) < 7.0:
+    mixed = _mix(color, page, amount)
+    while amount > 0.05 and contrast_ratio(mixed, ink) < 7.0:
         amount -= 0.04
-        mixed = _mix(color, theme.base, amount)
+        mixed = _mix(color, page, amount)
     return mixed
 
 
