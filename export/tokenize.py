@@ -36,6 +36,7 @@ Paragraphs and sentences:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -43,7 +44,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-__all__ = ["ABBREVIATIONS", "Sentence", "Token", "paragraphs", "sentences", "tokenize"]
+__all__ = ["ABBREVIATIONS", "Sentence", "Token", "paragraph_segments", "paragraphs", "sentences",
+           "tokenize"]
 
 ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "mx", "dr", "prof", "gen", "col", "lt", "maj", "capt", "cpt", "sgt",
@@ -130,6 +132,19 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         if separator:
             position = separator.end()
     return result
+
+
+def paragraph_segments(text: str) -> list[tuple[int, int]]:
+    """Cuts ``text`` after each blank-line run: contiguous (start, end) pieces covering it all.
+
+    Each piece is a paragraph with the line breaks and spaces that follow it
+    (the first piece also holds any leading spaces), so joining the pieces
+    gives the text back exactly.
+    """
+    first_visible = len(text) - len(text.lstrip())
+    cuts = [0, *(m.end() for m in _BLANK_LINE.finditer(text)
+                 if first_visible < m.start() and m.end() < len(text)), len(text)]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _is_abbreviation(token: str) -> bool:
