@@ -280,8 +280,9 @@ class ComparisonModel(QAbstractTableModel):
                 return "unanimous"
             if row.agreement == SINGLE:
                 return f"only {next(iter(marked))}"
-            return f"{len(marked)} of {len(self.annotators)}" + (
-                "" if len(marked) < len(self.annotators) else ", attributes differ")
+            if len(marked) == len(self.annotators):
+                return "attributes differ"
+            return f"{len(marked)} of {len(self.annotators)}"
         return None
 
 
