@@ -29,9 +29,12 @@ with an arrowhead joins them over the text.
 
 from __future__ import annotations
 
+import functools
 import html
+import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -70,6 +73,29 @@ MARGIN_WIDTH = 34
 LANE_STEP = 3.0
 UNKNOWN_COLOR = "#8a8a8a"
 CLICK_SLOP = 4  # pixels a click may move and still be a click
+
+
+_Handler = TypeVar("_Handler", bound=Callable[..., Any])
+
+
+def _guarded(handler: _Handler) -> _Handler:
+    """Reports an exception of an input-event handler instead of letting it escape.
+
+    With PySide6 6.11 an exception escaping a mouse or key handler of a scroll
+    area's viewport aborts the process (segmentation fault) instead of being
+    printed. The exception goes to ``sys.excepthook`` (pytest-qt fails the test
+    from there; the application shows it) and the event counts as unhandled.
+    """
+
+    @functools.wraps(handler)
+    def wrapper(*args: Any) -> Any:
+        try:
+            return handler(*args)
+        except Exception:
+            sys.excepthook(*sys.exc_info())
+            return False
+
+    return wrapper  # type: ignore[return-value]
 
 
 class _Margin(QWidget):
@@ -846,6 +872,7 @@ class ArticleView(QPlainTextEdit):
             self._margin.update()
         super().changeEvent(event)
 
+    @_guarded
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             modifiers = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
@@ -858,6 +885,7 @@ class ArticleView(QPlainTextEdit):
                 return True
         return super().event(event)
 
+    @_guarded
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             position = event.pos()  # type: ignore[attr-defined]
@@ -871,6 +899,7 @@ class ArticleView(QPlainTextEdit):
             return True
         return super().viewportEvent(event)
 
+    @_guarded
     def keyPressEvent(self, event: QKeyEvent) -> None:
         control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
         if event.matches(QKeySequence.StandardKey.ZoomIn) or (
@@ -889,6 +918,7 @@ class ArticleView(QPlainTextEdit):
             return
         super().keyPressEvent(event)
 
+    @_guarded
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             delta = event.angleDelta().y()
@@ -900,10 +930,12 @@ class ArticleView(QPlainTextEdit):
             return
         super().wheelEvent(event)
 
+    @_guarded
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_pos = event.position().toPoint()
         super().mousePressEvent(event)
 
+    @_guarded
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
         if event.buttons() == Qt.MouseButton.NoButton:
@@ -911,6 +943,7 @@ class ArticleView(QPlainTextEdit):
             spans = self.spans_at(offset) if offset is not None else []
             self._set_hover(spans[0].id if spans else None)
 
+    @_guarded
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton or self._press_pos is None:
@@ -934,6 +967,7 @@ class ArticleView(QPlainTextEdit):
             self.select_span(ids[0], scroll=False)
         self._last_click = (offset, time.monotonic())
 
+    @_guarded
     def leaveEvent(self, event: QEvent) -> None:
         self._set_hover(None)
         super().leaveEvent(event)

@@ -478,3 +478,19 @@ def test_dark_theme_keeps_text_readable_on_every_label() -> None:
             assert theme.contrast_ratio(theme.mark_color(
                 label.color, dark), theme.DARK.base if dark else theme.LIGHT.base) >= 3.0
         assert theme.readable_text_color(label.color).name() in ("#1d1d1f", "#f4f4f4")
+
+
+def test_an_error_in_a_mouse_handler_is_reported_not_fatal(
+        qtbot: QtBot, view: ArticleView, small_project: Project,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    load(view, small_project, "varnay-warns")
+
+    def broken(point: object) -> int:
+        raise RuntimeError("hit test broke")
+
+    monkeypatch.setattr(view, "_offset_at", broken)
+    with qtbot.captureExceptions() as exceptions:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=point_inside(view, view.text.index("river")))
+    assert [str(error) for _, error, _ in exceptions] == ["hit test broke"]
+    assert view.isVisible()
