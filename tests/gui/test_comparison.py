@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,47 @@ def test_open_comparison_shows_a_window(qtbot, two) -> None:  # type: ignore[no-
         assert shown.isVisible() and shown.annotators() == ["alice", "bob"]
         with qtbot.waitSignal(shown.destroyed):  # closing deletes it
             shown.close()
+
+
+def test_adjudication_end_to_end_then_gold_export(qtbot, window, two, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two annotators, adjudicated in the window with keys, the gold layer exported as JSONL."""
+    from export.base import ExportOptions
+    from export.run import export_project
+
+    path, first, _ = two
+    qtbot.keyClick(window.table, Qt.Key.Key_A)  # Actors, Consequence
+    select(qtbot, window, "Quote", "the border stays shut")
+    qtbot.keyClick(window.table, "2")  # bob: direct
+    select(qtbot, window, "speaker", "→ Actor “Varnay”")
+    qtbot.keyClick(window.table, "1")
+    select(qtbot, window, "Condition", "If they cross,")
+    qtbot.keyClick(window.table, "2")
+    qtbot.keyClick(window.table, "2")  # the next row: bob's consequence relation
+    qtbot.keyClick(window.table, "2")  # and bob's holder
+    select(qtbot, window, "Quote", "The talks 🕊 resume on Monday")
+    qtbot.keyClick(window.table, "1")  # the last row: the selection stays on it
+    qtbot.keyClick(window.table, Qt.Key.Key_R)  # rejected after all
+    qtbot.keyClick(window.table, Qt.Key.Key_D)
+
+    out = tmp_path / "gold-export"
+    with Project.open(path) as project:
+        export_project(project, "jsonl", out, ExportOptions(annotators=[GOLD]))
+    lines = [json.loads(line) for line in
+             (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    border = next(line for line in lines if line["id"] == "border")
+    (layer_,) = border["annotations"]
+    assert (layer_["annotator"], layer_["status"]) == (GOLD, "done")
+    spans = {s["id"]: (s["label"], s["text"], s["attributes"]) for s in layer_["spans"]}
+    assert sorted(spans.values(), key=lambda v: TEXT.index(v[1])) == [
+        ("Actor", "Varnay", {"kind": "person", "mention": "name"}),
+        ("Quote", "the border stays shut", {"anonymous": False, "form": "direct"}),
+        ("Condition", "If they cross,", {"counterfactual": False, "polarity": "positive"}),
+        ("Consequence", "we strike", {"type": "threat"}),
+        ("Actor", "Ardova", {"kind": "person", "mention": "name"}),
+    ]
+    relations = sorted((r["type"], spans[r["source"]][1], spans[r["target"]][1])
+                       for r in layer_["relations"])
+    assert relations == [("consequence", "If they cross,", "we strike"),
+                         ("holder", "If they cross,", "Ardova"),
+                         ("speaker", "the border stays shut", "Varnay")]
+    assert all(line["id"] != "river" or line["annotations"] == [] for line in lines)
