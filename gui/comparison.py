@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QPlainTextEdit,
     QSplitter,
     QTableView,
     QTextEdit,
@@ -50,9 +49,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.text_view import ArticleView
 from gui.theme import is_dark, mark_color, tint
 from gui.undo import EditController
-from gui.unicode import Utf16Map, qt_display_text
+from gui.unicode import Utf16Map
 from storage.adjudication import (
     GOLD,
     AcceptRelation,
@@ -495,16 +495,10 @@ class ComparisonWindow(QMainWindow):
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
-        self.text_view = QPlainTextEdit()
+        self.text_view = ArticleView()
         self.text_view.setObjectName("comparison-text")
-        self.text_view.setReadOnly(True)
-        self.text_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                               | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.text_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.text_view.document().setDocumentMargin(10)
-        font = self.text_view.font()
-        font.setPointSizeF(max(font.pointSizeF(), 10.5))
-        self.text_view.setFont(font)
+        self.text_view.spanSelected.connect(self._on_text_span_selected)
+        self._gold_versions: dict[int, int] = {}
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
@@ -596,7 +590,8 @@ class ComparisonWindow(QMainWindow):
         """Shows another document (keeps the undo history)."""
         self.document = self.project.document(document_id)
         self._offsets = Utf16Map(self.document.text)
-        self.text_view.setPlainText(qt_display_text(self.document.text))
+        self._gold_versions = {}
+        self.text_view.setProperty("document_id", None)  # set the content afresh
         title = self.document.title or self.document.external_id
         self.setWindowTitle(f"Compare annotators — {title}")
         self.comparison = None
@@ -637,6 +632,7 @@ class ComparisonWindow(QMainWindow):
         colors = {label.name: label.color for label in self.project.schema.labels}
         self.model.set_comparison(self.comparison, self.document.text, colors,
                                   is_dark(self.palette()))
+        self._show_layers()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -648,6 +644,28 @@ class ComparisonWindow(QMainWindow):
         else:
             self._paint_text(None)
         self._update_header()
+
+    def _show_layers(self) -> None:
+        """Gold spans as the article view's layer, the annotators' as dashed outlines.
+
+        The first call for a document sets the content; later ones repaint only the
+        paragraphs whose gold spans changed.
+        """
+        assert self.document is not None and self.comparison is not None
+        gold = self.project.spans(self.document.id, self.curator)
+        relations = self.project.relations(self.document.id, self.curator)
+        versions = {span.id: span.version for span in gold}
+        if self.text_view.property("document_id") != self.document.id:
+            layers = [(name, self.project.spans(self.document.id, name))
+                      for name in self.comparison.annotators]
+            self.text_view.set_content(self.document.text, gold, relations, self.project.schema,
+                                       readonly_layers=layers)
+            self.text_view.setProperty("document_id", self.document.id)
+        else:
+            removed = [i for i in self._gold_versions if i not in versions]
+            changed = [span for span in gold if self._gold_versions.get(span.id) != span.version]
+            self.text_view.update_spans(removed, changed, relations)
+        self._gold_versions = versions
 
     def _update_header(self) -> None:
         assert self.comparison is not None and self.document is not None
@@ -693,26 +711,20 @@ class ComparisonWindow(QMainWindow):
             self._paint_text(self.model.group(current.row()))
 
     def _paint_text(self, group: GroupRow | None) -> None:
-        """Gold spans faintly, the selected group strongly (ExtraSelections: few, transient)."""
+        """Shows the selected group in the text: its gold span selected, else a tint."""
         if self.comparison is None:
             return
         dark = is_dark(self.palette())
         selections = []
-        for span_group in self.comparison.spans:
-            if span_group.in_gold is None:
-                continue
-            color = self.model.colors.get(span_group.label, "#888888")
-            for start, end in span_group.key[1]:
-                fmt = QTextCharFormat()
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                fmt.setUnderlineColor(mark_color(color, dark))
-                selections.append(self._selection(start, end, fmt))
         first: int | None = None
+        gold_id: int | None = None
         if group is not None:
             if isinstance(group, SpanGroup):
                 parts = [(group.label, group.key[1])]
+                gold_id = group.in_gold.id if group.in_gold is not None else None
             else:
                 parts = [(group.key[1][0], group.key[1][1]), (group.key[2][0], group.key[2][1])]
+                gold_id = group.in_gold.source_id if group.in_gold is not None else None
             for label, fragments in parts:
                 color = self.model.colors.get(label, "#888888")
                 for start, end in fragments:
@@ -722,13 +734,26 @@ class ComparisonWindow(QMainWindow):
                     fmt.setUnderlineColor(mark_color(color, dark))
                     selections.append(self._selection(start, end, fmt))
                     first = start if first is None else min(first, start)
-        self.text_view.setExtraSelections(selections)
+        self._painting = True
+        try:
+            self.text_view.setExtraSelections(selections)
+            self.text_view.select_span(gold_id, scroll=False)
+        finally:
+            self._painting = False
         if first is not None:
-            cursor = self.text_view.textCursor()
-            if not cursor.hasSelection():
-                cursor.setPosition(self._offsets.to_utf16(first))
-                self.text_view.setTextCursor(cursor)
-                self.text_view.centerCursor()
+            self.text_view.scroll_to(first)
+
+    def _on_text_span_selected(self, span_id: int | None) -> None:
+        """A click on a gold span in the text selects its row."""
+        if span_id is None or getattr(self, "_painting", False):
+            return
+        for row in range(self.model.rowCount()):
+            group = self.model.group(row)
+            if isinstance(group, SpanGroup) and group.in_gold is not None and \
+                    group.in_gold.id == span_id:
+                if row != self.table.currentIndex().row():
+                    self.select_row(row)
+                return
 
     def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
@@ -940,12 +965,11 @@ class ComparisonWindow(QMainWindow):
             self._message("Gold attributes changed.")
 
     def selected_text_range(self) -> tuple[int, int] | None:
-        """The text view's selection in code points, without surrounding blanks."""
-        cursor = self.text_view.textCursor()
-        if not cursor.hasSelection() or self.document is None:
+        """The text view's selection in code points (snapped to words), without blanks."""
+        selected = self.text_view.selected_range()
+        if selected is None or self.document is None:
             return None
-        start = self._offsets.to_code_points(cursor.selectionStart())
-        end = self._offsets.to_code_points(cursor.selectionEnd(), round_up=True)
+        start, end = selected
         text = self.document.text
         while start < end and text[start].isspace():
             start += 1
@@ -975,7 +999,6 @@ class ComparisonWindow(QMainWindow):
         label = dialog.label()
         edit = AddSpan(self.document.id, self.curator, label, [selected], dialog.values())
         if self._perform(edit, f"new gold {label}"):
-            self.text_view.moveCursor(QTextCursor.MoveOperation.Start)
             self._message(f"Added a gold {label} at {selected[0]}–{selected[1]}.")
 
     def toggle_gold_done(self) -> None:
