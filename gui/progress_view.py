@@ -2,18 +2,15 @@
 
 The charts are the PNG files :mod:`export.charts` writes for ``stats --charts``
 (matplotlib, Agg), rendered into a temporary folder and shown scaled; each has
-a "Save as PNG…" button. :func:`label_agreement` (Qt-free) computes the
-agreement figures: pairwise F1 per label between annotators, exact and with
-overlap matching, pooled over the documents both annotators of a pair worked on.
+a "Save as PNG…" button. :func:`label_agreement` (Qt-free) gathers the
+agreement figures from :mod:`agreement` (the same as ``saywho agreement``):
+F1 per label, exact and with overlap matching, pooled over annotator pairs.
 """
 
 from __future__ import annotations
 
-import itertools
 import shutil
 import tempfile
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,13 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agreement import compute_agreement
+from agreement.spans import MatchCounts
 from export.charts import done_over_time_chart, grouped_bar_chart
 from gui.theme import is_dark
-from storage.adjudication import GOLD
-from storage.corpus import CorpusFilter, iter_corpus
+from storage.errors import SaywhoError
 from storage.progress import done_over_time, spans_per_label
 from storage.project import Project
-from storage.views import SpanView
 
 __all__ = ["CHARTS", "LabelAgreement", "ProgressView", "label_agreement", "open_progress"]
 
@@ -55,98 +52,53 @@ CHARTS = {
 # ------------------------------------------------------------------- figures (Qt-free)
 
 
-def _overlap(first: SpanView, second: SpanView) -> int:
-    total = 0
-    for a_start, a_end in first.fragments:
-        for b_start, b_end in second.fragments:
-            total += max(0, min(a_end, b_end) - max(a_start, b_start))
-    return total
-
-
-def _length(span: SpanView) -> int:
-    return sum(end - start for start, end in span.fragments)
-
-
-def overlap_matches(first: Sequence[SpanView], second: Sequence[SpanView]) -> int:
-    """One-to-one matches of same-label spans sharing a character, greedy by overlap ratio."""
-    candidates = []
-    for a_index, a in enumerate(first):
-        for b_index, b in enumerate(second):
-            if a.label != b.label:
-                continue
-            shared = _overlap(a, b)
-            if shared:
-                ratio = shared / (_length(a) + _length(b) - shared)
-                candidates.append((-ratio, -shared, a_index, b_index))
-    candidates.sort()
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    for _ratio, _shared, a_index, b_index in candidates:
-        if a_index not in used_a and b_index not in used_b:
-            used_a.add(a_index)
-            used_b.add(b_index)
-    return len(used_a)
-
-
-def exact_matches(first: Sequence[SpanView], second: Sequence[SpanView]) -> int:
-    """Spans with the same label and fragments in both lists (multiset intersection)."""
-    counts: dict[tuple[object, ...], int] = defaultdict(int)
-    for span in first:
-        counts[(span.label, span.fragments)] += 1
-    matched = 0
-    for span in second:
-        key = (span.label, span.fragments)
-        if counts[key] > 0:
-            counts[key] -= 1
-            matched += 1
-    return matched
-
-
 @dataclass
 class LabelAgreement:
-    """Pooled pairwise span counts per label; F1 = 2 matched / (first + second)."""
+    """Agreement per label as the progress view shows it (from :mod:`agreement`).
 
-    first: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    second: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    exact: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    overlap: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    pairs: int = 0  # document x annotator-pair comparisons pooled
-
-    def f1(self, matching: str) -> dict[str, float]:
-        matched = self.exact if matching == "exact" else self.overlap
-        return {label: 2 * matched[label] / (self.first[label] + self.second[label])
-                for label in sorted(set(self.first) | set(self.second))
-                if self.first[label] + self.second[label]}
-
-
-def label_agreement(project: Project, annotators: Sequence[str] | None = None,
-                    gold: str = GOLD) -> LabelAgreement:
-    """Pairwise span agreement per label over documents both annotators of a pair did.
-
-    Args:
-        project: The project.
-        annotators: Whose layers to compare (default: every annotator but curators).
-        gold: The curator's layer, left out by default.
+    F1 values are pooled over every annotator pair (matched and span counts summed
+    over pairs and documents both marked done); kappa and alpha_u come from the
+    group of all annotators (Cohen's kappa for two, Fleiss' for more).
     """
-    if annotators is None:
-        annotators = sorted(a.name for a in project.annotators()
-                            if a.role != "curator" and a.name != gold)
-    result = LabelAgreement()
-    if len(annotators) < 2:
-        return result
-    for item in iter_corpus(project, CorpusFilter(annotators=list(annotators))):
-        layers = {layer.annotator: layer for layer in item.layers}
-        for first_name, second_name in itertools.combinations(sorted(layers), 2):
-            first, second = layers[first_name].spans, layers[second_name].spans
-            result.pairs += 1
-            labels = {s.label for s in first} | {s.label for s in second}
-            for label in labels:
-                mine = [s for s in first if s.label == label]
-                theirs = [s for s in second if s.label == label]
-                result.first[label] += len(mine)
-                result.second[label] += len(theirs)
-                result.exact[label] += exact_matches(mine, theirs)
-                result.overlap[label] += overlap_matches(mine, theirs)
+
+    annotators: tuple[str, ...] = ()
+    documents: int = 0  # document x pair comparisons pooled
+    first: dict[str, int] = field(default_factory=dict)
+    second: dict[str, int] = field(default_factory=dict)
+    exact: dict[str, float] = field(default_factory=dict)
+    overlap: dict[str, float] = field(default_factory=dict)
+    kappa: dict[str, float | None] = field(default_factory=dict)
+    alpha_u: dict[str, float | None] = field(default_factory=dict)
+    problem: str = ""  # why there is nothing to show
+
+
+def label_agreement(project: Project) -> LabelAgreement:
+    """Span agreement per label between the project's annotators (not the curator).
+
+    Uses :func:`agreement.compute_agreement`, so the figures are those of
+    ``saywho agreement``: documents both annotators of a pair marked done; exact
+    (same label and fragments) and overlap (same label, a shared character)
+    one-to-one matching.
+    """
+    try:
+        report = compute_agreement(project)
+    except SaywhoError as exc:
+        return LabelAgreement(problem=str(exc))
+    result = LabelAgreement(annotators=report.annotators,
+                            documents=sum(pair.documents for pair in report.pairs))
+    for label in report.labels:
+        exact, overlap = MatchCounts(), MatchCounts()
+        for pair in report.pairs:
+            exact.add(pair.labels[label].exact)
+            overlap.add(pair.labels[label].overlap)
+        if exact.f1 is None or overlap.f1 is None:
+            continue  # nobody marked this label
+        result.first[label], result.second[label] = exact.reference, exact.other
+        result.exact[label], result.overlap[label] = exact.f1, overlap.f1
+        group = report.all if report.all is not None else \
+            (report.pairs[0] if len(report.pairs) == 1 else None)
+        result.kappa[label] = group.labels[label].kappa if group is not None else None
+        result.alpha_u[label] = group.labels[label].alpha_u if group is not None else None
     return result
 
 
@@ -270,11 +222,10 @@ class ProgressView(QWidget):
             self.chart_paths["done"] = done_over_time_chart(series, folder / "done.png", dark)
             self.chart_paths["labels"] = grouped_bar_chart(
                 counts, folder / "labels.png", "Spans per label", "spans", dark)
-            values = {"exact match": agreement.f1("exact"),
-                      "overlap match": agreement.f1("overlap")}
+            values = {"exact match": agreement.exact, "overlap match": agreement.overlap}
             title = "Span agreement per label (pairwise F1)"
             self.chart_paths["agreement"] = grouped_bar_chart(
-                values if agreement.pairs else {}, folder / "agreement.png", title, "F1", dark,
+                values if agreement.exact else {}, folder / "agreement.png", title, "F1", dark,
                 ylim=(0.0, 1.19))  # headroom for the legend above bars at 1.0
             for name, path in self.chart_paths.items():
                 self.chart_labels[name].set_chart(path)
@@ -299,24 +250,35 @@ class ProgressView(QWidget):
         return path.stem if path is not None else self.project.name
 
     def _fill_agreement_table(self, agreement: LabelAgreement) -> None:
-        if not agreement.pairs:
+        if not agreement.exact:
             self.agreement_table.setText(
-                "<b>Agreement per label</b><br>No document has been annotated by two "
-                "annotators yet.")
+                "<b>Agreement per label</b><br><br>"
+                f"{_escape(agreement.problem or 'No label was marked in common yet.')}")
             return
-        exact, overlap = agreement.f1("exact"), agreement.f1("overlap")
+        kappa_name = "Cohen's κ" if len(agreement.annotators) == 2 else "Fleiss' κ"
+
+        def number(value: float | None) -> str:
+            return "—" if value is None else f"{value:.2f}"
+
         rows = "".join(
             f"<tr><td>{_escape(label)}</td><td align='right'>{agreement.first[label]}"
-            f" / {agreement.second[label]}</td><td align='right'>{exact[label]:.2f}</td>"
-            f"<td align='right'>{overlap[label]:.2f}</td></tr>" for label in exact)
+            f" / {agreement.second[label]}</td><td align='right'>{number(f1)}</td>"
+            f"<td align='right'>{number(agreement.overlap[label])}</td>"
+            f"<td align='right'>{number(agreement.kappa[label])}</td>"
+            f"<td align='right'>{number(agreement.alpha_u[label])}</td></tr>"
+            for label, f1 in agreement.exact.items())
+        names = " · ".join(_escape(a) for a in agreement.annotators)
         self.agreement_table.setText(
-            f"<b>Agreement per label</b> — pairwise F1 over {agreement.pairs} "
-            f"document × annotator-pair comparisons<br><br>"
+            f"<b>Agreement per label</b> — {names}, {agreement.documents} documents "
+            "done by both annotators of a pair<br><br>"
             "<table cellspacing='0' cellpadding='4'>"
-            "<tr><th align='left'>label</th><th align='right'>spans (1st / 2nd)</th>"
-            "<th align='right'>exact</th><th align='right'>overlap</th></tr>"
-            f"{rows}</table><br><span style='color:gray'>exact: same label and fragments; "
-            "overlap: same label sharing a character, matched one to one.</span>")
+            "<tr><th align='left'>label</th><th align='right'>spans</th>"
+            "<th align='right'>F1 exact</th><th align='right'>F1 overlap</th>"
+            f"<th align='right'>{kappa_name}</th><th align='right'>α<sub>u</sub></th></tr>"
+            f"{rows}</table><br><span style='color:gray'>spans: first / second annotator of "
+            "each pair. exact: same label and fragments; overlap: same label sharing a "
+            "character, matched one to one. κ on tokens, α<sub>u</sub> on characters "
+            "(as <tt>saywho agreement</tt>).</span>")
 
     def save_chart(self, name: str, path: Path | str) -> Path:
         """Copies the chart ``name`` ('done', 'labels', 'agreement') to ``path``."""

@@ -58,10 +58,11 @@ def _png(path: Path) -> tuple[int, int]:
 def test_label_agreement_exact_and_overlap(two: Path) -> None:
     with Project.open(two) as project:
         agreement = label_agreement(project)
-    assert agreement.pairs == 1
-    assert agreement.f1("exact") == {"Actor": 1.0, "Condition": 0.0, "Quote": 0.0}
-    assert agreement.f1("overlap") == {"Actor": 1.0, "Condition": 1.0, "Quote": 0.0}
+    assert (agreement.annotators, agreement.documents) == (("alice", "bob"), 1)
+    assert agreement.exact == {"Actor": 1.0, "Quote": 0.0, "Condition": 0.0}
+    assert agreement.overlap == {"Actor": 1.0, "Quote": 0.0, "Condition": 1.0}
     assert (agreement.first["Quote"], agreement.second["Quote"]) == (1, 0)
+    assert agreement.kappa["Actor"] == pytest.approx(1.0)
 
 
 def test_charts_are_shown_refreshed_and_saved(qtbot, monkeypatch, two: Path,
@@ -116,6 +117,10 @@ def test_open_progress_dialog(qtbot, two: Path) -> None:  # type: ignore[no-unty
     with Project.open(two) as project:
         dialog = open_progress(None, project)
         assert dialog.isVisible() and "progress" in dialog.windowTitle()
-        assert dialog.findChild(ProgressView) is not None
+        view = dialog.findChild(ProgressView)
+        assert "no agreement to measure" not in view.agreement_table.text()
+        project.apply(SetStatus(project.documents()[0].id, "bob", "in_progress"))
+        view.refresh()
+        assert "no agreement to measure" in view.agreement_table.text()
         with qtbot.waitSignal(dialog.destroyed):
             dialog.close()
