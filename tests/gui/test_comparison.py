@@ -77,8 +77,9 @@ def window(qtbot, two):  # type: ignore[no-untyped-def]
     project = Project.open(path)
     shown = ComparisonWindow(project, first)
     qtbot.addWidget(shown)
-    shown.show()
-    qtbot.waitExposed(shown)
+    with qtbot.waitActive(shown):  # window shortcuts need the active window
+        shown.show()
+        shown.activateWindow()
     yield shown
     shown.close()
     project.close()
@@ -297,7 +298,7 @@ def test_adjudication_end_to_end_then_gold_export(qtbot, window, two, tmp_path) 
     from export.base import ExportOptions
     from export.run import export_project
 
-    path, first, _ = two
+    path, _first, _ = two
     qtbot.keyClick(window.table, Qt.Key.Key_A)  # Actors, Consequence
     select(qtbot, window, "Quote", "the border stays shut")
     qtbot.keyClick(window.table, "2")  # bob: direct
@@ -334,3 +335,21 @@ def test_adjudication_end_to_end_then_gold_export(qtbot, window, two, tmp_path) 
                          ("holder", "If they cross,", "Ardova"),
                          ("speaker", "the border stays shut", "Varnay")]
     assert all(line["id"] != "river" or line["annotations"] == [] for line in lines)
+
+
+def test_document_nobody_annotated_refuses_clearly(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with Project.create(tmp_path / "empty.saywho") as project:
+        project.import_records([DocumentRecord(text="Nothing was said.", external_id="e")],
+                               "e.jsonl")
+        shown = ComparisonWindow(project, project.documents()[0].id)
+        qtbot.addWidget(shown)
+        with qtbot.waitActive(shown):  # window shortcuts need the active window
+            shown.show()
+            shown.activateWindow()
+        assert shown.model.rowCount() == 0 and shown.annotators() == []
+        qtbot.keyClick(shown.table, "1")
+        assert shown.statusBar().currentMessage() == "Nothing selected."
+        qtbot.keyClick(shown.table, Qt.Key.Key_A)
+        assert "at least two annotators" in shown.statusBar().currentMessage()
+        assert project.spans(project.documents()[0].id, GOLD) == []
+        shown.close()

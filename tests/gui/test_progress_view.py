@@ -71,8 +71,8 @@ def test_charts_are_shown_refreshed_and_saved(qtbot, monkeypatch, two: Path,
         view = ProgressView(project)
         qtbot.addWidget(view)
         view.resize(1100, 700)
-        view.show()
-        qtbot.waitExposed(view)
+        with qtbot.waitExposed(view):
+            view.show()
         for name in ("done", "labels", "agreement"):
             width, height = _png(view.chart_paths[name])
             assert (width, height) == (770, 396)  # 7 x 3.6 inches at 110 dpi
