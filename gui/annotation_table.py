@@ -101,7 +101,7 @@ class SpanTableModel(QAbstractTableModel):
                 return row
         return None
 
-    def span(self, row: int) -> SpanView:
+    def span_at(self, row: int) -> SpanView:
         return self._spans[row]
 
     def spans(self) -> list[SpanView]:
@@ -210,7 +210,7 @@ class SpanFilterModel(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         if (self._label is not None and isinstance(model, SpanTableModel)
-                and model.span(source_row).label != self._label):
+                and model.span_at(source_row).label != self._label):
             return False
         return super().filterAcceptsRow(source_row, source_parent)
 

@@ -1,0 +1,106 @@
+"""The action table: declared once, every key unique, menus and the F1 sheet built from it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from gui.actions import ACTIONS, MENUS, schema_actions
+from gui.app import settings
+from gui.main_window import MainWindow
+from storage.project import Project
+from storage.schema import default_schema
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "settings"))
+    monkeypatch.setenv("SAYWHO_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def window(qtbot, small_project: Project):
+    created = MainWindow(small_project, "alice", settings())
+    qtbot.addWidget(created)
+    created.show()
+    assert QTest.qWaitForWindowExposed(created)
+    yield created
+    created.close()
+
+
+def test_ids_unique_and_handlers_exist() -> None:
+    definitions = [*ACTIONS, *schema_actions(default_schema())]
+    assert not [i for i, n in Counter(d.id for d in definitions).items() if n > 1]
+    for definition in definitions:
+        if definition.scope != "sheet":
+            assert callable(getattr(MainWindow, definition.handler)), definition.id
+        assert definition.menu in ("", *MENUS)
+
+
+def test_no_key_is_bound_twice() -> None:
+    """A key bound twice would be ambiguous in Qt and fire nothing."""
+    definitions = [*ACTIONS, *schema_actions(default_schema())]
+    seen: dict[str, str] = {}
+    for definition in definitions:
+        for key in definition.shortcuts:
+            normal = QKeySequence(key).toString() if key != "Click" else key
+            assert normal not in seen, f"{key}: {definition.id} and {seen[normal]}"
+            seen[normal] = definition.id
+
+
+def test_schema_keys_come_from_the_schema() -> None:
+    keys = {d.id: d.shortcuts[0] for d in schema_actions(default_schema())}
+    assert keys["label.Quote"] == "Q" and keys["relabel.Quote"] == "Shift+Q"
+    assert keys["relation.speaker"] == "S" and keys["relation.holder"] == "H"
+    assert keys["relation.cue"] == "U" and keys["relation.consequence"] == "O"
+
+
+def test_menus_toolbar_and_sheet_are_built_from_the_table(window: MainWindow, qtbot) -> None:
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles == list(MENUS)
+    in_menus = {a.objectName() for menu in window.menus.values() for a in menu.actions()}
+    for definition in window.definitions:
+        if definition.menu and definition.scope != "sheet":
+            assert definition.id in in_menus, definition.id
+    toolbar = {a.objectName() for a in window.toolbar.actions() if not a.isSeparator()}
+    assert toolbar == {d.id for d in ACTIONS if d.toolbar}
+    assert window.actions["edit.undo"].shortcut() == QKeySequence("Ctrl+Z")
+    assert not window.actions["edit.undo"].icon().isNull()
+    # F1 opens the sheet listing every action with its keys
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    sheet = window.shortcut_sheet
+    assert sheet.isVisible()
+    rows = dict(sheet.rows())
+    assert rows["Undo"] == QKeySequence("Ctrl+Z").toString(QKeySequence.SequenceFormat.NativeText)
+    assert rows["Mark as Quote"] == "Q"
+    assert rows["Next Unfinished Document"] == QKeySequence("Ctrl+PgDown").toString(
+        QKeySequence.SequenceFormat.NativeText)
+    assert len(rows) == len(window.definitions)
+    sheet.filter.setText("speaker")
+    assert [r[0] for r in sheet.rows()] == ["Add Speaker (Quote → Actor)…"]
+    sheet.close()
+
+
+def test_label_keys_only_fire_in_the_text(window: MainWindow, qtbot) -> None:
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window)
+    window.document_list.search.setFocus()
+    assert QApplication.focusWidget() is window.document_list.search
+    qtbot.keyClicks(window.document_list.search, "aq")
+    assert window.document_list.search.text() == "aq"
+    assert window.controller.stack.count() == 0
+
+
+def test_snap_setting_is_stored(window: MainWindow) -> None:
+    window.actions["view.snap"].trigger()
+    assert window.view.snap_words is False
+    assert settings().value("view/snap_words", True, type=bool) is False

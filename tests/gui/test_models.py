@@ -1,0 +1,107 @@
+"""The item models pass Qt's model tester, also while rows are added, changed, removed."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+
+from gui.actors import EntityTableModel, MentionTableModel
+from gui.annotation_table import SpanFilterModel, SpanTableModel
+from gui.document_list import DocumentFilterModel, DocumentTableModel
+from storage.project import Project
+from storage.records import DocumentRecord
+
+
+@pytest.fixture
+def proxy_tester(request: pytest.FixtureRequest) -> Iterator[ModelTester]:
+    """A second model tester: one tester watches one model."""
+    tester = ModelTester(request.config)
+    yield tester
+    tester._cleanup()
+
+
+def test_document_models(qtmodeltester, proxy_tester, small_project: Project) -> None:
+    small_project.import_records([DocumentRecord(text="Another text about Ostmere.",
+                                                 title="Another", external_id="another")], "x")
+    model = DocumentTableModel()
+    model.set_documents(small_project.documents("alice"))
+    qtmodeltester.check(model, force_py=True)
+    proxy = DocumentFilterModel()
+    proxy.setSourceModel(model)
+    proxy_tester.check(proxy, force_py=True)
+    assert model.rowCount() == 2
+    assert model.index(0, 0).data() == "Varnay warns Doreth"
+    assert model.index(0, 2).data() == "1"  # one quote
+    assert model.index(0, 3).data() == "1"  # one condition
+    proxy.set_status("done")
+    assert proxy.rowCount() == 1
+    proxy.set_status("unfinished")
+    assert proxy.index(0, 0).data() == "Another"
+    proxy.set_status(None)
+    proxy.set_search("anoth")
+    assert proxy.rowCount() == 1
+    proxy.set_search("")
+    info = model.info(1)
+    model.update_document(dataclasses.replace(info, status="done"))
+    assert "Done" in model.index(1, 1).data()
+    model.append_documents([dataclasses.replace(info, id=99, title="Third")])
+    assert model.rowCount() == 3
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    assert proxy.index(0, 0).data() == "Varnay warns Doreth"
+
+
+def test_span_models(qtmodeltester, proxy_tester, small_project: Project) -> None:
+    document = small_project.document_by_external_id("varnay-warns")
+    spans = small_project.spans(document.id, "alice")
+    relations = small_project.relations(document.id, "alice")
+    model = SpanTableModel(small_project.schema)
+    model.set_content(document.text, spans, relations, {})
+    qtmodeltester.check(model, force_py=True)
+    proxy = SpanFilterModel()
+    proxy.setSourceModel(model)
+    proxy_tester.check(proxy, force_py=True)
+    quote = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Quote")
+    assert model.index(quote, 1).data() == "We will not yield, … not one metre."
+    assert model.index(quote, 3).data() == "President Aldric Varnay"
+    condition = next(r for r in range(model.rowCount())
+                     if model.index(r, 0).data() == "Condition")
+    assert model.index(condition, 3).data() == "the ministry"
+    proxy.set_label("Actor")
+    assert proxy.rowCount() == 2
+    proxy.set_label(None)
+    proxy.setFilterFixedString("swift")
+    assert proxy.rowCount() == 1
+    proxy.setFilterFixedString("")
+    # row-level updates keep the model consistent (the tester watches the signals)
+    removed = spans[0].id
+    added = small_project.add_span(document.id, "alice", "Cue", [(0, 6)])
+    changed = dataclasses.replace(spans[1], fragments=((1, 3),))
+    model.update_spans([removed], [added, changed], relations, {})
+    ids = [model.span_at(r).id for r in range(model.rowCount())]
+    assert removed not in ids and added.id in ids
+    assert ids[0] == added.id and ids[1] == changed.id
+    assert [model.span_at(r).start for r in range(model.rowCount())] == sorted(
+        model.span_at(r).start for r in range(model.rowCount()))
+
+
+def test_entity_and_mention_models(qtmodeltester, small_project: Project) -> None:
+    varnay = small_project.create_entity("Aldric Varnay", "person", ["Varnay"], "Q1")
+    small_project.create_entity("Ostmere", "state")
+    document = small_project.document_by_external_id("varnay-warns")
+    actor = next(s for s in small_project.spans(document.id, "alice") if s.label == "Actor")
+    from storage.edits import UpdateSpan
+
+    small_project.apply(UpdateSpan(actor.id, entity_id=varnay.id))
+    model = EntityTableModel()
+    model.set_entities(small_project.entities())
+    qtmodeltester.check(model, force_py=True)
+    assert [model.index(r, 0).data() for r in range(2)] == ["Aldric Varnay", "Ostmere"]
+    assert model.index(0, 2).data() == "Varnay" and model.index(0, 4).data() == "1"
+    mentions = MentionTableModel()
+    mentions.set_mentions(small_project.mentions(varnay.id))
+    qtmodeltester.check(mentions, force_py=True)
+    assert mentions.index(0, 2).data() == "President Aldric Varnay"
