@@ -760,8 +760,8 @@ class ComparisonWindow(QMainWindow):
         cursor = QTextCursor(self.text_view.document())
         cursor.setPosition(self._offsets.to_utf16(start))
         cursor.setPosition(self._offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
-        selection.cursor = cursor  # type: ignore[attr-defined]
-        selection.format = fmt  # type: ignore[attr-defined]
+        selection.cursor = cursor
+        selection.format = fmt
         return selection
 
     # ------------------------------------------------------------- actions

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,7 +235,7 @@ class ProgressView(QWidget):
         finally:
             QGuiApplication.restoreOverrideCursor()
 
-    def _fill_summary(self, series: dict[str, list[tuple[object, int]]],
+    def _fill_summary(self, series: Mapping[str, Sequence[tuple[object, int]]],
                       counts: dict[str, dict[str, int]]) -> None:
         total = self.project.document_count()
         done = " · ".join(f"<b>{name}</b> {points[-1][1]} done"
