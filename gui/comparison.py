@@ -60,9 +60,9 @@ from storage.adjudication import (
     Comparison,
     RelationGroup,
     SpanGroup,
-    accept_unanimous,
     compare,
     layer_summary,
+    unanimous_edit,
 )
 from storage.edits import (
     AddSpan,
@@ -891,17 +891,14 @@ class ComparisonWindow(QMainWindow):
         """Accepts every unanimous span and relation of the document as one undo step."""
         assert self.document is not None
         try:
-            edit = accept_unanimous(self.project, self.document.id, self.annotators(),
-                                    self.curator)
+            edit = unanimous_edit(self.project, self.document.id, self.annotators(),
+                                  self.curator)
         except SaywhoError as exc:
             self._message(str(exc))
             return
         if edit is None:
             self._message("Nothing unanimous is left to accept.")
             return
-        # accept_unanimous applied it already; hand the same edit (ids kept) to the
-        # undo adapter, which applies before it pushes
-        self.project.revert(edit)
         count = len(getattr(edit, "edits", []))
         if self._perform(edit, "accept unanimous annotations"):
             self._message(f"Accepted {count} unanimous annotations into gold.")

@@ -211,11 +211,11 @@ class AcceptRelation(Edit):
         return changes
 
 
-def accept_unanimous(project: Project, document_id: int, annotators: Sequence[str],
-                     gold: str = GOLD) -> Edit | None:
-    """Accepts into gold every span and relation all annotators agree on (one undoable edit).
+def unanimous_edit(project: Project, document_id: int, annotators: Sequence[str],
+                   gold: str = GOLD) -> Edit | None:
+    """The edit that accepts every unanimous span and relation into gold, not yet applied.
 
-    Returns the edit applied, or None when there was nothing left to accept.
+    Returns None when there is nothing left to accept.
     """
     comparison = compare(project, document_id, annotators, gold)
     if len(comparison.annotators) < 2:
@@ -230,8 +230,18 @@ def accept_unanimous(project: Project, document_id: int, annotators: Sequence[st
             edits.append(AcceptRelation(group.relations[first].id, gold))
     if not edits:
         return None
-    edit = Compound(edits, text="accept unanimous annotations")
-    project.apply(edit)
+    return Compound(edits, text="accept unanimous annotations")
+
+
+def accept_unanimous(project: Project, document_id: int, annotators: Sequence[str],
+                     gold: str = GOLD) -> Edit | None:
+    """Accepts into gold every span and relation all annotators agree on (one undoable edit).
+
+    Returns the edit applied, or None when there was nothing left to accept.
+    """
+    edit = unanimous_edit(project, document_id, annotators, gold)
+    if edit is not None:
+        project.apply(edit)
     return edit
 
 
