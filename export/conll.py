@@ -201,3 +201,6 @@ class ConllFormat(Format):
         for handle in self._files.values():
             handle.close()
         self._files.clear()
+
+    def abort(self, context: ExportContext) -> None:
+        self.finish(context)

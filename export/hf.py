@@ -149,3 +149,6 @@ class HfFormat(Format):
         for handle in self._files.values():
             handle.close()
         self._files.clear()
+
+    def abort(self, context: ExportContext) -> None:
+        self.finish(context)

@@ -151,6 +151,9 @@ class SpacyFormat(Format):
             context.manifest.files.append(path.relative_to(context.out_dir).as_posix())
         self._bins.clear()
 
+    def abort(self, context: ExportContext) -> None:
+        self._bins.clear()
+
 
 def choose_entities(fragments: list[tuple[Any, int]]) -> list[Any]:
     """Non-overlapping spans for ``doc.ents``: registry-linked labels, then longer, then earlier.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 import os
 import shutil
 from pathlib import Path
@@ -179,3 +180,21 @@ def test_random_documents(tmp_path_factory: pytest.TempPathFactory,
                            for f in s.fragments)
             # every exactly representable fragment is one chunk with the same offsets
             assert set(exact) <= set(found)
+
+
+def test_through_export_project_with_splits(corpus: Project, tmp_path: Path) -> None:
+    from export.run import export_project
+
+    out = tmp_path / "out"
+    manifest = export_project(corpus, "conll", out,
+                              ExportOptions(split={"train": 0.5, "test": 0.5}, seed=3))
+    written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for name in written["files"]:
+        _annotator, file_name = name.split("/")
+        _, documents = read_conll(out / name)
+        found.update(dict.fromkeys(documents, file_name.removesuffix(".conll")))
+    by_split = {split: count for split, count in manifest.documents.items() if count}
+    assert sorted(found.values()) == sorted(s for s, n in by_split.items() for _ in range(n))
+    assert {(i["span"], i["reason"]) for i in written["inexact"]} == {
+        ("A5", "overlaps a longer span"), ("A5", "boundary inside token")}

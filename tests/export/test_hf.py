@@ -114,3 +114,25 @@ def test_golden_files(exported: tuple[Path, Project, Manifest]) -> None:
                               if p.is_file())
     for name in produced:
         assert (out / name).read_bytes() == (golden / name).read_bytes(), name
+
+
+def test_through_export_project_with_splits(exported: tuple[Path, Project, Manifest],
+                                            tmp_path: Path) -> None:
+    import datasets
+
+    from export.run import export_project
+
+    project = exported[1]
+    out = tmp_path / "out"
+    export_project(project, "hf", out, ExportOptions(split={"train": 0.5, "test": 0.5},
+                                                     seed=3))
+    written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    data_files = {name.removesuffix(".jsonl").replace("/", "_"): str(out / name)
+                  for name in written["files"] if name.endswith(".jsonl")}
+    assert all(key.split("_")[1] in ("train", "test") for key in data_files)
+    features = datasets.Features.from_dict(
+        json.loads((out / "features.json").read_text(encoding="utf-8")))
+    loaded = datasets.load_dataset("json", data_files=data_files, features=features,
+                                   cache_dir=str(tmp_path / "cache"))
+    documents = {row["document"] for split in loaded.values() for row in split}
+    assert documents == {"varnay-warns", "world-voices"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 from pathlib import Path
@@ -185,3 +186,19 @@ def test_random_documents(tmp_path_factory: pytest.TempPathFactory,
         assert reading.text == text
         assert reading.spans() == {s.id: ("Quote", covered_text(text, s.fragments))
                                    for s in spans}
+
+
+def test_through_export_project_with_splits(corpus: Project, tmp_path: Path) -> None:
+    from export.run import export_project
+
+    out = tmp_path / "out"
+    export_project(corpus, "tei", out, ExportOptions(split={"train": 0.5, "test": 0.5},
+                                                     seed=3))
+    written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    files = [name for name in written["files"] if name.endswith(".xml")]
+    assert len(files) == 3
+    for name in files:
+        _annotator, split, file_name = name.split("/")
+        reading = Reading(out / name)
+        document = corpus.document_by_external_id(file_name.removesuffix(".xml"))
+        assert reading.text == document.text and split in ("train", "test")

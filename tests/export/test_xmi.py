@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 from pathlib import Path
@@ -46,7 +47,10 @@ def corpus(project: Project) -> Project:
 
 
 def load(path: Path) -> cassis.Cas:
-    with (path.parent / "TypeSystem.xml").open("rb") as handle:
+    folder = path.parent
+    while not (folder / "TypeSystem.xml").exists():  # split folders share their parent's
+        folder = folder.parent
+    with (folder / "TypeSystem.xml").open("rb") as handle:
         typesystem = cassis.load_typesystem(handle)
     with path.open("rb") as handle:
         return cassis.load_cas_from_xmi(handle, typesystem=typesystem, lenient=False)
@@ -219,3 +223,24 @@ def test_random_documents_cover_the_same_text(tmp_path_factory: pytest.TempPathF
         assert cas.sofa_string == text
         assert spans_in_cas(cas) == {s.id: ("Quote", covered_text(text, s.fragments))
                                      for s in spans}
+
+
+def test_through_export_project_with_splits(corpus: Project, tmp_path: Path) -> None:
+    from export.run import export_project
+
+    out = tmp_path / "out"
+    manifest = export_project(corpus, "xmi", out,
+                              ExportOptions(split={"train": 0.5, "test": 0.5}, seed=3))
+    written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(written["files"]) == sorted(
+        p.relative_to(out).as_posix() for p in out.rglob("*")
+        if p.is_file() and p.name != "manifest.json")
+    for name in written["files"]:
+        if name.endswith(".xmi"):
+            annotator, split, _ = name.split("/")
+            assert annotator in ("alice", "bob") and split in ("train", "test")
+            load(out / name)
+    assert sum(manifest.documents.values()) == 2
+    documents, _ = XmiFormat.read(out)
+    assert sorted((d.external_id, a.annotator) for d in documents for a in d.annotations) == [
+        ("varnay-warns", "alice"), ("world-voices", "alice"), ("world-voices", "bob")]
