@@ -53,6 +53,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextBlock,
     QTextCursor,
+    QTextLine,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -157,8 +158,8 @@ class ArticleView(QPlainTextEdit):
         self._index = SpanIndex([0], 0)
         self._layers: list[tuple[str, SpanIndex]] = []
         self._layers_visible = True
-        self._relations: dict[int, RelationView] = {}
-        self._relations_of: dict[int, list[RelationView]] = {}
+        self._relations: Sequence[RelationView] = ()
+        self._relations_by_span: dict[int, list[RelationView]] | None = {}
         self._entities: Mapping[int, EntityView] = {}
         self._colors: dict[str, tuple[QColor, QColor, QColor]] = {}
         self._dark = theme.is_dark(self.palette())
@@ -168,6 +169,7 @@ class ArticleView(QPlainTextEdit):
         self._snap_words = True
         self._press_pos: QPoint | None = None
         self._last_click: tuple[int, float] | None = None
+        self._geometry: dict[int, tuple[list[tuple[int, int, QTextLine]], dict[int, float]]] = {}
         #: Block numbers whose marks the last paintEvent painted (for tests/benches).
         self.last_painted_blocks: list[int] = []
 
@@ -445,13 +447,20 @@ class ArticleView(QPlainTextEdit):
         return starts or [0]
 
     def _set_relations(self, relations: Sequence[RelationView]) -> None:
-        self._relations = {relation.id: relation for relation in relations}
-        relations_of: dict[int, list[RelationView]] = {}
-        for relation in relations:
-            relations_of.setdefault(relation.source_id, []).append(relation)
-            if relation.target_id != relation.source_id:
-                relations_of.setdefault(relation.target_id, []).append(relation)
-        self._relations_of = relations_of
+        """Keeps the relations; the by-span map is built when first needed."""
+        self._relations = relations
+        self._relations_by_span = None
+
+    @property
+    def _relations_of(self) -> dict[int, list[RelationView]]:
+        if self._relations_by_span is None:
+            relations_of: dict[int, list[RelationView]] = {}
+            for relation in self._relations:
+                relations_of.setdefault(relation.source_id, []).append(relation)
+                if relation.target_id != relation.source_id:
+                    relations_of.setdefault(relation.target_id, []).append(relation)
+            self._relations_by_span = relations_of
+        return self._relations_by_span
 
     def _related_of(self, span_id: int) -> dict[int, list[RelationView]]:
         related: dict[int, list[RelationView]] = {}
@@ -518,33 +527,54 @@ class ArticleView(QPlainTextEdit):
                 self.viewport().update(QRect(0, int(rect.top()), width,
                                              round(rect.height())))
 
+    def _line_table(self, block: QTextBlock) -> tuple[list[tuple[int, int, QTextLine]],
+                                                      dict[int, float]]:
+        """The block's visual lines ``(start, end, line)`` in UTF-16 units within the
+        block, and a cache of x positions, kept for the duration of one paint."""
+        number = block.blockNumber()
+        cached = self._geometry.get(number)
+        if cached is None:
+            layout = block.layout()
+            lines = []
+            for line_number in range(layout.lineCount() if layout is not None else 0):
+                line = layout.lineAt(line_number)
+                line_start = line.textStart()
+                lines.append((line_start, line_start + line.textLength(), line))
+            cached = (lines, {})
+            self._geometry[number] = cached
+        return cached
+
     def _range_rects(self, block: QTextBlock, block_rect: QRectF, start: int,
                      end: int) -> list[QRectF]:
         """Rectangles (one per visual line) of the code point range within a block."""
-        layout = block.layout()
-        if layout is None or start >= end:
+        if start >= end:
             return []
+        lines, x_cache = self._line_table(block)
         block_position = block.position()
         start16 = self._map.to_utf16(start) - block_position
         end16 = self._map.to_utf16(end) - block_position
         rects = []
-        for line_number in range(layout.lineCount()):
-            line = layout.lineAt(line_number)
-            line_start = line.textStart()
-            line_end = line_start + line.textLength()
+        for line_start, line_end, line in lines:
+            if line_start > end16:
+                break
             left, right = max(start16, line_start), min(end16, line_end)
             if left >= right:
-                if line_start > end16:
-                    break
                 continue
-            x_left = line.cursorToX(left)[0]
-            x_right = line.cursorToX(right)[0]
+            x_left = x_cache.get(left)
+            if x_left is None:
+                x_left = x_cache[left] = line.cursorToX(left)[0]
+            x_right = x_cache.get(right)
+            if x_right is None or right == line_end:
+                x_right = line.cursorToX(right)[0]
+                if right != line_end:
+                    x_cache[right] = x_right
             rects.append(QRectF(block_rect.left() + min(x_left, x_right),
                                 block_rect.top() + line.y(),
                                 abs(x_right - x_left), line.height()))
         return rects
 
     def _char_rect(self, block: QTextBlock, offset: int) -> QRectF | None:
+        self._geometry.clear()  # the layout may have changed since the last paint
         for visible, rect in self._visible_blocks():
             if visible.blockNumber() == block.blockNumber():
                 rects = self._range_rects(block, rect, offset, offset + 1)
@@ -764,6 +794,7 @@ class ArticleView(QPlainTextEdit):
         """The left strip: markers for the selected/related spans, relation brackets."""
         colors = theme.current_theme(self.palette())
         painter.fillRect(event_rect, QColor(colors.margin))
+        self._geometry.clear()
         if self._selected_span_id is None:
             return
         blocks = self._visible_blocks()
@@ -838,6 +869,7 @@ class ArticleView(QPlainTextEdit):
     # ------------------------------------------------------------- Qt overrides
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self._geometry.clear()
         region = event.region()
         blocks = [(block, rect) for block, rect in self._visible_blocks()
                   if region.intersects(rect.toAlignedRect())]

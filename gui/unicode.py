@@ -18,6 +18,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from types import ModuleType
+
+_numpy: ModuleType | None
+try:
+    import numpy as _numpy
+except ImportError:  # pragma: no cover - numpy comes with matplotlib
+    _numpy = None
 
 __all__ = ["BLOCK_SEPARATORS", "Utf16Map", "qt_display_text"]
 
@@ -39,6 +46,26 @@ def qt_display_text(text: str) -> str:
     return text.replace("\r\n", " \n")
 
 
+def _scan(text: str) -> tuple[list[int], list[int]]:
+    """Indices of astral characters, and of the characters following a block break.
+
+    With numpy (installed with matplotlib) a 1 MB text is scanned in a few
+    milliseconds as an array of UTF-32 code units; the regular expressions
+    below are the fallback (about three times slower).
+    """
+    if _numpy is not None and len(text) > 4096:
+        units = _numpy.frombuffer(text.encode("utf-32-le"), dtype=_numpy.uint32)
+        astral = _numpy.flatnonzero(units >= 0x10000).tolist() if not text.isascii() else []
+        breaks = units == 10
+        if "\r" in text:
+            breaks |= units == 13
+        if "\u2029" in text:
+            breaks |= units == 0x2029
+        return astral, (_numpy.flatnonzero(breaks) + 1).tolist()
+    astral = [] if text.isascii() else [match.start() for match in _ASTRAL.finditer(text)]
+    return astral, [match.end() for match in _BLOCK_BREAK.finditer(text)]
+
+
 class Utf16Map:
     """Converts offsets of one text between code points and UTF-16 units.
 
@@ -49,13 +76,12 @@ class Utf16Map:
     __slots__ = ("_astral", "_astral_ends16", "block_starts", "length", "length16")
 
     def __init__(self, text: str) -> None:
-        self._astral = [match.start() for match in _ASTRAL.finditer(text)]
+        self._astral, breaks = _scan(qt_display_text(text))
         # UTF-16 offset just past each astral character (start + 2 units).
         self._astral_ends16 = [cp + index + 2 for index, cp in enumerate(self._astral)]
         self.length = len(text)
         self.length16 = len(text) + len(self._astral)
-        shown = qt_display_text(text)
-        self.block_starts = [0, *(match.end() for match in _BLOCK_BREAK.finditer(shown))]
+        self.block_starts = [0, *breaks]
 
     @property
     def has_astral(self) -> bool:
