@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPalette, QPixmap
 from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
 from storage.schema import Schema
@@ -73,9 +73,9 @@ def _a(id_: str, text: str, keys: str | tuple[str, ...], handler: str, menu: str
 ACTIONS: tuple[ActionDef, ...] = (
     # File
     _a("file.new", "&New Project…", "Ctrl+N", "_on_new_project", "File",
-       icon="SP_FileIcon"),
+       icon="new"),
     _a("file.open", "&Open Project…", "Ctrl+O", "_on_open_project", "File",
-       icon="SP_DialogOpenButton", toolbar=True, tip="Open a project file"),
+       icon="open", toolbar=True, tip="Open a project file"),
     _a("file.open_shared", "Open &Shared Project (URL)…", "Ctrl+Shift+O",
        "_on_open_shared_project", "File"),
     _a("file.import", "&Import Documents…", "Ctrl+Shift+I", "_on_import", "File",
@@ -85,12 +85,12 @@ ACTIONS: tuple[ActionDef, ...] = (
        toolbar=True, tip="Export annotations to a training format"),
     _a("file.quit", "&Quit", "Ctrl+Q", "_on_quit", "File", separator_before=True),
     # Edit
-    _a("edit.undo", "&Undo", "Ctrl+Z", "_on_undo", "Edit", icon="SP_ArrowBack",
+    _a("edit.undo", "&Undo", "Ctrl+Z", "_on_undo", "Edit", icon="undo",
        toolbar=True),
     _a("edit.redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "_on_redo", "Edit",
-       icon="SP_ArrowForward", toolbar=True),
+       icon="redo", toolbar=True),
     _a("edit.delete", "&Delete Span", "Delete", "_on_delete_span", "Edit",
-       separator_before=True, icon="SP_TrashIcon", tip="Delete the selected span"),
+       separator_before=True, icon="delete", tip="Delete the selected span"),
     _a("edit.add_fragment", "Add Selection as &Fragment", "F", "_on_add_fragment", "Edit",
        scope="view", tip="Add the selected text to the selected span as a fragment"),
     _a("edit.next_span", "Next Overlapping Span at the Cursor", "Tab", "", "",
@@ -132,6 +132,7 @@ ACTIONS: tuple[ActionDef, ...] = (
     # View
     _a("view.zoom_in", "Zoom &In", ("Ctrl++", "Ctrl+="), "_on_zoom_in", "View",
        icon="zoom-in"),
+    _a("view.zoom_reset", "&Reset Zoom", "Ctrl+0", "_on_zoom_reset", "View"),
     _a("view.zoom_out", "Zoom &Out", "Ctrl+-", "_on_zoom_out", "View", icon="zoom-out"),
     _a("view.snap", "&Snap Selection to Words", "Ctrl+Shift+W", "_on_toggle_snap", "View",
        checkable=True, separator_before=True),
@@ -148,22 +149,22 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("view.focus_text", "Focus &Text", "Ctrl+1", "_on_focus_text", "View"),
     _a("view.focus_table", "Focus Annotation &Table", "Ctrl+2", "_on_focus_table", "View"),
     # Document
-    _a("document.next_unfinished", "&Next Unfinished Document", "Ctrl+PgDown",
-       "_on_next_unfinished", "Document", icon="SP_MediaSeekForward", toolbar=True),
     _a("document.prev_unfinished", "&Previous Unfinished Document", "Ctrl+PgUp",
-       "_on_prev_unfinished", "Document", icon="SP_MediaSeekBackward", toolbar=True),
+       "_on_prev_unfinished", "Document", icon="prev-doc", toolbar=True),
+    _a("document.next_unfinished", "&Next Unfinished Document", "Ctrl+PgDown",
+       "_on_next_unfinished", "Document", icon="next-doc", toolbar=True),
     _a("document.next", "Ne&xt Document", "Alt+PgDown", "_on_next_document", "Document"),
     _a("document.prev", "P&revious Document", "Alt+PgUp", "_on_prev_document", "Document"),
     _a("document.in_progress", "Mark &In Progress", "Ctrl+Shift+P", "_on_mark_in_progress",
        "Document", separator_before=True),
     _a("document.done", "Mark &Done", "Ctrl+D", "_on_mark_done", "Document",
-       icon="SP_DialogApplyButton", toolbar=True, tip="Mark this document done"),
+       icon="done", toolbar=True, tip="Mark this document done"),
     _a("document.reset", "Mark &New", "", "_on_mark_new", "Document"),
     _a("document.annotator", "Switch &Annotator…", "Ctrl+Shift+N", "_on_switch_annotator",
        "Document", separator_before=True),
     # Help
     _a("help.shortcuts", "&Keyboard Shortcuts", "F1", "_on_show_shortcuts", "Help",
-       icon="SP_DialogHelpButton"),
+       icon="shortcuts"),
     _a("help.about", "&About Saywho", "", "_on_about", "Help"),
 )
 
@@ -197,17 +198,34 @@ def schema_actions(schema: Schema) -> list[ActionDef]:
 
 
 def standard_icon(widget: QWidget, name: str | None, icon_dir: Any = None) -> QIcon:
-    """An icon by ``QStyle`` standard pixmap name or by SVG file stem in ``icon_dir``."""
+    """An icon by ``QStyle`` standard pixmap name or by SVG file stem in ``icon_dir``.
+
+    SVG icons are line drawings in ``currentColor``; they are drawn in the
+    palette's text colour (and its disabled colour), so they suit both themes.
+    """
     if not name:
         return QIcon()
     if name.startswith("SP_"):
         pixmap = getattr(QStyle.StandardPixmap, name, None)
         return widget.style().standardIcon(pixmap) if pixmap is not None else QIcon()
-    if icon_dir is not None:
-        path = icon_dir / f"{name}.svg"
-        if path.exists():
-            return QIcon(str(path))
-    return QIcon()
+    if icon_dir is None:
+        return QIcon()
+    path = icon_dir / f"{name}.svg"
+    if not path.exists():
+        return QIcon()
+    svg = path.read_bytes()
+    palette = widget.palette()
+    icon = QIcon()
+    for mode, group in ((QIcon.Mode.Normal, QPalette.ColorGroup.Active),
+                        (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled)):
+        color = palette.color(group, QPalette.ColorRole.WindowText).name().encode()
+        for size in (20, 40):
+            pixmap = QPixmap()
+            pixmap.loadFromData(svg.replace(b"currentColor", color)
+                                .replace(b'width="24" height="24"',
+                                         f'width="{size}" height="{size}"'.encode()), "SVG")
+            icon.addPixmap(pixmap, mode)
+    return icon
 
 
 def create_actions(window: QWidget, definitions: Iterable[ActionDef], view: QWidget,

@@ -253,7 +253,7 @@ class AnnotationTable(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 120)
+        header.resizeSection(0, 135)
         header.resizeSection(2, 220)
         header.resizeSection(3, 170)
         header.resizeSection(4, 150)

@@ -235,7 +235,7 @@ class DocumentList(QWidget):
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status_filter)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 4, 8)
+        layout.setContentsMargins(8, 4, 4, 8)
         layout.setSpacing(6)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStatusBar,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -180,10 +181,11 @@ class MainWindow(QMainWindow):
         self.actors_dock = self._dock("Actors", "actorsDock", self.actor_registry,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.table_dock, self.actors_dock)
+        self.setTabPosition(Qt.DockWidgetArea.BottomDockWidgetArea,
+                            QTabWidget.TabPosition.North)
+        for dock in (self.table_dock, self.actors_dock):
+            dock.setTitleBarWidget(QWidget())  # the tabs name them
         self.table_dock.raise_()
-        self.resizeDocks([self.documents_dock, self.schema_dock], [300, 320],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.table_dock], [220], Qt.Orientation.Vertical)
 
         self.view.spanSelected.connect(self._on_view_span_selected)
         self.view.selectionRangeChanged.connect(self._on_view_range_changed)
@@ -204,6 +206,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("toolbar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.toolbar.setIconSize(QSize(20, 20))
         self.addToolBar(self.toolbar)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks |
                             QMainWindow.DockOption.AllowTabbedDocks)
@@ -269,6 +272,10 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state", QByteArray(), type=QByteArray)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+        else:
+            self.resizeDocks([self.documents_dock, self.schema_dock], [340, 330],
+                             Qt.Orientation.Horizontal)
+            self.resizeDocks([self.table_dock], [210], Qt.Orientation.Vertical)
         snap = read_bool(self.settings, "view/snap_words", True)
         self.view.snap_words = snap
         self.actions["view.snap"].setChecked(snap)
@@ -946,6 +953,10 @@ class MainWindow(QMainWindow):
         self.view.zoom_in()
         self.settings.setValue("view/zoom", self.view.zoom)
 
+    def _on_zoom_reset(self) -> None:
+        self.view.reset_zoom()
+        self.settings.setValue("view/zoom", self.view.zoom)
+
     def _on_zoom_out(self) -> None:
         self.view.zoom_out()
         self.settings.setValue("view/zoom", self.view.zoom)
@@ -963,6 +974,14 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, mode)
+        self.refresh_icons()
+
+    def refresh_icons(self) -> None:
+        """Redraws the line icons in the current palette's colours (after a theme change)."""
+        for definition in self.definitions:
+            action = self.actions.get(definition.id)
+            if action is not None and definition.icon:
+                action.setIcon(self._icon(definition.icon))
 
     def _on_theme_system(self, _checked: bool = True) -> None:
         self._set_theme("system")

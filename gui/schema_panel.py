@@ -192,6 +192,14 @@ class SchemaPanel(QScrollArea):
         self._add_relation_layout.setContentsMargins(0, 0, 0, 0)
         self._add_relation_layout.setSpacing(6)
         span_layout.addWidget(self._add_relation_box)
+        self._keys_hint = QLabel(
+            "<b>Shift</b>+label key: change label · <b>F</b>: add selection as fragment · "
+            "<b>Alt</b>+←/→: move start · <b>Alt+Shift</b>+←/→: move end (with <b>Ctrl</b>: "
+            "by word) · <b>Del</b>: delete · <b>F1</b>: all keys")
+        self._keys_hint.setObjectName("hint")
+        self._keys_hint.setWordWrap(True)
+        span_layout.addSpacing(6)
+        span_layout.addWidget(self._keys_hint)
 
         self._layout.addWidget(self._span_box)
         self._layout.addStretch(1)
