@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from export.tokenize import paragraphs, sentences, tokenize
+from export.tokenize import paragraph_segments, paragraphs, sentences, tokenize
 
 PIECES = st.sampled_from([
     "Varnay", "said", "Mr.", "Dr.", "Gen.", "U.S.", "J.", "3.5", "don't", " ", "  ", "\n",
@@ -85,3 +85,18 @@ def test_sentences_partition_the_tokens_and_respect_paragraphs(text: str) -> Non
         assert not re.search(r"(\r\n|\r|\n)[^\S\r\n]*(\r\n|\r|\n)", inner)
         assert sentence.tokens[0].start == sentence.start
         assert sentence.tokens[-1].end == sentence.end
+
+
+@settings(max_examples=200)
+@given(TEXTS)
+def test_paragraph_segments_cover_the_text_exactly(text: str) -> None:
+    segments = paragraph_segments(text)
+    assert "".join(text[a:b] for a, b in segments) == text
+    assert all(b > a for a, b in segments)
+    assert [text[a:b].strip() for a, b in segments if text[a:b].strip()] == [
+        text[a:b] for a, b in paragraphs(text)]
+
+
+def test_paragraph_segments_keep_blank_lines_with_the_paragraph_before() -> None:
+    text = "\n\nTitle\r\n\r\nBody\n"
+    assert [text[a:b] for a, b in paragraph_segments(text)] == ["\n\nTitle\r\n\r\n", "Body\n"]
