@@ -34,10 +34,12 @@ class ProjectJob(QRunnable):
 
     def __init__(self, project_url: str,
                  work: Callable[[Project, Callable[[int, int, str], None],
-                                 Callable[[], bool]], Any]) -> None:
+                                 Callable[[], bool]], Any],
+                 expected: tuple[type[Exception], ...] = (SaywhoError,)) -> None:
         super().__init__()
         self.project_url = project_url
         self.work = work
+        self.expected = expected
         self.signals = WorkerSignals()
         self._cancel = threading.Event()
         self.setAutoDelete(False)
@@ -52,10 +54,12 @@ class ProjectJob(QRunnable):
         try:
             with Project.open(self.project_url) as project:
                 result = self.work(project, self._report, self.cancelled)
-        except SaywhoError as exc:
-            self.signals.failed.emit(str(exc), "")
-        except Exception as exc:  # reported in the GUI's error dialog, never lost
-            self.signals.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        except Exception as exc:  # every failure reaches the dialog, never lost
+            if isinstance(exc, self.expected):
+                self.signals.failed.emit(str(exc), "")
+            else:
+                self.signals.failed.emit(f"{type(exc).__name__}: {exc}",
+                                         traceback.format_exc())
         else:
             self.signals.finished.emit(result)
 
@@ -93,4 +97,6 @@ def export_job(project: Project, format_name: str, out_dir: Path, options: Any) 
         return export_project(worker_project, format_name, out_dir, options,
                               progress=progress, cancel=cancelled)
 
-    return ProjectJob(project_url(project), work)
+    from export.base import ExportError
+
+    return ProjectJob(project_url(project), work, expected=(SaywhoError, ExportError))

@@ -601,3 +601,50 @@ def test_first_start_creates_the_sample_project_in_the_data_folder(qapp,
         assert project.document_count() == 5
     assert sample_project() == path  # created once
     assert system_user()
+
+
+def test_import_runs_in_the_background_with_a_per_file_report(window: MainWindow,
+                                                              tmp_path: Path, qtbot) -> None:
+    good = tmp_path / "new-story.txt"
+    good.write_text("Fresh story\n\nA brand new story about the river talks.", encoding="utf-8")
+    bad = tmp_path / "broken.jsonl"
+    bad.write_text('{"text": "ok", "id": "x1"}\n{not json\n', encoding="utf-8")
+    dialog = window.import_paths([good, bad])
+    qtbot.waitUntil(lambda: dialog.result is not None or dialog.error is not None,
+                    timeout=20000)
+    assert dialog.error is None
+    assert "1 document imported from 2 files" in dialog.status.text()
+    assert "1 rejected" in dialog.status.text()
+    details = dialog.details.toPlainText()
+    assert "broken.jsonl:2: not valid JSON" in details
+    assert window.document_list.model.rowCount() == 7
+    assert window.position_label.text().endswith("/ 7")
+    dialog.close()
+
+
+def test_export_dialog_runs_the_export_in_the_background(window: MainWindow, tmp_path: Path,
+                                                         sample_path: Path, qtbot) -> None:
+    from export import registry
+    from gui.dialogs.transfer import ExportDialog, ExportProgressDialog
+
+    mark(qtbot, window, "Aldric Varnay", Qt.Key.Key_A)
+    options = ExportDialog(registry.names(), ["alice"], window.project.schema.label_names,
+                           tmp_path / "out", window)
+    options.format_combo.setCurrentText("jsonl")
+    options.split_check.setChecked(True)
+    options.split_edit.setText("train=0.5, test=0.6")
+    with pytest.raises(ValueError, match=r"sum to 1\.1"):
+        options.split()
+    options.split_check.setChecked(False)
+    format_name, out_dir, values = options.values()
+    assert (format_name, values["annotators"], values["labels"]) == ("jsonl", None, None)
+    progress = ExportProgressDialog(window.project, format_name, out_dir, values, window)
+    progress.start()
+    qtbot.waitUntil(lambda: progress.result is not None or progress.error is not None,
+                    timeout=30000)
+    assert progress.error is None, progress.error
+    assert "Exported" in progress.status.text()
+    assert (out_dir / "manifest.json").exists()
+    written = "".join(p.read_text(encoding="utf-8") for p in out_dir.rglob("*.jsonl"))
+    assert "Aldric Varnay" in written or "Actor" in written
+    progress.close()
