@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import krippendorff
 import numpy as np
 import numpy.typing as npt
 
@@ -77,19 +76,36 @@ def fleiss_kappa(ratings: Codes) -> float | None:
 
 
 def nominal_alpha(ratings: Codes) -> float | None:
-    """Krippendorff's alpha, nominal, for ``ratings[rater, item]`` (the krippendorff package).
+    """Krippendorff's alpha, nominal, for ``ratings[rater, item]``, every rater coding every item.
 
+    From the coincidence matrix ``o`` (Krippendorff 2011, "Computing Krippendorff's
+    alpha-reliability"): each item with value counts ``n_u`` (``m`` raters) adds
+    ``(n_u n_u^T - diag(n_u)) / (m - 1)``; with ``n_c`` the row sums of ``o`` and
+    ``n`` their total, ``alpha = 1 - (n - 1) sum_{c != k} o_ck / sum_{c != k} n_c n_k``.
+    With every item coded by all ``m`` raters the sum is one matrix product,
+    ``(N^T N - diag(sum_u n_u)) / (m - 1)`` over the item-by-code count matrix ``N``,
+    so a million tokens cost a fraction of a second (the ``krippendorff`` package
+    builds an items x codes x codes array instead); the tests check both agree.
     None when fewer than two distinct codes occur (alpha is undefined then).
     """
     ratings = np.asarray(ratings)
     if ratings.ndim != 2 or ratings.shape[0] < 2 or ratings.shape[1] == 0:
         return None
+    raters, items = ratings.shape
     (codes,), k = _encode(ratings)
     if k < 2:
         return None
-    value = krippendorff.alpha(reliability_data=codes.astype(np.float64),
-                               level_of_measurement="nominal", value_domain=list(range(k)))
-    return None if math.isnan(value) else float(value)
+    counts = np.zeros((items, k), dtype=np.float64)
+    for rater in range(raters):
+        np.add.at(counts, (np.arange(items), codes[rater]), 1.0)
+    coincidences = (counts.T @ counts - np.diag(counts.sum(axis=0))) / (raters - 1)
+    marginals = coincidences.sum(axis=1)
+    total = marginals.sum()
+    disagreeing = coincidences.sum() - np.trace(coincidences)
+    expected = total ** 2 - float((marginals ** 2).sum())
+    if expected <= 0:
+        return None
+    return float(1.0 - (total - 1) * disagreeing / expected)
 
 
 def observed_agreement(first: Sequence[object], second: Sequence[object]) -> float | None:

@@ -70,15 +70,7 @@ def char_length(fragments: Sequence[tuple[int, int]]) -> int:
 
 def overlap_length(first: Sequence[tuple[int, int]], second: Sequence[tuple[int, int]]) -> int:
     """How many characters two fragment lists share."""
-    a, b = merged(first), merged(second)
-    shared = i = j = 0
-    while i < len(a) and j < len(b):
-        shared += max(0, min(a[i][1], b[j][1]) - max(a[i][0], b[j][0]))
-        if a[i][1] <= b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return shared
+    return _shared(merged(first), merged(second))
 
 
 def overlap_ratio(first: Sequence[tuple[int, int]], second: Sequence[tuple[int, int]]) -> float:
@@ -156,17 +148,36 @@ def match_spans(reference: Sequence[S], other: Sequence[S], min_ratio: float = 0
     return pairs
 
 
+def _shared(first: list[tuple[int, int]], second: list[tuple[int, int]]) -> int:
+    """Characters shared by two merged (sorted, disjoint) fragment lists."""
+    shared = i = j = 0
+    while i < len(first) and j < len(second):
+        shared += max(0, min(first[i][1], second[j][1]) - max(first[i][0], second[j][0]))
+        if first[i][1] <= second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return shared
+
+
 def _match_label(refs: list[S], others: list[S], min_ratio: float,
                  method: str) -> list[tuple[S, S]]:
+    ref_pieces = [merged(span.fragments) for span in refs]
+    other_pieces = [merged(span.fragments) for span in others]
+    ref_lengths = [sum(b - a for a, b in p) for p in ref_pieces]
+    other_lengths = [sum(b - a for a, b in p) for p in other_pieces]
     ratios = np.zeros((len(refs), len(others)))
     shared = np.zeros((len(refs), len(others)), dtype=np.int64)
-    for i, ref in enumerate(refs):
-        for j, oth in enumerate(others):
-            common = overlap_length(ref.fragments, oth.fragments)
+    for i, ref in enumerate(ref_pieces):
+        if not ref:
+            continue
+        for j, oth in enumerate(other_pieces):
+            if not oth or oth[0][0] >= ref[-1][1] or ref[0][0] >= oth[-1][1]:
+                continue  # extents apart: nothing shared
+            common = _shared(ref, oth)
             if common == 0:
                 continue
-            union = char_length(ref.fragments) + char_length(oth.fragments) - common
-            ratio = common / union
+            ratio = common / (ref_lengths[i] + other_lengths[j] - common)
             if ratio >= min_ratio:
                 ratios[i, j] = ratio
                 shared[i, j] = common
