@@ -53,7 +53,6 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextBlock,
     QTextCursor,
-    QTextLine,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -135,6 +134,9 @@ class ArticleView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._geometry: dict[int, tuple[list[tuple[int, int, float, float]],
+                                        dict[tuple[int, int], float]]] = {}
+        self._geometry_width = -1
         self.setReadOnly(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                      | Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -169,7 +171,7 @@ class ArticleView(QPlainTextEdit):
         self._snap_words = True
         self._press_pos: QPoint | None = None
         self._last_click: tuple[int, float] | None = None
-        self._geometry: dict[int, tuple[list[tuple[int, int, QTextLine]], dict[int, float]]] = {}
+        self._pens: dict[tuple[str, bool], tuple[QPen, QPen]] = {}
         #: Block numbers whose marks the last paintEvent painted (for tests/benches).
         self.last_painted_blocks: list[int] = []
 
@@ -203,6 +205,8 @@ class ArticleView(QPlainTextEdit):
         self._schema = schema
         self._entities = entities or {}
         self._colors.clear()
+        self._pens.clear()
+        self._invalidate_geometry()
         self._selected_span_id = None
         self._related = {}
         self._hover_span_id = None
@@ -418,6 +422,7 @@ class ArticleView(QPlainTextEdit):
         font = self.font()
         font.setPointSizeF(points)
         self.setFont(font)
+        self._invalidate_geometry()
         self.zoomChanged.emit(points)
 
     def zoom_in(self) -> None:
@@ -493,6 +498,17 @@ class ArticleView(QPlainTextEdit):
             self._colors[label] = cached
         return cached
 
+    def _pens_of(self, label: str, selected: bool) -> tuple[QPen, QPen]:
+        """(solid underline pen, dotted gap pen) of a label."""
+        pens = self._pens.get((label, selected))
+        if pens is None:
+            _, mark, _ = self._colors_of(label)
+            solid = QPen(mark, 3.0 if selected else 2.0)
+            solid.setCapStyle(Qt.PenCapStyle.FlatCap)
+            pens = (solid, QPen(mark, 1.5, Qt.PenStyle.DotLine))
+            self._pens[label, selected] = pens
+        return pens
+
     def _visible_blocks(self) -> list[tuple[QTextBlock, QRectF]]:
         """The blocks on screen with their rectangles in viewport coordinates."""
         found: list[tuple[QTextBlock, QRectF]] = []
@@ -527,22 +543,38 @@ class ArticleView(QPlainTextEdit):
                 self.viewport().update(QRect(0, int(rect.top()), width,
                                              round(rect.height())))
 
-    def _line_table(self, block: QTextBlock) -> tuple[list[tuple[int, int, QTextLine]],
-                                                      dict[int, float]]:
-        """The block's visual lines ``(start, end, line)`` in UTF-16 units within the
-        block, and a cache of x positions, kept for the duration of one paint."""
+    def _line_table(self, block: QTextBlock) -> tuple[list[tuple[int, int, float, float]],
+                                                      dict[tuple[int, int], float]]:
+        """The block's visual lines ``(start, end, y, height)`` (UTF-16 units within the
+        block) and its cache of x positions by ``(line, position)``.
+
+        Kept until the layout changes (new content, resize, zoom, font), so a
+        repaint after scrolling or an edit asks Qt for no x position twice.
+        A block Qt has not laid out yet is not cached.
+        """
+        width = self.viewport().width()
+        if width != self._geometry_width:
+            self._geometry.clear()
+            self._geometry_width = width
         number = block.blockNumber()
         cached = self._geometry.get(number)
+        if cached is not None and len(cached[0]) != block.layout().lineCount():
+            cached = None
         if cached is None:
             layout = block.layout()
             lines = []
             for line_number in range(layout.lineCount() if layout is not None else 0):
                 line = layout.lineAt(line_number)
                 line_start = line.textStart()
-                lines.append((line_start, line_start + line.textLength(), line))
+                lines.append((line_start, line_start + line.textLength(), line.y(),
+                              line.height()))
             cached = (lines, {})
-            self._geometry[number] = cached
+            if lines:
+                self._geometry[number] = cached
         return cached
+
+    def _invalidate_geometry(self) -> None:
+        self._geometry.clear()
 
     def _range_rects(self, block: QTextBlock, block_rect: QRectF, start: int,
                      end: int) -> list[QRectF]:
@@ -554,27 +586,27 @@ class ArticleView(QPlainTextEdit):
         start16 = self._map.to_utf16(start) - block_position
         end16 = self._map.to_utf16(end) - block_position
         rects = []
-        for line_start, line_end, line in lines:
+        layout = None
+        for line_number, (line_start, line_end, line_y, line_height) in enumerate(lines):
             if line_start > end16:
                 break
             left, right = max(start16, line_start), min(end16, line_end)
             if left >= right:
                 continue
-            x_left = x_cache.get(left)
-            if x_left is None:
-                x_left = x_cache[left] = line.cursorToX(left)[0]
-            x_right = x_cache.get(right)
-            if x_right is None or right == line_end:
-                x_right = line.cursorToX(right)[0]
-                if right != line_end:
-                    x_cache[right] = x_right
+            x_left = x_cache.get((line_number, left))
+            x_right = x_cache.get((line_number, right))
+            if x_left is None or x_right is None:
+                layout = layout or block.layout()
+                line = layout.lineAt(line_number)
+                if x_left is None:
+                    x_left = x_cache[line_number, left] = line.cursorToX(left)[0]
+                if x_right is None:
+                    x_right = x_cache[line_number, right] = line.cursorToX(right)[0]
             rects.append(QRectF(block_rect.left() + min(x_left, x_right),
-                                block_rect.top() + line.y(),
-                                abs(x_right - x_left), line.height()))
+                                block_rect.top() + line_y, abs(x_right - x_left), line_height))
         return rects
 
     def _char_rect(self, block: QTextBlock, offset: int) -> QRectF | None:
-        self._geometry.clear()  # the layout may have changed since the last paint
         for visible, rect in self._visible_blocks():
             if visible.blockNumber() == block.blockNumber():
                 rects = self._range_rects(block, rect, offset, offset + 1)
@@ -680,9 +712,7 @@ class ArticleView(QPlainTextEdit):
                 _, mark, _ = self._colors_of(span.label)
                 lane = lanes.get(span.id, 0)
                 is_selected = span.id == selected
-                solid = QPen(mark, 3.0 if is_selected else 2.0)
-                solid.setCapStyle(Qt.PenCapStyle.FlatCap)
-                dotted = QPen(mark, 1.5, Qt.PenStyle.DotLine)
+                solid, dotted = self._pens_of(span.label, is_selected)
                 pieces: list[tuple[int, int, bool]] = []
                 previous_end: int | None = None
                 for start, end in span.fragments:
@@ -794,7 +824,6 @@ class ArticleView(QPlainTextEdit):
         """The left strip: markers for the selected/related spans, relation brackets."""
         colors = theme.current_theme(self.palette())
         painter.fillRect(event_rect, QColor(colors.margin))
-        self._geometry.clear()
         if self._selected_span_id is None:
             return
         blocks = self._visible_blocks()
@@ -869,7 +898,6 @@ class ArticleView(QPlainTextEdit):
     # ------------------------------------------------------------- Qt overrides
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        self._geometry.clear()
         region = event.region()
         blocks = [(block, rect) for block, rect in self._visible_blocks()
                   if region.intersects(rect.toAlignedRect())]
@@ -891,15 +919,19 @@ class ArticleView(QPlainTextEdit):
             painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        self._invalidate_geometry()
         super().resizeEvent(event)
         contents = self.contentsRect()
         self._margin.setGeometry(QRect(contents.left(), contents.top(), MARGIN_WIDTH,
                                        contents.height()))
 
     def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self._invalidate_geometry()
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._dark = theme.is_dark(self.palette())
             self._colors.clear()
+            self._pens.clear()
             self.viewport().update()
             self._margin.update()
         super().changeEvent(event)
