@@ -18,7 +18,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -261,3 +263,83 @@ def small_project(project: Project) -> Project:
     """A project holding :func:`small_record` annotated by 'alice'."""
     project.import_records([small_record()], "small.jsonl")
     return project
+
+
+# ------------------------------------------------------------- hostile input
+
+
+@dataclass
+class HttpTrap:
+    """A local HTTP server that records every request (none must arrive)."""
+
+    base: str
+    requests: list[str]
+
+
+@pytest.fixture
+def http_trap() -> Iterator[HttpTrap]:
+    """A server on 127.0.0.1 that hostile files point at; its log must stay empty."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            body = b'<!ENTITY leak "FETCHED-OVER-HTTP">'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield HttpTrap(f"http://127.0.0.1:{server.server_address[1]}", requests)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    """Fails the test if Python code in this process opens a network connection."""
+    import socket
+
+    attempts: list[object] = []
+
+    def refuse(self: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise OSError(f"network access attempted during a test: {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    yield attempts
+    assert attempts == [], f"network connections attempted: {attempts}"
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, http_trap: HttpTrap) -> Iterator[HostileSet]:
+    """Hostile import and schema files generated into tmp_path, and the secret they aim at."""
+    from data.hostile import import_inputs, make_secret, schema_inputs
+
+    secret, marker = make_secret(tmp_path)
+    yield HostileSet(
+        imports=import_inputs(tmp_path / "inputs", secret, http_trap.base),
+        schemas=schema_inputs(tmp_path / "schemas", secret, http_trap.base),
+        secret=secret, marker=marker, trap=http_trap)
+    assert http_trap.requests == [], f"hostile input reached the network: {http_trap.requests}"
+
+
+@dataclass
+class HostileSet:
+    imports: dict[str, Any]
+    schemas: dict[str, Any]
+    secret: Path
+    marker: str
+    trap: HttpTrap

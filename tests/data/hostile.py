@@ -1,0 +1,161 @@
+"""Hostile and broken inputs, generated into a test's folder (never committed).
+
+Each :class:`Hostile` is one file plus what a user must be told about it: a
+fragment of the expected message. Large files are sparse (a 64 GiB "article"
+takes no disk space and cannot be read whole in a test's lifetime), deep HTML
+is built in memory. XML attacks point at ``secret.txt`` (holding a unique
+marker that must never show up anywhere) and at a local HTTP server that must
+never be asked for anything.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ARTICLE = ("President Aldric Varnay said the Doreth bridge would stay closed. "
+           "“We will not yield,” he told the assembly in Ostmere.")
+SPARSE_SIZE = 64 * 1024**3
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """One hostile input file and a fragment of the message that must name its problem."""
+
+    path: Path
+    message: str  # alternatives separated by "|"
+
+
+def make_secret(folder: Path) -> tuple[Path, str]:
+    """A file outside the inputs whose marker must never be read."""
+    marker = f"SAYWHO-SECRET-{uuid.uuid4().hex}"
+    secret = folder / "secret.txt"
+    secret.write_text(marker + "\n", encoding="utf-8")
+    return secret, marker
+
+
+def _jsonl(*records: dict[str, Any]) -> str:
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+
+
+def _with_spans(spans: list[dict[str, Any]], relations: list[dict[str, Any]] | None = None,
+                text: str = ARTICLE) -> str:
+    return _jsonl({"id": "varnay-bridge", "text": text, "annotations": [
+        {"annotator": "alice", "spans": spans, "relations": relations or []}]})
+
+
+def import_inputs(folder: Path, secret: Path, http_base: str) -> dict[str, Hostile]:
+    """Files ``import`` must refuse, each with a fragment of its message."""
+    folder.mkdir(parents=True, exist_ok=True)
+    actor = {"id": "T1", "label": "Actor", "start": 0, "end": 23}
+    files: dict[str, tuple[str, bytes | str, str]] = {
+        "empty": ("empty.txt", b"", "is empty"),
+        "png": ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+                "looks like a PNG image, not text"),
+        "utf16-no-bom": ("utf16.txt", ARTICLE.encode("utf-16-le"),
+                         "UTF-16 text needs a byte-order mark"),
+        "deep-html": ("deep.html", b"<html><body>" + b"<div>" * 100_000 + ARTICLE.encode()
+                      + b"</div>" * 100_000 + b"</body></html>", "nested too deeply"),
+        "clutter-html": ("clutter.html", (
+            "<html><head><title>Home</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/sport'>Sport</a></nav>"
+            "<div class='cookie-banner'>We use cookies. <button>Accept all</button></div>"
+            "<div class='newsletter'>Sign up for our newsletter</div>"
+            "<aside class='related'><ul><li><a href='/a'>Read more</a></li></ul></aside>"
+            "<footer>© Saywho Wire. All rights reserved.</footer></body></html>"),
+            "no article text found"),
+        "html-external-entity": ("entity.html", (
+            f'<!DOCTYPE html [<!ENTITY leak SYSTEM "{secret.as_uri()}">'
+            f'<!ENTITY remote SYSTEM "{http_base}/entity">]>'
+            "<html><body><nav>Home</nav></body></html>"), "no article text found"),
+        "not-json": ("broken.jsonl", _jsonl({"id": "a", "text": ARTICLE})
+                     + '{"id": "b", "text": "unfinished\n', "broken.jsonl:2: not valid JSON"),
+        "no-text": ("notext.jsonl", _jsonl({"id": "a", "title": "Headline only"}),
+                    "notext.jsonl:1: missing the required field 'text'"),
+        "negative-offset": ("negative.jsonl", _with_spans([{**actor, "start": -3}]),
+                            "start -3 is negative"),
+        "reversed-offsets": ("reversed.jsonl", _with_spans([{**actor, "start": 23, "end": 10}]),
+                             "start 23 is not before end 10"),
+        "offset-out-of-range": ("outside.jsonl", _with_spans([{**actor, "end": 5000}]),
+                                "end 5000 is beyond the text"),
+        "span-text-mismatch": ("mismatch.jsonl", _with_spans([{**actor, "text": "Doreth"}]),
+                               "text 'Doreth' does not match the text at 0-23"),
+        "unknown-label": ("label.jsonl", _with_spans([{**actor, "label": "Rumour"}]),
+                          "label 'Rumour' is not in the schema"),
+        "relation-to-missing-span": ("relation.jsonl", _with_spans(
+            [actor], [{"id": "R1", "type": "speaker", "source": "T7", "target": "T1"}]),
+            "source 'T7' is not a span"),
+        "duplicate-span-ids": ("dupspans.jsonl", _with_spans(
+            [actor, {"id": "T1", "label": "Cue", "start": 66, "end": 70}]),
+            "span id 'T1' is already used"),
+        "duplicate-document-ids": ("dupdocs.jsonl", _jsonl(
+            {"id": "a", "text": ARTICLE}, {"id": "a", "text": ARTICLE + " Later."}),
+            "document id 'a' is already used on line 1"),
+    }
+    result = {}
+    for key, (name, content, message) in files.items():
+        path = folder / name
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        result[key] = Hostile(path, message)
+    huge = folder / "huge.txt"
+    with huge.open("wb") as handle:  # sparse: no disk used, far too big to read
+        handle.truncate(SPARSE_SIZE)
+    result["over-size-limit"] = Hostile(huge, "over the 20.0 MB limit")
+    return result
+
+
+SCHEMA_HEAD = '<schema name="hostile" version="1">'
+ACTOR = '<label name="Actor" color="#4E79A7" key="a"/>'
+
+
+def schema_inputs(folder: Path, secret: Path, http_base: str) -> dict[str, Hostile]:
+    """Schema files ``schema check`` must refuse."""
+    folder.mkdir(parents=True, exist_ok=True)
+    doctype_entity = (f'<?xml version="1.0"?>\n<!DOCTYPE schema [\n'
+                      f'  <!ENTITY leak SYSTEM "{secret.as_uri()}">\n]>\n')
+    laughs = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)]
+    files = {
+        "not-well-formed": ("broken.xml", SCHEMA_HEAD + "<label name='Actor'",
+                            "not well-formed XML"),
+        "violates-xsd": ("invalid.xml", SCHEMA_HEAD + ACTOR + "<colour/></schema>",
+                         "Element 'colour': This element is not expected"),
+        "repeated-label": ("twice.xml", SCHEMA_HEAD + ACTOR
+                           + '<label name="Actor" color="#000000"/></schema>',
+                           "label 'Actor' is declared twice"),
+        "repeated-shortcut": ("keys.xml", SCHEMA_HEAD + ACTOR
+                              + '<label name="Quote" color="#000000" key="a"/></schema>',
+                              "shortcut 'a' of label 'Quote' is already used by label 'Actor'"),
+        "relation-unknown-labels": ("relation.xml", SCHEMA_HEAD + ACTOR
+                                    + '<relation name="speaker"><source label="Quote"/>'
+                                    '<target label="Actor"/></relation></schema>',
+                                    "relation 'speaker' names unknown source label 'Quote'"),
+        "external-entity": ("xxe.xml", doctype_entity + SCHEMA_HEAD.replace(
+            'name="hostile"', 'name="&leak;"') + ACTOR + "</schema>",
+            "external entity"),
+        "billion-laughs": ("laughs.xml", '<?xml version="1.0"?>\n<!DOCTYPE schema [\n'
+                           + "\n".join(laughs) + "\n]>\n"
+                           + SCHEMA_HEAD.replace('name="hostile"', 'name="&lol9;"')
+                           + ACTOR + "</schema>",
+                           # refused for its DOCTYPE, or by libxml2's amplification limit
+                           "must not declare a DOCTYPE|Maximum entity amplification"),
+        "external-dtd": ("dtd.xml", f'<?xml version="1.0"?>\n<!DOCTYPE schema SYSTEM '
+                         f'"{http_base}/saywho.dtd">\n' + SCHEMA_HEAD + ACTOR + "</schema>",
+                         "must not declare a DOCTYPE"),
+        "parameter-entity": ("param.xml", f'<?xml version="1.0"?>\n<!DOCTYPE schema [\n'
+                             f'  <!ENTITY % remote SYSTEM "{http_base}/evil.dtd">\n  %remote;\n'
+                             f']>\n' + SCHEMA_HEAD + ACTOR + "</schema>",
+                             "must not declare a DOCTYPE"),
+    }
+    result = {}
+    for key, (name, content, message) in files.items():
+        path = folder / name
+        path.write_text(content, encoding="utf-8")
+        result[key] = Hostile(path, message)
+    return result

@@ -1,0 +1,283 @@
+"""Hostile and broken input: a clear message naming the input, exit 1, nothing changed.
+
+The files are generated into ``tmp_path`` by the ``hostile`` fixture
+(``tests/data/hostile.py``). For every input the CLI exits 1 with a message that
+names it, the project's content is the same before and after (a full dump),
+the secret file the XML attacks aim at never leaks into any output or the
+database, the local HTTP server they point at is never asked for anything, and
+no Python code opens a network connection (``no_network``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, HostileSet, project_dump
+
+from cli import run
+from storage.project import Project
+
+pytestmark = pytest.mark.usefixtures("no_network")
+
+IMPORT_CASES = [
+    "empty", "png", "utf16-no-bom", "over-size-limit", "deep-html", "clutter-html",
+    pytest.param("html-external-entity", marks=pytest.mark.xfail(
+        strict=True, reason="storage/ingest.py imports the ']>' left of an internal DTD subset "
+        "as the article text of a clutter-only page; fix requested from the lead")),
+    "not-json", "no-text", "negative-offset", "reversed-offsets",
+    "offset-out-of-range", "span-text-mismatch", "unknown-label", "relation-to-missing-span",
+    "duplicate-span-ids", "duplicate-document-ids",
+]
+SCHEMA_CASES = [
+    "not-well-formed", "violates-xsd", "repeated-label", "repeated-shortcut",
+    "relation-unknown-labels", "external-entity", "billion-laughs", "external-dtd",
+    "parameter-entity",
+]
+
+
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = run(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def filled(project_path: Path) -> Path:
+    """A closed SQLite project holding the sample articles."""
+    with Project.create(project_path) as project:
+        report = project.import_paths([SAMPLES], annotator="alice")
+        assert report.ok, report.errors
+    return project_path
+
+
+# ---------------------------------------------------------------- import files
+
+
+@pytest.mark.parametrize("case", IMPORT_CASES)
+def test_import_refuses_hostile_file(case: str, hostile: HostileSet, filled: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    item = hostile.imports[case]
+    before = project_dump(filled)
+    started = time.monotonic()
+    code, out, err = _cli(["import", str(filled), str(item.path)], capsys)
+    elapsed = time.monotonic() - started
+    assert code == 1, (out, err)
+    assert f"rejected: {item.path}" in err
+    assert item.message in err
+    assert "Traceback" not in err
+    assert "0 documents imported from 1 file" in out
+    after = project_dump(filled)
+    assert after == before
+    assert hostile.marker not in out + err + "\n".join(after)
+    assert elapsed < 60, f"{case} took {elapsed:.0f} s"
+
+
+def test_file_over_the_limit_is_refused_before_it_is_read(
+        hostile: HostileSet, filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    huge = hostile.imports["over-size-limit"].path
+    assert huge.stat().st_size == 64 * 1024**3  # reading it whole would take minutes and 64 GB
+    started = time.monotonic()
+    code, _, err = _cli(["import", str(filled), str(huge), "--max-mb", "0.5"], capsys)
+    assert code == 1
+    assert "over the 512.0 KB limit" in err
+    assert time.monotonic() - started < 5
+
+
+def test_good_and_bad_files_in_one_import(hostile: HostileSet, filled: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    good = hostile.secret.parent / "good.txt"
+    good.write_text("Minister Ilse Toral said the ferry would run again.", encoding="utf-8")
+    code, out, err = _cli(["import", str(filled), str(good),
+                           str(hostile.imports["png"].path),
+                           str(hostile.imports["span-text-mismatch"].path)], capsys)
+    assert code == 1
+    assert err.count("rejected: ") == 2
+    assert "1 document imported from 3 files" in out
+    with Project.open(filled) as project:
+        assert project.document_by_external_id("good").text.startswith("Minister Ilse Toral")
+
+
+@pytest.mark.parametrize("case", ["not-json", "negative-offset", "unknown-label",
+                                  "relation-to-missing-span", "duplicate-document-ids"])
+def test_storage_import_refusals_on_both_backends(case: str, hostile: HostileSet,
+                                                  any_small_project: Project,
+                                                  backend_url: str) -> None:
+    item = hostile.imports[case]
+    before = project_dump(backend_url)
+    report = any_small_project.import_paths([item.path])
+    assert report.documents == 0
+    [error] = report.errors
+    assert str(item.path) in error and item.message in error
+    assert project_dump(backend_url) == before
+
+
+def test_external_entity_in_html_is_not_resolved(hostile: HostileSet, filled: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    page = hostile.secret.parent / "leak.html"
+    page.write_text(
+        f'<!DOCTYPE html [<!ENTITY leak SYSTEM "{hostile.secret.as_uri()}">'
+        f'<!ENTITY remote SYSTEM "{hostile.trap.base}/x">]>'
+        "<html><body><article><h1>Ostmere talks</h1>"
+        "<p>Minister Ilse Toral said &leak; the talks in Ostmere would go on, and the "
+        "delegation from Doreth agreed to meet again next week to settle the river "
+        "border.</p><p>&remote; The assembly will vote on Friday, the speaker said, "
+        "after a long debate about the bridge tolls and the ferry timetable.</p>"
+        "</article></body></html>", encoding="utf-8")
+    code, out, err = _cli(["import", str(filled), str(page)], capsys)
+    assert code == 0, err
+    dump = "\n".join(project_dump(filled))
+    assert "the talks in Ostmere would go on" in dump
+    assert hostile.marker not in dump + out + err
+    assert "FETCHED-OVER-HTTP" not in dump
+
+
+def test_cp1252_is_decoded_correctly(filled: Path, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    text = "Minister Varnay said: \u201cNo café, no déjà vu \u2013 never.\u201d"
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes(text.encode("cp1252"))
+    assert _cli(["import", str(filled), str(legacy)], capsys)[0] == 0
+    with Project.open(filled) as project:
+        assert project.document_by_external_id("legacy").text == text
+
+
+@pytest.mark.xfail(strict=True, reason="storage/ingest.py decodes mostly-UTF-8 text with one "
+                   "bad byte as a legacy code page (mojibake); fix requested from the lead")
+def test_invalid_utf8_is_refused_clearly_or_decoded_correctly(
+        filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = "Minister Varnay said: \u201cNo.\u201d The café stays shut."
+    data = good.encode("utf-8")
+    broken = data[:40] + b"\xff" + data[40:]
+    path = tmp_path / "broken-utf8.txt"
+    path.write_bytes(broken)
+    before = project_dump(filled)
+    code, _, err = _cli(["import", str(filled), str(path)], capsys)
+    if code == 1:  # refused: the message names the file and where the bad byte is
+        assert f"{path}" in err and "UTF-8" in err and "40" in err
+        assert project_dump(filled) == before
+    else:  # decoded: every valid character is right, the bad byte at most a U+FFFD
+        with Project.open(filled) as project:
+            stored = project.document_by_external_id("broken-utf8").text
+        assert stored.replace("\ufffd", "") == good
+
+
+# ---------------------------------------------------------------- schema files
+
+
+@pytest.mark.parametrize("case", SCHEMA_CASES)
+def test_schema_check_refuses_hostile_schema(case: str, hostile: HostileSet,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    item = hostile.schemas[case]
+    code, out, err = _cli(["schema", "check", str(item.path)], capsys)
+    assert code == 1, (out, err)
+    assert err.startswith(f"{item.path.name}:")
+    assert any(alternative in err for alternative in item.message.split("|")), err
+    assert hostile.marker not in out + err
+    assert "FETCHED-OVER-HTTP" not in out + err
+
+
+@pytest.mark.parametrize("case", ["external-entity", "billion-laughs", "external-dtd"])
+def test_init_with_a_hostile_schema_creates_nothing(case: str, hostile: HostileSet,
+                                                    tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "new.saywho"
+    code, out, err = _cli(["init", str(target), "--schema", str(hostile.schemas[case].path)],
+                          capsys)
+    assert code == 1
+    assert hostile.schemas[case].path.name in err
+    assert not target.exists()
+    assert hostile.marker not in out + err
+
+
+# --------------------------------------------------------------- project paths
+
+
+def _not_sqlite(folder: Path) -> Path:
+    path = folder / "notes.saywho"
+    path.write_text("Saywho project? No: meeting notes.", encoding="utf-8")
+    return path
+
+
+def _truncated(folder: Path) -> Path:
+    whole = folder / "whole.saywho"
+    with Project.create(whole) as project:
+        project.import_paths([SAMPLES], annotator="alice")
+    cut = folder / "cut.saywho"
+    cut.write_bytes(whole.read_bytes()[:4096 + 100])
+    return cut
+
+
+def _newer(folder: Path) -> Path:
+    path = folder / "future.saywho"
+    with Project.create(path) as project:
+        project.import_paths([SAMPLES])
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'f00dfacefeed'")
+        connection.execute("UPDATE project_meta SET value = '9.9.9' "
+                           "WHERE key = 'saywho_version'")
+    connection.close()
+    return path
+
+
+def _read_only(folder: Path) -> Path:
+    path = folder / "locked.saywho"
+    Project.create(path).close()
+    path.chmod(0o444)
+    return path
+
+
+def _directory(folder: Path) -> Path:
+    path = folder / "folder.saywho"
+    path.mkdir()
+    return path
+
+
+PROJECT_CASES = {
+    "not-sqlite": (_not_sqlite, "not a Saywho project (not an SQLite database)"),
+    "truncated": (_truncated, "cannot read the database|not a readable Saywho project"),
+    "newer-version": (_newer, "written by Saywho 9.9.9 (database revision f00dfacefeed), "
+                              "newer than this Saywho"),
+    "read-only": (_read_only, "read-only"),
+    "directory": (_directory, "is a directory, not a Saywho project file"),
+}
+
+
+def _snapshot(path: Path) -> object:
+    if path.is_dir():
+        return sorted(p.name for p in path.iterdir())
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("case", list(PROJECT_CASES))
+@pytest.mark.parametrize("command", ["import", "check", "stats"])
+def test_commands_refuse_a_bad_project(case: str, command: str, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    make, message = PROJECT_CASES[case]
+    folder = tmp_path / "projects"
+    folder.mkdir()
+    path = make(folder)
+    before = _snapshot(path)
+    beside = sorted(p.name for p in folder.iterdir())
+    argv = [command, str(path)] + ([str(SAMPLES)] if command == "import" else [])
+    code, out, err = _cli(argv, capsys)
+    assert code == 1, (out, err)
+    assert f"saywho: {path}: " in err
+    assert any(alternative in err for alternative in message.split("|")), err
+    assert "Traceback" not in err
+    assert _snapshot(path) == before
+    # nothing new beside it: no backup of a project that was refused
+    after = sorted(p.name for p in folder.iterdir()
+                   if not p.name.endswith(("-wal", "-shm", "-journal")))
+    assert after == [n for n in beside if not n.endswith(("-wal", "-shm", "-journal"))]
+
+
+@pytest.mark.xfail(strict=True, reason="storage/db.py to_url lets make_url's ValueError "
+                   "(bad port) through as a traceback; fix requested from the lead")
+def test_malformed_url_is_a_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "postgresql+psycopg://saywho@[::1/news"
+    code, _, err = _cli(["check", url], capsys)
+    assert code == 1
+    assert "not a valid database URL" in err
