@@ -149,6 +149,7 @@ class AgreementReport:
     options: AgreementOptions
     pairs: list[GroupResult]
     all: GroupResult | None
+    left_out: tuple[str, ...] = ()  # selected, but sharing no done document with another
 
     def pair(self, first: str, second: str) -> GroupResult:
         """The result of a pair, in either order (KeyError when they share no document)."""
@@ -162,6 +163,7 @@ class AgreementReport:
             "format": FORMAT,
             "project": self.project,
             "annotators": list(self.annotators),
+            "left_out": list(self.left_out),
             "labels": list(self.labels),
             "options": {"min_overlap": self.options.min_overlap,
                         "matching": self.options.matching, "tokenizer": TOKENIZER},
@@ -413,4 +415,5 @@ def compute_agreement(project: Project, options: AgreementOptions | None = None
         options=AgreementOptions(annotators, labels, options.min_overlap, options.matching),
         pairs=[group.result() for group in pair_groups.values()],
         all=all_group.result() if all_group is not None else None,
+        left_out=tuple(a for a in annotators if a not in participants),
     )

@@ -19,6 +19,7 @@ kappa when every token is "O" for everyone, is ``null``)::
       "format": "saywho-agreement/1",
       "project": "news.saywho",
       "annotators": ["alice", "bob", "carol"],     # those sharing done documents
+      "left_out": ["dave"],                        # selected, but sharing none
       "labels": ["Actor", "Quote", ...],
       "options": {"min_overlap": 0.5, "matching": "hungarian",
                   "tokenizer": "export.tokenize"},
@@ -149,6 +150,9 @@ def format_report(report: AgreementReport) -> Iterator[str]:
            f"({', '.join(report.annotators)}), labels {', '.join(report.labels)}")
     yield (f"Spans matched one-to-one ({options.matching}); ratio matching: overlap/union >= "
            f"{options.min_overlap:.2f}. Only documents marked done count.")
+    if report.left_out:
+        yield (f"Left out (no done document in common with another annotator): "
+               f"{', '.join(report.left_out)}")
     yield ("spans: reference/other span counts; kappa, alpha: tokens; alpha_u: characters; "
            "'-': undefined.")
     for group in report.pairs:

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from corpus_builders import alice_doc1, build
+from corpus_builders import DOC3, alice_doc1, alice_doc2, bob_doc1, build, span
 
 from cli import run
 from storage.project import Project
+from storage.records import AnnotationSetRecord, DocumentRecord
 
 
 def test_table_lists_pairs_labels_relations_and_attributes(
@@ -40,7 +41,9 @@ def test_json_layout(three_annotators: Project, capsys: pytest.CaptureFixture[st
     assert run(["agreement", path, "--json", "--min-overlap", "0.6", "--labels",
                 "Actor,Quote", "--matching", "greedy"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"format", "project", "annotators", "labels", "options", "pairs", "all"}
+    assert set(data) == {"format", "project", "annotators", "left_out", "labels", "options",
+                         "pairs", "all"}
+    assert data["left_out"] == []
     assert data["format"] == "saywho-agreement/1"
     assert data["labels"] == ["Actor", "Quote"]
     assert data["options"] == {"min_overlap": 0.6, "matching": "greedy",
@@ -65,6 +68,23 @@ def test_json_layout(three_annotators: Project, capsys: pytest.CaptureFixture[st
     assert everyone["annotators"] == ["alice", "bob", "carol"]
     assert "fleiss_kappa" in everyone["labels"]["Quote"]
     assert "mean_cohen_kappa" in everyone["attributes"]["Quote"]["form"]
+
+
+def test_annotators_without_shared_documents_are_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lone = AnnotationSetRecord("erin", "done", [span(DOC3, "A1", "Actor", "Karsk")])
+    sets = {"venn-warns": [alice_doc1(), bob_doc1()], "tarnis-aid": [alice_doc2()]}
+    with build(tmp_path / "p.saywho", sets) as project:
+        project.import_records([DocumentRecord(DOC3, external_id="karsk-vote",
+                                               annotations=[lone])], "more.jsonl")
+    assert run(["agreement", str(tmp_path / "p.saywho")]) == 0
+    out = capsys.readouterr().out
+    assert "2 annotators (alice, bob)" in out
+    assert "Left out (no done document in common with another annotator): erin" in out
+    assert run(["agreement", str(tmp_path / "p.saywho"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["annotators"], data["left_out"]) == (["alice", "bob"], ["erin"])
+    assert data["pairs"][0]["documents"] == 1
 
 
 def test_fewer_than_two_annotators_with_common_documents_exits_1(
