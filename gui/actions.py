@@ -11,6 +11,7 @@ for themselves (arrows with modifiers, Tab, Delete).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -185,15 +186,35 @@ def schema_actions(schema: Schema) -> list[ActionDef]:
             f"relabel.{label.name}", f"Change Label to {label.name}", (f"Shift+{key}",),
             "_on_relabel_key", "", scope="view", section="Labels (view focus)",
             arg=label.name))
+    label_keys = {label.key.upper() for label in schema.labels if label.key}
     for relation in schema.relations:
         if not relation.key:
             continue
         sources = " or ".join(relation.sources)
         targets = " or ".join(relation.targets)
+        key = relation.key.upper()
+        # a key shared with a label is dispatched by the label action (see
+        # MainWindow._on_label_key): relation when a span and no text is selected
         result.append(ActionDef(
             f"relation.{relation.name}", f"Add {relation.name.capitalize()} "
-            f"({sources} → {targets})…", (relation.key.upper(),), "_on_relation_key",
-            "Annotate", scope="view", section="Relations (span selected)", arg=relation.name))
+            f"({sources} → {targets})…", () if key in label_keys else (key,),
+            "_on_relation_key", "Annotate", scope="view", section="Relations (span selected)",
+            arg=relation.name, tip=f"key {key} (shared with a label)" if key in label_keys
+            else ""))
+    return result
+
+
+def without_clashes(builtin: Iterable[ActionDef],
+                    schema_defined: Iterable[ActionDef]) -> list[ActionDef]:
+    """Built-in actions minus the keys a schema claims (the schema's keys win)."""
+    taken = {QKeySequence(k).toString() for d in schema_defined for k in d.shortcuts}
+    result = []
+    for definition in builtin:
+        keys = tuple(k for k in definition.shortcuts
+                     if k == "Click" or QKeySequence(k).toString() not in taken)
+        if keys != definition.shortcuts:
+            definition = dataclasses.replace(definition, shortcuts=keys)
+        result.append(definition)
     return result
 
 

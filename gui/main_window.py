@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_settings()
         self._load_project()
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._on_system_color_scheme_changed)
 
     # ================================================================ building
 
@@ -234,8 +237,9 @@ class MainWindow(QMainWindow):
             action.deleteLater()
         self.menuBar().clear()
         self.toolbar.clear()
-        self.definitions = [*action_table.ACTIONS,
-                            *action_table.schema_actions(self.project.schema)]
+        schema_defined = action_table.schema_actions(self.project.schema)
+        self.definitions = [*action_table.without_clashes(action_table.ACTIONS, schema_defined),
+                            *schema_defined]
         self.actions = action_table.create_actions(self, self.definitions, self.view,
                                                    self._icon)
         self.menus = action_table.build_menus(self.menuBar(), self.definitions, self.actions)
@@ -255,8 +259,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = QMenu("Open &Recent", self)
         self.menus["File"].insertMenu(self.actions["file.open_shared"], self.recent_menu)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.menus["Annotate"].addSeparator()
-        relabel = self.menus["Annotate"].addMenu("Change &Label To")
+        relabel = QMenu("Change &Label To", self)
+        self.menus["Edit"].insertMenu(self.actions["edit.add_fragment"], relabel)
         for definition in self.definitions:
             if definition.id.startswith("relabel."):
                 relabel.addAction(self.actions[definition.id])
@@ -470,6 +474,10 @@ class MainWindow(QMainWindow):
         selection = self.view.selected_range()
         if selection is None:
             span = self.selected_span
+            shared = self._relation_sharing_key(label, span)
+            if shared is not None:
+                self._on_relation_key(shared)
+                return
             if span is not None and span.label != label:
                 self._status(f"Shift+{self._label_key(label)} changes the selected span's "
                              f"label to {label}; select text to mark a new {label}.")
@@ -481,6 +489,16 @@ class MainWindow(QMainWindow):
         if self.perform(edit, f"add {label}"):
             self._clear_text_selection()
             self.view.select_span(edit.span_id)
+
+    def _relation_sharing_key(self, label: str, span: SpanView | None) -> str | None:
+        """A relation of the selected span whose key is this label's key, if any."""
+        definition = self.project.schema.label(label)
+        if span is None or definition is None or not definition.key:
+            return None
+        for relation in self.project.schema.relations_from(span.label):
+            if relation.key and relation.key.upper() == definition.key.upper():
+                return relation.name
+        return None
 
     def _label_key(self, label: str) -> str:
         definition = self.project.schema.label(label)
@@ -982,6 +1000,12 @@ class MainWindow(QMainWindow):
             action = self.actions.get(definition.id)
             if action is not None and definition.icon:
                 action.setIcon(self._icon(definition.icon))
+
+    def _on_system_color_scheme_changed(self, *_args: object) -> None:
+        from gui.app import read_str
+
+        if read_str(self.settings, "view/theme", "system") == "system":
+            self._set_theme("system")
 
     def _on_theme_system(self, _checked: bool = True) -> None:
         self._set_theme("system")

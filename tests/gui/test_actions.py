@@ -104,3 +104,65 @@ def test_snap_setting_is_stored(window: MainWindow) -> None:
     window.actions["view.snap"].trigger()
     assert window.view.snap_words is False
     assert settings().value("view/snap_words", True, type=bool) is False
+
+
+def test_schema_keys_win_over_builtin_keys_and_shared_keys_dispatch(qtbot, tmp_path: Path) -> None:
+    """Cue on F (the built-in fragment key) and speaker on Q (Quote's key) still work."""
+    from storage.schema import parse_schema
+
+    xml = default_schema().xml.replace('key="c"', 'key="f"').replace(
+        '<relation name="speaker" key="s"', '<relation name="speaker" key="q"')
+    schema = parse_schema(xml)
+    text = "Title\n\nThe minister said: we will stay."
+    from storage.records import DocumentRecord
+
+    with Project.create(tmp_path / "custom.saywho", schema) as project:
+        project.import_records([DocumentRecord(text=text, title="T", external_id="t")], "t")
+    project = Project.open(tmp_path / "custom.saywho")
+    window = MainWindow(project, "alice", settings())
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window)
+    assert window.actions["edit.add_fragment"].shortcuts() == []
+    view = window.view
+    view.setFocus()
+
+    def mark(needle: str, key: Qt.Key) -> None:
+        start = text.index(needle)
+        view.set_selected_range(start, start + len(needle))
+        qtbot.keyClick(view, key)
+
+    mark("said", Qt.Key.Key_F)
+    mark("The minister", Qt.Key.Key_A)
+    mark("we will stay", Qt.Key.Key_Q)
+    assert sorted(s.label for s in window.spans.values()) == ["Actor", "Cue", "Quote"]
+    quote = next(s for s in window.spans.values() if s.label == "Quote")
+    view.select_span(quote.id)
+    qtbot.keyClick(view, Qt.Key.Key_Q)  # no text selected: Q is the speaker key
+    assert window.picker.isVisible()
+    qtbot.keyClick(window.picker.filter, Qt.Key.Key_Return)
+    assert [r.type for r in window.project.relations(window.document.id, "alice")] == [
+        "speaker"]
+    window.close()
+    project.close()
+
+
+def test_annotation_table_row_selects_span_and_delete_deletes(window: MainWindow,
+                                                              qtbot) -> None:
+    table = window.annotation_table.table
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window)
+    row = next(r for r in range(table.model().rowCount())
+               if table.model().index(r, 0).data() == "Condition")
+    rect = table.visualRect(table.model().index(row, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, rect.center())
+    selected = window.selected_span
+    assert selected is not None and selected.label == "Condition"
+    assert window.schema_panel.span.id == selected.id
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    labels = [s.label for s in window.project.spans(window.document.id, "alice")]
+    assert "Condition" not in labels and len(labels) == 5
+    assert table.model().rowCount() == 5
