@@ -126,17 +126,16 @@ def format_stats(stats: dict[str, Any]) -> str:
 
 def _agreement_chart(project: Project, folder: Path) -> list[Path]:
     """Agreement (F1 with overlap matching) per label, when two annotators have done work."""
-    try:
-        from agreement import per_label_f1
-    except ImportError:
-        return []
+    from agreement.summary import per_label_f1
+
     values = per_label_f1(project)
     if not values:
         return []
     from export.charts import grouped_bar_chart
 
     return [grouped_bar_chart(values, folder / "agreement_per_label.png",
-                              "Agreement per label (F1, overlap)", "F1", ylim=(0.0, 1.0))]
+                              "Span agreement per label (pairwise F1)", "F1",
+                              ylim=(0.0, 1.05))]
 
 
 def run_stats(args: argparse.Namespace) -> int:
