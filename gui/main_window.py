@@ -440,26 +440,10 @@ class MainWindow(QMainWindow):
             document_id = self.document.id
         if (document_id is not None and isinstance(edit, (AddSpan, AddRelation))
                 and self.project.status(document_id, self.annotator) == "new"):
-            self.controller.begin_macro(text or edit.text)
-            try:
-                ok = self.controller.perform(edit, text, document_id) is not None
-                if ok:
-                    self.controller.perform(SetStatus(document_id, self.annotator,
-                                                      "in_progress"),
-                                            "mark in progress", document_id)
-            finally:
-                self.controller.end_macro()
-            if not ok:
-                self._drop_empty_macro()
-            return ok
+            steps = [edit, SetStatus(document_id, self.annotator, "in_progress")]
+            return self.controller.perform_steps(steps, text or edit.text,
+                                                 document_id) is not None
         return self.controller.perform(edit, text, document_id) is not None
-
-    def _drop_empty_macro(self) -> None:
-        stack = self.controller.stack
-        command = stack.command(stack.index() - 1) if stack.index() > 0 else None
-        if command is not None and command.childCount() == 0:
-            stack.undo()
-            command.setObsolete(True)
 
     def _require_span(self, what: str) -> SpanView | None:
         span = self.selected_span
@@ -703,28 +687,27 @@ class MainWindow(QMainWindow):
         if span is not None and selection is None:
             kind = str(span.attributes.get("kind", "person"))
         kind = kind if kind in ENTITY_KINDS else "other"
-        stack = self.controller.stack
-        start_index = stack.index()
-        self.controller.begin_macro(f"create actor {name}")
-        ok = True
-        try:
-            if selection is not None:
-                add = AddSpan(self.document.id, self.annotator, label_name, [selection])
-                ok = self.perform(add, f"add {label_name}")
-                span_id = add.span_id
-            else:
-                assert span is not None
-                span_id = span.id
-            create = CreateEntity(name, kind)
-            ok = ok and self.perform(create, f"create actor {name}")
-            ok = ok and self.perform(UpdateSpan(span_id, entity_id=create.entity_id),
-                                     f"link to {name}", self.document.id)
-        finally:
-            self.controller.end_macro()
-        if not ok:
-            if stack.index() > start_index:
-                stack.undo()
+        if not name:
+            self._status("The selection holds no name.")
             return
+        document_id = self.document.id
+        steps: list[Edit | Callable[[], Edit]] = []
+        if selection is not None:
+            add = AddSpan(document_id, self.annotator, label_name, [selection])
+            steps.append(add)
+            if self.project.status(document_id, self.annotator) == "new":
+                steps.append(SetStatus(document_id, self.annotator, "in_progress"))
+        create = CreateEntity(name, kind)
+        steps.append(create)
+
+        def link() -> Edit:
+            target = add.span_id if selection is not None else span.id  # type: ignore[union-attr]
+            return UpdateSpan(target, entity_id=create.entity_id)
+
+        steps.append(link)
+        if self.controller.perform_steps(steps, f"create actor {name}", document_id) is None:
+            return
+        span_id = add.span_id if selection is not None else span.id  # type: ignore[union-attr]
         self._clear_text_selection()
         self.view.select_span(span_id)
         self._status(f"Actor “{name}” created and linked ({kind}); rename or merge it in the "

@@ -9,12 +9,12 @@ keeps its ids. Every stored change is announced through :attr:`changed`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from storage.edits import Edit
+from storage.edits import Compound, Edit
 from storage.errors import SaywhoError
 from storage.project import Project
 from storage.views import Changes
@@ -69,6 +69,40 @@ class EditController(QObject):
             self.refused.emit(str(exc))
             return None
         command = EditCommand(self, edit, text or edit.text, document_id)
+        self.stack.push(command)
+        command._applied = False
+        self.changed.emit(changes, document_id)
+        self.saved.emit("All changes saved")
+        return changes
+
+    def perform_steps(self, steps: Sequence[Edit | Callable[[], Edit]], text: str,
+                      document_id: int | None = None) -> Changes | None:
+        """Applies several edits as one undo step; a step may be built from earlier ones.
+
+        Each step is stored in its own transaction as it comes (a callable step is
+        called only after the previous ones were applied, so it can use their new
+        ids). If one is refused, the steps already applied are reverted and nothing
+        lands on the stack. Undo and redo then treat all steps as one Compound.
+        """
+        applied: list[Edit] = []
+        changes = Changes()
+        try:
+            for step in steps:
+                edit = step() if callable(step) and not isinstance(step, Edit) else step
+                assert isinstance(edit, Edit)
+                changes.merge(self.project.apply(edit))
+                applied.append(edit)
+        except SaywhoError as exc:
+            for edit in reversed(applied):
+                try:
+                    self.project.revert(edit)
+                except SaywhoError as undo_exc:  # pragma: no cover - storage broke mid-way
+                    exc = SaywhoError(f"{exc}; and cannot take back a step: {undo_exc}")
+            self.refused.emit(str(exc))
+            if applied:
+                self.changed.emit(changes, document_id)
+            return None
+        command = EditCommand(self, Compound(applied, text=text), text, document_id)
         self.stack.push(command)
         command._applied = False
         self.changed.emit(changes, document_id)

@@ -648,3 +648,25 @@ def test_export_dialog_runs_the_export_in_the_background(window: MainWindow, tmp
     written = "".join(p.read_text(encoding="utf-8") for p in out_dir.rglob("*.jsonl"))
     assert "Aldric Varnay" in written or "Actor" in written
     progress.close()
+
+
+def test_undo_adapter_takes_back_a_half_done_step(qapp, small_project: Project) -> None:
+    """One refused step of a multi-step edit leaves nothing stored and nothing to undo."""
+    from gui.undo import EditController
+    from storage.edits import AddSpan
+
+    controller = EditController(small_project)
+    refused: list[str] = []
+    controller.refused.connect(refused.append)
+    document = small_project.document_by_external_id("varnay-warns")
+    before = small_project.spans(document.id)
+    good = AddSpan(document.id, "alice", "Cue", [(0, 6)])
+    bad = AddSpan(document.id, "alice", "Cue", [(5, 10_000)])
+    assert controller.perform_steps([good, bad], "two cues", document.id) is None
+    assert "outside the text" in refused[0]
+    assert small_project.spans(document.id) == before
+    assert controller.stack.count() == 0
+    # a refused single edit is reported the same way
+    assert controller.perform(AddSpan(document.id, "alice", "Nope", [(0, 1)])) is None
+    assert "not in the schema" in refused[1]
+    assert controller.stack.count() == 0
