@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage.edits import (  # noqa: E402
+from storage.edits import (
     AddRelation,
     AddSpan,
     DeleteSpan,
@@ -34,8 +34,8 @@ from storage.edits import (  # noqa: E402
     SetStatus,
     UpdateSpan,
 )
-from storage.project import Project  # noqa: E402
-from storage.records import DocumentRecord  # noqa: E402
+from storage.project import Project
+from storage.records import DocumentRecord
 
 DEFAULT_PG = "postgresql+psycopg://saywho:saywho@localhost:5432/postgres"
 EVERY = 10_000
