@@ -249,6 +249,8 @@ class ActorRegistry(QWidget):
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().resizeSection(0, 170)
+        self.table.horizontalHeader().resizeSection(1, 100)
 
         self.mentions_title = QLabel("Mentions")
         self.mentions_title.setObjectName("sectionTitle")
@@ -262,6 +264,8 @@ class ActorRegistry(QWidget):
         self.mention_table.setShowGrid(False)
         self.mention_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch)
+        self.mention_table.horizontalHeader().resizeSection(0, 220)
+        self.mention_table.setWordWrap(False)
         self.mention_table.setToolTip("Double-click a mention to open its document at it")
 
         mentions_box = QWidget()
@@ -270,11 +274,20 @@ class ActorRegistry(QWidget):
         mentions_layout.setSpacing(4)
         mentions_layout.addWidget(self.mentions_title)
         mentions_layout.addWidget(self.mention_table)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
+        actors_box = QWidget()
+        actors_layout = QVBoxLayout(actors_box)
+        actors_layout.setContentsMargins(0, 4, 0, 0)
+        actors_layout.setSpacing(4)
+        actors_title = QLabel("ACTORS")
+        actors_title.setObjectName("sectionTitle")
+        actors_layout.addWidget(actors_title)
+        actors_layout.addWidget(self.table)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(actors_box)
         splitter.addWidget(mentions_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)

@@ -605,7 +605,7 @@ class MainWindow(QMainWindow):
 
     def _place_picker(self) -> None:
         width = min(420, max(280, self.view.width() // 2))
-        height = min(320, max(180, self.view.height() - 40))
+        height = min(self.picker.preferred_height(), max(160, self.view.height() - 40))
         self.picker.setGeometry(self.view.width() - width - 24, 12, width, height)
 
     def _on_picker_picked(self, target_id: int) -> None:
@@ -616,6 +616,8 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def _cancel_pick(self) -> None:
+        if self.pick is not None:
+            self.statusBar().clearMessage()
         self.pick = None
         self.picker.close_picker()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -53,8 +53,10 @@ class RelationPicker(QFrame):
         self.list = QListWidget()
         self.list.setObjectName("pickerList")
         self.list.setUniformItemSizes(True)
+        self.list.setIconSize(QSize(12, 12))
+        self.list.setSpacing(1)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        hint = QLabel("…or click a highlighted span in the text")
+        hint = QLabel("…or click the target span in the text")
         hint.setObjectName("hint")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
@@ -87,6 +89,11 @@ class RelationPicker(QFrame):
         self.show()
         self.raise_()
         self.filter.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def preferred_height(self) -> int:
+        """Room for the rows (up to 12) plus the title, filter and hint."""
+        rows = min(12, max(1, self.list.count()))
+        return 118 + rows * (self.list.sizeHintForRow(0) + 2)
 
     def close_picker(self) -> None:
         self.hide()

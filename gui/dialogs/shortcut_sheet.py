@@ -35,6 +35,8 @@ class ShortcutSheet(QDialog):
         self.tree.setHeaderLabels(["Action", "Keys"])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
+        self.tree.setIndentation(14)
+        self.tree.setStyleSheet("QTreeWidget::item { padding: 3px 2px; }")
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(False)
@@ -58,7 +60,7 @@ class ShortcutSheet(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(buttons)
         self.filter.textChanged.connect(self._on_filter_changed)
-        self.resize(560, 640)
+        self.resize(640, 760)
 
     def rows(self) -> list[tuple[str, str]]:
         """(action, keys) of every row shown, for tests and copy-paste."""

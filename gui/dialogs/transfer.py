@@ -42,6 +42,17 @@ def export_available() -> bool:
     return importlib.util.find_spec("export.run") is not None
 
 
+def format_title(name: str) -> str:
+    """"name — description" of an export format (the name alone if it cannot load)."""
+    try:
+        from export import registry
+
+        description = str(getattr(registry.get(name), "DESCRIPTION", "") or "")
+    except Exception:  # an optional dependency missing: the export reports it when chosen
+        description = ""
+    return f"{name} — {description}" if description else name
+
+
 class ProgressDialog(QDialog):
     """Runs one job with a progress bar, then shows a summary and details.
 
@@ -147,7 +158,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export Annotations")
         self.format_combo = QComboBox()
         self.format_combo.setObjectName("exportFormat")
-        self.format_combo.addItems(list(formats))
+        for name in formats:
+            self.format_combo.addItem(format_title(name), name)
         self.annotator_list = self._checklist(annotators)
         self.status_combo = QComboBox()
         for text, value in (("Any status", None), ("Done only", "done"),
@@ -174,7 +186,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.split_check)
         form.addRow("Split:", self.split_edit)
         form.addRow("Seed:", self.seed_spin)
-        form.addRow("&Output folder:", folder_row)
+        form.addRow("Output folder:", folder_row)
         self.error_label = QLabel()
         self.error_label.setObjectName("errorText")
         self.error_label.setWordWrap(True)
@@ -192,6 +204,7 @@ class ExportDialog(QDialog):
     @staticmethod
     def _checklist(names: Sequence[str]) -> QListWidget:
         widget = QListWidget()
+        widget.setStyleSheet("QListWidget::item { padding: 2px; }")
         widget.setMaximumHeight(110)
         for name in names:
             item = QListWidgetItem(name)
@@ -234,7 +247,7 @@ class ExportDialog(QDialog):
                    "status": self.status_combo.currentData(),
                    "labels": self._checked(self.label_list),
                    "split": self.split(), "seed": self.seed_spin.value()}
-        return self.format_combo.currentText(), Path(self.folder_edit.text()), options
+        return self.format_combo.currentData(), Path(self.folder_edit.text()), options
 
     def _on_accept(self) -> None:
         try:

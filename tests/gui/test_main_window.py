@@ -630,7 +630,7 @@ def test_export_dialog_runs_the_export_in_the_background(window: MainWindow, tmp
     mark(qtbot, window, "Aldric Varnay", Qt.Key.Key_A)
     options = ExportDialog(registry.names(), ["alice"], window.project.schema.label_names,
                            tmp_path / "out", window)
-    options.format_combo.setCurrentText("jsonl")
+    options.format_combo.setCurrentIndex(options.format_combo.findData("jsonl"))
     options.split_check.setChecked(True)
     options.split_edit.setText("train=0.5, test=0.6")
     with pytest.raises(ValueError, match=r"sum to 1\.1"):
