@@ -20,8 +20,8 @@ from __future__ import annotations
 import gc
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate, pairwise
-from operator import attrgetter, itemgetter, neg
+from itertools import accumulate, islice, pairwise
+from operator import attrgetter, itemgetter, le
 
 from storage.views import SpanView
 
@@ -29,20 +29,27 @@ __all__ = ["SpanIndex"]
 
 _Key = tuple[int, int, int]  # (start, -end, span id)
 _FRAGMENTS = attrgetter("fragments")
+_ID = attrgetter("id")
 _FIRST, _SECOND, _LAST = itemgetter(0), itemgetter(1), itemgetter(-1)
+
+
+def _span_start(span: SpanView) -> int:
+    return span.fragments[0][0]
 
 
 class SpanIndex:
     """Spans of one layer of one document, looked up by block and by offset.
 
-    Internally one list of keys ``(start, -end, id)`` sorted over the whole
-    document and the running maximum of their ends. The spans of a block are
-    the keys starting inside it (two bisects), after those starting earlier
-    that reach into it (found walking back while the running maximum exceeds
-    the block start: no step at all when spans stay within paragraphs). They
-    are cached per block until a span there changes. Building the index is one
-    sort, so opening a document with 10,000 spans costs a few milliseconds;
-    an edit costs one insertion and a running maximum over the later keys.
+    Internally the spans sorted by start over the whole document (the storage
+    API already returns them so: no sort then), their starts, and the running
+    maximum of their ends. The spans of a block are those starting inside it
+    (two bisects) plus those starting earlier that reach into it (found walking
+    back while the running maximum exceeds the block start: no step at all when
+    spans stay within paragraphs), sorted by ``(start, -end, id)`` and cached
+    per block until a span there changes. Building the index runs at C speed
+    (``map`` over getters, ``accumulate``), so opening a document with 10,000
+    spans costs a few milliseconds; an edit costs one list insertion and a
+    running maximum over the later spans.
 
     Args:
         block_starts: Code point offset of the first character of every block,
@@ -56,9 +63,10 @@ class SpanIndex:
         self._block_starts = list(block_starts) or [0]
         self._text_length = text_length
         self._spans: dict[int, SpanView] = {}
-        self._keys: list[_Key] = []
-        # _reach[i]: the largest end among _keys[0..i], to find spans that
-        # start in an earlier paragraph and reach into a later one.
+        # All spans sorted by start, their starts, and _reach[i], the largest end
+        # among _ordered[0..i], to find spans reaching into a later paragraph.
+        self._ordered: list[SpanView] = []
+        self._starts: list[int] = []
         self._reach: list[int] = []
         self._by_block: dict[int, list[_Key]] = {}
         self._lanes: dict[int, dict[int, int]] = {}
@@ -106,21 +114,42 @@ class SpanIndex:
                 gc.enable()
 
     def _fill(self, spans: Iterable[SpanView]) -> None:
-        self._spans = {span.id: span for span in spans}
+        ordered = list(spans)
         # map() with attrgetter/itemgetter runs at C speed: no Python frame per span.
-        fragments = list(map(_FRAGMENTS, self._spans.values()))
-        starts = map(_FIRST, map(_FIRST, fragments))
-        negative_ends = map(neg, map(_SECOND, map(_LAST, fragments)))
-        self._keys = sorted(zip(starts, negative_ends, self._spans, strict=True))
-        self._reach = list(accumulate(map(neg, map(_SECOND, self._keys)), max))
+        starts = list(map(_FIRST, map(_FIRST, map(_FRAGMENTS, ordered))))
+        if not all(map(le, starts, islice(starts, 1, None))):
+            ordered.sort(key=_span_start)
+            starts = list(map(_FIRST, map(_FIRST, map(_FRAGMENTS, ordered))))
+        self._spans = dict(zip(map(_ID, ordered), ordered, strict=True))
+        self._ordered = ordered
+        self._starts = starts
+        self._reach = list(accumulate(map(_SECOND, map(_LAST, map(_FRAGMENTS, ordered))), max))
 
-    def _update_reach(self, position: int) -> None:
-        """Recomputes the running maximum of span ends from ``position`` on."""
-        previous = self._reach[position - 1] if position > 0 else 0
-        del self._reach[position:]
-        later_ends = map(neg, map(_SECOND, self._keys[position:]))
-        self._reach.extend(accumulate(later_ends, max, initial=previous))
-        del self._reach[position]  # the initial value accumulate() repeats
+    def _reach_after_insert(self, position: int, end: int) -> None:
+        """Running maximum after inserting a span ending at ``end`` at ``position``.
+
+        Only the entries below ``end`` change, and they come first (the running
+        maximum never decreases): usually none at all.
+        """
+        reach = self._reach
+        previous = reach[position - 1] if position > 0 else 0
+        reach.insert(position, max(previous, end))
+        index = position + 1
+        while index < len(reach) and reach[index] < end:
+            reach[index] = end
+            index += 1
+
+    def _reach_after_delete(self, position: int) -> None:
+        """Running maximum after deleting the entry at ``position``: recomputed
+        forward until it meets its old value, after which nothing changes."""
+        reach, ordered = self._reach, self._ordered
+        del reach[position]
+        previous = reach[position - 1] if position > 0 else 0
+        for index in range(position, len(reach)):
+            value = max(previous, ordered[index].fragments[-1][1])
+            if value == reach[index]:
+                break
+            reach[index] = previous = value
 
     def _forget_block(self, block: int) -> None:
         self._by_block.pop(block, None)
@@ -129,10 +158,10 @@ class SpanIndex:
 
     def _insert(self, span: SpanView) -> range:
         self._spans[span.id] = span
-        key = (span.start, -span.end, span.id)
-        position = bisect_left(self._keys, key)
-        self._keys.insert(position, key)
-        self._update_reach(position)
+        position = bisect_right(self._starts, span.start)
+        self._starts.insert(position, span.start)
+        self._ordered.insert(position, span)
+        self._reach_after_insert(position, span.end)
         blocks = self.blocks_of(span)
         for block in blocks:
             self._forget_block(block)
@@ -149,11 +178,14 @@ class SpanIndex:
         span = self._spans.pop(span_id, None)
         if span is None:
             return set()
-        key = (span.start, -span.end, span.id)
-        position = bisect_left(self._keys, key)
-        if position < len(self._keys) and self._keys[position] == key:
-            del self._keys[position]
-            self._update_reach(position)
+        low = bisect_left(self._starts, span.start)
+        high = bisect_right(self._starts, span.start, low)
+        for position in range(low, high):
+            if self._ordered[position].id == span_id:
+                del self._starts[position]
+                del self._ordered[position]
+                self._reach_after_delete(position)
+                break
         blocks = self.blocks_of(span)
         for block in blocks:
             self._forget_block(block)
@@ -166,19 +198,19 @@ class SpanIndex:
         if not 0 <= block_number < len(self._block_starts):
             return []
         block_start = self._block_starts[block_number]
-        low = bisect_left(self._keys, (block_start,))
+        low = bisect_left(self._starts, block_start)
         if block_number + 1 < len(self._block_starts):
-            high = bisect_left(self._keys, (self._block_starts[block_number + 1],), low)
+            high = bisect_left(self._starts, self._block_starts[block_number + 1], low)
         else:
-            high = len(self._keys)
-        crossing: list[_Key] = []
+            high = len(self._starts)
+        spans = self._ordered[low:high]
         index = low - 1
         while index >= 0 and self._reach[index] > block_start:
-            if -self._keys[index][1] > block_start:
-                crossing.append(self._keys[index])
+            if self._ordered[index].end > block_start:
+                spans.append(self._ordered[index])
             index -= 1
-        crossing.reverse()
-        keys = crossing + self._keys[low:high]
+        keys = sorted([(span.fragments[0][0], -span.fragments[-1][1], span.id)
+                       for span in spans])
         self._by_block[block_number] = keys
         return keys
 

@@ -21,12 +21,14 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from gui import theme
+from gui.span_index import SpanIndex
 from gui.text_view import MARGIN_WIDTH, ArticleView
 from gui.unicode import Utf16Map, qt_display_text
 from storage.edits import AddSpan, DeleteSpan
 from storage.project import Project
 from storage.records import AnnotationSetRecord, DocumentRecord, RelationRecord, SpanRecord
 from storage.schema import default_schema
+from storage.views import SpanView
 
 UNICODE_TEXT = (
     "Zoe\u0301 Ha\u0308rtel 😀 and 外交部 🇩🇪 met.\n\n"
@@ -134,6 +136,58 @@ def test_utf16_map_blocks_match_qt(qapp: QApplication) -> None:
     assert starts == offsets.block_starts
     assert text[offsets.block_starts[2]:].startswith("three")
     assert offsets.block_of(text.index("still")) == 1
+
+
+# ----------------------------------------------------------------- span index
+
+
+def span_view(span_id: int, fragments: list[tuple[int, int]], label: str = "Actor") -> SpanView:
+    return SpanView(span_id, f"T{span_id}", 1, 1, label, tuple(fragments), {}, None, 1)
+
+
+# Disjoint, sorted fragments (what the storage API guarantees): cut points taken in pairs.
+fragment_lists = st.lists(st.integers(0, 120), min_size=2, max_size=6, unique=True).map(
+    lambda cuts: [(a, b) for a, b in zip(sorted(cuts)[::2], sorted(cuts)[1::2], strict=False)])
+
+
+@given(st.lists(fragment_lists, max_size=25), st.data())
+def test_span_index_built_at_once_equals_built_by_edits(
+        fragments: list[list[tuple[int, int]]], data: st.DataObject) -> None:
+    block_starts = [0, 20, 21, 50, 90]  # paragraphs of a 120-character text
+    spans = [span_view(number, pieces) for number, pieces in enumerate(fragments)]
+    built = SpanIndex(block_starts, 120, spans)
+    edited = SpanIndex(block_starts, 120)
+    for span in data.draw(st.permutations(spans)):
+        edited.add(span)
+    removed = data.draw(st.lists(st.sampled_from(spans), unique_by=lambda s: s.id)
+                        if spans else st.just([]))
+    for span in removed:
+        assert built.remove(span.id) == set(built.blocks_of(span))
+        edited.remove(span.id)
+    kept = [span for span in spans if span not in removed]
+    bounds = [*block_starts, 120]
+    for block in range(len(block_starts)):
+        # A span belongs to every paragraph its extent touches, separator included.
+        expected = sorted((span for span in kept
+                           if span.start < bounds[block + 1] and span.end > bounds[block]),
+                          key=lambda span: (span.start, -span.end, span.id))
+        assert [span.id for span in built.in_block(block)] == [span.id for span in expected]
+        assert built.in_block(block) == edited.in_block(block)
+        assert built.lanes(block) == edited.lanes(block)
+    for offset in range(120):
+        covering = {span.id for span in kept
+                    if any(start <= offset < end for start, end in span.fragments)}
+        assert {span.id for span in built.spans_at(offset)} == covering
+
+
+def test_span_index_lanes_and_innermost_segments() -> None:
+    outer = span_view(1, [(0, 40)], "Quote")
+    inner = span_view(2, [(5, 10)])
+    overlapping = span_view(3, [(30, 50)], "Condition")
+    index = SpanIndex([0], 60, [outer, inner, overlapping])
+    assert index.lanes(0) == {1: 0, 2: 1, 3: 1}
+    assert index.segments(0) == [(0, 5, 1), (5, 10, 2), (10, 30, 1), (30, 50, 3)]
+    assert [span.id for span in index.spans_at(7)] == [2, 1]
 
 
 # --------------------------------------------------------------- selection
