@@ -209,7 +209,7 @@ class ActorRegistry(QWidget):
     def __init__(self, mentions: Callable[[int], list[Mention]],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._mentions = mentions
+        self.mentions_source = mentions
         self.model = EntityTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -348,7 +348,7 @@ class ActorRegistry(QWidget):
     def refresh_mentions(self) -> None:
         ids = self.selected_ids()
         if len(ids) == 1:
-            mentions = self._mentions(ids[0])
+            mentions = self.mentions_source(ids[0])
             self.mention_model.set_mentions(mentions)
             entity = self.model.entity(self.model.row_of(ids[0]) or 0)
             self.mentions_title.setText(f"MENTIONS OF {entity.name.upper()} ({len(mentions)})")

@@ -90,6 +90,17 @@ def _joins_previous(text: str, index: int) -> bool:
     return index > 0 and text[index - 1] == "\u200d"
 
 
+class LiveRegistry(dict):
+    """The actor registry by id, shared with the view and refreshed in place.
+
+    Always true, so that ``entities or {}`` in a receiver keeps this mapping
+    (and sees actors created later) even while it is still empty.
+    """
+
+    def __bool__(self) -> bool:
+        return True
+
+
 class MainWindow(QMainWindow):
     """The annotation window on one open project, for one annotator."""
 
@@ -103,7 +114,7 @@ class MainWindow(QMainWindow):
         self.document: DocumentView | None = None
         self.spans: dict[int, SpanView] = {}
         self.relations: list[RelationView] = []
-        self.entities: dict[int, EntityView] = {}
+        self.entities: dict[int, EntityView] = LiveRegistry()
         self.readonly_annotators: list[str] = []
         self.readonly_spans: dict[int, SpanView] = {}
         self.pick: tuple[str, int] | None = None  # (relation type, source span id)
@@ -323,7 +334,7 @@ class MainWindow(QMainWindow):
         self.controller.clear()
         self.project = project
         self.controller.project = project
-        self.actor_registry._mentions = project.mentions
+        self.actor_registry.mentions_source = project.mentions
         self.readonly_annotators = []
         self._build_actions()
         self._load_project()
@@ -381,7 +392,9 @@ class MainWindow(QMainWindow):
                                                 self.entities)
 
     def _reload_entities(self) -> None:
-        self.entities = {entity.id: entity for entity in self.project.entities()}
+        """Refreshes the registry in place: the view and table hold the same mapping."""
+        self.entities.clear()
+        self.entities.update({entity.id: entity for entity in self.project.entities()})
         self.actor_registry.set_entities(list(self.entities.values()))
 
     def select_span(self, span_id: int | None) -> None:
@@ -791,8 +804,6 @@ class MainWindow(QMainWindow):
         for span in fresh:
             self.spans[span.id] = span
         self.relations = self.project.relations(current, self.annotator)
-        if changes.entities_changed:
-            self.view._entities = self.entities  # tooltips read the registry
         self.view.update_spans(removed, fresh, self.relations)
         self.annotation_table.model.update_spans(removed, fresh, self.relations, self.entities)
         self._refresh_document_row()

@@ -713,3 +713,26 @@ def test_first_start_asks_the_name_and_opens_the_sample_project(qapp, tmp_path: 
     for handler in list(app_module.log.handlers):
         app_module.log.removeHandler(handler)
         handler.close()
+
+
+def test_new_project_with_schema_choice_and_switching_projects(window: MainWindow,
+                                                               sample_path: Path,
+                                                               tmp_path: Path, qtbot) -> None:
+    from gui.dialogs.project_dialogs import NewProjectDialog
+    from storage.schema import DEFAULT_SCHEMA_PATH
+
+    mark(qtbot, window, "Aldric Varnay", Qt.Key.Key_A)
+    dialog = NewProjectDialog(tmp_path)
+    dialog.path_edit.setText(str(tmp_path / "second.saywho"))
+    path, schema = dialog.values()
+    assert schema == DEFAULT_SCHEMA_PATH
+    with Project.create(path, schema) as created:
+        created.import_records([DocumentRecord(text="Other\n\nOther text.", title="Other",
+                                               external_id="other")], "x")
+    window._open_location(str(path))
+    assert window.document.title == "Other"
+    assert window.position_label.text() == "Document 1 / 1"
+    assert not window.controller.stack.canUndo()  # the history belonged to the other project
+    assert settings().value("recent/last", "", type=str) == str(path)
+    window._open_location(str(sample_path))
+    assert window.document_list.model.rowCount() == 6
