@@ -130,6 +130,7 @@ def _verify(path: Path, acks: list[dict[str, Any]]) -> None:
                 following = acks[index + 1] if index + 1 < len(acks) else {}
                 if following.get("op") != "delete":  # in flight when killed: either way
                     alive.pop(record["id"], None)
+                    versions.pop(record["id"], None)
             elif op == "span":
                 alive[record["id"]] = record["ext"]
                 versions.pop(record["id"], None)
