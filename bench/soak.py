@@ -86,8 +86,12 @@ def drop_database(name: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def soak(location: str, edits: int, seed: int = 0) -> list[tuple[int, float, float]]:
-    """Runs the edits; returns (edits done, RSS MB, edits/s over the last stretch)."""
+def soak(location: str, edits: int, seed: int = 0) -> list[tuple[int, float, float, float]]:
+    """Runs the edits; returns (edits done, RSS MB, edits/s, CPU ms per edit) per stretch.
+
+    CPU time per edit is the figure to compare between stretches on a shared
+    machine (wall-clock rates move with the other load).
+    """
     rng = random.Random(seed)
     with Project.create(location) as project:
         project.import_records([DocumentRecord(text=article(n), external_id=f"a{n}")
@@ -97,8 +101,9 @@ def soak(location: str, edits: int, seed: int = 0) -> list[tuple[int, float, flo
         actors: dict[int, list[int]] = {}
         spans: list[int] = []
         undoable: list[Edit] = []
-        figures = [(0, rss_mb(), 0.0)]
+        figures = [(0, rss_mb(), 0.0, 0.0)]
         started = time.perf_counter()
+        cpu_started = time.process_time()
         for done in range(1, edits + 1):
             roll = rng.random()
             document, length = rng.choice(documents)
@@ -151,11 +156,14 @@ def soak(location: str, edits: int, seed: int = 0) -> list[tuple[int, float, flo
             del undoable[:-100]  # an undo stack of bounded depth, as in the GUI
             if done % EVERY == 0 or done == edits:
                 elapsed = time.perf_counter() - started
+                stretch = done - figures[-1][0]
+                cpu_ms = (time.process_time() - cpu_started) * 1000 / stretch
                 gc.collect()
-                figures.append((done, rss_mb(), (done - figures[-1][0]) / elapsed))
+                figures.append((done, rss_mb(), stretch / elapsed, cpu_ms))
                 print(f"{done:>8} edits  RSS {figures[-1][1]:7.1f} MB  "
-                      f"{figures[-1][2]:7.0f} edits/s", flush=True)
+                      f"{figures[-1][2]:7.0f} edits/s  {cpu_ms:5.2f} CPU ms/edit", flush=True)
                 started = time.perf_counter()
+                cpu_started = time.process_time()
     return figures
 
 
@@ -172,11 +180,13 @@ def main() -> int:
         finally:
             if database:
                 drop_database(database)
-    measured = [f for f in figures[1:]]
+    measured = figures[1:]
     if len(measured) >= 2:
         first, last = measured[0][1], measured[-1][1]
         print(f"RSS after {measured[0][0]} edits: {first:.1f} MB; after {measured[-1][0]}: "
-              f"{last:.1f} MB; growth {last - first:+.1f} MB ({last / first:.2f}x)")
+              f"{last:.1f} MB; growth {last - first:+.1f} MB ({last / first:.2f}x); "
+              f"CPU per edit {measured[0][3]:.2f} -> {measured[-1][3]:.2f} ms "
+              f"({measured[-1][3] / measured[0][3]:.2f}x)")
     return 0
 
 
