@@ -18,9 +18,7 @@ from storage.edits import UpdateEntity, UpdateSpan
 from storage.errors import ConflictError, ProjectError
 from storage.project import Project
 
-pytestmark = pytest.mark.postgres
-
-
+@pytest.mark.postgres
 def test_cli_init_import_stats_with_a_postgresql_url(
         pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["init", pg_url]) == 0
@@ -36,6 +34,7 @@ def test_cli_init_import_stats_with_a_postgresql_url(
     assert "no problems" in capsys.readouterr().out
 
 
+@pytest.mark.postgres
 def test_same_results_on_both_backends(pg_url: str, tmp_path: Path) -> None:
     results = []
     for where in (str(tmp_path / "p.saywho"), pg_url):
@@ -69,6 +68,7 @@ def test_unreachable_server_is_a_clear_message() -> None:
     assert "secret" not in message
 
 
+@pytest.mark.postgres
 def test_empty_database_is_not_a_project_and_creation_refuses_a_used_one(pg_url: str) -> None:
     with pytest.raises(ProjectError, match="not a Saywho project"):
         Project.open(pg_url)
