@@ -58,12 +58,12 @@ def window(qtbot, linked_project: Project):
     created.close()
 
 
-def answer_dialog(action: Callable[[object], None]) -> None:
-    """Runs ``action`` on the next modal dialog once it is open."""
+def answer_dialog(action: Callable[[object], None], kind: type = ActorDialog) -> None:
+    """Runs ``action`` on the next modal dialog of type ``kind`` once it is open."""
 
     def run() -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is None:
+        if not isinstance(dialog, kind) or not dialog.isVisible():
             QTimer.singleShot(20, run)
             return
         action(dialog)
@@ -151,7 +151,7 @@ def test_create_rename_merge_delete_with_undo(window: MainWindow, linked_project
         button = next(b for b in box.buttons() if "Aldric Varnay" in b.text())
         button.click()
 
-    answer_dialog(keep_first)
+    answer_dialog(keep_first, QMessageBox)
     qtbot.mouseClick(registry.merge_button, Qt.MouseButton.LeftButton)
     with Project.open(path) as project:
         entities = {e.name: e for e in project.entities()}

@@ -683,6 +683,8 @@ def test_first_start_asks_the_name_and_opens_the_sample_project(qapp, tmp_path: 
     from gui import app as app_module
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    # closing the last window must not post a Quit that would end later event loops
+    qapp.setQuitOnLastWindowClosed(False)
     seen: dict[str, object] = {}
 
     def drive() -> None:
@@ -697,12 +699,15 @@ def test_first_start_asks_the_name_and_opens_the_sample_project(qapp, tmp_path: 
             seen["title"] = windows[0].document.title if windows[0].document else None
             seen["annotator"] = windows[0].annotator_label.text()
             windows[0].close()
-            QApplication.quit()
+            QApplication.exit(0)
             return
         QTimer.singleShot(50, drive)
 
     QTimer.singleShot(0, drive)
-    assert app_module.run() == 0
+    try:
+        assert app_module.run() == 0
+    finally:
+        qapp.setQuitOnLastWindowClosed(True)
     assert seen["default"] == app_module.system_user()
     assert seen["annotator"] == "Annotator: carol"
     assert seen["title"] == "Varnay warns Ostmere over troop build-up on the Kallen River"
