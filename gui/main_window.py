@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_settings()
         self._load_project()
+        self.view.setFocus()
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(self._on_system_color_scheme_changed)
@@ -863,6 +864,7 @@ class MainWindow(QMainWindow):
     def _on_document_activated(self, document_id: int) -> None:
         if self.document is None or document_id != self.document.id:
             self.open_document(document_id)
+        self.view.setFocus()
 
     def _navigate(self, step: int, unfinished: bool) -> None:
         documents = self.document_list.model.documents()

@@ -166,3 +166,18 @@ def test_annotation_table_row_selects_span_and_delete_deletes(window: MainWindow
     labels = [s.label for s in window.project.spans(window.document.id, "alice")]
     assert "Condition" not in labels and len(labels) == 5
     assert table.model().rowCount() == 5
+
+
+def test_theme_override_is_applied_and_stored(window: MainWindow) -> None:
+    from gui import theme
+
+    palette, sheet = QApplication.palette(), QApplication.instance().styleSheet()
+    window.actions["view.theme_dark"].trigger()
+    assert theme.is_dark(QApplication.palette())
+    assert settings().value("view/theme", "", type=str) == "dark"
+    window.actions["view.theme_light"].trigger()
+    assert not theme.is_dark(QApplication.palette())
+    assert window.actions["view.theme_light"].isChecked()
+    assert not window.actions["view.theme_dark"].isChecked()
+    QApplication.setPalette(palette)
+    QApplication.instance().setStyleSheet(sheet)
