@@ -53,6 +53,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextBlock,
     QTextCursor,
+    QTextLine,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -96,6 +97,12 @@ def _guarded(handler: _Handler) -> _Handler:
             return False
 
     return wrapper  # type: ignore[return-value]
+
+
+def _cursor_x(line: QTextLine, position: int) -> float:
+    """x of a cursor position in a line; PySide6 returns ``(x, position)`` here."""
+    result: Any = line.cursorToX(position)
+    return float(result[0] if isinstance(result, tuple) else result)
 
 
 class _Margin(QWidget):
@@ -599,9 +606,9 @@ class ArticleView(QPlainTextEdit):
                 layout = layout or block.layout()
                 line = layout.lineAt(line_number)
                 if x_left is None:
-                    x_left = x_cache[line_number, left] = line.cursorToX(left)[0]
+                    x_left = x_cache[line_number, left] = _cursor_x(line, left)
                 if x_right is None:
-                    x_right = x_cache[line_number, right] = line.cursorToX(right)[0]
+                    x_right = x_cache[line_number, right] = _cursor_x(line, right)
             rects.append(QRectF(block_rect.left() + min(x_left, x_right),
                                 block_rect.top() + line_y, abs(x_right - x_left), line_height))
         return rects
