@@ -56,6 +56,8 @@ class SpanTableModel(QAbstractTableModel):
         self._spans: list[SpanView] = []
         self._relations: list[RelationView] = []
         self._entities: Mapping[int, EntityView] = {}
+        self._by_id: dict[int, SpanView] = {}
+        self._outgoing: dict[int, list[RelationView]] = {}
 
     # ------------------------------------------------------------------ API
 
@@ -67,6 +69,7 @@ class SpanTableModel(QAbstractTableModel):
         self._spans = sorted(spans, key=_position)
         self._relations = list(relations)
         self._entities = entities
+        self._reindex()
         self.endResetModel()
 
     def update_spans(self, removed_ids: Iterable[int], changed_or_added: Iterable[SpanView],
@@ -92,8 +95,16 @@ class SpanTableModel(QAbstractTableModel):
             self._spans.insert(at, span)
             self.endInsertRows()
         self._relations = list(relations)
+        self._reindex()
         if self._spans:
             self.dataChanged.emit(self.index(0, 3), self.index(len(self._spans) - 1, 4))
+
+    def _reindex(self) -> None:
+        """Lookups for the speaker/holder column (data() is called per visible cell)."""
+        self._by_id = {span.id: span for span in self._spans}
+        self._outgoing = {}
+        for relation in self._relations:
+            self._outgoing.setdefault(relation.source_id, []).append(relation)
 
     def row_of(self, span_id: int) -> int | None:
         for row, span in enumerate(self._spans):
@@ -163,12 +174,9 @@ class SpanTableModel(QAbstractTableModel):
 
     def _sources(self, span: SpanView) -> str:
         """Who said or holds it: targets of relations that point to entity-linked labels."""
-        by_id = {s.id: s for s in self._spans}
         names = []
-        for relation in self._relations:
-            if relation.source_id != span.id:
-                continue
-            target = by_id.get(relation.target_id)
+        for relation in self._outgoing.get(span.id, ()):
+            target = self._by_id.get(relation.target_id)
             if target is None:
                 continue
             label = self.schema.label(target.label)
