@@ -18,6 +18,7 @@ from storage.edits import UpdateEntity, UpdateSpan
 from storage.errors import ConflictError, ProjectError
 from storage.project import Project
 
+
 @pytest.mark.postgres
 def test_cli_init_import_stats_with_a_postgresql_url(
         pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
