@@ -77,8 +77,13 @@ def recent_projects(store: QSettings | None = None) -> list[str]:
 
 
 def remember_project(location: str, store: QSettings | None = None) -> None:
-    """Puts a project at the top of the recent list."""
+    """Puts a project at the top of the recent list (a URL without its password)."""
     store = store or settings()
+    if "://" in location:
+        from sqlalchemy.engine import make_url
+
+        location = make_url(location).set(password=None).render_as_string(
+            hide_password=False)
     recent = [location, *(r for r in recent_projects(store) if r != location)]
     store.setValue("recent/projects", recent[:MAX_RECENT])
     store.setValue("recent/last", location)

@@ -181,3 +181,11 @@ def test_theme_override_is_applied_and_stored(window: MainWindow) -> None:
     assert not window.actions["view.theme_dark"].isChecked()
     QApplication.setPalette(palette)
     QApplication.instance().setStyleSheet(sheet)
+
+
+def test_recent_projects_never_store_a_password(qapp) -> None:
+    from gui.app import recent_projects, remember_project
+
+    remember_project("postgresql+psycopg://ann:secret@db.example/saywho")
+    remember_project("/data/a.saywho")
+    assert recent_projects() == ["/data/a.saywho", "postgresql+psycopg://ann@db.example/saywho"]
