@@ -82,7 +82,7 @@ def remember_project(location: str, store: QSettings | None = None) -> None:
     if "://" in location:
         from sqlalchemy.engine import make_url
 
-        location = make_url(location).set(password=None).render_as_string(
+        location = make_url(location)._replace(password=None).render_as_string(
             hide_password=False)
     recent = [location, *(r for r in recent_projects(store) if r != location)]
     store.setValue("recent/projects", recent[:MAX_RECENT])
