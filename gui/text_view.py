@@ -786,12 +786,8 @@ class ArticleView(QPlainTextEdit):
             return
         colors = theme.current_theme(self.palette())
         color = QColor(colors.relation)
-        color.setAlpha(200)
-        page = QColor(colors.base)
+        color.setAlpha(190)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        label_font = QFont(self.font())
-        label_font.setPointSizeF(max(7.0, self._zoom_points * 0.7))
-        painter.setFont(label_font)
         for other_id, relations in self._related.items():
             if other_id not in rects:
                 continue
@@ -802,7 +798,8 @@ class ArticleView(QPlainTextEdit):
                     continue
                 start = QPointF(source[0].center().x(), source[0].top())
                 end = QPointF(target[0].center().x(), target[0].top())
-                lift = 14.0 + min(40.0, abs(end.x() - start.x()) * 0.12)
+                # A low arc: it crosses at most the lower part of the line above.
+                lift = min(source[0].height() * 0.9, 6.0 + abs(end.x() - start.x()) * 0.05)
                 control = QPointF((start.x() + end.x()) / 2, min(start.y(), end.y()) - lift)
                 path = QPainterPath(start)
                 path.quadTo(control, end)
@@ -817,14 +814,6 @@ class ArticleView(QPlainTextEdit):
                                   end - unit * 7 - normal * 3.5])
                 painter.setBrush(color)
                 painter.drawPolygon(head)
-                middle = path.pointAtPercent(0.5)
-                metrics = painter.fontMetrics()
-                label_rect = QRectF(metrics.boundingRect(relation.type)).adjusted(-3, -1, 3, 1)
-                label_rect.moveCenter(QPointF(middle.x(), middle.y()))
-                painter.setPen(QPen(color, 1.0))
-                painter.setBrush(page)
-                painter.drawRoundedRect(label_rect, 4, 4)
-                painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter, relation.type)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
     def _paint_margin(self, painter: QPainter, event_rect: QRect) -> None:
