@@ -158,6 +158,9 @@ class SpanTableModel(QAbstractTableModel):
 
     # -------------------------------------------------------------- helpers
 
+    def sort_key(self, span: SpanView, column: int) -> str:
+        return self._display(span, column).casefold()
+
     def _display(self, span: SpanView, column: int) -> str:
         if column == 0:
             return span.label
@@ -215,6 +218,18 @@ class SpanFilterModel(QSortFilterProxyModel):
         self._label = label
         self.endFilterChange()
 
+    def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:
+        """Compares spans directly (no per-comparison round trip through data())."""
+        model = self.sourceModel()
+        if not isinstance(model, SpanTableModel):
+            return super().lessThan(left, right)
+        first, second = model.span_at(left.row()), model.span_at(right.row())
+        column = left.column()
+        if column == 1:
+            return _position(first) < _position(second)
+        return (model.sort_key(first, column), _position(first)) < \
+            (model.sort_key(second, column), _position(second))
+
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         if (self._label is not None and isinstance(model, SpanTableModel)
@@ -248,8 +263,10 @@ class AnnotationTable(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("spanTable")
         self.table.setModel(self.proxy)
+        # no sort column: rows keep the model's text order (already sorted, and free);
+        # clicking a header sorts by that column
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
