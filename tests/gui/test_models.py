@@ -76,6 +76,14 @@ def test_span_models(qtmodeltester, proxy_tester, small_project: Project) -> Non
     proxy.setFilterFixedString("swift")
     assert proxy.rowCount() == 1
     proxy.setFilterFixedString("")
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    labels = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert labels == sorted(labels, key=str.casefold)
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    starts = [model.span_at(proxy.mapToSource(proxy.index(r, 0)).row()).start
+              for r in range(proxy.rowCount())]
+    assert starts == sorted(starts, reverse=True)
+    proxy.sort(-1)
     # row-level updates keep the model consistent (the tester watches the signals)
     removed = spans[0].id
     added = small_project.add_span(document.id, "alice", "Cue", [(0, 6)])
