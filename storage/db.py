@@ -40,7 +40,7 @@ def to_url(project: str | Path) -> URL:
     if "://" in text_form:
         try:
             return make_url(text_form)
-        except ArgumentError as exc:
+        except (ArgumentError, ValueError) as exc:
             raise ProjectError(f"{text_form}: not a valid database URL ({exc})") from exc
     return URL.create("sqlite+pysqlite", database=str(Path(text_form).expanduser().absolute()))
 

@@ -177,8 +177,13 @@ def validate_relation(
     target: Span,
     attributes: dict[str, Any],
     ignore_relation: int | None = None,
+    existing: int | None = None,
 ) -> dict[str, Any]:
-    """Checks a relation against the schema, its endpoints and the cardinality limit."""
+    """Checks a relation against the schema, its endpoints and the cardinality limit.
+
+    ``existing`` (when the caller already knows it) is how many relations of
+    this type the source has; otherwise the database is asked.
+    """
     definition = schema.relation(type_)
     if definition is None:
         names = ", ".join(r.name for r in schema.relations)
@@ -198,11 +203,12 @@ def validate_relation(
             f"'{type_}' goes to {' or '.join(definition.targets)}, not to {target.label}"
         )
     if definition.max_per_source is not None:
-        query = select(func.count()).where(Relation.source_id == source.id,
-                                           Relation.type == type_)
-        if ignore_relation is not None:
-            query = query.where(Relation.id != ignore_relation)
-        existing = session.scalar(query) or 0
+        if existing is None:
+            query = select(func.count()).where(Relation.source_id == source.id,
+                                               Relation.type == type_)
+            if ignore_relation is not None:
+                query = query.where(Relation.id != ignore_relation)
+            existing = session.scalar(query) or 0
         if existing >= definition.max_per_source:
             raise ValidationError(
                 f"this {source.label} already has {existing} '{type_}' relation"

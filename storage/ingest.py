@@ -293,6 +293,31 @@ def _bom_length(encoding: str) -> int:
     return {"utf-8-sig": 3, "utf-16-le": 2, "utf-16-be": 2}.get(encoding, 4)
 
 
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                            rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _refuse_broken_utf8(data: bytes, error: UnicodeDecodeError, path: Path) -> None:
+    """Refuses UTF-8 text damaged by a few bad bytes instead of reading it as mojibake.
+
+    A legacy code page file has almost no valid UTF-8 multi-byte sequences; a
+    file with valid sequences and few bytes that fail (at most two per valid
+    sequence: a bad byte may break the sequence it lands in) is damaged UTF-8.
+    """
+    valid = len(_UTF8_SEQUENCE.findall(data))
+    invalid = len(data.decode("utf-8", errors="replace")) - len(
+        data.decode("utf-8", errors="ignore"))
+    if valid and invalid <= 2 * valid:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise IngestError(
+            path,
+            f"is not valid UTF-8: byte 0x{data[error.start]:02X} at offset {error.start} "
+            f"cannot be decoded (and {invalid - 1} more); the rest of the file is UTF-8, so "
+            "it was damaged: re-save it as UTF-8",
+            line=line,
+        )
+
+
 def _detect_legacy(data: bytes) -> tuple[str, str]:
     """Decode bytes that are not UTF-8, preferring cp1252 over its look-alikes.
 
@@ -380,7 +405,8 @@ def parse_text(data: bytes, path: Path) -> DocumentRecord:
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            _refuse_broken_utf8(data, exc, path)
             text, encoding = _detect_legacy(data)
     text = _normalise_newlines(text).lstrip("\ufeff").rstrip()
     if not text:
@@ -502,6 +528,8 @@ def parse_html(data: bytes, path: Path) -> DocumentRecord:
         raise IngestError(path, "the HTML is nested too deeply to be read") from None
     except (etree.LxmlError, ValueError) as err:
         raise IngestError(path, f"the HTML cannot be parsed: {err}") from None
+    # residue such as the "]>" that lxml leaves of an internal DTD subset is no text
+    paragraphs = [p for p in paragraphs if any(c.isalpha() for c in p)]
     if not paragraphs:
         raise IngestError(path, "no article text found")
     if title and _squash(paragraphs[0]) != _squash(title):

@@ -110,6 +110,8 @@ class Entity(Base):
     kb_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+    # ids are never reused: an undone-then-redone edit keeps its id safely
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
 
 class Span(Base):
@@ -136,6 +138,7 @@ class Span(Base):
         Index("ix_span_document_annotator", "document_id", "annotator_id", "start"),
         UniqueConstraint("document_id", "annotator_id", "external_id",
                          name="uq_span_document_annotator_external"),
+        {"sqlite_autoincrement": True},
     )
 
 
@@ -155,6 +158,7 @@ class Relation(Base):
         Index("ix_relation_document_annotator", "document_id", "annotator_id"),
         UniqueConstraint("document_id", "annotator_id", "external_id",
                          name="uq_relation_document_annotator_external"),
+        {"sqlite_autoincrement": True},
     )
 
 

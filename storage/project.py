@@ -9,6 +9,7 @@ lock) and returns the :class:`~storage.views.Changes` it made.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,7 +34,13 @@ from storage.edits import (
     validate_relation,
     validate_span,
 )
-from storage.errors import NotFoundError, ProjectError, SchemaError, ValidationError
+from storage.errors import (
+    ConflictError,
+    NotFoundError,
+    ProjectError,
+    SchemaError,
+    ValidationError,
+)
 from storage.models import (
     STATUSES,
     Annotator,
@@ -156,10 +163,14 @@ class Project:
         return cls(database, schema)
 
     @classmethod
-    def open(cls, project: str | Path) -> Project:
+    def open(cls, project: str | Path, backup_keep: int = 0) -> Project:
         """Opens an existing project, migrating it to the current revision.
 
         A project written by a newer Saywho is refused and left untouched.
+        With ``backup_keep`` > 0 (the window and the import command), a SQLite
+        project is first copied into its ``backups`` folder with SQLite's
+        online backup API, keeping the newest ``backup_keep`` copies; a backup
+        that cannot be written is logged, never a reason to refuse the project.
 
         Raises:
             ProjectError: missing, not a project, too new, read-only, unreachable.
@@ -185,6 +196,8 @@ class Project:
                     f"{revision}), newer than this Saywho {SAYWHO_VERSION} (revision "
                     f"{db.head_revision()}); update Saywho to open it"
                 )
+            if is_sqlite(url) and backup_keep > 0:
+                _backup(Path(url.database or ""), backup_keep)
             if revision != db.head_revision():
                 db.upgrade(database)
             with database.reading() as session:
@@ -216,13 +229,18 @@ class Project:
     # ---------------------------------------------------------------- edits
 
     def apply(self, edit: Edit) -> Changes:
-        """Validates and applies one edit in its own transaction."""
+        """Validates and applies one edit in its own transaction.
+
+        Raises:
+            ValidationError: the edit breaks the schema or the text.
+            ConflictError: somebody else changed or removed what it touches.
+        """
 
         def work() -> Changes:
             with self.db.writing() as session:
                 return edit.apply(session, self.schema)
 
-        return with_retry(work)
+        return _conflicts_explained(lambda: with_retry(work))
 
     def revert(self, edit: Edit) -> Changes:
         """Undoes an edit applied before, in its own transaction."""
@@ -231,7 +249,7 @@ class Project:
             with self.db.writing() as session:
                 return edit.revert(session, self.schema)
 
-        return with_retry(work)
+        return _conflicts_explained(lambda: with_retry(work))
 
     def add_span(self, document_id: int, annotator: str, label: str,
                  fragments: Sequence[Sequence[int]], attributes: dict[str, Any] | None = None,
@@ -777,6 +795,7 @@ class Project:
                     span_ids[span_record.id] = span
                     report.spans += 1
                 session.flush()
+                per_source: dict[tuple[int, str], int] = defaultdict(int)
                 for relation_record in annotation_set.relations:
                     source = span_ids.get(relation_record.source)
                     target = span_ids.get(relation_record.target)
@@ -786,17 +805,39 @@ class Project:
                         raise ValidationError(f"{at}: relation '{relation_record.id}' refers "
                                               f"to a missing span '{missing}'")
                     try:
-                        values = validate_relation(session, self.schema, relation_record.type,
-                                                   source, target, relation_record.attributes)
+                        values = validate_relation(
+                            session, self.schema, relation_record.type, source, target,
+                            relation_record.attributes,
+                            existing=per_source[(source.id, relation_record.type)])
                     except ValidationError as exc:
                         raise ValidationError(
                             f"{at}: relation '{relation_record.id}': {exc}") from exc
+                    per_source[(source.id, relation_record.type)] += 1
                     session.add(Relation(document_id=document.id, annotator_id=who,
                                          type=relation_record.type, source_id=source.id,
                                          target_id=target.id, attributes=values,
                                          external_id=relation_record.id))
-                    session.flush()
                     report.relations += 1
+                session.flush()
+
+
+def _conflicts_explained(work: Callable[[], Changes]) -> Changes:
+    """Turns a constraint clash (another writer got there first) into a ConflictError."""
+    try:
+        return work()
+    except IntegrityError as exc:
+        raise ConflictError(
+            "this annotation was changed by someone else meanwhile, so the edit could not be "
+            f"made; the view has been reloaded ({exc.orig})") from exc
+
+
+def _backup(path: Path, keep: int) -> None:
+    from storage.backup import make_backup
+
+    try:
+        make_backup(path, keep=keep)
+    except ProjectError as exc:
+        logging.getLogger(__name__).warning("%s", exc)
 
 
 def _located(exc: Exception, file: Path) -> str:

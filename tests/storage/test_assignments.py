@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from storage import db
-from storage.edits import Assign
+from storage.edits import AddSpan, Assign, UpdateSpan
 from storage.errors import ValidationError
 from storage.models import Base
 from storage.project import Project
@@ -66,14 +66,33 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path: Path) -> None:
 
 def test_an_older_project_is_upgraded_when_opened(small_project: Project,
                                                   project_path: Path) -> None:
+    doc = small_project.documents()[0].id
+    actor = next(s for s in small_project.spans(doc) if s.label == "Actor")
+    entity = small_project.create_entity("Aldric Varnay")
+    small_project.apply(UpdateSpan(actor.id, entity_id=entity.id))
     command.downgrade(db.alembic_config(small_project.db.engine), "0001")
     small_project.close()
     with sqlite3.connect(project_path) as connection:
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
         assert "assignment" not in tables
     with Project.open(project_path) as reopened:
-        assert db.current_revision(reopened.db) == db.head_revision() == "0002"
+        assert db.current_revision(reopened.db) == db.head_revision() == "0003"
         [doc] = reopened.documents()
         reopened.apply(Assign([doc.id], "alice"))
         assert reopened.documents("alice")[0].assigned
         assert len(reopened.spans(doc.id, "alice")) == 6
+        assert len(reopened.relations(doc.id, "alice")) == 4
+        assert [e.mentions for e in reopened.entities()] == [1]
+
+
+def test_ids_of_deleted_spans_are_never_reused(project: Project) -> None:
+    """Undo, another annotator's insert, then redo: the redo keeps its own id."""
+    project.import_records([DocumentRecord(text="Varnay spoke.", external_id="d")], "x")
+    doc = project.documents()[0].id
+    add = AddSpan(doc, "alice", "Actor", [(0, 6)])
+    project.apply(add)
+    project.revert(add)
+    bobs = project.add_span(doc, "bob", "Actor", [(0, 6)])
+    assert bobs.id != add.span_id
+    project.apply(add)  # redo
+    assert project.span(add.span_id or 0).annotator_id != bobs.annotator_id
