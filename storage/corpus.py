@@ -15,7 +15,14 @@ from sqlalchemy import select
 
 from storage.models import Annotator, Document, DocumentStatus, Relation, Span
 from storage.project import Project
-from storage.views import DocumentView, EntityView, RelationView, SpanView
+from storage.views import (
+    RELATION_COLUMNS,
+    SPAN_COLUMNS,
+    DocumentView,
+    EntityView,
+    RelationView,
+    SpanView,
+)
 
 
 @dataclass(frozen=True)
@@ -98,30 +105,18 @@ def iter_corpus(project: Project, selection: CorpusFilter | None = None,
             # plain columns, not ORM objects: exports read every row of the corpus
             spans: dict[tuple[int, int], list[SpanView]] = defaultdict(list)
             for row in session.execute(
-                    select(Span.id, Span.external_id, Span.document_id, Span.annotator_id,
-                           Span.label, Span.fragments, Span.attributes, Span.entity_id,
-                           Span.version, Span.created_at, Span.updated_at)
-                    .where(Span.document_id.in_(ids))
+                    select(*SPAN_COLUMNS).where(Span.document_id.in_(ids))
                     .order_by(Span.start, Span.end, Span.id)):
                 if row.annotator_id in names and (wanted_labels is None
                                                   or row.label in wanted_labels):
-                    spans[(row.document_id, row.annotator_id)].append(SpanView(
-                        id=row.id, external_id=row.external_id, document_id=row.document_id,
-                        annotator_id=row.annotator_id, label=row.label,
-                        fragments=tuple((int(a), int(b)) for a, b in row.fragments),
-                        attributes=dict(row.attributes or {}), entity_id=row.entity_id,
-                        version=row.version, created_at=row.created_at,
-                        updated_at=row.updated_at))
+                    spans[(row.document_id, row.annotator_id)].append(SpanView.of_row(row))
             relations: dict[tuple[int, int], list[RelationView]] = defaultdict(list)
             for row in session.execute(
-                    select(Relation.id, Relation.external_id, Relation.document_id,
-                           Relation.annotator_id, Relation.type, Relation.source_id,
-                           Relation.target_id, Relation.attributes)
-                    .where(Relation.document_id.in_(ids)).order_by(Relation.id)):
+                    select(*RELATION_COLUMNS).where(Relation.document_id.in_(ids))
+                    .order_by(Relation.id)):
                 if row.annotator_id in names:
-                    relations[(row.document_id, row.annotator_id)].append(RelationView(
-                        row.id, row.external_id, row.document_id, row.annotator_id, row.type,
-                        row.source_id, row.target_id, dict(row.attributes or {})))
+                    relations[(row.document_id, row.annotator_id)].append(
+                        RelationView.of_row(row))
             views = [DocumentView.of(r) for r in rows]
         for view in views:
             if wanted_docs is not None and view.external_id not in wanted_docs:

@@ -57,6 +57,8 @@ from storage.models import (
 from storage.records import DocumentRecord, EntityRecord
 from storage.schema import Schema, default_schema, load_schema, parse_schema
 from storage.views import (
+    RELATION_COLUMNS,
+    SPAN_COLUMNS,
     AnnotatorView,
     Changes,
     DocumentInfo,
@@ -442,11 +444,11 @@ class Project:
     def spans(self, document_id: int, annotator: str | None = None) -> list[SpanView]:
         """Spans of one document (one annotator, or all), sorted by start then end."""
         with self.db.reading() as session:
-            query = select(Span).where(Span.document_id == document_id)
+            query = select(*SPAN_COLUMNS).where(Span.document_id == document_id)
             if annotator is not None:
                 query = query.join(Annotator).where(Annotator.name == annotator)
-            rows = session.scalars(query.order_by(Span.start, Span.end, Span.id)).all()
-            return [SpanView.of(r) for r in rows]
+            rows = session.execute(query.order_by(Span.start, Span.end, Span.id))
+            return [SpanView.of_row(r) for r in rows]
 
     def span(self, span_id: int) -> SpanView:
         with self.db.reading() as session:
@@ -457,10 +459,11 @@ class Project:
 
     def relations(self, document_id: int, annotator: str | None = None) -> list[RelationView]:
         with self.db.reading() as session:
-            query = select(Relation).where(Relation.document_id == document_id)
+            query = select(*RELATION_COLUMNS).where(Relation.document_id == document_id)
             if annotator is not None:
                 query = query.join(Annotator).where(Annotator.name == annotator)
-            return [RelationView.of(r) for r in session.scalars(query.order_by(Relation.id))]
+            return [RelationView.of_row(r)
+                    for r in session.execute(query.order_by(Relation.id))]
 
     def relation(self, relation_id: int) -> RelationView:
         with self.db.reading() as session:

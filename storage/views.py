@@ -68,6 +68,16 @@ class SpanView:
         return self.fragments[-1][1]
 
     @classmethod
+    def of_row(cls, row: Any) -> SpanView:
+        """From a row of :data:`SPAN_COLUMNS` (faster than loading ORM objects)."""
+        return cls(
+            id=row.id, external_id=row.external_id, document_id=row.document_id,
+            annotator_id=row.annotator_id, label=row.label,
+            fragments=tuple((int(a), int(b)) for a, b in row.fragments),
+            attributes=dict(row.attributes or {}), entity_id=row.entity_id,
+            version=row.version, created_at=row.created_at, updated_at=row.updated_at)
+
+    @classmethod
     def of(cls, row: Span) -> SpanView:
         return cls(
             id=row.id,
@@ -96,9 +106,23 @@ class RelationView:
     attributes: dict[str, Any]
 
     @classmethod
+    def of_row(cls, row: Any) -> RelationView:
+        """From a row of :data:`RELATION_COLUMNS`."""
+        return cls(row.id, row.external_id, row.document_id, row.annotator_id, row.type,
+                   row.source_id, row.target_id, dict(row.attributes or {}))
+
+    @classmethod
     def of(cls, row: Relation) -> RelationView:
         return cls(row.id, row.external_id, row.document_id, row.annotator_id, row.type,
                    row.source_id, row.target_id, dict(row.attributes or {}))
+
+
+SPAN_COLUMNS = (Span.id, Span.external_id, Span.document_id, Span.annotator_id, Span.label,
+                Span.fragments, Span.attributes, Span.entity_id, Span.version, Span.created_at,
+                Span.updated_at)
+RELATION_COLUMNS = (Relation.id, Relation.external_id, Relation.document_id,
+                    Relation.annotator_id, Relation.type, Relation.source_id, Relation.target_id,
+                    Relation.attributes)
 
 
 @dataclass(frozen=True)
