@@ -834,6 +834,12 @@ class MainWindow(QMainWindow):
     # ============================================================ view signals
 
     def _on_view_span_selected(self, span_id: int | None) -> None:
+        if self.pick is not None and span_id is None:
+            if self.pick[1] in self.spans:
+                # a click beside the spans while picking keeps the source selected
+                self.view.select_span(self.pick[1], scroll=False)
+                return
+            self._cancel_pick()  # the source is gone (undone meanwhile)
         if self.pick is not None and span_id is not None:
             relation, source_id = self.pick
             definition = self.project.schema.relation(relation)
