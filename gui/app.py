@@ -320,7 +320,7 @@ def screenshot_or_run(location: str, screenshot: Path | None = None,
     if screenshot is None:
         install_excepthook()
         remember_project(location, store)
-    window = MainWindow(project, name, store)
+    window = MainWindow(project, name, store, persist=screenshot is None)
     if document is not None:
         window.open_document(project.document_by_external_id(document).id)
     if screenshot is not None:

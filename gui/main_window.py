@@ -105,9 +105,10 @@ class MainWindow(QMainWindow):
     """The annotation window on one open project, for one annotator."""
 
     def __init__(self, project: Project, annotator: str, settings: QSettings,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, persist: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
+        self.persist = persist  # False: leave the UI settings alone (screenshots)
         self.project = project
         self.annotator = annotator
         self.settings = settings
@@ -347,7 +348,7 @@ class MainWindow(QMainWindow):
         return str(abs(hash(self.project.name)) % 10**10)
 
     def _remember_document(self) -> None:
-        if self.document is not None:
+        if self.document is not None and self.persist:
             self.settings.setValue(f"project/{self._project_key()}/document", self.document.id)
 
     # =============================================================== document
@@ -1166,10 +1167,11 @@ class MainWindow(QMainWindow):
     # ================================================================ Qt overrides
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._remember_document()
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.sync()
+        if self.persist:
+            self._remember_document()
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.settings.setValue("window/state", self.saveState())
+            self.settings.sync()
         event.accept()
 
     def resizeEvent(self, event: Any) -> None:

@@ -134,7 +134,7 @@ def main() -> int:
         for theme, name in (("light", "screenshot.png"), ("dark", "screenshot-dark.png")):
             apply_theme(app, theme)
             project = Project.open(path)
-            window = MainWindow(project, ANNOTATOR, settings())
+            window = MainWindow(project, ANNOTATOR, settings(), persist=False)
             window.resize(1480, 920)
             window.show()
             window.open_document(document_id)

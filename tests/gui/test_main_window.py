@@ -568,6 +568,7 @@ def test_screenshot_command_writes_a_png(qapp, sample_path: Path, tmp_path: Path
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1200, 800)
+    assert settings().value("window/geometry") is None  # a screenshot leaves no UI state
 
 
 def test_unexpected_error_is_logged_and_shown_with_details(qapp, tmp_path: Path,
