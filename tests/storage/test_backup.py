@@ -168,3 +168,27 @@ def test_killed_backup_leaves_no_damaged_backup(tmp_path: Path) -> None:
         with Project.open(backup) as copy:
             assert copy.document_count() == 400
     assert make_backup(path) == backups[0]
+
+
+def test_opening_with_backups_keeps_the_newest(small_project: Project, project_path: Path,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    small_project.close()
+    for _ in range(3):  # reopened without a change: one backup
+        Project.open(project_path, backup_keep=2).close()
+    assert len(list_backups(project_path)) == 1
+    for form in ("indirect", "mixed", "direct"):
+        with Project.open(project_path, backup_keep=2) as project:
+            _set_form(project, form)
+    backups = list_backups(project_path)
+    assert len(backups) == 2
+    assert _quote_form(backups[-1]) == "mixed"  # taken on opening, before the last change
+    Project.open(project_path).close()  # backup_keep=0: no backup (check, scripts)
+    assert list_backups(project_path) == backups
+    # a backup that cannot be written is logged, the project still opens
+    for backup in backups:
+        backup.unlink()
+    backup_folder(project_path).rmdir()
+    backup_folder(project_path).write_text("in the way")
+    with Project.open(project_path, backup_keep=2) as project:
+        assert project.document_count() == 1
+    assert "cannot make a backup" in caplog.text
