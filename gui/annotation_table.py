@@ -12,7 +12,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -294,6 +297,16 @@ class AnnotationTable(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
 
+        self.empty_hint = QLabel("No annotations in this document yet: select text and press "
+                                 "a label's key (F1 lists them).", self.table.viewport())
+        self.empty_hint.setObjectName("emptyHint")
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved,
+                       self.proxy.layoutChanged):
+            signal.connect(self._update_empty_hint)
+        self.table.viewport().installEventFilter(self)
+        self._update_empty_hint()
+
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.label_filter.currentIndexChanged.connect(
             lambda _i: self.proxy.set_label(self.label_filter.currentData()))
@@ -326,6 +339,21 @@ class AnnotationTable(QWidget):
             self.table.selectionModel().blockSignals(False)
             self.table.blockSignals(False)
         self.table.viewport().update()
+
+    def _update_empty_hint(self, *_args: object) -> None:
+        empty = self.proxy.rowCount() == 0
+        if empty and self.model.rowCount() > 0:
+            self.empty_hint.setText("No annotation matches the filter.")
+        elif empty:
+            self.empty_hint.setText("No annotations in this document yet: select text and "
+                                    "press a label's key (F1 lists them).")
+        self.empty_hint.setVisible(empty)
+        self.empty_hint.setGeometry(self.table.viewport().rect())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.empty_hint.setGeometry(self.table.viewport().rect())
+        return super().eventFilter(watched, event)
 
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

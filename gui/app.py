@@ -139,6 +139,7 @@ def style_sheet(colors: object) -> str:
     border = getattr(colors, "margin", "#e4e2dc")
     dark = bool(getattr(colors, "dark", False))
     line = "#3a3b40" if dark else "#dddad3"
+    accent = getattr(colors, "link", "#1f5fbf")
     return f"""
 QMainWindow, QDockWidget {{ background: {window}; }}
 QMainWindow::separator {{ background: {line}; width: 1px; height: 1px; }}
@@ -177,7 +178,12 @@ QFrame#relationPicker {{ background: {base}; border: 1px solid {muted};
     border-radius: 8px; }}
 QLabel#pickerTitle {{ font-weight: 600; }}
 QListWidget {{ background: {base}; border: 1px solid {border}; border-radius: 5px; }}
-QTabBar::tab {{ padding: 5px 12px; }}
+QTabBar {{ qproperty-drawBase: 0; }}
+QTabBar::tab {{ padding: 6px 14px; border: none; background: {window}; color: {muted};
+    border-bottom: 2px solid transparent; }}
+QTabBar::tab:selected {{ color: {text}; border-bottom: 2px solid {accent}; }}
+QTabBar::tab:hover {{ color: {text}; }}
+QLabel#emptyHint {{ color: {muted}; }}
 """
 
 
