@@ -1103,6 +1103,11 @@ class MainWindow(QMainWindow):
             return
         self.import_paths([Path(p) for p in paths])
 
+    def _on_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import Folder")
+        if folder:
+            self.import_paths([Path(folder)])
+
     def import_paths(self, paths: Sequence[Path],
                      on_done: Callable[[Any], None] | None = None) -> QDialog:
         """Imports in the background with a progress dialog; refreshes the list after."""

@@ -44,6 +44,10 @@ def test_ids_unique_and_handlers_exist() -> None:
         assert definition.menu in ("", *MENUS)
 
 
+def test_every_action_has_a_key() -> None:
+    assert [d.id for d in ACTIONS if not d.shortcuts] == []
+
+
 def test_no_key_is_bound_twice() -> None:
     """A key bound twice would be ambiguous in Qt and fire nothing."""
     definitions = [*ACTIONS, *schema_actions(default_schema())]
