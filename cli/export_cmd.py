@@ -42,6 +42,8 @@ def register(subparsers: Any) -> None:
     export.add_argument("--split", metavar="SPEC",
                         help="document-level split, e.g. train=0.8,dev=0.1,test=0.1")
     export.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    export.add_argument("--no-offsets", action="store_true",
+                        help="conll: leave out the START and END offset columns")
     export.set_defaults(handler=run_export)
 
 
@@ -68,8 +70,13 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
             raise UsageError(f"--split: {exc}") from None
     elif args.seed != 0:
         raise UsageError("--seed only makes sense with --split")
+    format_options: dict[str, Any] = {}
+    if args.no_offsets:
+        if args.format_name != "conll":
+            raise UsageError("--no-offsets only applies to --format conll")
+        format_options["offsets"] = False
     return ExportOptions(annotators=annotators, status=args.status, labels=labels,
-                         split=split, seed=args.seed)
+                         split=split, seed=args.seed, format_options=format_options)
 
 
 def run_export(args: argparse.Namespace) -> int:

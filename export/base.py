@@ -42,6 +42,8 @@ class ExportOptions:
         labels: only these span labels (None: all).
         split: split name -> fraction, e.g. {"train": 0.8, "dev": 0.1, "test": 0.1}.
         seed: the seed of the document-level split.
+        format_options: keyword arguments of the format's constructor, e.g.
+            ``{"offsets": False}`` for conll.
     """
 
     annotators: Sequence[str] | None = None
@@ -49,9 +51,11 @@ class ExportOptions:
     labels: Sequence[str] | None = None
     split: dict[str, float] | None = None
     seed: int = 0
+    format_options: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "format_options": dict(self.format_options),
             "annotators": list(self.annotators) if self.annotators is not None else None,
             "status": self.status,
             "labels": list(self.labels) if self.labels is not None else None,

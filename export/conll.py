@@ -22,7 +22,9 @@ manifest's ``inexact`` (see :func:`tag_sentences`):
   (in tokens; the earlier on a tie) is kept ("overlaps a longer span");
 * a span crossing a sentence boundary becomes one chunk per sentence, since
   IOB2 sequences are per sentence ("crosses a sentence boundary");
-* a span covering no token at all (only spaces) is left out ("covers no token").
+* a span covering no token at all (only spaces) is left out ("covers no token");
+  so is a fragment of a discontinuous span that covers none ("fragment covers no
+  token").
 
 Each fragment of a discontinuous span is its own chunk (B- then I-); that is
 exact per token and not listed.
@@ -93,6 +95,8 @@ def tag_sentences(text: str, spans: Sequence[SpanView], labels: Sequence[str],
             first = bisect_right(ends, start)
             stop = bisect_left(starts, end)
             if first >= stop:
+                if len(span.fragments) > 1:  # this fragment is lost, the others are not
+                    note(span, "fragment covers no token", {"fragment": [start, end]})
                 continue
             if starts[first] != start or ends[stop - 1] != end:
                 note(span, "boundary inside token", {

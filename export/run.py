@@ -139,7 +139,11 @@ def export_project(project: Project, format_name: str, out_dir: Path | str,
     manifest = Manifest()
     context = ExportContext(project, project.schema, out_path, options, manifest,
                             entity_map(project))
-    fmt: Format = format_class()
+    try:
+        fmt: Format = format_class(**options.format_options)
+    except TypeError as exc:
+        raise ExportInputError(f"the {format_name} format does not take these options: "
+                               f"{', '.join(options.format_options)} ({exc})") from None
     started = False
     try:
         fmt.start(context)

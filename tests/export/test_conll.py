@@ -198,3 +198,19 @@ def test_through_export_project_with_splits(corpus: Project, tmp_path: Path) -> 
     assert sorted(found.values()) == sorted(s for s, n in by_split.items() for _ in range(n))
     assert {(i["span"], i["reason"]) for i in written["inexact"]} == {
         ("A5", "overlaps a longer span"), ("A5", "boundary inside token")}
+
+
+def test_cli_no_offsets_drops_the_offset_columns(small_project: Project, project_path: Path,
+                                                 tmp_path: Path) -> None:
+    from cli import run
+
+    small_project.close()
+    out = tmp_path / "conll-plain"
+    assert run(["export", str(project_path), "--format", "conll", "--out", str(out),
+                "--no-offsets"]) == 0
+    files = sorted(out.rglob("*.conll"))
+    assert files
+    header = files[0].read_text(encoding="utf-8").splitlines()[0]
+    assert "START" not in header and "TOKEN" in header
+    assert run(["export", str(project_path), "--format", "jsonl", "--out",
+                str(tmp_path / "j"), "--no-offsets"]) == 2

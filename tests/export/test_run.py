@@ -40,7 +40,8 @@ def test_manifest_records_what_was_exported(corpus: Project, tmp_path: Path) -> 
     assert manifest["schema"] == {"name": "news-attribution", "version": 1}
     assert manifest["format"] == "jsonl"
     assert manifest["options"] == {"annotators": None, "status": None, "labels": None,
-                                   "split": {"train": 0.6, "test": 0.4}, "seed": 5}
+                                   "split": {"train": 0.6, "test": 0.4}, "seed": 5,
+                                   "format_options": {}}
     assert manifest["documents"]["total"] == 3
     assert list(manifest["documents"]["by_split"]) == ["train", "test"]
     assert sum(manifest["documents"]["by_split"].values()) == 3
