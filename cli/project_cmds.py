@@ -16,6 +16,10 @@ from storage.project import Project
 from storage.schema import load_schema, schema_summary
 
 
+#: backups kept beside a SQLite project; ``import`` makes one before it writes
+BACKUPS_KEPT = 5
+
+
 def register(subparsers: Any) -> None:
     init = subparsers.add_parser(
         "init", help="create a new project",
@@ -68,7 +72,7 @@ def run_import(args: argparse.Namespace) -> int:
     existing = [p for p in args.paths if p.exists()]
     missing = len(existing) != len(args.paths)
     max_bytes = int(args.max_mb * 1024 * 1024) if args.max_mb is not None else None
-    with Project.open(args.project) as project:
+    with Project.open(args.project, backup_keep=BACKUPS_KEPT) as project:
         report = project.import_paths(existing, annotator=args.annotator, max_bytes=max_bytes,
                                       progress=ProgressBar("importing"))
     for duplicate in report.duplicates:

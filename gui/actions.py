@@ -152,6 +152,9 @@ ACTIONS: tuple[ActionDef, ...] = (
        "View"),
     _a("view.find", "&Find Document…", "Ctrl+F", "_on_find_document", "View",
        separator_before=True),
+    _a("view.reload", "&Reload Changes by Others", "F5", "_on_reload", "View",
+       separator_before=True,
+       tip="Show what colleagues changed: actors, statuses, this document"),
     _a("view.focus_text", "Focus &Text", "Ctrl+1", "_on_focus_text", "View"),
     _a("view.focus_table", "Focus Annotation &Table", "Ctrl+2", "_on_focus_table", "View"),
     # Document
@@ -168,6 +171,11 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("document.reset", "Mark &New", "Ctrl+Shift+M", "_on_mark_new", "Document"),
     _a("document.annotator", "Switch &Annotator…", "Ctrl+Shift+N", "_on_switch_annotator",
        "Document", separator_before=True),
+    _a("document.compare", "&Compare Annotators / Adjudicate…", "Ctrl+Shift+A",
+       "_on_compare_annotators", "Document", separator_before=True,
+       tip="Compare every annotator's marks and build the gold layer"),
+    _a("document.progress", "Progress and A&greement…", "Ctrl+Shift+G", "_on_show_progress",
+       "Document", tip="Documents done over time, spans per label, agreement per label"),
     # Help
     _a("help.shortcuts", "&Keyboard Shortcuts", "F1", "_on_show_shortcuts", "Help",
        icon="shortcuts"),

@@ -235,8 +235,12 @@ def sample_project(folder: Path | None = None) -> Path:
     return path
 
 
+BACKUPS_KEPT = 5
+
+
 def open_project(location: str) -> Project:
-    return Project.open(location)
+    """Opens a project for the window: a SQLite project gets a rotating backup first."""
+    return Project.open(location, backup_keep=BACKUPS_KEPT)
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:

@@ -13,12 +13,13 @@ undo step). Ctrl+D marks it done, Ctrl+PgDown goes to the next unfinished one.
 from __future__ import annotations
 
 import dataclasses
+import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -90,6 +91,9 @@ def _joins_previous(text: str, index: int) -> bool:
     return index > 0 and text[index - 1] == "\u200d"
 
 
+#: seconds since the last reload before regaining focus reloads shared objects again
+RELOAD_ON_FOCUS_AFTER = 2.0
+
 class LiveRegistry(dict):
     """The actor registry by id, shared with the view and refreshed in place.
 
@@ -119,13 +123,13 @@ class MainWindow(QMainWindow):
         self.readonly_annotators: list[str] = []
         self.readonly_spans: dict[int, SpanView] = {}
         self.pick: tuple[str, int] | None = None  # (relation type, source span id)
-        self._text_cache: dict[int, str] | None = None
         self.actions: dict[str, QAction] = {}
         self.definitions: list[action_table.ActionDef] = []
 
         self.controller = EditController(project, self)
         self.controller.changed.connect(self._on_edit_changed)
         self.controller.refused.connect(self._on_edit_refused)
+        self.controller.conflicted.connect(lambda _message: self.reload_from_project())
         self.controller.saved.connect(self._on_saved)
         self.controller.before_document = self._show_document_of_edit
 
@@ -313,7 +317,6 @@ class MainWindow(QMainWindow):
         self._reload_entities()
         documents = self.project.documents(self.annotator)
         self.document_list.set_documents(documents)
-        self._text_cache = None
         self._update_status_labels()
         last = self.settings.value(f"project/{self._project_key()}/document", 0, type=int)
         ids = [info.id for info in documents]
@@ -920,10 +923,41 @@ class MainWindow(QMainWindow):
         self._set_status("new")
 
     def _search_texts(self, needle: str) -> set[int]:
-        if self._text_cache is None:
-            self._text_cache = {d.id: d.text.casefold() for d in self.project.iter_documents()}
-        folded = needle.casefold().strip()
-        return {i for i, text in self._text_cache.items() if folded in text}
+        return self.project.search_documents(needle)
+
+    def _on_compare_annotators(self) -> None:
+        from gui.comparison import open_comparison
+
+        if self.document is None:
+            self.statusBar().showMessage("Open a document to compare its annotators.", 5000)
+            return
+        window = open_comparison(self, self.project, self.document.id)
+        window.goldChanged.connect(lambda _document_id: self._refresh_document_list())
+        window.statusChanged.connect(lambda *_args: self._refresh_document_list())
+
+    def reload_from_project(self, document_too: bool = True) -> None:
+        """Shows what others changed: actor registry, document statuses and, optionally,
+        the open document's annotations (after a conflict, or on F5)."""
+        self._reload_entities()
+        self._refresh_document_list()
+        if document_too and self.document is not None:
+            self.open_document(self.document.id, self.view.selected_span_id)
+        self._last_reload = time.monotonic()
+
+    def _on_reload(self) -> None:
+        self.reload_from_project()
+        self._status("Reloaded: the registry, statuses and this document are up to date.")
+
+    def _refresh_document_list(self) -> None:
+        """Reloads the document list (statuses and counts may have changed elsewhere)."""
+        self.document_list.set_documents(self.project.documents(self.annotator))
+        if self.document is not None:
+            self.document_list.select_document(self.document.id)
+
+    def _on_show_progress(self) -> None:
+        from gui.progress_view import open_progress
+
+        open_progress(self, self.project)
 
     def _on_find_document(self) -> None:
         self.documents_dock.show()
@@ -1062,8 +1096,10 @@ class MainWindow(QMainWindow):
         self._status(f"Created {path.name}. Import documents with Ctrl+Shift+I.")
 
     def _open_location(self, location: str) -> None:
+        from gui.app import open_project
+
         try:
-            project = Project.open(location)
+            project = open_project(location)
         except SaywhoError as exc:
             QMessageBox.warning(self, "Open Project", str(exc))
             return
@@ -1116,7 +1152,6 @@ class MainWindow(QMainWindow):
         dialog = ImportProgressDialog(self.project, paths, None, self)
 
         def finished(report: Any) -> None:
-            self._text_cache = None
             documents = self.project.documents(self.annotator)
             self.document_list.model.append_documents(documents)
             self._update_status_labels()
@@ -1178,6 +1213,13 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/state", self.saveState())
             self.settings.sync()
         event.accept()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # back in the window: show what colleagues changed on shared objects meanwhile
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and \
+                time.monotonic() - getattr(self, "_last_reload", 0.0) > RELOAD_ON_FOCUS_AFTER:
+            self.reload_from_project(document_too=False)
+        super().changeEvent(event)
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

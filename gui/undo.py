@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from storage.edits import Compound, Edit
-from storage.errors import SaywhoError
+from storage.errors import ConflictError, NotFoundError, SaywhoError
 from storage.project import Project
 from storage.views import Changes
 
@@ -47,11 +47,14 @@ class EditController(QObject):
         changed(Changes, int|None): after any stored change (apply, undo, redo),
             with the document the edit belongs to.
         refused(str): storage refused an edit, an undo or a redo.
+        conflicted(str): the refusal was because someone else changed or removed
+            what the edit touches: the window reloads what it shows.
         saved(str): a human-readable "saved" message after each stored edit.
     """
 
     changed = Signal(object, object)
     refused = Signal(str)
+    conflicted = Signal(str)
     saved = Signal(str)
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
@@ -60,13 +63,18 @@ class EditController(QObject):
         self.stack = QUndoStack(self)
         self.before_document: Callable[[int], None] | None = None
 
+    def _refuse(self, exc: SaywhoError, message: str | None = None) -> None:
+        self.refused.emit(message or str(exc))
+        if isinstance(exc, (ConflictError, NotFoundError)):
+            self.conflicted.emit(message or str(exc))
+
     def perform(self, edit: Edit, text: str | None = None,
                 document_id: int | None = None) -> Changes | None:
         """Applies ``edit`` and pushes it; returns the changes, or None if refused."""
         try:
             changes = self.project.apply(edit)
         except SaywhoError as exc:
-            self.refused.emit(str(exc))
+            self._refuse(exc)
             return None
         command = EditCommand(self, edit, text or edit.text, document_id)
         self.stack.push(command)
@@ -98,7 +106,7 @@ class EditController(QObject):
                     self.project.revert(edit)
                 except SaywhoError as undo_exc:  # pragma: no cover - storage broke mid-way
                     exc = SaywhoError(f"{exc}; and cannot take back a step: {undo_exc}")
-            self.refused.emit(str(exc))
+            self._refuse(exc)
             if applied:
                 self.changed.emit(changes, document_id)
             return None

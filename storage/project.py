@@ -400,6 +400,19 @@ class Project:
         self.apply(edit)
         return edit
 
+    def search_documents(self, needle: str) -> set[int]:
+        """Ids of the documents whose title or text contains ``needle`` (case-insensitive).
+
+        The database does the search, so nothing is loaded into memory.
+        """
+        folded = needle.strip()
+        if not folded:
+            return set()
+        with self.db.reading() as session:
+            return set(session.scalars(select(Document.id).where(
+                Document.text.icontains(folded, autoescape=True)
+                | Document.title.icontains(folded, autoescape=True))))
+
     def document(self, document_id: int) -> DocumentView:
         with self.db.reading() as session:
             row = session.get(Document, document_id)
