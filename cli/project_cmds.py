@@ -15,7 +15,6 @@ from storage.models import STATUSES
 from storage.project import Project
 from storage.schema import load_schema, schema_summary
 
-
 #: backups kept beside a SQLite project; ``import`` makes one before it writes
 BACKUPS_KEPT = 5
 
