@@ -49,6 +49,23 @@ def register(subparsers: Any) -> None:
                        help="also draw the progress charts as PNG files into DIR")
     stats.set_defaults(handler=run_stats)
 
+    assign = subparsers.add_parser(
+        "assign", help="assign documents to annotators",
+        description="Assign documents by hand (--to NAME --doc DOC_ID ...) or spread every "
+                    "document over several annotators (--spread A,B,C --per-document N --seed S): "
+                    "balanced, and the same for the same seed.")
+    assign.add_argument("project", metavar="PROJECT")
+    assign.add_argument("--doc", dest="documents", action="append", default=[],
+                        metavar="DOC_ID", help="a document id (as in exports), for --to; "
+                                               "repeat for several")
+    assign.add_argument("--to", metavar="NAME", help="the annotator to assign DOC_IDs to")
+    assign.add_argument("--remove", action="store_true", help="take the DOC_IDs back instead")
+    assign.add_argument("--spread", metavar="A,B,C", help="annotators to spread documents over")
+    assign.add_argument("--per-document", type=int, default=1, metavar="N",
+                        help="annotators per document with --spread (default 1)")
+    assign.add_argument("--seed", type=int, default=0, help="seed of --spread (default 0)")
+    assign.set_defaults(handler=run_assign)
+
     schema = subparsers.add_parser("schema", help="annotation schema tools")
     schema_sub = schema.add_subparsers(dest="schema_command", metavar="SUBCOMMAND")
     check = schema_sub.add_parser("check", help="validate a schema file")
@@ -166,6 +183,31 @@ def run_stats(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print(format_stats(stats))
+    return EXIT_OK
+
+
+def run_assign(args: argparse.Namespace) -> int:
+    from cli import UsageError
+    from storage.edits import Assign
+
+    if (args.to is None) == (args.spread is None):
+        raise UsageError("assign needs either --to NAME --doc DOC_ID or --spread A,B,C")
+    with Project.open(args.project) as project:
+        if args.spread is not None:
+            if args.documents:
+                raise UsageError("--spread assigns every document: give no --doc")
+            names = [n.strip() for n in args.spread.split(",") if n.strip()]
+            edit = project.spread_assignments(names, args.per_document, args.seed)
+            for name in names:
+                print(f"{name}: {len(project.assignments(name))} documents assigned")
+            if edit is None:
+                print("nothing to do: every document already has enough annotators")
+            return EXIT_OK
+        if not args.documents:
+            raise UsageError("--to needs at least one --doc DOC_ID")
+        ids = [project.document_by_external_id(d).id for d in args.documents]
+        project.apply(Assign(ids, args.to, assigned=not args.remove))
+        print(f"{args.to}: {len(project.assignments(args.to))} documents assigned")
     return EXIT_OK
 
 

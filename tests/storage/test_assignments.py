@@ -96,3 +96,21 @@ def test_ids_of_deleted_spans_are_never_reused(project: Project) -> None:
     assert bobs.id != add.span_id
     project.apply(add)  # redo
     assert project.span(add.span_id or 0).annotator_id != bobs.annotator_id
+
+
+def test_assign_cli(corpus: Project, project_path: Path,
+                    capsys: pytest.CaptureFixture[str]) -> None:
+    from cli import run
+
+    corpus.close()
+    assert run(["assign", str(project_path), "--to", "alice", "--doc", "d03", "--doc", "d07"]) == 0
+    assert "alice: 2 documents assigned" in capsys.readouterr().out
+    assert run(["assign", str(project_path), "--spread", "bob,carol", "--per-document", "1",
+                "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "bob: 6 documents assigned" in out and "carol: 6 documents assigned" in out
+    assert run(["assign", str(project_path), "--to", "alice", "--doc", "nope"]) == 1
+    assert "no document with id 'nope'" in capsys.readouterr().err
+    assert run(["assign", str(project_path)]) == 2
+    with Project.open(project_path) as reopened:
+        assert [d.external_id for d in reopened.documents("alice")[:2]] == ["d03", "d07"]
