@@ -125,7 +125,9 @@ def compare_or_update(produced: Path, golden: Path, names: tuple[str, ...]) -> N
         assert (produced / name).read_bytes() == (golden / name).read_bytes(), name
 
 
-def test_golden_files(project: Project, tmp_path: Path) -> None:
+def test_golden_files(any_project: Project, tmp_path: Path) -> None:
+    """The same bytes from SQLite and from PostgreSQL."""
+    project = any_project
     build_corpus(project)
     out = tmp_path / "out"
     manifest = export_project(project, "jsonl", out)
@@ -154,8 +156,8 @@ def test_every_span_text_is_the_covered_text(tmp_path: Path) -> None:
     assert "😀" in raw and "Zoe\u0308" in raw and "\\u" not in raw
 
 
-def test_import_then_export_is_byte_identical(tmp_path: Path) -> None:
-    with Project.create(tmp_path / "copy.saywho", GOLDEN / SCHEMA_FILE) as copy:
+def test_import_then_export_is_byte_identical(backend_url: str, tmp_path: Path) -> None:
+    with Project.create(backend_url, GOLDEN / SCHEMA_FILE) as copy:
         report = copy.import_paths([GOLDEN])
         assert report.ok, report.errors
         assert (report.documents, report.entities) == (3, 3)

@@ -34,6 +34,12 @@ def layer(name: str, quote_form: str, condition_end: int) -> AnnotationSetRecord
 
 
 @pytest.fixture
+def project(any_project: Project) -> Project:
+    """Adjudication runs on SQLite and on PostgreSQL."""
+    return any_project
+
+
+@pytest.fixture
 def two(project: Project) -> tuple[Project, int]:
     project.import_records([DocumentRecord(text=TEXT, external_id="d", annotations=[
         layer("alice", "indirect", 48), layer("bob", "direct", 48 - 1)])], "two.jsonl")

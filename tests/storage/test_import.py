@@ -36,7 +36,8 @@ def span(span_id: str, label: str, text: str, start: int, end: int,
             "text": text[start:end], **extra}
 
 
-def test_samples_import(project: Project) -> None:
+def test_samples_import(any_project: Project) -> None:
+    project = any_project
     report = project.import_paths([SAMPLES], annotator="alice")
     assert report.errors == []
     assert report.documents == 5
@@ -48,7 +49,8 @@ def test_samples_import(project: Project) -> None:
     assert view.meta.get("date")
 
 
-def test_duplicate_text_is_skipped_and_reported(project: Project, tmp_path: Path) -> None:
+def test_duplicate_text_is_skipped_and_reported(any_project: Project, tmp_path: Path) -> None:
+    project = any_project
     tmp_path = tmp_path / "inputs"
     tmp_path.mkdir()
     (tmp_path / "a.txt").write_text("Headline\n\nThe minister said so.\n", encoding="utf-8")
@@ -59,7 +61,8 @@ def test_duplicate_text_is_skipped_and_reported(project: Project, tmp_path: Path
     assert project.document_count() == 1
 
 
-def test_bad_file_is_skipped_and_others_import(project: Project, tmp_path: Path) -> None:
+def test_bad_file_is_skipped_and_others_import(any_project: Project, tmp_path: Path) -> None:
+    project = any_project
     tmp_path = tmp_path / "inputs"
     tmp_path.mkdir()
     (tmp_path / "good.txt").write_text("Good story\n\nVarnay spoke.", encoding="utf-8")
@@ -116,7 +119,8 @@ def test_jsonl_annotations_are_validated_against_the_schema(project: Project,
     assert dump(project_path) == before
 
 
-def test_jsonl_with_entities_imports_everything(project: Project, tmp_path: Path) -> None:
+def test_jsonl_with_entities_imports_everything(any_project: Project, tmp_path: Path) -> None:
+    project = any_project
     tmp_path = tmp_path / "inputs"
     tmp_path.mkdir()
     text = "“We will not yield,” Varnay said, “not one metre.”"

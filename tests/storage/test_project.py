@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -35,17 +35,48 @@ def doc(project: Project) -> int:
     return project.documents()[0].id
 
 
-def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    """Reads the project file with the bare sqlite3 module: what is really on disk."""
-    with sqlite3.connect(path) as connection:
-        return connection.execute(sql).fetchall()
+@pytest.fixture
+def project(any_project: Project) -> Project:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_project
 
 
-def test_span_is_stored_on_disk(project: Project, project_path: Path, doc: int) -> None:
+@pytest.fixture
+def small_project(any_small_project: Project) -> Project:
+    return any_small_project
+
+
+@pytest.fixture
+def project_path(backend_url: str) -> str:
+    """The project's location: a SQLite file or a PostgreSQL URL."""
+    return backend_url
+
+
+def rows(location: str, sql: str) -> list[tuple[object, ...]]:
+    """Reads the stored rows through a fresh connection: what is really committed."""
+    if "://" not in location:
+        with sqlite3.connect(location) as connection:
+            return [tuple(r) for r in connection.execute(sql).fetchall()]
+    from sqlalchemy import create_engine
+
+    engine = create_engine(location)
+    try:
+        with engine.connect() as connection:
+            result = []
+            for row in connection.exec_driver_sql(sql):
+                # JSON columns come back parsed on PostgreSQL, as text on SQLite
+                result.append(tuple(json.dumps(v, sort_keys=True) if isinstance(v, (dict, list))
+                                    else v for v in row))
+            return result
+    finally:
+        engine.dispose()
+
+
+def test_span_is_stored_on_disk(project: Project, project_path: str, doc: int) -> None:
     span = project.add_span(doc, "alice", "Actor", [(0, 6)])
     assert span.fragments == ((0, 6),)
     assert span.attributes == {"kind": "person", "mention": "name"}
-    assert rows(project_path, "SELECT label, start, end FROM span") == [("Actor", 0, 6)]
+    assert rows(project_path, 'SELECT label, start, "end" FROM span') == [("Actor", 0, 6)]
 
 
 @pytest.mark.parametrize(
@@ -59,7 +90,7 @@ def test_span_is_stored_on_disk(project: Project, project_path: Path, doc: int) 
         ([], "no fragments"),
     ],
 )
-def test_bad_offsets_are_refused(project: Project, project_path: Path, doc: int,
+def test_bad_offsets_are_refused(project: Project, project_path: str, doc: int,
                                  fragments: list[tuple[int, int]], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         project.add_span(doc, "alice", "Actor", fragments)
@@ -100,7 +131,7 @@ def test_relation_rules(project: Project, doc: int) -> None:
 
 
 def test_deleting_a_span_deletes_its_relations_and_undo_restores(
-        project: Project, project_path: Path, doc: int) -> None:
+        project: Project, project_path: str, doc: int) -> None:
     actor = project.add_span(doc, "alice", "Actor", [(0, 6)])
     quote = project.add_span(doc, "alice", "Quote", [(13, 24)])
     relation = project.add_relation("speaker", quote.id, actor.id)
@@ -123,7 +154,7 @@ def test_discontinuous_span_and_add_fragment(project: Project, doc: int) -> None
     assert project.span(span.id).fragments == ((13, 24), (40, 50))
 
 
-def test_every_edit_undoes_and_redoes(project: Project, project_path: Path, doc: int) -> None:
+def test_every_edit_undoes_and_redoes(project: Project, project_path: str, doc: int) -> None:
     def snapshot() -> list[list[tuple[object, ...]]]:
         return [rows(project_path, f"SELECT * FROM {table} ORDER BY 1")
                 for table in ("span", "relation", "entity", "document_status")]
@@ -136,7 +167,8 @@ def test_every_edit_undoes_and_redoes(project: Project, project_path: Path, doc:
             rows(project_path, "SELECT id, type, source_id, target_id, attributes FROM relation"
                                " ORDER BY id"),
             rows(project_path, "SELECT id, name, kind, aliases, kb_id FROM entity ORDER BY id"),
-            rows(project_path, "SELECT document_id, annotator_id, status FROM document_status"),
+            rows(project_path, "SELECT document_id, annotator_id, status FROM document_status "
+                               "ORDER BY 1, 2"),
         )
 
     actor = project.add_span(doc, "alice", "Actor", [(0, 6)])
@@ -217,7 +249,7 @@ def test_merge_moves_mentions_and_names(project: Project, doc: int) -> None:
     assert [m[2] for m in project.mentions(kept.id)] == ["Varnay"]
 
 
-def test_version_check_refuses_stale_writes(project_path: Path, project: Project,
+def test_version_check_refuses_stale_writes(project_path: str, project: Project,
                                             doc: int) -> None:
     span = project.add_span(doc, "alice", "Quote", [(13, 24)])
     entity = project.create_entity("Varnay")
@@ -260,7 +292,7 @@ SCHEMA_V2 = default_schema().xml.replace('version="1"', 'version="2"', 1).replac
     '<label name="Source" color="#AAAAAA" key="x"/>\n  <relation name="speaker"', 1)
 
 
-def test_schema_can_gain_labels(small_project: Project, project_path: Path) -> None:
+def test_schema_can_gain_labels(small_project: Project, project_path: str) -> None:
     # labels must come before relations in the grammar: put the new label first
     xml = default_schema().xml.replace('version="1"', 'version="2"', 1).replace(
         '<label name="Actor"', '<label name="Source" color="#AAAAAA" key="x"/>\n  '
