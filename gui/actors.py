@@ -12,146 +12,71 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
+from gui.dialogs.layout import button_box, form, stack, tool_row
+from gui.models import RowTableModel, TextFilterModel, proxy_index, search_field, table_view
 from storage.edits import ENTITY_KINDS
 from storage.views import DocumentInfo, EntityView, SpanView
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 Mention = tuple[DocumentInfo, SpanView, str]
 
 
-class EntityTableModel(QAbstractTableModel):
+class EntityTableModel(RowTableModel[EntityView]):
     """The registry: one row per actor."""
 
     COLUMNS = ("Name", "Kind", "Aliases", "KB id", "Mentions")
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
     SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[EntityView] = []
+    set_entities = RowTableModel.set_rows
+    entity = RowTableModel.item
 
-    def set_entities(self, entities: Sequence[EntityView]) -> None:
-        self.beginResetModel()
-        self._rows = list(entities)
-        self.endResetModel()
-
-    def entity(self, row: int) -> EntityView:
-        return self._rows[row]
-
-    def row_of(self, entity_id: int) -> int | None:
-        for row, entity in enumerate(self._rows):
-            if entity.id == entity_id:
-                return row
-        return None
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        entity = self._rows[index.row()]
+    def cell(self, entity: EntityView, column: int, role: int) -> Any:
         values = (entity.name, entity.kind, ", ".join(entity.aliases), entity.kb_id or "",
                   entity.mentions)
         if role == self.ID_ROLE:
             return entity.id
         if role == Qt.ItemDataRole.DisplayRole:
-            value = values[index.column()]
-            return str(value)
+            return str(values[column])
         if role == self.SORT_ROLE:
-            value = values[index.column()]
+            value = values[column]
             return value if isinstance(value, int) else str(value).casefold()
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 4:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-
-class MentionTableModel(QAbstractTableModel):
+class MentionTableModel(RowTableModel[Mention]):
     """The mentions of one actor: document, label and covered text."""
 
     COLUMNS = ("Document", "Label", "Text")
     DOCUMENT_ROLE = Qt.ItemDataRole.UserRole + 1
     SPAN_ROLE = Qt.ItemDataRole.UserRole + 2
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Mention] = []
+    set_mentions = RowTableModel.set_rows
 
-    def set_mentions(self, mentions: Sequence[Mention]) -> None:
-        self.beginResetModel()
-        self._rows = list(mentions)
-        self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        document, span, text = self._rows[index.row()]
+    def cell(self, mention: Mention, column: int, role: int) -> Any:
+        document, span, text = mention
         if role == self.DOCUMENT_ROLE:
             return document.id
         if role == self.SPAN_ROLE:
             return span.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (document.title, span.label, text.replace("\n", " "))[index.column()]
+            return (document.title, span.label, text.replace("\n", " "))[column]
         return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class ActorDialog(QDialog):
@@ -169,18 +94,9 @@ class ActorDialog(QDialog):
         self.aliases_edit.setPlaceholderText("comma-separated: the president, Varnay")
         self.kb_edit = QLineEdit(entity.kb_id or "" if entity else "")
         self.kb_edit.setPlaceholderText("e.g. a Wikidata id")
-        form = QFormLayout()
-        form.addRow("&Name:", self.name_edit)
-        form.addRow("&Kind:", self.kind_combo)
-        form.addRow("&Aliases:", self.aliases_edit)
-        form.addRow("KB &id:", self.kb_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        stack(self, form(("&Name:", self.name_edit), ("&Kind:", self.kind_combo),
+                         ("&Aliases:", self.aliases_edit), ("KB &id:", self.kb_edit)),
+              button_box(self))
         self.resize(420, self.sizeHint().height())
 
     def values(self) -> dict[str, Any]:
@@ -211,42 +127,24 @@ class ActorRegistry(QWidget):
         super().__init__(parent)
         self.mentions_source = mentions
         self.model = EntityTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = TextFilterModel(EntityTableModel.SORT_ROLE, self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(EntityTableModel.SORT_ROLE)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.mention_model = MentionTableModel(self)
 
-        self.filter = QLineEdit()
-        self.filter.setObjectName("actorFilter")
-        self.filter.setPlaceholderText("Filter actors…")
-        self.filter.setClearButtonEnabled(True)
+        self.filter = search_field("actorFilter", "Filter actors…")
         self.new_button = QPushButton("New…")
         self.edit_button = QPushButton("Edit…")
         self.merge_button = QPushButton("Merge…")
         self.merge_button.setToolTip("Select two actors (Ctrl+click), then merge the second "
                                      "into the first; their mentions follow")
         self.delete_button = QPushButton("Delete")
-        buttons = QHBoxLayout()
-        buttons.setSpacing(6)
-        buttons.addWidget(self.filter, 1)
-        for button in (self.new_button, self.edit_button, self.merge_button,
-                       self.delete_button):
-            buttons.addWidget(button)
+        buttons = tool_row(self.filter, self.new_button, self.edit_button, self.merge_button,
+                           self.delete_button)
 
-        self.table = QTableView()
-        self.table.setObjectName("actorTable")
-        self.table.setModel(self.proxy)
+        self.table = table_view("actorTable", self.proxy, 26, word_wrap=True,
+                                selection=QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setShowGrid(False)
-        self.table.horizontalHeader().setHighlightSections(False)
         self.table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().resizeSection(0, 170)
@@ -254,34 +152,20 @@ class ActorRegistry(QWidget):
 
         self.mentions_title = QLabel("Mentions")
         self.mentions_title.setObjectName("sectionTitle")
-        self.mention_table = QTableView()
-        self.mention_table.setObjectName("mentionTable")
-        self.mention_table.setModel(self.mention_model)
-        self.mention_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.mention_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.mention_table.verticalHeader().hide()
-        self.mention_table.verticalHeader().setDefaultSectionSize(26)
-        self.mention_table.setShowGrid(False)
+        self.mention_table = table_view("mentionTable", self.mention_model, 26,
+                                        selection=None, highlight_sections=True)
         self.mention_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch)
         self.mention_table.horizontalHeader().resizeSection(0, 220)
-        self.mention_table.setWordWrap(False)
         self.mention_table.setToolTip("Double-click a mention to open its document at it")
 
         mentions_box = QWidget()
-        mentions_layout = QVBoxLayout(mentions_box)
-        mentions_layout.setContentsMargins(0, 4, 0, 0)
-        mentions_layout.setSpacing(4)
-        mentions_layout.addWidget(self.mentions_title)
-        mentions_layout.addWidget(self.mention_table)
+        stack(mentions_box, self.mentions_title, self.mention_table, margins=(0, 4, 0, 0),
+              spacing=4)
         actors_box = QWidget()
-        actors_layout = QVBoxLayout(actors_box)
-        actors_layout.setContentsMargins(0, 4, 0, 0)
-        actors_layout.setSpacing(4)
         actors_title = QLabel("ACTORS")
         actors_title.setObjectName("sectionTitle")
-        actors_layout.addWidget(actors_title)
-        actors_layout.addWidget(self.table)
+        stack(actors_box, actors_title, self.table, margins=(0, 4, 0, 0), spacing=4)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(actors_box)
         splitter.addWidget(mentions_box)
@@ -289,11 +173,7 @@ class ActorRegistry(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 8)
-        layout.setSpacing(6)
-        layout.addLayout(buttons)
-        layout.addWidget(splitter, 1)
+        stack(self, buttons, (splitter, 1), margins=(8, 6, 8, 8), spacing=6)
 
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.new_button.clicked.connect(self._on_new_clicked)
@@ -328,10 +208,7 @@ class ActorRegistry(QWidget):
         return ids
 
     def select_entity(self, entity_id: int, add: bool = False) -> None:
-        row = self.model.row_of(entity_id)
-        if row is None:
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        index = proxy_index(self.proxy, entity_id)
         if not index.isValid():
             return
         from PySide6.QtCore import QItemSelectionModel

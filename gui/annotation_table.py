@@ -10,33 +10,22 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QWidget
 
+from gui.dialogs.layout import stack, tool_row
+from gui.models import (
+    ModelIndex,
+    RowTableModel,
+    TextFilterModel,
+    proxy_index,
+    search_field,
+    table_view,
+)
 from storage.schema import Schema
 from storage.views import EntityView, RelationView, SpanView
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 JOINER = " … "
 
 
@@ -45,7 +34,7 @@ def covered_text(text: str, fragments: Iterable[tuple[int, int]]) -> str:
     return JOINER.join(text[a:b] for a, b in fragments).replace("\n", " ")
 
 
-class SpanTableModel(QAbstractTableModel):
+class SpanTableModel(RowTableModel[SpanView]):
     """One row per span of one document and annotator, sorted by position."""
 
     COLUMNS = ("Label", "Text", "Attributes", "Speaker / holder", "Actor")
@@ -56,7 +45,6 @@ class SpanTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.schema = schema
         self._text = ""
-        self._spans: list[SpanView] = []
         self._relations: list[RelationView] = []
         self._entities: Mapping[int, EntityView] = {}
         self._by_id: dict[int, SpanView] = {}
@@ -69,7 +57,7 @@ class SpanTableModel(QAbstractTableModel):
                     entities: Mapping[int, EntityView]) -> None:
         self.beginResetModel()
         self._text = text
-        self._spans = sorted(spans, key=_position)
+        self._rows = sorted(spans, key=_position)
         self._relations = list(relations)
         self._entities = entities
         self._reindex()
@@ -83,64 +71,31 @@ class SpanTableModel(QAbstractTableModel):
         for span_id in set(removed_ids):
             row = self.row_of(span_id)
             if row is not None:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._spans[row]
-                self.endRemoveRows()
+                self.remove_row(row)
         for span in changed_or_added:
             row = self.row_of(span.id)
             if row is not None:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._spans[row]
-                self.endRemoveRows()
-            keys = [_position(s) for s in self._spans]
-            at = bisect.bisect_left(keys, _position(span))
-            self.beginInsertRows(QModelIndex(), at, at)
-            self._spans.insert(at, span)
-            self.endInsertRows()
+                self.remove_row(row)
+            keys = [_position(s) for s in self._rows]
+            self.insert_rows(bisect.bisect_left(keys, _position(span)), [span])
         self._relations = list(relations)
         self._reindex()
-        if self._spans:
-            self.dataChanged.emit(self.index(0, 3), self.index(len(self._spans) - 1, 4))
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 3), self.index(len(self._rows) - 1, 4))
 
     def _reindex(self) -> None:
         """Lookups for the speaker/holder column (data() is called per visible cell)."""
-        self._by_id = {span.id: span for span in self._spans}
+        self._by_id = {span.id: span for span in self._rows}
         self._outgoing = {}
         for relation in self._relations:
             self._outgoing.setdefault(relation.source_id, []).append(relation)
 
-    def row_of(self, span_id: int) -> int | None:
-        for row, span in enumerate(self._spans):
-            if span.id == span_id:
-                return row
-        return None
+    span_at = RowTableModel.item
+    spans = RowTableModel.items
 
-    def span_at(self, row: int) -> SpanView:
-        return self._spans[row]
+    # ------------------------------------------------------------- the cells
 
-    def spans(self) -> list[SpanView]:
-        return list(self._spans)
-
-    # ------------------------------------------------------ Qt model methods
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._spans)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._spans):
-            return None
-        span = self._spans[index.row()]
-        column = index.column()
+    def cell(self, span: SpanView, column: int, role: int) -> Any:
         if role == self.SPAN_ID_ROLE:
             return span.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -153,11 +108,6 @@ class SpanTableModel(QAbstractTableModel):
             label = self.schema.label(span.label)
             return QColor(label.color) if label is not None else None
         return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # -------------------------------------------------------------- helpers
 
@@ -206,15 +156,12 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-class SpanFilterModel(QSortFilterProxyModel):
+class SpanFilterModel(TextFilterModel):
     """Filters rows by label and by text in any column."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(SpanTableModel.SORT_ROLE, parent)
         self._label: str | None = None
-        self.setSortRole(SpanTableModel.SORT_ROLE)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setFilterKeyColumn(-1)
 
     def set_label(self, label: str | None) -> None:
         self.beginFilterChange()
@@ -255,29 +202,16 @@ class AnnotationTable(QWidget):
         self.model = SpanTableModel(schema, self)
         self.proxy = SpanFilterModel(self)
         self.proxy.setSourceModel(self.model)
-        self.filter = QLineEdit(self)
-        self.filter.setObjectName("spanFilter")
-        self.filter.setPlaceholderText("Filter annotations…")
-        self.filter.setClearButtonEnabled(True)
+        self.filter = search_field("spanFilter", "Filter annotations…", self)
         self.label_filter = QComboBox(self)
         self.label_filter.setObjectName("labelFilter")
         self.set_schema(schema)
 
-        self.table = QTableView(self)
-        self.table.setObjectName("spanTable")
-        self.table.setModel(self.proxy)
+        self.table = table_view("spanTable", self.proxy, 26, self)
         # no sort column: rows keep the model's text order (already sorted, and free);
         # clicking a header sorts by that column
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setHighlightSections(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -286,16 +220,8 @@ class AnnotationTable(QWidget):
         header.resizeSection(3, 170)
         header.resizeSection(4, 150)
 
-        filters = QHBoxLayout()
-        filters.setContentsMargins(0, 0, 0, 0)
-        filters.setSpacing(6)
-        filters.addWidget(self.filter, 1)
-        filters.addWidget(self.label_filter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 8)
-        layout.setSpacing(6)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
+        stack(self, tool_row(self.filter, self.label_filter), (self.table, 1),
+              margins=(8, 6, 8, 8), spacing=6)
 
         self.empty_hint = QLabel("No annotations in this document yet: select text and press "
                                  "a label's key (F1 lists them).", self.table.viewport())
@@ -326,11 +252,10 @@ class AnnotationTable(QWidget):
         self.table.blockSignals(True)
         self.table.selectionModel().blockSignals(True)
         try:
-            row = self.model.row_of(span_id) if span_id is not None else None
-            if row is None:
+            if span_id is None or self.model.row_of(span_id) is None:
                 self.table.clearSelection()
                 return
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            index = proxy_index(self.proxy, span_id)
             if index.isValid():
                 self.table.selectRow(index.row())
                 self.table.setCurrentIndex(index)

@@ -10,108 +10,57 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLineEdit,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHeaderView, QWidget
 
+from gui.dialogs.layout import stack, tool_row
+from gui.models import (
+    ModelIndex,
+    RowTableModel,
+    TextFilterModel,
+    proxy_index,
+    search_field,
+    table_view,
+)
 from storage.views import DocumentInfo
 
 STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done"}
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●"}
 STATUS_COLOR = {"new": "#8a8f98", "in_progress": "#d08b1c", "done": "#3d9a50"}
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 
-
-class DocumentTableModel(QAbstractTableModel):
+class DocumentTableModel(RowTableModel[DocumentInfo]):
     """One row per document, in project order."""
 
     COLUMNS = ("Title", "Status", "Quotes", "Conditions")
+    HEADERS = ("Title", "Status", "Q", "C")
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
     STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
     SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[DocumentInfo] = []
-
     # ------------------------------------------------------------------ API
 
-    def set_documents(self, documents: Sequence[DocumentInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(documents)
-        self.endResetModel()
+    set_documents = RowTableModel.set_rows
+    info = RowTableModel.item
+    documents = RowTableModel.items
 
     def append_documents(self, documents: Sequence[DocumentInfo]) -> None:
         """Adds newly imported documents at the end."""
         known = {info.id for info in self._rows}
-        fresh = [info for info in documents if info.id not in known]
-        if not fresh:
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(fresh) - 1)
-        self._rows.extend(fresh)
-        self.endInsertRows()
+        self.insert_rows(len(self._rows), [info for info in documents if info.id not in known])
 
     def update_document(self, info: DocumentInfo) -> None:
         """Replaces one row (status or counts changed)."""
         row = self.row_of(info.id)
         if row is None:
             self.append_documents([info])
-            return
-        self._rows[row] = info
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        else:
+            self.replace_row(row, info)
 
-    def row_of(self, document_id: int) -> int | None:
-        for row, info in enumerate(self._rows):
-            if info.id == document_id:
-                return row
-        return None
+    # ------------------------------------------------------------- the cells
 
-    def info(self, row: int) -> DocumentInfo:
-        return self._rows[row]
-
-    def documents(self) -> list[DocumentInfo]:
-        return list(self._rows)
-
-    # ------------------------------------------------------ Qt model methods
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.COLUMNS[section] if section < 2 else \
-                    ("Q" if section == 2 else "C")
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.COLUMNS[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        info = self._rows[index.row()]
-        column = index.column()
+    def cell(self, info: DocumentInfo, column: int, role: int) -> Any:
         if role == self.ID_ROLE:
             return info.id
         if role == self.STATUS_ROLE:
@@ -139,21 +88,15 @@ class DocumentTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-
-class DocumentFilterModel(QSortFilterProxyModel):
+class DocumentFilterModel(TextFilterModel):
     """Filters by status and by search text (titles, and texts when given)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(DocumentTableModel.SORT_ROLE, parent)
         self._status: str | None = None
         self._needle = ""
         self._text_matches: set[int] | None = None
-        self.setSortRole(DocumentTableModel.SORT_ROLE)
 
     def set_status(self, status: str | None) -> None:
         self.beginFilterChange()
@@ -200,45 +143,24 @@ class DocumentList(QWidget):
         self.proxy = DocumentFilterModel(self)
         self.proxy.setSourceModel(self.model)
 
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search titles and text…")
-        self.search.setClearButtonEnabled(True)
-        self.search.setObjectName("documentSearch")
+        self.search = search_field("documentSearch", "Search titles and text…", self)
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("statusFilter")
         for text, value in (("All", None), ("Unfinished", "unfinished"), ("New", "new"),
                             ("In progress", "in_progress"), ("Done", "done")):
             self.status_filter.addItem(text, value)
 
-        self.table = QTableView(self)
-        self.table.setObjectName("documentTable")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = table_view("documentTable", self.proxy, 28, self)
         self.table.setSortingEnabled(False)
-        self.table.verticalHeader().hide()
-        self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(False)
-        self.table.setWordWrap(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setHighlightSections(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
 
-        filters = QHBoxLayout()
-        filters.setContentsMargins(0, 0, 0, 0)
-        filters.setSpacing(6)
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.status_filter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 4, 8)
-        layout.setSpacing(6)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
+        stack(self, tool_row(self.search, self.status_filter), (self.table, 1),
+              margins=(8, 4, 4, 8), spacing=6)
 
         self.search.textChanged.connect(self._on_search_changed)
         self.status_filter.currentIndexChanged.connect(self._on_status_filter_changed)
@@ -253,10 +175,7 @@ class DocumentList(QWidget):
 
     def select_document(self, document_id: int) -> None:
         """Highlights a document's row without emitting :attr:`documentActivated`."""
-        row = self.model.row_of(document_id)
-        if row is None:
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        index = proxy_index(self.proxy, document_id)
         if index.isValid():
             self.table.blockSignals(True)
             self.table.selectRow(index.row())

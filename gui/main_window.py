@@ -34,13 +34,13 @@ from PySide6.QtWidgets import (
     QStatusBar,
     QTabWidget,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from gui import actions as action_table
 from gui.actors import ActorRegistry
 from gui.annotation_table import AnnotationTable, covered_text
+from gui.dialogs.layout import stack
 from gui.dialogs.relation_picker import RelationPicker
 from gui.document_list import DocumentList
 from gui.schema_panel import SchemaPanel
@@ -154,17 +154,9 @@ class MainWindow(QMainWindow):
         self.title_label.setWordWrap(True)
         self.meta_label = QLabel()
         self.meta_label.setObjectName("documentMeta")
-        header_layout = QVBoxLayout(self.header)
-        header_layout.setContentsMargins(0, 0, 0, 0)
-        header_layout.setSpacing(0)
-        header_layout.addWidget(self.title_label)
-        header_layout.addWidget(self.meta_label)
+        stack(self.header, self.title_label, self.meta_label, margins=(0, 0, 0, 0), spacing=0)
         centre = QWidget()
-        centre_layout = QVBoxLayout(centre)
-        centre_layout.setContentsMargins(0, 0, 0, 0)
-        centre_layout.setSpacing(0)
-        centre_layout.addWidget(self.header)
-        centre_layout.addWidget(self.view, 1)
+        stack(centre, self.header, (self.view, 1), margins=(0, 0, 0, 0), spacing=0)
         self.setCentralWidget(centre)
         self.picker = RelationPicker(self.view)
         self.picker.picked.connect(self._on_picker_picked)

@@ -10,15 +10,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
+from gui.dialogs.layout import browse_row, button_box, form, hint, stack
 from storage.schema import DEFAULT_SCHEMA_PATH
 
 OTHER_SCHEMA = "Other schema file…"
@@ -31,11 +27,6 @@ class NewProjectDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("New Project")
         self.path_edit = QLineEdit(str(folder / "project.saywho"))
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._on_browse_clicked)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path_edit, 1)
-        path_row.addWidget(browse)
         self.schema_combo = QComboBox()
         self.schema_combo.addItem("News attribution (Actor, Quote, Cue, Condition, "
                                   "Consequence)", str(DEFAULT_SCHEMA_PATH))
@@ -44,21 +35,12 @@ class NewProjectDialog(QDialog):
                 self.schema_combo.addItem(path.stem, str(path))
         self.schema_combo.addItem(OTHER_SCHEMA, None)
         self.schema_combo.activated.connect(self._on_schema_activated)
-        form = QFormLayout()
-        form.addRow("Project &file:", path_row)
-        form.addRow("Annotation &schema:", self.schema_combo)
-        note = QLabel("The schema declares labels, attributes, relations and their keys. "
-                      "It can later be extended, never shrunk while annotations use it.")
-        note.setWordWrap(True)
-        note.setObjectName("hint")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(buttons)
+        stack(self,
+              form(("Project &file:", browse_row(self.path_edit, self._on_browse_clicked)),
+                   ("Annotation &schema:", self.schema_combo)),
+              hint("The schema declares labels, attributes, relations and their keys. "
+                   "It can later be extended, never shrunk while annotations use it."),
+              button_box(self))
         self.resize(560, self.sizeHint().height())
 
     def values(self) -> tuple[Path, Path]:
@@ -93,20 +75,11 @@ class SharedProjectDialog(QDialog):
         self.url_combo.addItems([u for u in recent if "://" in u])
         self.url_combo.setEditText("postgresql+psycopg://user@server/saywho")
         self.url_combo.setMinimumWidth(460)
-        note = QLabel("A SQLAlchemy database URL. Several annotators can work in one shared "
-                      "project at the same time; each sees their own annotations.")
-        note.setWordWrap(True)
-        note.setObjectName("hint")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open |
-                                   QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow("Database &URL:", self.url_combo)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(buttons)
+        stack(self, form(("Database &URL:", self.url_combo)),
+              hint("A SQLAlchemy database URL. Several annotators can work in one shared "
+                   "project at the same time; each sees their own annotations."),
+              button_box(self, QDialogButtonBox.StandardButton.Open |
+                         QDialogButtonBox.StandardButton.Cancel))
 
     def url(self) -> str:
         return self.url_combo.currentText().strip()

@@ -19,21 +19,18 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from gui import workers
+from gui.dialogs.layout import browse_row, button_box, form, stack
 from storage.project import ImportReport, Project
 
 
@@ -80,11 +77,7 @@ class ProgressDialog(QDialog):
         self.details.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self._on_cancel_clicked)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.status)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.details, 1)
-        layout.addWidget(self.buttons)
+        stack(self, self.status, self.bar, (self.details, 1), self.buttons)
         self.resize(560, 180)
         job.signals.progress.connect(self._on_progress)
         job.signals.finished.connect(self._on_finished)
@@ -173,32 +166,19 @@ class ExportDialog(QDialog):
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 1_000_000)
         self.folder_edit = QLineEdit(str(folder))
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._on_browse_clicked)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder_edit, 1)
-        folder_row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow("&Format:", self.format_combo)
-        form.addRow("&Annotators:", self.annotator_list)
-        form.addRow("&Status:", self.status_combo)
-        form.addRow("&Labels:", self.label_list)
-        form.addRow("", self.split_check)
-        form.addRow("Split:", self.split_edit)
-        form.addRow("Seed:", self.seed_spin)
-        form.addRow("Output folder:", folder_row)
         self.error_label = QLabel()
         self.error_label.setObjectName("errorText")
         self.error_label.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons = button_box(self, QDialogButtonBox.StandardButton.Cancel, self._on_accept)
         export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         export_button.setDefault(True)
-        buttons.accepted.connect(self._on_accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        stack(self,
+              form(("&Format:", self.format_combo), ("&Annotators:", self.annotator_list),
+                   ("&Status:", self.status_combo), ("&Labels:", self.label_list),
+                   ("", self.split_check), ("Split:", self.split_edit),
+                   ("Seed:", self.seed_spin),
+                   ("Output folder:", browse_row(self.folder_edit, self._on_browse_clicked))),
+              self.error_label, buttons)
         self.resize(520, 560)
 
     @staticmethod
