@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from export.base import ExportContext, Format
+from export.base import ExportContext
+from export.common import StreamingFormat
 from export.tokenize import Token, sentences
 from export.xmi import safe_filename
 from storage.corpus import CorpusDocument, Layer
@@ -157,32 +158,40 @@ def noter(context: ExportContext, document: str, layer: Layer) -> NoteCallback:
     return note
 
 
-class ConllFormat(Format):
-    """CoNLL-style IOB2 with one tag column per label."""
+class TaggedFormat(StreamingFormat):
+    """A per-annotator format of IOB2-tagged sentences (see :func:`tag_sentences`)."""
 
-    NAME: ClassVar[str] = "conll"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".conll",)
-    DESCRIPTION: ClassVar[str] = "CoNLL IOB2, one tag column per label (token-level)"
     PER_ANNOTATOR: ClassVar[bool] = True
 
-    def __init__(self, offsets: bool = True) -> None:
-        self.offsets = offsets
-        self._files: dict[Path, TextIO] = {}
+    def __init__(self) -> None:
+        super().__init__()
         self._labels: list[str] = []
 
     def start(self, context: ExportContext) -> None:
         self._labels = labels_of(context)
 
+    def annotator_file(self, context: ExportContext, annotator: str, split: str | None,
+                       header: str = "") -> TextIO:
+        """``<out>/<annotator>/<split><extension>`` (``corpus`` without splits), opened once."""
+        name = f"{safe_filename(split or 'corpus')}{self.EXTENSIONS[0]}"
+        return self.open_file(context, annotator_dir(context, annotator) / name, header)
+
+
+class ConllFormat(TaggedFormat):
+    """CoNLL-style IOB2 with one tag column per label."""
+
+    NAME: ClassVar[str] = "conll"
+    EXTENSIONS: ClassVar[tuple[str, ...]] = (".conll",)
+    DESCRIPTION: ClassVar[str] = "CoNLL IOB2, one tag column per label (token-level)"
+
+    def __init__(self, offsets: bool = True) -> None:
+        super().__init__()
+        self.offsets = offsets
+
     def _file(self, context: ExportContext, annotator: str, split: str | None) -> TextIO:
-        path = annotator_dir(context, annotator) / f"{safe_filename(split or 'corpus')}.conll"
-        handle = self._files.get(path)
-        if handle is None:
-            handle = path.open("w", encoding="utf-8", newline="\n")
-            self._files[path] = handle
-            columns = ["TOKEN", *(["START", "END"] if self.offsets else []), *self._labels]
-            handle.write(f"# columns = {' '.join(columns)}\n")
-            context.manifest.files.append(path.relative_to(context.out_dir).as_posix())
-        return handle
+        columns = ["TOKEN", *(["START", "END"] if self.offsets else []), *self._labels]
+        return self.annotator_file(context, annotator, split,
+                                   f"# columns = {' '.join(columns)}\n")
 
     def write_document(self, context: ExportContext, item: CorpusDocument,
                        split: str | None) -> None:
@@ -200,11 +209,3 @@ class ConllFormat(Format):
                     cells += [sentence.tags[label][index] for label in self._labels]
                     handle.write("\t".join(cells) + "\n")
                 handle.write("\n")
-
-    def finish(self, context: ExportContext) -> None:
-        for handle in self._files.values():
-            handle.close()
-        self._files.clear()
-
-    def abort(self, context: ExportContext) -> None:
-        self.finish(context)

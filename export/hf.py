@@ -30,12 +30,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
-from typing import Any, ClassVar, TextIO
+from typing import Any, ClassVar
 
-from export.base import ExportContext, Format
-from export.conll import annotator_dir, labels_of, noter, tag_sentences
-from export.xmi import safe_filename
+from export.base import ExportContext
+from export.conll import TaggedFormat, noter, tag_sentences
 from storage.corpus import CorpusDocument
 
 README = """# Saywho token classification export
@@ -87,21 +85,19 @@ def features_dict(groups: dict[str, str]) -> dict[str, Any]:
     return features
 
 
-class HfFormat(Format):
+class HfFormat(TaggedFormat):
     """JSON Lines for ``datasets``: tokens and one IOB2 class-id list per label."""
 
     NAME: ClassVar[str] = "hf"
     EXTENSIONS: ClassVar[tuple[str, ...]] = (".jsonl",)
     DESCRIPTION: ClassVar[str] = "Hugging Face datasets JSON Lines (token classification)"
-    PER_ANNOTATOR: ClassVar[bool] = True
 
     def __init__(self) -> None:
-        self._files: dict[Path, TextIO] = {}
-        self._labels: list[str] = []
+        super().__init__()
         self._groups: dict[str, str] = {}
 
     def start(self, context: ExportContext) -> None:
-        self._labels = labels_of(context)
+        super().start(context)
         self._groups = group_names(self._labels)
         context.out_dir.mkdir(parents=True, exist_ok=True)
         files = {
@@ -115,20 +111,11 @@ class HfFormat(Format):
         (context.out_dir / "README.md").write_text(README, encoding="utf-8")
         context.manifest.files.append("README.md")
 
-    def _file(self, context: ExportContext, annotator: str, split: str | None) -> TextIO:
-        path = annotator_dir(context, annotator) / f"{safe_filename(split or 'corpus')}.jsonl"
-        handle = self._files.get(path)
-        if handle is None:
-            handle = path.open("w", encoding="utf-8", newline="\n")
-            self._files[path] = handle
-            context.manifest.files.append(path.relative_to(context.out_dir).as_posix())
-        return handle
-
     def write_document(self, context: ExportContext, item: CorpusDocument,
                        split: str | None) -> None:
         document = item.document
         for layer in item.layers:
-            handle = self._file(context, layer.annotator, split)
+            handle = self.annotator_file(context, layer.annotator, split)
             tagged = tag_sentences(document.text, layer.spans, self._labels,
                                    noter(context, document.external_id, layer))
             for number, sentence in enumerate(tagged, start=1):
@@ -144,11 +131,3 @@ class HfFormat(Format):
                     names = tag_names(label)
                     row[group] = [names.index(tag) for tag in sentence.tags[label]]
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-    def finish(self, context: ExportContext) -> None:
-        for handle in self._files.values():
-            handle.close()
-        self._files.clear()
-
-    def abort(self, context: ExportContext) -> None:
-        self.finish(context)

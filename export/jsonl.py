@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import Any, ClassVar
 
-from export.base import ExportContext, ExportError, Format
+from export.base import ExportContext, ExportError
+from export.common import StreamingFormat
 from storage.corpus import CorpusDocument, Layer
 from storage.ingest import IngestError, covered_text, read_entities, read_file
 from storage.records import DocumentRecord, EntityRecord
@@ -87,16 +88,13 @@ def entity_json(entity: EntityView) -> dict[str, Any]:
             "aliases": list(entity.aliases), "kb_id": entity.kb_id}
 
 
-class JsonlFormat(Format):
+class JsonlFormat(StreamingFormat):
     """Saywho JSON Lines (native, lossless, importable)."""
 
     NAME: ClassVar[str] = "jsonl"
     EXTENSIONS: ClassVar[tuple[str, ...]] = (".jsonl",)
     DESCRIPTION: ClassVar[str] = "Saywho JSON Lines (native, lossless; imports back)"
     READABLE: ClassVar[bool] = True
-
-    def __init__(self) -> None:
-        self._files: dict[str | None, IO[str]] = {}
 
     def start(self, context: ExportContext) -> None:
         (context.out_dir / SCHEMA_FILE).write_text(context.schema.xml, encoding="utf-8",
@@ -108,26 +106,10 @@ class JsonlFormat(Format):
                 handle.write(dumps(entity_json(entity)) + "\n")
         context.manifest.files.append(ENTITIES_FILE)
 
-    def _file(self, context: ExportContext, split: str | None) -> IO[str]:
-        handle = self._files.get(split)
-        if handle is None:
-            path = context.split_dir(split) / DOCUMENTS_FILE
-            handle = path.open("w", encoding="utf-8", newline="\n")
-            self._files[split] = handle
-            context.manifest.files.append(path.relative_to(context.out_dir).as_posix())
-        return handle
-
     def write_document(self, context: ExportContext, item: CorpusDocument,
                        split: str | None) -> None:
-        self._file(context, split).write(dumps(document_json(item, context.entities)) + "\n")
-
-    def finish(self, context: ExportContext) -> None:
-        self.abort(context)
-
-    def abort(self, context: ExportContext) -> None:
-        for handle in self._files.values():
-            handle.close()
-        self._files.clear()
+        handle = self.open_file(context, context.split_dir(split) / DOCUMENTS_FILE)
+        handle.write(dumps(document_json(item, context.entities)) + "\n")
 
     @classmethod
     def read(cls, path: Path) -> tuple[list[DocumentRecord], list[EntityRecord]]:
