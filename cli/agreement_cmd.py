@@ -85,6 +85,7 @@ from agreement.report import (
 )
 from agreement.spans import MATCHING_METHODS
 from cli import EXIT_OK, UsageError
+from cli.common import add_project_command
 from storage.errors import ValidationError
 from storage.project import Project
 
@@ -92,13 +93,13 @@ MISSING = "-"
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "agreement", help="inter-annotator agreement (F1, kappa, alpha, alpha_u)",
+    parser = add_project_command(
+        subparsers, "agreement", help="inter-annotator agreement (F1, kappa, alpha, alpha_u)",
         description="Inter-annotator agreement on the documents the annotators marked done: "
                     "span F1 (exact and overlap matching), Cohen's / Fleiss' kappa and "
                     "Krippendorff's alpha on tokens, unitizing alpha on characters, "
-                    "relation and attribute agreement on matched spans.")
-    parser.add_argument("project", metavar="PROJECT", help="project file path or database URL")
+                    "relation and attribute agreement on matched spans.",
+        handler=run_agreement)
     parser.add_argument("--annotators", metavar="A,B", type=_names,
                         help="compare these annotators (the first of a pair is its reference; "
                              "default: all but the gold layer)")
@@ -110,7 +111,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--matching", choices=MATCHING_METHODS, default="hungarian",
                         help="one-to-one span matching (default: hungarian)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.set_defaults(handler=run_agreement)
 
 
 def _names(value: str) -> tuple[str, ...]:

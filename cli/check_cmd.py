@@ -6,19 +6,19 @@ import argparse
 from typing import Any
 
 from cli import EXIT_OK, EXIT_REJECTED
+from cli.common import add_project_command
 from storage.check import check_project
 from storage.project import Project
 
 
 def register(subparsers: Any) -> None:
-    check = subparsers.add_parser(
-        "check", help="check a project's database, texts and annotations",
+    add_project_command(
+        subparsers, "check", help="check a project's database, texts and annotations",
         description="Check a project without changing it: the SQLite file itself "
                     "(integrity_check, foreign_key_check), every document's text against "
                     "its SHA-256, every span's fragments, every relation and attribute "
-                    "against the schema. Exit 0 when clean, 1 when problems were found.")
-    check.add_argument("project", metavar="PROJECT", help="project file path or database URL")
-    check.set_defaults(handler=run_check)
+                    "against the schema. Exit 0 when clean, 1 when problems were found.",
+        handler=run_check)
 
 
 def run_check(args: argparse.Namespace) -> int:
