@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import EXIT_OK, EXIT_REJECTED
+from cli.common import add_project_command
 from cli.progress import ProgressBar
 from storage.errors import SchemaError
 from storage.models import STATUSES
@@ -20,41 +21,37 @@ BACKUPS_KEPT = 5
 
 
 def register(subparsers: Any) -> None:
-    init = subparsers.add_parser(
-        "init", help="create a new project",
-        description="Create a new project: a SQLite file (e.g. news.saywho) or a SQLAlchemy "
-                    "URL such as postgresql+psycopg://user@host/db.")
-    init.add_argument("project", metavar="PROJECT", help="project file path or database URL")
+    init = add_project_command(
+        subparsers, "init", "create a new project",
+        "Create a new project: a SQLite file (e.g. news.saywho) or a SQLAlchemy URL such as "
+        "postgresql+psycopg://user@host/db.", run_init)
     init.add_argument("--schema", type=Path, metavar="FILE",
                       help="annotation schema XML (default: the bundled news-attribution)")
-    init.set_defaults(handler=run_init)
 
-    imp = subparsers.add_parser(
-        "import", help="import documents (txt, html, jsonl, folders)",
-        description="Import articles into a project. Each file is its own transaction: a bad "
-                    "file is reported and skipped, every other file still imports.")
-    imp.add_argument("project", metavar="PROJECT")
+    imp = add_project_command(
+        subparsers, "import", "import documents (txt, html, jsonl, folders)",
+        "Import articles into a project. Each file is its own transaction: a bad file is "
+        "reported and skipped, every other file still imports.", run_import)
     imp.add_argument("paths", metavar="PATH", nargs="+", type=Path)
     imp.add_argument("--annotator", metavar="NAME",
                      help="annotator the imported documents are queued for (and owner of "
                           "JSONL annotations that name none)")
     imp.add_argument("--max-mb", type=float, default=None, metavar="MB",
                      help="refuse files larger than this (default 20 MB)")
-    imp.set_defaults(handler=run_import)
 
-    stats = subparsers.add_parser("stats", help="documents, spans and relations in a project")
-    stats.add_argument("project", metavar="PROJECT")
+    stats = add_project_command(
+        subparsers, "stats", "documents, spans and relations in a project",
+        "Documents by status, spans and relations per label per annotator, actors, and "
+        "documents done over time.", run_stats)
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
     stats.add_argument("--charts", type=Path, metavar="DIR",
                        help="also draw the progress charts as PNG files into DIR")
-    stats.set_defaults(handler=run_stats)
 
-    assign = subparsers.add_parser(
-        "assign", help="assign documents to annotators",
-        description="Assign documents by hand (--to NAME --doc DOC_ID ...) or spread every "
-                    "document over several annotators (--spread A,B,C --per-document N --seed S): "
-                    "balanced, and the same for the same seed.")
-    assign.add_argument("project", metavar="PROJECT")
+    assign = add_project_command(
+        subparsers, "assign", "assign documents to annotators",
+        "Assign documents by hand (--to NAME --doc DOC_ID ...) or spread every document over "
+        "several annotators (--spread A,B,C --per-document N --seed S): balanced, and the "
+        "same for the same seed.", run_assign)
     assign.add_argument("--doc", dest="documents", action="append", default=[],
                         metavar="DOC_ID", help="a document id (as in exports), for --to; "
                                                "repeat for several")
@@ -64,7 +61,6 @@ def register(subparsers: Any) -> None:
     assign.add_argument("--per-document", type=int, default=1, metavar="N",
                         help="annotators per document with --spread (default 1)")
     assign.add_argument("--seed", type=int, default=0, help="seed of --spread (default 0)")
-    assign.set_defaults(handler=run_assign)
 
     schema = subparsers.add_parser("schema", help="annotation schema tools")
     schema_sub = schema.add_subparsers(dest="schema_command", metavar="SUBCOMMAND")
