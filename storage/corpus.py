@@ -104,14 +104,16 @@ def iter_corpus(project: Project, selection: CorpusFilter | None = None,
             }
             # plain columns, not ORM objects: exports read every row of the corpus
             spans: dict[tuple[int, int], list[SpanView]] = defaultdict(list)
-            for row in session.execute(
+            # Core, not ORM, execution: plain rows without the ORM's loading machinery
+            connection = session.connection()
+            for row in connection.execute(
                     select(*SPAN_COLUMNS).where(Span.document_id.in_(ids))
                     .order_by(Span.start, Span.end, Span.id)):
                 if row.annotator_id in names and (wanted_labels is None
                                                   or row.label in wanted_labels):
                     spans[(row.document_id, row.annotator_id)].append(SpanView.of_row(row))
             relations: dict[tuple[int, int], list[RelationView]] = defaultdict(list)
-            for row in session.execute(
+            for row in connection.execute(
                     select(*RELATION_COLUMNS).where(Relation.document_id.in_(ids))
                     .order_by(Relation.id)):
                 if row.annotator_id in names:

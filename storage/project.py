@@ -460,7 +460,7 @@ class Project:
             query = select(*SPAN_COLUMNS).where(Span.document_id == document_id)
             if annotator is not None:
                 query = query.join(Annotator).where(Annotator.name == annotator)
-            rows = session.execute(query.order_by(Span.start, Span.end, Span.id))
+            rows = session.connection().execute(query.order_by(Span.start, Span.end, Span.id))
             return [SpanView.of_row(r) for r in rows]
 
     def span(self, span_id: int) -> SpanView:
@@ -476,7 +476,7 @@ class Project:
             if annotator is not None:
                 query = query.join(Annotator).where(Annotator.name == annotator)
             return [RelationView.of_row(r)
-                    for r in session.execute(query.order_by(Relation.id))]
+                    for r in session.connection().execute(query.order_by(Relation.id))]
 
     def relation(self, relation_id: int) -> RelationView:
         with self.db.reading() as session:
