@@ -7,16 +7,13 @@ Regenerate the golden files with ``SAYWHO_UPDATE_GOLDEN=1``.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
 import bioc.brat
+import export_support as support
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from export.base import ExportOptions
 from export.brat import BratFormat
@@ -24,11 +21,7 @@ from export.run import export_project
 from storage.corpus import CorpusFilter, iter_corpus
 from storage.project import Project
 from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord
-from storage.schema import load_schema
 
-GOLDEN_INPUT = Path(__file__).parent / "golden" / "jsonl"
-GOLDEN = Path(__file__).parent / "golden" / "brat"
-UPDATE = os.environ.get("SAYWHO_UPDATE_GOLDEN") == "1"
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
@@ -136,31 +129,11 @@ def check_brat_folder(folder: Path) -> int:
 # ------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Project:
-    """The golden JSONL corpus imported into a new project."""
-    project = Project.create(tmp_path / "corpus.saywho", load_schema(GOLDEN_INPUT / "schema.xml"))
-    report = project.import_paths([GOLDEN_INPUT])
-    assert report.ok, report.errors
-    yield project
-    project.close()
-
-
-def test_golden_files(corpus: Project, tmp_path: Path) -> None:
+def test_golden_files(jsonl_corpus: Project, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    manifest = export_project(corpus, "brat", out)
-    produced = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                      if p.is_file() and p.name != "manifest.json")
+    manifest = export_project(jsonl_corpus, "brat", out)
+    produced = support.compare_with_golden(out, "brat", skip=("manifest.json",))
     assert produced == sorted(manifest.files)
-    if UPDATE:
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        for name in produced:
-            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(out / name, GOLDEN / name)
-    golden = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file())
-    assert produced == golden
-    for name in produced:
-        assert (out / name).read_bytes() == (GOLDEN / name).read_bytes(), name
     # one folder per annotator; the unannotated brief is in none
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["alice", "bob", "gold"]
     assert not list(out.rglob("brief.*"))
@@ -170,19 +143,19 @@ def test_golden_files(corpus: Project, tmp_path: Path) -> None:
     assert "Condition 199 212;213 226\tif the convoy turns back 🌍🌍" in ann
 
 
-def test_strict_brat_rules(corpus: Project, tmp_path: Path) -> None:
-    export_project(corpus, "brat", tmp_path / "out")
+def test_strict_brat_rules(jsonl_corpus: Project, tmp_path: Path) -> None:
+    export_project(jsonl_corpus, "brat", tmp_path / "out")
     counts = {folder.name: check_brat_folder(folder)
               for folder in (tmp_path / "out").iterdir() if folder.is_dir()}
     assert counts == {"alice": 6, "bob": 12, "gold": 2}
 
 
-def test_bioc_reads_the_files(corpus: Project, tmp_path: Path) -> None:
+def test_bioc_reads_the_files(jsonl_corpus: Project, tmp_path: Path) -> None:
     """bioc (a third-party brat reader) finds every span with its text and offsets."""
     out = tmp_path / "out"
-    export_project(corpus, "brat", out)
+    export_project(jsonl_corpus, "brat", out)
     stored = {}
-    for item in iter_corpus(corpus, CorpusFilter()):
+    for item in iter_corpus(jsonl_corpus, CorpusFilter()):
         for layer in item.layers:
             stored[(layer.annotator, item.document.external_id)] = (item.document.text, layer)
     checked = 0
@@ -221,30 +194,30 @@ def _layer_signature(project: Project) -> dict[tuple[str, str], object]:
     return result
 
 
-def test_brat_to_project_gives_the_same_spans_and_relations(corpus: Project,
+def test_brat_to_project_gives_the_same_spans_and_relations(jsonl_corpus: Project,
                                                             tmp_path: Path) -> None:
     out = tmp_path / "out"
-    export_project(corpus, "brat", out)
+    export_project(jsonl_corpus, "brat", out)
     documents, entities = BratFormat.read(out)
     assert {e.id for e in entities} == {"varnay", "haddad", "liming"}
     with Project.create(tmp_path / "back.saywho") as back:
         back.import_entities(entities, str(out))
         back.import_records(documents, str(out))
-        assert _layer_signature(back) == _layer_signature(corpus)
+        assert _layer_signature(back) == _layer_signature(jsonl_corpus)
 
 
-def test_renumbered_ids_and_notes(corpus: Project, tmp_path: Path) -> None:
+def test_renumbered_ids_and_notes(jsonl_corpus: Project, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    export_project(corpus, "brat", out, ExportOptions(annotators=["bob"]))
+    export_project(jsonl_corpus, "brat", out, ExportOptions(annotators=["bob"]))
     ann = (out / "bob" / "world-voices.ann").read_text("utf-8")
     assert "\tAnnotatorNotes T1\tsaywho-id: s-actor-zoe\n" in ann
     assert "\tReference T1 saywho:haddad\tZoë Haddad-Keller\n" in ann
     assert re.search(r"^A\d+\tanonymous T\d+\n", ann, re.M)  # flag, only when true
 
 
-def test_read_reports_the_bad_line(corpus: Project, tmp_path: Path) -> None:
+def test_read_reports_the_bad_line(jsonl_corpus: Project, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    export_project(corpus, "brat", out, ExportOptions(annotators=["alice"]))
+    export_project(jsonl_corpus, "brat", out, ExportOptions(annotators=["alice"]))
     ann = out / "alice" / "varnay-warns.ann"
     ann.write_text(ann.read_text("utf-8").replace("\tsaid\n", "\tSAID\n"), "utf-8")
     with pytest.raises(Exception, match=r"varnay-warns\.ann:3: T3 text 'SAID'"):
@@ -273,35 +246,19 @@ def test_spans_brat_cannot_hold_are_in_the_manifest(project: Project, tmp_path: 
     assert (out / "alice" / "edges.txt").read_bytes() == text.encode("utf-8")
 
 
-ALPHABET = st.sampled_from(["a", "Z", " ", "é", "e\u0301", "😀", "🌍", "青", "川", "ق", "ا",
-                            "ל", "\n", "\r\n", "\u2028", "\x85", "\t", ".", "“"])
+ALPHABET = ["a", "Z", " ", "é", "e\u0301", "😀", "🌍", "青", "川", "ق", "ا", "ל", "\n", "\r\n",
+            "\u2028", "\x85", "\t", ".", "“"]
 
 
-@st.composite
-def documents(draw: st.DrawFn) -> tuple[str, list[list[tuple[int, int]]]]:
-    text = "x" + "".join(draw(st.lists(ALPHABET, min_size=3, max_size=40)))
-    spans = []
-    for _ in range(draw(st.integers(1, 6))):
-        cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=6))))
-        fragments = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if a < b]
-        if fragments:
-            spans.append(fragments)
-    return text, spans
-
-
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(document=documents())
+@support.random_documents(ALPHABET, prefix="x", min_pieces=3, max_pieces=40, max_spans=6,
+                          max_cuts=6)
 def test_random_documents_cover_the_same_text(tmp_path_factory: pytest.TempPathFactory,
                                               document: tuple[str, list[list[tuple[int, int]]]]
                                               ) -> None:
     text, spans = document
-    record = DocumentRecord(text=text, external_id="random", annotations=[AnnotationSetRecord(
-        "alice", "done", [SpanRecord(f"s{i}", "Quote", fragments)
-                          for i, fragments in enumerate(spans)])])
     folder = tmp_path_factory.mktemp("brat")
-    with Project.create(folder / "p.saywho") as source:
-        source.import_records([record], "random")
+    record = support.one_document(text, support.quotes(spans, "s"), "random", title="")
+    with support.project_with(folder, record, "random") as source:
         manifest = export_project(source, "brat", folder / "out")
     txt = (folder / "out" / "alice" / "random.txt").read_bytes().decode("utf-8")
     assert txt == text

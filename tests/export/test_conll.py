@@ -4,46 +4,21 @@ from __future__ import annotations
 
 import csv
 import itertools
-import json
-import os
-import shutil
 from pathlib import Path
 
+import export_support as support
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from seqeval.metrics.sequence_labeling import get_entities
 from seqeval.scheme import IOB2, Entities
 
-from export.base import ExportContext, ExportOptions, Manifest
+from export.base import ExportOptions
 from export.conll import ConllFormat
-from storage.corpus import CorpusFilter, entity_map, iter_corpus
 from storage.project import Project
-from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord
+from storage.records import SpanRecord
 
-GOLDEN = Path(__file__).parent / "golden"
 LABELS = ["Actor", "Quote", "Cue", "Condition", "Consequence"]
-
-
-def export(project: Project, out: Path, fmt: ConllFormat | None = None,
-           options: ExportOptions | None = None) -> Manifest:
-    options = options or ExportOptions()
-    context = ExportContext(project, project.schema, out, options, Manifest(),
-                            entity_map(project))
-    fmt = fmt or ConllFormat()
-    fmt.start(context)
-    for item in iter_corpus(project, CorpusFilter(options.annotators, options.status,
-                                                  options.labels)):
-        fmt.write_document(context, item, None)
-    fmt.finish(context)
-    return context.manifest
-
-
-@pytest.fixture
-def corpus(project: Project) -> Project:
-    report = project.import_paths([GOLDEN / "input"])
-    assert report.ok, report.errors
-    return project
 
 
 Sentence = list[list[str]]
@@ -87,7 +62,7 @@ def chunks(sentences: list[Sentence], column: int) -> list[tuple[str, int, int]]
 
 
 def test_offsets_tags_and_nesting(corpus: Project, tmp_path: Path) -> None:
-    manifest = export(corpus, tmp_path)
+    manifest = support.export_format(corpus, tmp_path, ConllFormat())
     columns, documents = read_conll(tmp_path / "alice" / "corpus.conll")
     assert columns == ["TOKEN", "START", "END", *LABELS]
     for external_id, sentences in documents.items():
@@ -110,8 +85,8 @@ def test_offsets_tags_and_nesting(corpus: Project, tmp_path: Path) -> None:
 
 
 def test_without_offset_columns(corpus: Project, tmp_path: Path) -> None:
-    export(corpus, tmp_path, ConllFormat(offsets=False),
-           ExportOptions(labels=["Quote", "Actor"]))
+    support.export_format(corpus, tmp_path, ConllFormat(offsets=False),
+                          ExportOptions(labels=["Quote", "Actor"]))
     columns, documents = read_conll(tmp_path / "bob" / "corpus.conll")
     assert columns == ["TOKEN", "Actor", "Quote"]
     tokens = [r[0] for s in documents["world-voices"] for r in s]
@@ -119,20 +94,8 @@ def test_without_offset_columns(corpus: Project, tmp_path: Path) -> None:
 
 
 def test_golden_files(corpus: Project, tmp_path: Path) -> None:
-    export(corpus, tmp_path / "out")
-    compare_with_golden(tmp_path / "out", GOLDEN / "conll")
-
-
-def compare_with_golden(out: Path, golden: Path) -> None:
-    """Compares every file; SAYWHO_UPDATE_GOLDEN=1 rewrites the golden folder instead."""
-    if os.environ.get("SAYWHO_UPDATE_GOLDEN") == "1":
-        shutil.rmtree(golden, ignore_errors=True)
-        shutil.copytree(out, golden)
-    produced = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert produced == sorted(p.relative_to(golden).as_posix() for p in golden.rglob("*")
-                              if p.is_file())
-    for name in produced:
-        assert (out / name).read_bytes() == (golden / name).read_bytes(), name
+    support.export_format(corpus, tmp_path / "out", ConllFormat())
+    assert support.compare_with_golden(tmp_path / "out", "conll")
 
 
 SAMPLES = ["😀", "👨\u200d👩\u200d👧", "e\u0301", "中文", "مرحبا", "שלום", "\r\n", "\n\n", " ", "a",
@@ -141,18 +104,14 @@ SAMPLES = ["😀", "👨\u200d👩\u200d👧", "e\u0301", "中文", "مرحبا"
 
 @st.composite
 def documents(draw: st.DrawFn) -> tuple[str, list[tuple[str, list[tuple[int, int]]]]]:
-    text = "".join(draw(st.lists(st.sampled_from(SAMPLES), min_size=2, max_size=25)))
-    spans = []
-    for _ in range(draw(st.integers(1, 6))):
-        cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=4))))
-        pairs = list(itertools.pairwise(cuts))[::2]
-        if pairs:
-            spans.append((draw(st.sampled_from(["Quote", "Cue"])), pairs))
-    return text, spans
+    """A random text with 1 to 6 Quote or Cue spans."""
+    text, fragment_lists = draw(support.texts_with_spans(SAMPLES, max_spans=6))
+    labels = draw(st.lists(st.sampled_from(["Quote", "Cue"]), min_size=len(fragment_lists),
+                           max_size=len(fragment_lists)))
+    return text, list(zip(labels, fragment_lists, strict=True))
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@support.random_settings
 @given(documents())
 def test_random_documents(tmp_path_factory: pytest.TempPathFactory,
                           sample: tuple[str, list[tuple[str, list[tuple[int, int]]]]]) -> None:
@@ -160,13 +119,11 @@ def test_random_documents(tmp_path_factory: pytest.TempPathFactory,
     if not text.strip():
         return
     folder = tmp_path_factory.mktemp("conll")
-    with Project.create(folder / "p.saywho") as project:
-        spans = [SpanRecord(f"T{i}", label, fragments,
-                            {"form": "direct"} if label == "Quote" else {})
-                 for i, (label, fragments) in enumerate(span_specs)]
-        project.import_records([DocumentRecord(text, "t", "doc", annotations=[
-            AnnotationSetRecord("alice", "done", spans)])], "t")
-        manifest = export(project, folder / "out")
+    spans = [SpanRecord(f"T{i}", label, fragments,
+                        {"form": "direct"} if label == "Quote" else {})
+             for i, (label, fragments) in enumerate(span_specs)]
+    with support.project_with(folder, support.one_document(text, spans)) as project:
+        manifest = support.export_format(project, folder / "out", ConllFormat())
         columns, docs = read_conll(folder / "out" / "alice" / "corpus.conll")
         sentences = docs.get("doc", [])
         rows = [r for s in sentences for r in s]
@@ -183,12 +140,8 @@ def test_random_documents(tmp_path_factory: pytest.TempPathFactory,
 
 
 def test_through_export_project_with_splits(corpus: Project, tmp_path: Path) -> None:
-    from export.run import export_project
-
     out = tmp_path / "out"
-    manifest = export_project(corpus, "conll", out,
-                              ExportOptions(split={"train": 0.5, "test": 0.5}, seed=3))
-    written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest, written = support.export_in_halves(corpus, "conll", out)
     found: dict[str, str] = {}
     for name in written["files"]:
         _annotator, file_name = name.split("/")

@@ -6,11 +6,9 @@ Regenerate the golden files with ``SAYWHO_UPDATE_GOLDEN=1``.
 from __future__ import annotations
 
 import csv
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
+import export_support as support
 import pytest
 
 from export.base import ExportOptions
@@ -18,20 +16,6 @@ from export.csv_tables import CONDITION_COLUMNS, QUOTE_COLUMNS, neutralise
 from export.run import export_project
 from storage.project import Project
 from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord
-from storage.schema import load_schema
-
-GOLDEN_INPUT = Path(__file__).parent / "golden" / "jsonl"
-GOLDEN = Path(__file__).parent / "golden" / "csv"
-UPDATE = os.environ.get("SAYWHO_UPDATE_GOLDEN") == "1"
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Iterator[Project]:
-    project = Project.create(tmp_path / "corpus.saywho", load_schema(GOLDEN_INPUT / "schema.xml"))
-    report = project.import_paths([GOLDEN_INPUT])
-    assert report.ok, report.errors
-    yield project
-    project.close()
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -39,19 +23,16 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_golden_files(corpus: Project, tmp_path: Path) -> None:
+def test_golden_files(jsonl_corpus: Project, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    manifest = export_project(corpus, "csv", out)
+    manifest = export_project(jsonl_corpus, "csv", out)
     assert manifest.files == ["quotes.csv", "conditions.csv"]
-    for name in manifest.files:
-        if UPDATE:
-            shutil.copyfile(out / name, GOLDEN / name)
-        assert (out / name).read_bytes() == (GOLDEN / name).read_bytes(), name
+    for name in support.compare_with_golden(out, "csv", manifest.files):
         assert (out / name).read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-def test_quotes_read_back(corpus: Project, tmp_path: Path) -> None:
-    export_project(corpus, "csv", tmp_path / "out")
+def test_quotes_read_back(jsonl_corpus: Project, tmp_path: Path) -> None:
+    export_project(jsonl_corpus, "csv", tmp_path / "out")
     rows = read_rows(tmp_path / "out" / "quotes.csv")
     assert list(rows[0]) == list(QUOTE_COLUMNS)
     by_id = {(r["annotator"], r["quote_id"]): r for r in rows}
@@ -71,8 +52,8 @@ def test_quotes_read_back(corpus: Project, tmp_path: Path) -> None:
     assert by_id[("bob", "s-quote-velmora")]["quote_text"] == "'=Velmora will answer"
 
 
-def test_conditions_read_back(corpus: Project, tmp_path: Path) -> None:
-    export_project(corpus, "csv", tmp_path / "out")
+def test_conditions_read_back(jsonl_corpus: Project, tmp_path: Path) -> None:
+    export_project(jsonl_corpus, "csv", tmp_path / "out")
     rows = read_rows(tmp_path / "out" / "conditions.csv")
     assert list(rows[0]) == list(CONDITION_COLUMNS)
     assert [(r["annotator"], r["condition_id"], r["consequence_id"], r["type"], r["holder"])
@@ -109,9 +90,9 @@ def test_injection_in_a_real_file(project: Project, tmp_path: Path) -> None:
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
-def test_splits_write_tables_per_split(corpus: Project, tmp_path: Path) -> None:
+def test_splits_write_tables_per_split(jsonl_corpus: Project, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    export_project(corpus, "csv", out, ExportOptions(split={"train": 0.5, "test": 0.5}))
+    export_project(jsonl_corpus, "csv", out, ExportOptions(split={"train": 0.5, "test": 0.5}))
     total = 0
     for split in ("train", "test"):
         total += len(read_rows(out / split / "quotes.csv"))

@@ -2,46 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import export_support as support
 import pytest
 
-from export.base import ExportContext, ExportOptions, Manifest
+from export.base import Manifest
 from export.hf import HfFormat
-from storage.corpus import CorpusFilter, entity_map, iter_corpus
 from storage.project import Project
 
 os.environ["HF_DATASETS_OFFLINE"] = "1"
-GOLDEN = Path(__file__).parent / "golden"
-
-
-def export(project: Project, out: Path, options: ExportOptions | None = None) -> Manifest:
-    options = options or ExportOptions()
-    context = ExportContext(project, project.schema, out, options, Manifest(),
-                            entity_map(project))
-    fmt = HfFormat()
-    fmt.start(context)
-    for item in iter_corpus(project, CorpusFilter(options.annotators, options.status,
-                                                  options.labels)):
-        fmt.write_document(context, item, None)
-    fmt.finish(context)
-    return context.manifest
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory,
              ) -> Iterator[tuple[Path, Project, Manifest]]:
-    folder = tmp_path_factory.mktemp("hf")
-    project = Project.create(folder / "p.saywho")
-    assert project.import_paths([GOLDEN / "input"]).ok
-    manifest = export(project, folder / "out")
-    yield folder / "out", project, manifest
-    project.close()
+    with support.exported_input(tmp_path_factory.mktemp("hf"), HfFormat()) as result:
+        yield result
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +31,7 @@ def loaded(exported: tuple[Path, Project, Manifest],
 
     out = exported[0]
     features = datasets.Features.from_dict(
-        json.loads((out / "features.json").read_text(encoding="utf-8")))
+        support.read_json(out / "features.json"))
     return datasets.load_dataset(
         "json", data_files={"alice": str(out / "alice" / "corpus.jsonl"),
                             "bob": str(out / "bob" / "corpus.jsonl")},
@@ -61,7 +41,7 @@ def loaded(exported: tuple[Path, Project, Manifest],
 def test_datasets_loads_rows_with_class_labels(loaded: Any,
                                                exported: tuple[Path, Project, Manifest]) -> None:
     out, project, _ = exported
-    labels = json.loads((out / "labels.json").read_text(encoding="utf-8"))
+    labels = support.read_json(out / "labels.json")
     assert labels["quote_tags"] == ["O", "B-Quote", "I-Quote"]
     alice = loaded["alice"]
     assert alice.features["actor_tags"].feature.names == ["O", "B-Actor", "I-Actor"]
@@ -104,34 +84,20 @@ def test_nested_spans_keep_both_groups(loaded: Any,
 
 
 def test_golden_files(exported: tuple[Path, Project, Manifest]) -> None:
-    out = exported[0]
-    golden = GOLDEN / "hf"
-    if os.environ.get("SAYWHO_UPDATE_GOLDEN") == "1":
-        shutil.rmtree(golden, ignore_errors=True)
-        shutil.copytree(out, golden)
-    produced = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert produced == sorted(p.relative_to(golden).as_posix() for p in golden.rglob("*")
-                              if p.is_file())
-    for name in produced:
-        assert (out / name).read_bytes() == (golden / name).read_bytes(), name
+    assert support.compare_with_golden(exported[0], "hf")
 
 
 def test_through_export_project_with_splits(exported: tuple[Path, Project, Manifest],
                                             tmp_path: Path) -> None:
     import datasets
 
-    from export.run import export_project
-
-    project = exported[1]
     out = tmp_path / "out"
-    export_project(project, "hf", out, ExportOptions(split={"train": 0.5, "test": 0.5},
-                                                     seed=3))
-    written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    _, written = support.export_in_halves(exported[1], "hf", out)
     data_files = {name.removesuffix(".jsonl").replace("/", "_"): str(out / name)
                   for name in written["files"] if name.endswith(".jsonl")}
     assert all(key.split("_")[1] in ("train", "test") for key in data_files)
     features = datasets.Features.from_dict(
-        json.loads((out / "features.json").read_text(encoding="utf-8")))
+        support.read_json(out / "features.json"))
     loaded = datasets.load_dataset("json", data_files=data_files, features=features,
                                    cache_dir=str(tmp_path / "cache"))
     documents = {row["document"] for split in loaded.values() for row in split}

@@ -8,14 +8,11 @@ change is intended) with ``SAYWHO_UPDATE_GOLDEN=1 pytest tests/export/test_jsonl
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
+import export_support as support
 import pytest
 from conftest import small_record
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from export.base import ExportOptions
 from export.jsonl import DOCUMENTS_FILE, ENTITIES_FILE, SCHEMA_FILE, JsonlFormat
@@ -30,8 +27,7 @@ from storage.records import (
     SpanRecord,
 )
 
-GOLDEN = Path(__file__).parent / "golden" / "jsonl"
-UPDATE = os.environ.get("SAYWHO_UPDATE_GOLDEN") == "1"
+GOLDEN = support.JSONL_INPUT
 DATA_FILES = (DOCUMENTS_FILE, ENTITIES_FILE, SCHEMA_FILE)
 
 WORLD_TEXT = (
@@ -116,22 +112,13 @@ def build_corpus(project: Project) -> Project:
     return project
 
 
-def compare_or_update(produced: Path, golden: Path, names: tuple[str, ...]) -> None:
-    """Asserts each named file equals its golden copy byte for byte (or rewrites the copy)."""
-    for name in names:
-        if UPDATE:
-            (golden / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(produced / name, golden / name)
-        assert (produced / name).read_bytes() == (golden / name).read_bytes(), name
-
-
 def test_golden_files(any_project: Project, tmp_path: Path) -> None:
     """The same bytes from SQLite and from PostgreSQL."""
     project = any_project
     build_corpus(project)
     out = tmp_path / "out"
     manifest = export_project(project, "jsonl", out)
-    compare_or_update(out, GOLDEN, DATA_FILES)
+    support.compare_with_golden(out, GOLDEN, DATA_FILES)
     assert manifest.files == [SCHEMA_FILE, ENTITIES_FILE, DOCUMENTS_FILE]
     assert manifest.inexact == []
     written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -207,37 +194,18 @@ def test_filters_select_annotator_status_and_labels(project: Project, tmp_path: 
             assert annotation_set["relations"] == []
 
 
-ALPHABET = st.sampled_from(["a", "Z", " ", "é", "e\u0301", "😀", "🌍", "青", "川", "ق", "ا",
-                            "ל", "\n", "\r\n", "\u2028", "\t", ".", "“", "”"])
+ALPHABET = ["a", "Z", " ", "é", "e\u0301", "😀", "🌍", "青", "川", "ق", "ا", "ל", "\n", "\r\n",
+            "\u2028", "\t", ".", "“", "”"]
 
 
-@st.composite
-def documents(draw: st.DrawFn) -> tuple[str, list[list[tuple[int, int]]]]:
-    """A text of mixed scripts and line endings, with overlapping/discontinuous spans."""
-    text = "x" + "".join(draw(st.lists(ALPHABET, min_size=3, max_size=40)))
-    spans = []
-    for _ in range(draw(st.integers(1, 6))):
-        cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=6))))
-        fragments = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if a < b]
-        # storage refuses nothing here, but JSON Lines import refuses touching fragments
-        fragments = [f for i, f in enumerate(fragments) if i == 0 or f[0] > fragments[i - 1][1]]
-        if fragments:
-            spans.append(fragments)
-    return text, spans
-
-
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(document=documents())
+@support.random_documents(ALPHABET, prefix="x", min_pieces=3, max_pieces=40, max_spans=6,
+                          max_cuts=6, apart=True)
 def test_round_trip_of_random_documents(tmp_path_factory: pytest.TempPathFactory,
                                         document: tuple[str, list[list[tuple[int, int]]]]) -> None:
     text, spans = document
-    record = DocumentRecord(text=text, external_id="random", annotations=[AnnotationSetRecord(
-        "alice", "done", [SpanRecord(f"s{i}", "Quote", fragments)
-                          for i, fragments in enumerate(spans)])])
     folder = tmp_path_factory.mktemp("random")
-    with Project.create(folder / "p.saywho") as source:
-        source.import_records([record], "random")
+    record = support.one_document(text, support.quotes(spans, "s"), "random", title="")
+    with support.project_with(folder, record, "random") as source:
         export_project(source, "jsonl", folder / "out")
     line = json.loads((folder / "out" / DOCUMENTS_FILE).read_text("utf-8"))
     assert line["text"] == text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,24 +16,12 @@ from export.run import ExportCancelled, ExportInputError, export_project
 from export.splits import SplitError
 from storage.corpus import CorpusDocument
 from storage.project import SAYWHO_VERSION, Project
-from storage.schema import load_schema
-
-GOLDEN_INPUT = Path(__file__).parent / "golden" / "jsonl"
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Iterator[Project]:
-    project = Project.create(tmp_path / "corpus.saywho", load_schema(GOLDEN_INPUT / "schema.xml"))
-    report = project.import_paths([GOLDEN_INPUT])
-    assert report.ok, report.errors
-    yield project
-    project.close()
-
-
-def test_manifest_records_what_was_exported(corpus: Project, tmp_path: Path) -> None:
+def test_manifest_records_what_was_exported(jsonl_corpus: Project, tmp_path: Path) -> None:
     out = tmp_path / "out"
     options = ExportOptions(split={"train": 0.6, "test": 0.4}, seed=5)
-    export_project(corpus, "jsonl", out, options)
+    export_project(jsonl_corpus, "jsonl", out, options)
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["saywho_version"] == SAYWHO_VERSION
     assert manifest["schema"] == {"name": "news-attribution", "version": 1}
@@ -56,29 +43,29 @@ def test_manifest_records_what_was_exported(corpus: Project, tmp_path: Path) -> 
         assert (out / name).is_file()
 
 
-def test_progress_reports_every_document(corpus: Project, tmp_path: Path) -> None:
+def test_progress_reports_every_document(jsonl_corpus: Project, tmp_path: Path) -> None:
     calls: list[tuple[int, int, str]] = []
-    export_project(corpus, "csv", tmp_path / "out",
+    export_project(jsonl_corpus, "csv", tmp_path / "out",
                    progress=lambda done, total, what: calls.append((done, total, what)))
     assert calls == [(1, 3, "varnay-warns"), (2, 3, "world-voices"), (3, 3, "brief"),
                      (3, 3, "")]
 
 
-def test_cancel_removes_the_partial_output(corpus: Project, tmp_path: Path) -> None:
+def test_cancel_removes_the_partial_output(jsonl_corpus: Project, tmp_path: Path) -> None:
     polls = iter([False, True])
     out = tmp_path / "new-folder"
     with pytest.raises(ExportCancelled):
-        export_project(corpus, "brat", out, cancel=lambda: next(polls))
+        export_project(jsonl_corpus, "brat", out, cancel=lambda: next(polls))
     assert not out.exists()
     empty = tmp_path / "empty"
     empty.mkdir()
     polls = iter([False, False, True])
     with pytest.raises(ExportCancelled):
-        export_project(corpus, "jsonl", empty, cancel=lambda: next(polls))
+        export_project(jsonl_corpus, "jsonl", empty, cancel=lambda: next(polls))
     assert empty.is_dir() and not any(empty.iterdir())
 
 
-def test_a_failure_mid_way_leaves_nothing(corpus: Project, tmp_path: Path,
+def test_a_failure_mid_way_leaves_nothing(jsonl_corpus: Project, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     written: list[str] = []
 
@@ -93,7 +80,7 @@ def test_a_failure_mid_way_leaves_nothing(corpus: Project, tmp_path: Path,
     monkeypatch.setattr(JsonlFormat, "write_document", failing)
     out = tmp_path / "out"
     with pytest.raises(OSError, match="No space left"):
-        export_project(corpus, "jsonl", out)
+        export_project(jsonl_corpus, "jsonl", out)
     assert written == ["varnay-warns"] and not out.exists()
 
 
@@ -102,24 +89,24 @@ def test_a_failure_mid_way_leaves_nothing(corpus: Project, tmp_path: Path,
     (ExportOptions(labels=["Speech"]), "label 'Speech' is not in the schema"),
     (ExportOptions(status="finished"), "unknown status 'finished'"),
 ])
-def test_unknown_names_are_refused(corpus: Project, tmp_path: Path, options: ExportOptions,
+def test_unknown_names_are_refused(jsonl_corpus: Project, tmp_path: Path, options: ExportOptions,
                                    message: str) -> None:
     with pytest.raises(ExportInputError, match=message):
-        export_project(corpus, "jsonl", tmp_path / "out", options)
+        export_project(jsonl_corpus, "jsonl", tmp_path / "out", options)
     assert not (tmp_path / "out").exists()
 
 
-def test_bad_format_folder_and_split(corpus: Project, tmp_path: Path) -> None:
+def test_bad_format_folder_and_split(jsonl_corpus: Project, tmp_path: Path) -> None:
     with pytest.raises(ExportInputError, match="unknown format 'docx'"):
-        export_project(corpus, "docx", tmp_path / "a")
+        export_project(jsonl_corpus, "docx", tmp_path / "a")
     busy = tmp_path / "busy"
     busy.mkdir()
     (busy / "old.txt").write_text("keep me", "utf-8")
     with pytest.raises(ExportInputError, match="not empty"):
-        export_project(corpus, "jsonl", busy)
+        export_project(jsonl_corpus, "jsonl", busy)
     assert (busy / "old.txt").read_text("utf-8") == "keep me"
     with pytest.raises(SplitError, match="sum to"):
-        export_project(corpus, "jsonl", tmp_path / "b",
+        export_project(jsonl_corpus, "jsonl", tmp_path / "b",
                        ExportOptions(split={"train": 0.5, "dev": 0.2}))
 
 
@@ -131,17 +118,18 @@ def test_gold_without_adjudication_is_explained(project: Project, tmp_path: Path
 # --------------------------------------------------------------------- CLI
 
 
-def test_cli_exports_with_a_summary(corpus: Project, tmp_path: Path,
+def test_cli_exports_with_a_summary(jsonl_corpus: Project, tmp_path: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    assert corpus.path is not None
+    assert jsonl_corpus.path is not None
     out = tmp_path / "brat"
-    code = cli_run(["export", str(corpus.path), "--format", "brat", "--out", str(out), "--gold"])
+    code = cli_run(["export", str(jsonl_corpus.path), "--format", "brat", "--out", str(out),
+                    "--gold"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert captured.out.strip() == f"exported 1 document, 2 spans, 1 relation to {out}"
     assert sorted(p.name for p in out.iterdir()) == ["gold", "manifest.json"]
     out = tmp_path / "split"
-    code = cli_run(["export", str(corpus.path), "--format", "jsonl", "--out", str(out),
+    code = cli_run(["export", str(jsonl_corpus.path), "--format", "jsonl", "--out", str(out),
                     "--split", "train=0.5,test=0.5", "--seed", "2", "--labels", "Quote,Actor",
                     "--status", "done"])
     assert code == 0
@@ -157,24 +145,24 @@ def test_cli_exports_with_a_summary(corpus: Project, tmp_path: Path,
     (["--seed", "4"], 2, "--seed only makes sense with --split"),
     (["--labels", ","], 2, "--labels needs at least one label"),
 ])
-def test_cli_rejects_bad_input(corpus: Project, tmp_path: Path,
+def test_cli_rejects_bad_input(jsonl_corpus: Project, tmp_path: Path,
                                capsys: pytest.CaptureFixture[str], args: list[str], code: int,
                                message: str) -> None:
-    assert corpus.path is not None
+    assert jsonl_corpus.path is not None
     out = tmp_path / "out"
-    assert cli_run(["export", str(corpus.path), "--format", "jsonl", "--out", str(out),
+    assert cli_run(["export", str(jsonl_corpus.path), "--format", "jsonl", "--out", str(out),
                     *args]) == code
     assert message in capsys.readouterr().err
     assert not out.exists()
 
 
-def test_cli_usage_errors(corpus: Project, tmp_path: Path,
+def test_cli_usage_errors(jsonl_corpus: Project, tmp_path: Path,
                           capsys: pytest.CaptureFixture[str]) -> None:
-    assert corpus.path is not None
-    assert cli_run(["export", str(corpus.path), "--format", "docx", "--out",
+    assert jsonl_corpus.path is not None
+    assert cli_run(["export", str(jsonl_corpus.path), "--format", "docx", "--out",
                     str(tmp_path / "o")]) == 2
     assert "invalid choice: 'docx'" in capsys.readouterr().err
-    assert cli_run(["export", str(corpus.path), "--out", str(tmp_path / "o")]) == 2
+    assert cli_run(["export", str(jsonl_corpus.path), "--out", str(tmp_path / "o")]) == 2
 
 
 class _NeedsMissingPackage(Format):
@@ -184,15 +172,15 @@ class _NeedsMissingPackage(Format):
         raise MissingDependencyError("the spacy format needs spaCy, which is not installed")
 
 
-def test_cli_names_the_extra_to_install(corpus: Project, tmp_path: Path,
+def test_cli_names_the_extra_to_install(jsonl_corpus: Project, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     real_get = registry.get
     monkeypatch.setattr(registry, "get", lambda name: _NeedsMissingPackage if name == "spacy"
                         else real_get(name))
-    assert corpus.path is not None
+    assert jsonl_corpus.path is not None
     out = tmp_path / "out"
-    assert cli_run(["export", str(corpus.path), "--format", "spacy", "--out", str(out)]) == 1
+    assert cli_run(["export", str(jsonl_corpus.path), "--format", "spacy", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "spaCy, which is not installed" in err and "pip install 'saywho[spacy]'" in err
     assert not out.exists()

@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
 import json
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import export_support as support
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from export.base import ExportContext, ExportOptions, Manifest
+from export.base import Manifest
 from export.spacy_format import SpacyFormat
-from storage.corpus import CorpusFilter, entity_map, iter_corpus
 from storage.project import Project
-from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord
-
-GOLDEN = Path(__file__).parent / "golden"
-
-
-def export(project: Project, out: Path, options: ExportOptions | None = None) -> Manifest:
-    options = options or ExportOptions()
-    context = ExportContext(project, project.schema, out, options, Manifest(),
-                            entity_map(project))
-    fmt = SpacyFormat()
-    fmt.start(context)
-    for item in iter_corpus(project, CorpusFilter(options.annotators, options.status,
-                                                  options.labels)):
-        fmt.write_document(context, item, None)
-    fmt.finish(context)
-    return context.manifest
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +27,8 @@ def nlp() -> Any:
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory,
              ) -> Iterator[tuple[Path, Project, Manifest]]:
-    folder = tmp_path_factory.mktemp("spacy")
-    project = Project.create(folder / "p.saywho")
-    assert project.import_paths([GOLDEN / "input"]).ok
-    manifest = export(project, folder / "out")
-    yield folder / "out", project, manifest
-    project.close()
+    with support.exported_input(tmp_path_factory.mktemp("spacy"), SpacyFormat()) as result:
+        yield result
 
 
 def load(path: Path, nlp: Any) -> list[Any]:
@@ -139,82 +114,47 @@ def test_golden_files(exported: tuple[Path, Project, Manifest], nlp: Any,
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps([summary(d) for d in load(path, nlp)], ensure_ascii=False,
                                      indent=1) + "\n", encoding="utf-8")
-    golden = GOLDEN / "spacy"
-    if os.environ.get("SAYWHO_UPDATE_GOLDEN") == "1":
-        shutil.rmtree(golden, ignore_errors=True)
-        shutil.copytree(tmp_path, golden)
-    produced = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.json"))
+    produced = support.compare_with_golden(tmp_path, "spacy", load=support.read_json)
     assert produced == ["alice/corpus.json", "bob/corpus.json"]
-    assert produced == sorted(p.relative_to(golden).as_posix() for p in golden.rglob("*")
-                              if p.is_file())
-    for name in produced:
-        assert json.loads((tmp_path / name).read_text(encoding="utf-8")) == \
-            json.loads((golden / name).read_text(encoding="utf-8")), name
 
 
 SAMPLES = ["😀", "e\u0301", "中文", "مرحبا", "\r\n", "\n\n", " ", "a", "Varnay", ".", "-", "“"]
 
 
-@st.composite
-def documents(draw: st.DrawFn) -> tuple[str, list[list[tuple[int, int]]]]:
-    text = "".join(draw(st.lists(st.sampled_from(SAMPLES), min_size=2, max_size=20)))
-    spans = []
-    for _ in range(draw(st.integers(1, 5))):
-        cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=4))))
-        pairs = list(itertools.pairwise(cuts))[::2]
-        if pairs:
-            spans.append(pairs)
-    return text, spans
-
-
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(documents())
+@support.random_documents(SAMPLES, max_pieces=20)
 def test_random_documents(tmp_path_factory: pytest.TempPathFactory, nlp: Any,
                           sample: tuple[str, list[list[tuple[int, int]]]]) -> None:
-    text, fragment_lists = sample
-    if not text.strip():
-        return
+    text = sample[0]
     folder = tmp_path_factory.mktemp("spacy-random")
-    with Project.create(folder / "p.saywho") as project:
-        spans = [SpanRecord(f"T{i}", "Quote", fragments, {"form": "direct"})
-                 for i, fragments in enumerate(fragment_lists)]
-        project.import_records([DocumentRecord(text, "t", "doc", annotations=[
-            AnnotationSetRecord("alice", "done", spans)])], "t")
-        manifest = export(project, folder / "out")
-        (doc,) = load(folder / "out" / "alice" / "corpus.spacy", nlp)
-        assert doc.text == text
-        notes = {(i["span"], tuple(i["fragment"])): i for i in manifest.inexact}
-        found = sorted((s.id_, s.start_char, s.end_char) for s in doc.spans["sc"])
-        expected = []
-        for span in spans:
-            for start, end in span.fragments:
-                note = notes.get((span.id, (start, end)))
-                if note is None:
-                    expected.append((span.id, start, end))
-                elif note["reason"] == "boundary inside token":
-                    piece = text[start:end]  # the snapped tokens hold all it shows
-                    visible_start = start + len(piece) - len(piece.lstrip())
-                    visible_end = end - (len(piece) - len(piece.rstrip()))
-                    assert note["snapped"][0] <= visible_start
-                    assert visible_end <= note["snapped"][1]
-                    expected.append((span.id, *note["snapped"]))
-        assert found == sorted(expected)
-        taken: set[int] = set()
-        for entity in doc.ents:
-            assert not taken & set(range(entity.start, entity.end))
-            taken |= set(range(entity.start, entity.end))
+    out, spans, manifest = support.export_quotes(folder, sample, SpacyFormat())
+    (doc,) = load(out / "alice" / "corpus.spacy", nlp)
+    assert doc.text == text
+    notes = {(i["span"], tuple(i["fragment"])): i for i in manifest.inexact}
+    found = sorted((s.id_, s.start_char, s.end_char) for s in doc.spans["sc"])
+    expected = []
+    for span in spans:
+        for start, end in span.fragments:
+            note = notes.get((span.id, (start, end)))
+            if note is None:
+                expected.append((span.id, start, end))
+            elif note["reason"] == "boundary inside token":
+                piece = text[start:end]  # the snapped tokens hold all it shows
+                visible_start = start + len(piece) - len(piece.lstrip())
+                visible_end = end - (len(piece) - len(piece.rstrip()))
+                assert note["snapped"][0] <= visible_start
+                assert visible_end <= note["snapped"][1]
+                expected.append((span.id, *note["snapped"]))
+    assert found == sorted(expected)
+    taken: set[int] = set()
+    for entity in doc.ents:
+        assert not taken & set(range(entity.start, entity.end))
+        taken |= set(range(entity.start, entity.end))
 
 
 def test_through_export_project_with_splits(exported: tuple[Path, Project, Manifest],
                                             nlp: Any, tmp_path: Path) -> None:
-    from export.run import export_project
-
-    project = exported[1]
     out = tmp_path / "out"
-    export_project(project, "spacy", out, ExportOptions(split={"train": 0.5, "test": 0.5},
-                                                        seed=3))
-    written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    _, written = support.export_in_halves(exported[1], "spacy", out)
     seen = []
     for name in written["files"]:
         annotator, file_name = name.split("/")

@@ -2,48 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
-import json
-import os
-import shutil
 from pathlib import Path
 
 import cassis
+import export_support as support
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from lxml import etree
 
-from export.base import ExportContext, ExportOptions, Manifest
 from export.offsets import OffsetMap
 from export.xmi import RELATION_TYPE, SPAN_TYPE, XmiFormat, feature_name
-from storage.corpus import CorpusFilter, entity_map, iter_corpus
 from storage.ingest import covered_text
 from storage.project import Project
-from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord
 
-GOLDEN = Path(__file__).parent / "golden"
 XMI_NS = "{http:///webanno/custom.ecore}"
-
-
-def export(project: Project, out: Path, options: ExportOptions | None = None) -> Manifest:
-    options = options or ExportOptions()
-    context = ExportContext(project, project.schema, out, options, Manifest(),
-                            entity_map(project))
-    fmt = XmiFormat()
-    fmt.start(context)
-    for item in iter_corpus(project, CorpusFilter(options.annotators, options.status,
-                                                  options.labels)):
-        fmt.write_document(context, item, None)
-    fmt.finish(context)
-    return context.manifest
-
-
-@pytest.fixture
-def corpus(project: Project) -> Project:
-    report = project.import_paths([GOLDEN / "input"])
-    assert report.ok, report.errors
-    return project
 
 
 def load(path: Path) -> cassis.Cas:
@@ -70,36 +41,29 @@ def spans_in_cas(cas: cassis.Cas) -> dict[str, tuple[str, str]]:
 
 
 def test_every_span_relation_and_feature_survives_cassis(corpus: Project, tmp_path: Path) -> None:
-    manifest = export(corpus, tmp_path)
-    assert manifest.inexact == []
-    for info in corpus.documents():
-        document = corpus.document(info.id)
-        for annotator in corpus.statuses(info.id):
-            cas = load(tmp_path / annotator / f"{document.external_id}.xmi")
-            assert cas.sofa_string == document.text
-            spans = corpus.spans(info.id, annotator)
-            assert spans_in_cas(cas) == {
-                s.external_id: (s.label, covered_text(document.text, s.fragments))
-                for s in spans}
-            by_id = {s.id: s for s in spans}
-            relations = {(r.label, r.Governor.spanId, r.Dependent.spanId, r.relationId)
-                         for r in cas.select(RELATION_TYPE)}
-            assert relations == {(r.type, by_id[r.source_id].external_id,
-                                   by_id[r.target_id].external_id, r.external_id)
-                                 for r in corpus.relations(info.id, annotator)}
-            meta = cas.select("de.tudarmstadt.ukp.dkpro.core.api.metadata.type."
-                              "DocumentMetaData")
-            assert [(m.documentTitle, m.documentId) for m in meta] == [
-                (document.title, document.external_id)]
-            for span in spans:
-                first = next(a for a in cas.select(SPAN_TYPE)
-                             if a.spanId == span.external_id)
-                for key, value in span.attributes.items():
-                    assert first.get(feature_name(key)) == value
+    for document, annotator, spans in support.exported_layers(corpus, tmp_path, XmiFormat()):
+        cas = load(tmp_path / annotator / f"{document.external_id}.xmi")
+        assert cas.sofa_string == document.text
+        assert spans_in_cas(cas) == support.covered_spans(document, spans)
+        by_id = {s.id: s for s in spans}
+        relations = {(r.label, r.Governor.spanId, r.Dependent.spanId, r.relationId)
+                     for r in cas.select(RELATION_TYPE)}
+        assert relations == {(r.type, by_id[r.source_id].external_id,
+                               by_id[r.target_id].external_id, r.external_id)
+                             for r in corpus.relations(document.id, annotator)}
+        meta = cas.select("de.tudarmstadt.ukp.dkpro.core.api.metadata.type."
+                          "DocumentMetaData")
+        assert [(m.documentTitle, m.documentId) for m in meta] == [
+            (document.title, document.external_id)]
+        for span in spans:
+            first = next(a for a in cas.select(SPAN_TYPE)
+                         if a.spanId == span.external_id)
+            for key, value in span.attributes.items():
+                assert first.get(feature_name(key)) == value
 
 
 def test_entity_links_and_renamed_attribute(corpus: Project, tmp_path: Path) -> None:
-    export(corpus, tmp_path)
+    support.export_format(corpus, tmp_path, XmiFormat())
     cas = load(tmp_path / "alice" / "world-voices.xmi")
     actors = {a.spanId: a for a in cas.select(SPAN_TYPE)}
     assert (actors["A1"].entity, actors["A1"].entityName, actors["A1"].kbId) == (
@@ -110,7 +74,7 @@ def test_entity_links_and_renamed_attribute(corpus: Project, tmp_path: Path) -> 
 
 
 def test_file_offsets_are_utf16_code_units(corpus: Project, tmp_path: Path) -> None:
-    export(corpus, tmp_path)
+    support.export_format(corpus, tmp_path, XmiFormat())
     document = corpus.document_by_external_id("world-voices")
     offsets = OffsetMap(document.text)
     spans = {s.external_id: s for s in corpus.spans(document.id, "alice")}
@@ -130,24 +94,12 @@ def test_file_offsets_are_utf16_code_units(corpus: Project, tmp_path: Path) -> N
 
 
 def test_golden_files(corpus: Project, tmp_path: Path) -> None:
-    export(corpus, tmp_path / "out")
-    compare_with_golden(tmp_path / "out", GOLDEN / "xmi")
-
-
-def compare_with_golden(out: Path, golden: Path) -> None:
-    """Compares every file; SAYWHO_UPDATE_GOLDEN=1 rewrites the golden folder instead."""
-    if os.environ.get("SAYWHO_UPDATE_GOLDEN") == "1":
-        shutil.rmtree(golden, ignore_errors=True)
-        shutil.copytree(out, golden)
-    produced = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert produced == sorted(p.relative_to(golden).as_posix() for p in golden.rglob("*")
-                              if p.is_file())
-    for name in produced:
-        assert (out / name).read_bytes() == (golden / name).read_bytes(), name
+    support.export_format(corpus, tmp_path / "out", XmiFormat())
+    assert support.compare_with_golden(tmp_path / "out", "xmi")
 
 
 def test_round_trip_through_a_new_project(corpus: Project, tmp_path: Path) -> None:
-    export(corpus, tmp_path / "out")
+    support.export_format(corpus, tmp_path / "out", XmiFormat())
     documents, entities = XmiFormat.read(tmp_path / "out")
     with Project.create(tmp_path / "copy.saywho") as copy:
         copy.import_entities(entities, "xmi")
@@ -175,12 +127,8 @@ def test_round_trip_through_a_new_project(corpus: Project, tmp_path: Path) -> No
 
 def test_text_that_xml10_cannot_carry_is_refused_and_reported(project: Project,
                                                               tmp_path: Path) -> None:
-    text = "Bell \x07 rings. Varnay spoke."
-    start = text.index("Varnay")
-    project.import_records([DocumentRecord(text, "bell", "bell", annotations=[
-        AnnotationSetRecord("alice", "done", [SpanRecord("T1", "Actor", [(start, start + 6)],
-                                                         {"kind": "person"})])])], "t")
-    manifest = export(project, tmp_path)
+    support.add_bell_document(project)
+    manifest = support.export_format(project, tmp_path, XmiFormat())
     assert not list(tmp_path.rglob("*.xmi"))
     assert [(i["document"], i["span"], i["label"]) for i in manifest.inexact] == [
         ("bell", "T1", "Actor")]
@@ -191,47 +139,20 @@ SAMPLES = ["😀", "👨\u200d👩\u200d👧", "e\u0301", "中文", "مرحبا"
            "Varnay", ".", "“", "\U0001d11e"]
 
 
-@st.composite
-def documents(draw: st.DrawFn) -> tuple[str, list[list[tuple[int, int]]]]:
-    text = "".join(draw(st.lists(st.sampled_from(SAMPLES), min_size=2, max_size=25)))
-    spans = []
-    for _ in range(draw(st.integers(1, 5))):
-        cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=4))))
-        pairs = list(itertools.pairwise(cuts))[::2]
-        if pairs:
-            spans.append(pairs)
-    return text, spans
-
-
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(documents())
+@support.random_documents(SAMPLES)
 def test_random_documents_cover_the_same_text(tmp_path_factory: pytest.TempPathFactory,
                                               sample: tuple[str, list[list[tuple[int, int]]]]
                                               ) -> None:
-    text, fragment_lists = sample
-    if not text.strip():
-        return
-    folder = tmp_path_factory.mktemp("xmi")
-    with Project.create(folder / "p.saywho") as project:
-        spans = [SpanRecord(f"T{i}", "Quote", fragments, {"form": "direct"})
-                 for i, fragments in enumerate(fragment_lists)]
-        project.import_records([DocumentRecord(text, "t", "doc", annotations=[
-            AnnotationSetRecord("alice", "done", spans)])], "t")
-        export(project, folder / "out")
-        cas = load(folder / "out" / "alice" / "doc.xmi")
-        assert cas.sofa_string == text
-        assert spans_in_cas(cas) == {s.id: ("Quote", covered_text(text, s.fragments))
-                                     for s in spans}
+    out, spans, _ = support.export_quotes(tmp_path_factory.mktemp("xmi"), sample, XmiFormat())
+    cas = load(out / "alice" / "doc.xmi")
+    assert cas.sofa_string == sample[0]
+    assert spans_in_cas(cas) == {s.id: ("Quote", covered_text(sample[0], s.fragments))
+                                 for s in spans}
 
 
 def test_through_export_project_with_splits(corpus: Project, tmp_path: Path) -> None:
-    from export.run import export_project
-
     out = tmp_path / "out"
-    manifest = export_project(corpus, "xmi", out,
-                              ExportOptions(split={"train": 0.5, "test": 0.5}, seed=3))
-    written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest, written = support.export_in_halves(corpus, "xmi", out)
     assert sorted(written["files"]) == sorted(
         p.relative_to(out).as_posix() for p in out.rglob("*")
         if p.is_file() and p.name != "manifest.json")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -16,23 +15,6 @@ from gui.app import settings
 from gui.main_window import MainWindow
 from storage.project import Project
 from storage.schema import default_schema
-
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
-    monkeypatch.setenv("SAYWHO_DATA_DIR", str(tmp_path / "data"))
-
-
-@pytest.fixture
-def window(qtbot, small_project: Project):
-    created = MainWindow(small_project, "alice", settings())
-    qtbot.addWidget(created)
-    created.show()
-    assert QTest.qWaitForWindowExposed(created)
-    yield created
-    created.close()
 
 
 def test_ids_unique_and_handlers_exist() -> None:

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui.actors import ActorDialog
-from gui.app import settings
 from gui.main_window import MainWindow
 from storage.project import Project
 from storage.records import DocumentRecord
-
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
-    monkeypatch.setenv("SAYWHO_DATA_DIR", str(tmp_path / "data"))
 
 
 @pytest.fixture
@@ -48,14 +39,10 @@ def linked_project(small_project: Project) -> Project:
 
 
 @pytest.fixture
-def window(qtbot, linked_project: Project):
-    created = MainWindow(linked_project, "alice", settings())
-    qtbot.addWidget(created)
-    created.show()
-    assert QTest.qWaitForWindowExposed(created)
+def window(linked_project: Project, show_window: Callable[[Project], MainWindow]) -> MainWindow:
+    created = show_window(linked_project)
     created._on_show_actors()
-    yield created
-    created.close()
+    return created
 
 
 def answer_dialog(action: Callable[[object], None], kind: type = ActorDialog) -> None:

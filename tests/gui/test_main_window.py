@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -35,15 +35,6 @@ MARKS_TEXT = ("Unicode test\n\nThe mayor of Sainte-Be\u0301atrice said 👨\u200
 
 
 # ------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """QSettings and the data folder live in this test's folder, never the user's."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
-    monkeypatch.setenv("SAYWHO_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SAYWHO_NO_ERROR_DIALOG", "1")
 
 
 @pytest.fixture

@@ -3,35 +3,14 @@ and the adjudication and progress windows open from the Document menu."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from gui.app import settings
 from gui.main_window import MainWindow
 from storage.edits import SetStatus, UpdateEntity
 from storage.project import Project
-
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
-    monkeypatch.setenv("SAYWHO_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SAYWHO_NO_ERROR_DIALOG", "1")
-
-
-@pytest.fixture
-def window(qtbot, small_project: Project) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    created = MainWindow(small_project, "alice", settings())
-    qtbot.addWidget(created)
-    created.show()
-    assert QTest.qWaitForWindowExposed(created)
-    yield created
-    created.close()
 
 
 def test_f5_shows_what_a_colleague_changed(window: MainWindow, project_path: Path,
