@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +15,13 @@ from storage.schema import load_schema
 
 @pytest.fixture
 def corpus(project: Project) -> Project:
-    """The golden input (golden/input) imported into the test's new project."""
-    report = project.import_paths([INPUT])
+    """The golden input (golden/input) imported into the test's new project.
+
+    Imported by a relative path, so that the source paths the exports carry (TEI's
+    ``<note type="source">``) are the same in every checkout.
+    """
+    with contextlib.chdir(INPUT.parent):
+        report = project.import_paths([Path(INPUT.name)])
     assert report.ok, report.errors
     return project
 
