@@ -25,6 +25,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
+from storage.db import without_password
 from storage.errors import SaywhoError
 from storage.project import Project
 
@@ -79,11 +80,7 @@ def recent_projects(store: QSettings | None = None) -> list[str]:
 def remember_project(location: str, store: QSettings | None = None) -> None:
     """Puts a project at the top of the recent list (a URL without its password)."""
     store = store or settings()
-    if "://" in location:
-        from sqlalchemy.engine import make_url
-
-        location = make_url(location)._replace(password=None).render_as_string(
-            hide_password=False)
+    location = without_password(location)
     recent = [location, *(r for r in recent_projects(store) if r != location)]
     store.setValue("recent/projects", recent[:MAX_RECENT])
     store.setValue("recent/last", location)

@@ -298,6 +298,8 @@ class MainWindow(QMainWindow):
         zoom = self.settings.value("view/zoom", 0.0, type=float)
         if isinstance(zoom, float) and zoom > 0:
             self.view.set_zoom(zoom)
+        # every zoom (keys, menu, Ctrl+wheel) is remembered
+        self.view.zoomChanged.connect(self._on_view_zoom_changed)
 
     # ================================================================ project
 
@@ -959,6 +961,10 @@ class MainWindow(QMainWindow):
     # =============================================================== annotators
 
     def set_annotator(self, name: str) -> None:
+        if name != self.annotator:
+            # the undo history holds the previous annotator's edits, in a layer no
+            # longer on screen: Ctrl+Z must not change it unseen
+            self.controller.clear()
         self.annotator = name
         self.settings.setValue("annotator/name", name)
         self.project.ensure_annotator(name)
@@ -1000,15 +1006,15 @@ class MainWindow(QMainWindow):
 
     def _on_zoom_in(self) -> None:
         self.view.zoom_in()
-        self.settings.setValue("view/zoom", self.view.zoom)
 
     def _on_zoom_reset(self) -> None:
         self.view.reset_zoom()
-        self.settings.setValue("view/zoom", self.view.zoom)
 
     def _on_zoom_out(self) -> None:
         self.view.zoom_out()
-        self.settings.setValue("view/zoom", self.view.zoom)
+
+    def _on_view_zoom_changed(self, points: float) -> None:
+        self.settings.setValue("view/zoom", points)
 
     def _on_toggle_snap(self, checked: bool) -> None:
         self.view.snap_words = checked

@@ -49,7 +49,9 @@ class EditController(QObject):
         refused(str): storage refused an edit, an undo or a redo.
         conflicted(str): the refusal was because someone else changed or removed
             what the edit touches: the window reloads what it shows.
-        saved(str): a human-readable "saved" message after each stored edit.
+        saved(str): a human-readable "saved" message after each stored edit, and
+            a "not saved" one when an edit failed unexpectedly (the error itself
+            then goes on to the application's error dialog).
     """
 
     changed = Signal(object, object)
@@ -68,6 +70,9 @@ class EditController(QObject):
         if isinstance(exc, (ConflictError, NotFoundError)):
             self.conflicted.emit(message or str(exc))
 
+    def _not_saved(self, text: str) -> None:
+        self.saved.emit(f"Not saved: {text}")
+
     def perform(self, edit: Edit, text: str | None = None,
                 document_id: int | None = None) -> Changes | None:
         """Applies ``edit`` and pushes it; returns the changes, or None if refused."""
@@ -76,6 +81,9 @@ class EditController(QObject):
         except SaywhoError as exc:
             self._refuse(exc)
             return None
+        except Exception:
+            self._not_saved(text or edit.text)
+            raise
         command = EditCommand(self, edit, text or edit.text, document_id)
         self.stack.push(command)
         command._applied = False
@@ -110,6 +118,17 @@ class EditController(QObject):
             if applied:
                 self.changed.emit(changes, document_id)
             return None
+        except Exception:
+            # take back the steps already stored, so the action is all or nothing
+            for edit in reversed(applied):
+                try:
+                    self.project.revert(edit)
+                except Exception:  # pragma: no cover - storage broke mid-way
+                    break
+            self._not_saved(text)
+            if applied:
+                self.changed.emit(changes, document_id)
+            raise
         command = EditCommand(self, Compound(applied, text=text), text, document_id)
         self.stack.push(command)
         command._applied = False
@@ -140,5 +159,9 @@ class EditController(QObject):
             # the stack moved past a command that did not run: drop it
             command.setObsolete(True)
             return
+        except Exception:
+            command.setObsolete(True)
+            self._not_saved(("Redo " if redo else "Undo ") + command.text())
+            raise
         self.changed.emit(changes, command.document_id)
         self.saved.emit("All changes saved")

@@ -49,6 +49,13 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+def without_password(location: str) -> str:
+    """A project location fit to remember or show: a URL loses its password, a path is kept."""
+    if "://" not in location:
+        return location
+    return make_url(location)._replace(password=None).render_as_string(hide_password=False)
+
+
 def describe(url: URL) -> str:
     """The project's name for messages: the file path, or the URL without password."""
     if is_sqlite(url):

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from gui.app import settings
 from gui.main_window import MainWindow, step_character
@@ -363,7 +363,7 @@ def test_undo_and_redo_every_kind_of_edit(window: MainWindow, sample_path: Path,
     select(window, "Varnay", 2)
     press(qtbot, window, Qt.Key.Key_E, CTRL)  # create actor + span + link (one step)
     states.append(snapshot())
-    mark(qtbot, window, "Aldric Varnay", Qt.Key.Key_A)
+    actor = mark(qtbot, window, "Aldric Varnay", Qt.Key.Key_A)
     states.append(snapshot())
     press(qtbot, window, Qt.Key.Key_L, CTRL)
     qtbot.keyClicks(window.schema_panel.entity_edit, "Varnay")
@@ -372,6 +372,16 @@ def test_undo_and_redo_every_kind_of_edit(window: MainWindow, sample_path: Path,
     states.append(snapshot())
     window.view.select_span(quote)
     pick(qtbot, window, Qt.Key.Key_S, "Aldric")  # relation
+    states.append(snapshot())
+    window.view.select_span(quote)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the panel's old rows
+    remove = [b for b in window.schema_panel.findChildren(QToolButton)
+              if b.toolTip() == "Remove this relation"]
+    assert len(remove) == 1
+    remove[0].click()  # remove a relation
+    states.append(snapshot())
+    window.view.select_span(quote)
+    pick(qtbot, window, Qt.Key.Key_S, "Aldric")
     states.append(snapshot())
     window.actor_registry.createRequested.emit(  # registry edits
         {"name": "President Varnay", "kind": "person", "aliases": [], "kb_id": None})
@@ -383,6 +393,12 @@ def test_undo_and_redo_every_kind_of_edit(window: MainWindow, sample_path: Path,
         "name": "A. Varnay", "kind": "person", "aliases": ["Varnay"], "kb_id": "Q1"})
     states.append(snapshot())
     press(qtbot, window, Qt.Key.Key_D, CTRL)  # status
+    states.append(snapshot())
+    press(qtbot, window, Qt.Key.Key_M, CTRL | SHIFT)  # status back to new
+    states.append(snapshot())
+    window.view.select_span(actor)
+    window.view.setFocus()
+    press(qtbot, window, Qt.Key.Key_L, CTRL | SHIFT)  # unlink the actor
     states.append(snapshot())
     window.view.select_span(quote)
     window.view.setFocus()
@@ -733,3 +749,107 @@ def test_new_project_with_schema_choice_and_switching_projects(window: MainWindo
     assert settings().value("recent/last", "", type=str) == str(path)
     window._open_location(str(sample_path))
     assert window.document_list.model.rowCount() == 6
+
+
+QUOTES_TEXT = ("Quotation marks\n\nShe said \"alpha one\" and “beta two” and «gamma three» and "
+               "„delta four“ and ‘epsilon five’ and 'zeta six' to the press.")
+
+
+def test_double_click_selects_a_word_for_the_label_key(window: MainWindow, sample_path: Path,
+                                                       qtbot) -> None:
+    start, _ = find(window, "Varnay", 0)
+    QTest.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier, point_of(window, start + 2))
+    assert window.view.selected_range() == (start, start + len("Varnay"))
+    qtbot.keyClick(window.view, Qt.Key.Key_A)
+    assert "Actor:Varnay" in stored_texts(sample_path)
+
+
+def test_select_inside_each_kind_of_quotation_marks_by_key(qtbot, sample_path: Path) -> None:
+    with Project.open(sample_path) as project:
+        project.import_records([DocumentRecord(text=QUOTES_TEXT, title="Quotation marks",
+                                               external_id="quotes")], "quotes")
+    window = open_window(qtbot, sample_path)
+    window.open_document(window.project.document_by_external_id("quotes").id)
+    inner = ["alpha one", "beta two", "gamma three", "delta four", "epsilon five", "zeta six"]
+    for words in inner:
+        start, _ = find(window, words)
+        window.view.setFocus()
+        window.view.set_selected_range(start + 2, start + 2)
+        qtbot.keyClick(window.view, Qt.Key.Key_Apostrophe, CTRL)
+        assert window.view.selected_range() == (start, start + len(words)), words
+        qtbot.keyClick(window.view, Qt.Key.Key_Q)
+    assert sorted(stored_texts(sample_path, "quotes")) == sorted(f"Quote:{w}" for w in inner)
+    window.close()
+    window.project.close()
+
+
+def test_every_zoom_is_remembered_also_by_the_wheel(window: MainWindow) -> None:
+    from PySide6.QtGui import QWheelEvent
+
+    size = window.view.zoom
+    window.actions["view.zoom_in"].trigger()
+    assert settings().value("view/zoom", 0.0, type=float) == size + 1
+    viewport = window.view.viewport()
+    center = QPointF(viewport.rect().center())
+    wheel = QWheelEvent(center, QPointF(viewport.mapToGlobal(center.toPoint())), QPoint(0, 0),
+                        QPoint(0, -120), Qt.MouseButton.NoButton, CTRL,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, wheel)
+    assert window.view.zoom == size
+    assert settings().value("view/zoom", 0.0, type=float) == size
+
+
+def test_switching_annotator_keeps_undo_away_from_the_hidden_layer(window: MainWindow,
+                                                                  sample_path: Path,
+                                                                  qtbot) -> None:
+    mark(qtbot, window, "Aldric Varnay", Qt.Key.Key_A)
+    assert window.controller.stack.canUndo()
+    window.set_annotator("bob")
+    assert not window.controller.stack.canUndo()
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert "Actor:Aldric Varnay" in stored_texts(sample_path)
+
+
+def test_an_edit_that_fails_unexpectedly_is_not_shown_as_saved(window: MainWindow,
+                                                              sample_path: Path, qtbot,
+                                                              monkeypatch) -> None:
+    from storage.edits import AddSpan
+
+    assert window.saved_label.text() == "All changes saved"
+    assert window.document is not None
+
+    def broken(_edit: object) -> None:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(window.project, "apply", broken)
+    start, end = find(window, "Aldric Varnay")
+    with pytest.raises(OSError):
+        window.controller.perform(AddSpan(window.document.id, "alice", "Actor", [(start, end)]),
+                                  "Add Actor", window.document.id)
+    assert window.saved_label.text().startswith("Not saved: Add Actor")
+    assert window.controller.stack.count() == 0
+    monkeypatch.undo()
+    mark(qtbot, window, "Aldric Varnay", Qt.Key.Key_A)
+    assert window.saved_label.text() == "All changes saved"
+
+
+def test_system_theme_is_followed_when_it_changes(window: MainWindow, monkeypatch) -> None:
+    from gui import app as gui_app
+    from gui import theme
+
+    palette, sheet = QApplication.palette(), QApplication.instance().styleSheet()
+    window.actions["view.theme_system"].trigger()
+    monkeypatch.setattr(gui_app, "system_is_dark", lambda: True)
+    window._on_system_color_scheme_changed()
+    assert theme.is_dark(QApplication.palette())
+    monkeypatch.setattr(gui_app, "system_is_dark", lambda: False)
+    window._on_system_color_scheme_changed()
+    assert not theme.is_dark(QApplication.palette())
+    # an explicit choice is not overridden by the desktop
+    window.actions["view.theme_dark"].trigger()
+    window._on_system_color_scheme_changed()
+    assert theme.is_dark(QApplication.palette())
+    QApplication.setPalette(palette)
+    QApplication.instance().setStyleSheet(sheet)
