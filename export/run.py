@@ -13,7 +13,8 @@ is removed (the folder too, when the export created it) and
 
 ``manifest.json`` records the Saywho version, schema, format and options, the
 documents per split, spans per label and per annotator, relations per type,
-the adjudicated documents (those with a layer by the annotator ``gold``),
+the adjudicated documents (those with a layer by the annotator ``gold``, whichever
+layers the export writes, with the gold layer's status),
 every file written and every span the format could not represent exactly.
 """
 
@@ -30,6 +31,7 @@ from typing import Any
 from export import registry
 from export.base import ExportContext, ExportError, ExportOptions, Format, Manifest
 from export.splits import Splitter
+from storage.adjudication import adjudication_statuses
 from storage.corpus import CorpusFilter, entity_map, iter_corpus
 from storage.models import STATUSES
 from storage.project import SAYWHO_VERSION, ProgressCallback, Project
@@ -168,7 +170,9 @@ def _stream(project: Project, fmt: Format, context: ExportContext, splitter: Spl
     selection = CorpusFilter(annotators=options.annotators, status=options.status,
                              labels=options.labels)
     total = project.document_count()
-    adjudicated: list[str] = []
+    # adjudication is a fact of the project, whichever layers this export writes
+    gold_status = adjudication_statuses(project)
+    adjudicated: dict[str, str] = {}
     if splitter is not None:
         for name in splitter.names:
             manifest.documents[name] += 0
@@ -178,18 +182,21 @@ def _stream(project: Project, fmt: Format, context: ExportContext, splitter: Spl
         external_id = item.document.external_id
         split = splitter.assign(external_id) if splitter is not None else None
         fmt.write_document(context, item, split)
+        if item.document.id in gold_status:
+            adjudicated[external_id] = gold_status[item.document.id]
         manifest.documents[split or NO_SPLIT] += 1
         for layer in item.layers:
             manifest.spans_by_annotator[layer.annotator] += len(layer.spans)
             manifest.spans_by_label.update(span.label for span in layer.spans)
             manifest.relations_by_type.update(relation.type for relation in layer.relations)
-            if layer.annotator == GOLD:
-                adjudicated.append(external_id)
         if progress is not None:
             progress(done, total, external_id)
     if cancel is not None and cancel():
         raise ExportCancelled("export cancelled; the partial output was removed")
-    manifest.extra["adjudicated"] = {"documents": len(adjudicated), "ids": adjudicated}
+    manifest.extra["adjudicated"] = {
+        "documents": len(adjudicated), "ids": list(adjudicated),
+        "done": [external_id for external_id, status in adjudicated.items() if status == "done"],
+        "status": adjudicated}
     if progress is not None:
         progress(total, total, "")
 
@@ -202,7 +209,7 @@ def manifest_dict(context: ExportContext, format_name: str) -> dict[str, Any]:
     """The content of ``manifest.json`` (keys in a fixed order, counts sorted)."""
     manifest = context.manifest
     extra = dict(manifest.extra)
-    adjudicated = extra.pop("adjudicated", {"documents": 0, "ids": []})
+    adjudicated = extra.pop("adjudicated", {"documents": 0, "ids": [], "done": [], "status": {}})
     documents = dict(manifest.documents) if context.options.split else \
         _counts(manifest.documents)
     return {

@@ -41,7 +41,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, ClassVar
 
 from lxml import etree
@@ -283,13 +283,21 @@ def _header(root: etree._Element, document: Any, layer: Layer,
     if "outlet" in meta:
         _sub(bibl, "publisher", _meta_text(meta.pop("outlet")))
     if document.source:
-        _sub(bibl, "note", document.source, type="source")
+        _sub(bibl, "note", public_source(document.source), type="source")
     for key, value in meta.items():
         _sub(bibl, "note", _meta_text(value), type="meta", n=str(key))
     if any((e.kb_id or "").startswith(f"{WIKIDATA[0]}:") for e in entities):
         prefixes = _sub(_sub(header, "encodingDesc"), "listPrefixDef")
         _sub(prefixes, "prefixDef", ident=WIKIDATA[0], matchPattern=WIKIDATA[1],
              replacementPattern=WIKIDATA[2])
+
+
+def public_source(source: str) -> str:
+    """Where a document came from, fit for a shared corpus: a URL as it is, a local path
+    by its file name only (the folders of the importer's computer stay private)."""
+    if "://" in source:
+        return source
+    return PureWindowsPath(source).name if "\\" in source else PurePosixPath(source).name
 
 
 def _meta_text(value: Any) -> str:

@@ -165,7 +165,7 @@ class XmiFormat(Format):
     def start(self, context: ExportContext) -> None:
         try:
             import cassis  # noqa: F401
-        except ImportError as exc:  # pragma: no cover - cassis is a test dependency
+        except ImportError as exc:  # pragma: no cover - cassis is a runtime dependency
             from export.base import MissingDependencyError
 
             raise MissingDependencyError("the xmi format needs dkpro-cassis: "

@@ -260,6 +260,21 @@ def adjudicated_documents(project: Project, gold: str = GOLD) -> list[int]:
         return sorted(with_status | with_spans)
 
 
+def adjudication_statuses(project: Project, gold: str = GOLD) -> dict[int, str]:
+    """Document id -> status of its gold layer, for the documents that have one."""
+    documents = adjudicated_documents(project, gold)
+    if not documents:
+        return {}
+    from storage.models import DocumentStatus
+
+    with project.db.reading() as session:
+        who = session.scalar(select(Annotator.id).where(Annotator.name == gold))
+        stored = dict(session.execute(
+            select(DocumentStatus.document_id, DocumentStatus.status)
+            .where(DocumentStatus.annotator_id == who)).all())
+    return {document_id: stored.get(document_id, "new") for document_id in documents}
+
+
 def layer_summary(comparison: Comparison) -> dict[str, Any]:
     """Counts a comparison view shows in its header."""
     per_annotator: dict[str, int] = defaultdict(int)

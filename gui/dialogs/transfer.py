@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -104,7 +105,8 @@ class ProgressDialog(QDialog):
 
     def _on_failed(self, message: str, details: str) -> None:
         self.error = message
-        self._show_outcome(f"Failed: {message}", details.splitlines())
+        outcome = "Cancelled" if self.job.cancelled() else "Failed"
+        self._show_outcome(f"{outcome}: {message}", details.splitlines())
         self.done.emit(None)
 
     def _show_outcome(self, summary: str, details: list[str]) -> None:
@@ -119,12 +121,34 @@ class ProgressDialog(QDialog):
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.accept)
 
+    @property
+    def running(self) -> bool:
+        """Whether the job has not reported its end yet."""
+        return self.result is None and self.error is None
+
+    def _cancel_job(self) -> None:
+        self.job.cancel()
+        self.status.setText("Cancelling…")
+
     def _on_cancel_clicked(self) -> None:
-        if self.result is None and self.error is None:
-            self.job.cancel()
-            self.status.setText("Cancelling…")
+        if self.running:
+            self._cancel_job()
         else:
             self.accept()
+
+    def reject(self) -> None:
+        """Esc: cancels a running job (the dialog stays until it has stopped), else closes."""
+        if self.running:
+            self._cancel_job()
+        else:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.running:
+            self._cancel_job()
+            event.ignore()
+        else:
+            super().closeEvent(event)
 
 
 class ImportProgressDialog(ProgressDialog):
@@ -258,12 +282,13 @@ class ExportProgressDialog(ProgressDialog):
             project, format_name, out_dir, ExportOptions(**options)), parent)
 
     def summarize(self, result: Any) -> tuple[str, list[str]]:
-        documents = sum(getattr(result, "documents", {}).values()) if result else 0
-        spans = sum(getattr(result, "spans_by_label", {}).values()) if result else 0
-        inexact = getattr(result, "inexact", [])
+        from export.run import summary
+
+        inexact = result.inexact
         details = [f"{item.get('document')}: {item.get('label')} {item.get('span')}: "
                    f"{item.get('reason')}" for item in inexact]
-        summary = (f"Exported {documents} document(s), {spans} span(s) to {self.out_dir}."
-                   + (f" {len(inexact)} span(s) could not be represented exactly:"
-                      if inexact else ""))
-        return summary, details
+        adjudicated = result.extra.get("adjudicated", {}).get("documents", 0)
+        if adjudicated:
+            details.insert(0, f"{adjudicated} adjudicated document(s) (see manifest.json)")
+        line = summary(result, self.out_dir)
+        return line[:1].upper() + line[1:] + ".", details

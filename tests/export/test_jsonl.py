@@ -123,7 +123,9 @@ def test_golden_files(any_project: Project, tmp_path: Path) -> None:
     assert manifest.inexact == []
     written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert written["documents"] == {"total": 3, "by_split": {"all": 3}}
-    assert written["adjudicated"] == {"documents": 1, "ids": ["varnay-warns"]}
+    assert written["adjudicated"] == {"documents": 1, "ids": ["varnay-warns"],
+                                       "done": ["varnay-warns"],
+                                       "status": {"varnay-warns": "done"}}
     assert written["spans"]["by_annotator"] == {"alice": 6, "bob": 12, "gold": 2}
 
 

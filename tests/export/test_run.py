@@ -38,7 +38,9 @@ def test_manifest_records_what_was_exported(jsonl_corpus: Project, tmp_path: Pat
         "by_annotator": {"alice": 6, "bob": 12, "gold": 2}}
     assert manifest["relations"]["by_type"] == {"consequence": 2, "cue": 2, "holder": 2,
                                                 "speaker": 6}
-    assert manifest["adjudicated"] == {"documents": 1, "ids": ["varnay-warns"]}
+    assert manifest["adjudicated"] == {"documents": 1, "ids": ["varnay-warns"],
+                                       "done": ["varnay-warns"],
+                                       "status": {"varnay-warns": "done"}}
     for name in manifest["files"]:
         assert (out / name).is_file()
 
@@ -108,6 +110,14 @@ def test_bad_format_folder_and_split(jsonl_corpus: Project, tmp_path: Path) -> N
     with pytest.raises(SplitError, match="sum to"):
         export_project(jsonl_corpus, "jsonl", tmp_path / "b",
                        ExportOptions(split={"train": 0.5, "dev": 0.2}))
+
+
+def test_adjudication_is_recorded_whichever_layers_are_exported(jsonl_corpus: Project,
+                                                                 tmp_path: Path) -> None:
+    manifest = export_project(jsonl_corpus, "jsonl", tmp_path / "out",
+                              ExportOptions(annotators=["alice"]))
+    assert manifest.extra["adjudicated"]["ids"] == ["varnay-warns"]
+    assert manifest.extra["adjudicated"]["status"] == {"varnay-warns": "done"}
 
 
 def test_gold_without_adjudication_is_explained(project: Project, tmp_path: Path) -> None:

@@ -126,3 +126,12 @@ def test_through_export_project_with_splits(corpus: Project, tmp_path: Path) -> 
         reading = Reading(out / name)
         document = corpus.document_by_external_id(file_name.removesuffix(".xml"))
         assert reading.text == document.text and split in ("train", "test")
+
+
+def test_source_note_keeps_urls_and_only_file_names_of_local_paths() -> None:
+    from export.tei import public_source
+
+    assert public_source("https://wire.example/2026/varnay") == "https://wire.example/2026/varnay"
+    assert public_source("/home/alice/private/feeds/varnay.html") == "varnay.html"
+    assert public_source(r"C:\Users\alice\Desktop\varnay.txt") == "varnay.txt"
+    assert public_source("corpus.jsonl") == "corpus.jsonl"

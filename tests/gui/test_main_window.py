@@ -651,11 +651,31 @@ def test_export_dialog_runs_the_export_in_the_background(window: MainWindow, tmp
     qtbot.waitUntil(lambda: progress.result is not None or progress.error is not None,
                     timeout=30000)
     assert progress.error is None, progress.error
-    assert "Exported" in progress.status.text()
+    assert progress.status.text().startswith("Exported 6 documents, 1 span, 0 relations to")
     assert (out_dir / "manifest.json").exists()
     written = "".join(p.read_text(encoding="utf-8") for p in out_dir.rglob("*.jsonl"))
     assert "Aldric Varnay" in written or "Actor" in written
     progress.close()
+
+
+def test_escape_cancels_a_running_export_and_removes_its_output(window: MainWindow,
+                                                                tmp_path: Path, qtbot) -> None:
+    from gui.dialogs.transfer import ExportProgressDialog
+
+    out_dir = tmp_path / "cancelled"
+    progress = ExportProgressDialog(window.project, "jsonl", out_dir, {}, window)
+    progress.show()
+    assert QTest.qWaitForWindowExposed(progress)
+    progress.activateWindow()
+    assert QTest.qWaitForWindowActive(progress)
+    qtbot.keyClick(progress, Qt.Key.Key_Escape)  # before the first document is written
+    assert progress.isVisible() and progress.status.text() == "Cancelling…"
+    progress.start()
+    qtbot.waitUntil(lambda: progress.error is not None, timeout=30000)
+    assert progress.status.text().startswith("Cancelled: export cancelled")
+    assert not out_dir.exists()
+    qtbot.keyClick(progress, Qt.Key.Key_Escape)  # now it closes
+    assert not progress.isVisible()
 
 
 def test_undo_adapter_takes_back_a_half_done_step(qapp, small_project: Project) -> None:
