@@ -14,16 +14,17 @@ from storage.schema import load_schema
 
 
 @pytest.fixture
-def corpus(project: Project) -> Project:
-    """The golden input (golden/input) imported into the test's new project.
+def corpus(any_project: Project) -> Project:
+    """The golden input (golden/input) imported into the test's new project, on SQLite
+    and on PostgreSQL.
 
     Imported by a relative path, so that the source paths the exports carry (TEI's
     ``<note type="source">``) are the same in every checkout.
     """
     with contextlib.chdir(INPUT.parent):
-        report = project.import_paths([Path(INPUT.name)])
+        report = any_project.import_paths([Path(INPUT.name)])
     assert report.ok, report.errors
-    return project
+    return any_project
 
 
 @pytest.fixture
