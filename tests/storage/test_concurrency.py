@@ -163,7 +163,7 @@ def run_writers(url: str, writers: int, edits: int, folder: Path) -> list[dict[s
         assert process.stdout.readline().strip() == "ready", process.communicate()[1]
     go.touch()
     for process in processes:
-        _, stderr = process.communicate(timeout=300)
+        _, stderr = process.communicate(timeout=900)
         assert process.returncode == 0, stderr
         assert "OperationalError" not in stderr and "database is locked" not in stderr
     records = []
@@ -232,21 +232,25 @@ def verify(url: str, records: list[dict[str, Any]]) -> Counter[str]:
     return kinds
 
 
+#: "thousands of edits each": every writer process makes this many
+EDITS_PER_WRITER = 2000
+
+
 def test_four_writers_on_one_sqlite_file(tmp_path: Path) -> None:
     url = str(tmp_path / "shared.saywho")
     prepare(url)
-    records = run_writers(url, writers=4, edits=500, folder=tmp_path)
+    records = run_writers(url, writers=4, edits=EDITS_PER_WRITER, folder=tmp_path)
     kinds = verify(url, records)
-    assert sum(kinds[k] for k in ACKNOWLEDGED) == 4 * 500
+    assert sum(kinds[k] for k in ACKNOWLEDGED) == 4 * EDITS_PER_WRITER
     assert min(kinds[k] for k in ACKNOWLEDGED) > 100
 
 
 @pytest.mark.postgres
 def test_eight_writers_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     prepare(pg_url)
-    records = run_writers(pg_url, writers=8, edits=250, folder=tmp_path)
+    records = run_writers(pg_url, writers=8, edits=EDITS_PER_WRITER, folder=tmp_path)
     kinds = verify(pg_url, records)
-    assert sum(kinds[k] for k in ACKNOWLEDGED) == 8 * 250
+    assert sum(kinds[k] for k in ACKNOWLEDGED) == 8 * EDITS_PER_WRITER
     assert min(kinds[k] for k in ACKNOWLEDGED) > 100
 
 
