@@ -33,6 +33,8 @@ bench: $(STAMP_TEST)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/import_bench.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui_bench.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/export_bench.py
+	$(BIN)/python bench/edit_rate.py
+	$(BIN)/python bench/soak.py
 
 screenshot: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python resources/make_screenshots.py
