@@ -5,6 +5,11 @@ Usage::
     saywho agreement news.saywho [--annotators A,B] [--labels L1,L2]
                                  [--min-overlap 0.5] [--matching hungarian|greedy] [--json]
 
+The readable table (without ``--json``) fits in 100 columns: per pair, then for all
+annotators, a span table (spans of the reference/other, then P, R and F1 with exact,
+any-overlap and minimum-ratio matching), a table of kappa, alpha and alpha_u per label
+and overall, the relation table and the attribute table.
+
 Only documents an annotator marked *done* count: a pair of annotators is
 compared on the documents both marked done, "all" on the documents every
 compared annotator marked done. Without ``--annotators`` every annotator but
@@ -62,8 +67,8 @@ kappa when every token is "O" for everyone, is ``null``)::
         "overall": {...}, "relations": {... pooled over pairs ...},
         "attributes": {... observed pooled over pairs, "mean_cohen_kappa": mean of the
                        pairwise kappas ...}
-      }
-    }
+      }                                            # with only two annotators compared,
+    }                                              # "all" is their pair again, same keys
 
     COUNTS = {"matched": 7, "reference": 9, "other": 8,
               "precision": 0.875, "recall": 0.778, "f1": 0.824}
@@ -73,6 +78,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,13 +96,17 @@ from storage.errors import ValidationError
 from storage.project import Project
 
 MISSING = "-"
+WIDTH = 100  # the readable table fits this many columns
+NUMBER = 6  # the width of a P, R or F1 column
+NO_BREAK = "\N{NO-BREAK SPACE}"
 
 
 def register(subparsers: Any) -> None:
     parser = add_project_command(
-        subparsers, "agreement", help="inter-annotator agreement (F1, kappa, alpha, alpha_u)",
+        subparsers, "agreement", help="inter-annotator agreement (P/R/F1, kappa, alpha, alpha_u)",
         description="Inter-annotator agreement on the documents the annotators marked done: "
-                    "span F1 (exact and overlap matching), Cohen's / Fleiss' kappa and "
+                    "span precision, recall and F1 (exact and overlap matching), Cohen's / "
+                    "Fleiss' kappa and "
                     "Krippendorff's alpha on tokens, unitizing alpha on characters, "
                     "relation and attribute agreement on matched spans.",
         handler=run_agreement)
@@ -140,21 +150,38 @@ def _number(value: float | None, digits: int = 3) -> str:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    # joined by a no-break space, which _wrapped keeps on one line
+    return f"{number}{NO_BREAK}{noun}" if number == 1 else f"{number}{NO_BREAK}{noun}s"
+
+
+def _wrapped(text: str, indent: str = "") -> list[str]:
+    """``text`` in lines of at most :data:`WIDTH` columns (a longer word stays whole)."""
+    lines = textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
+                          break_on_hyphens=False, break_long_words=False)
+    return [line.replace(NO_BREAK, " ") for line in lines]
 
 
 def format_report(report: AgreementReport) -> Iterator[str]:
-    """The readable table: one block per pair, then one for all annotators."""
+    """The readable table: one block per pair, then one for all annotators.
+
+    Lines stay within :data:`WIDTH` columns (except the project's path, and label names
+    longer than about 25 characters): text is wrapped, and each block has a span table
+    (P, R, F1 of the three matchings), a table of kappa, alpha and alpha_u, then the
+    relation and attribute tables.
+    """
     options = report.options
-    yield (f"Agreement in {report.project}: {len(report.annotators)} annotators "
-           f"({', '.join(report.annotators)}), labels {', '.join(report.labels)}")
-    yield (f"Spans matched one-to-one ({options.matching}); ratio matching: overlap/union >= "
-           f"{options.min_overlap:.2f}. Only documents marked done count.")
+    yield f"Agreement in {report.project}"  # a path is not wrapped
+    yield from _wrapped(f"{len(report.annotators)} annotators: {', '.join(report.annotators)}")
+    yield from _wrapped(f"Labels: {', '.join(report.labels)}")
     if report.left_out:
-        yield (f"Left out (no done document in common with another annotator): "
-               f"{', '.join(report.left_out)}")
-    yield ("spans: reference/other span counts; kappa, alpha: tokens; alpha_u: characters; "
-           "'-': undefined.")
+        yield from _wrapped("Left out (no done document in common with another annotator): "
+                            f"{', '.join(report.left_out)}")
+    yield from _wrapped(
+        "Only documents marked done count. Spans of a label are matched one-to-one "
+        f"({options.matching}): exact (same characters), overlap (any shared character) and "
+        f"overlap >= {options.min_overlap:.2f} (overlap/union; relations and attributes are "
+        "compared on these pairs). P: matched share of the other annotator's spans, R: of "
+        "the reference's. kappa, alpha: tokens; alpha_u: characters. '-': undefined.")
     for group in report.pairs:
         yield ""
         yield from _format_group(group, options.min_overlap)
@@ -167,40 +194,49 @@ def format_report(report: AgreementReport) -> Iterator[str]:
 
 def _format_group(group: GroupResult, min_overlap: float) -> Iterator[str]:
     if group.is_pair:
-        yield (f"{group.annotators[0]} vs {group.annotators[1]} (reference "
-               f"{group.annotators[0]}): {_count(group.documents, 'document')}, "
-               f"{_count(group.tokens, 'token')}")
+        yield from _wrapped(f"{group.annotators[0]} vs {group.annotators[1]} (reference "
+                            f"{group.annotators[0]}): {_count(group.documents, 'document')}, "
+                            f"{_count(group.tokens, 'token')}")
         kappa = "kappa"
     else:
-        yield (f"All annotators ({', '.join(group.annotators)}): "
-               f"{_count(group.documents, 'document')}, {_count(group.tokens, 'token')}; "
-               "span counts pooled over pairs, Fleiss' kappa")
+        yield from _wrapped(f"All annotators ({', '.join(group.annotators)}): "
+                            f"{_count(group.documents, 'document')}, "
+                            f"{_count(group.tokens, 'token')}")
+        yield from _wrapped("counts pooled over the pairs (reference: the earlier annotator); "
+                            "Fleiss' kappa", "  ")
         kappa = "Fleiss"
-    ratio = f"F1>={min_overlap:.2f}"
-    width = max([len("overall"), *map(len, group.labels)]) + 2
-    yield (f"  {'label':<{width}}{'spans':>11}{'F1 exact':>10}{'F1 overlap':>12}{ratio:>10}"
-           f"{kappa:>8}{'alpha':>8}{'alpha_u':>9}")
     rows = [*group.labels.items(), ("overall", group.overall)]
+    width = max([len("relation"), *(len(name) for name, _ in rows)]) + 2
+    spans = {name: f"{r.exact.reference}/{r.exact.other}" for name, r in rows}
+    spans_width = max(len("ref/other"), *map(len, spans.values())) + 1
+    matchings = ("exact", "overlap", f"overlap >= {min_overlap:.2f}")
+    yield (f"  {'':<{width + spans_width}}"
+           + "".join(f"{'':3}{name:^{3 * NUMBER - 1}}" for name in matchings)).rstrip()
+    yield (f"  {'label':<{width}}{'ref/other':>{spans_width}}"
+           + f"{'':2}{'P':>{NUMBER}}{'R':>{NUMBER}}{'F1':>{NUMBER}}" * len(matchings))
     for name, result in rows:
-        spans = f"{result.exact.reference}/{result.exact.other}"
-        yield (f"  {name:<{width}}{spans:>11}{_number(result.exact.f1):>10}"
-               f"{_number(result.overlap.f1):>12}{_number(result.min_overlap.f1):>10}"
-               f"{_number(result.kappa):>8}{_number(result.alpha):>8}"
+        counts = (result.exact, result.overlap, result.min_overlap)
+        yield (f"  {name:<{width}}{spans[name]:>{spans_width}}"
+               + "".join(f"{'':2}{_number(c.precision):>{NUMBER}}{_number(c.recall):>{NUMBER}}"
+                         f"{_number(c.f1):>{NUMBER}}" for c in counts))
+    yield f"  {'label':<{width}}{kappa:>8}{'alpha':>8}{'alpha_u':>9}"
+    for name, result in rows:
+        yield (f"  {name:<{width}}{_number(result.kappa):>8}{_number(result.alpha):>8}"
                f"{_number(result.alpha_u):>9}")
     if group.relations:
-        yield (f"  {'relation':<{width}}{'sources':>11}{'agree':>10}{'observed':>12}"
-               f"{'actor':>10}{'link F1':>8}")
+        yield (f"  {'relation':<{width}}{'sources':>8}{'agree':>7}{'observed':>10}"
+               f"{'actor':>8}{'link F1':>9}")
         for name, tally in group.relations.items():
-            yield (f"  {name:<{width}}{tally.sources:>11}{tally.agree:>10}"
-                   f"{_number(tally.observed):>12}{_number(tally.actor_observed):>10}"
-                   f"{_number(tally.links.f1):>8}")
+            yield (f"  {name:<{width}}{tally.sources:>8}{tally.agree:>7}"
+                   f"{_number(tally.observed):>10}{_number(tally.actor_observed):>8}"
+                   f"{_number(tally.links.f1):>9}")
     attributes = [(f"{label}.{name}", value) for label, attrs in group.attributes.items()
                   for name, value in attrs.items()]
     if attributes:
         attribute_width = max(width, *(len(name) + 2 for name, _ in attributes))
         kappa_name = "kappa" if group.is_pair else "mean kappa"
         yield (f"  {'attribute':<{attribute_width}}{'pairs':>7}{'agree':>7}{'observed':>10}"
-               f"{kappa_name:>11}")
+               f"{kappa_name:>12}")
         for name, value in attributes:
             yield (f"  {name:<{attribute_width}}{value.pairs:>7}{value.agree:>7}"
-                   f"{_number(value.observed):>10}{_number(value.kappa):>11}")
+                   f"{_number(value.observed):>10}{_number(value.kappa):>12}")

@@ -15,6 +15,7 @@ from corpus_builders import (
     alice_doc2,
     bob_doc1,
     bob_doc2,
+    brand_sets,
     build,
     three_annotator_sets,
 )
@@ -34,4 +35,11 @@ def two_annotators(tmp_path: Path) -> Iterator[Project]:
 def three_annotators(tmp_path: Path) -> Iterator[Project]:
     """alice, bob, carol: see the module docstring."""
     with build(tmp_path / "three.saywho", three_annotator_sets()) as project:
+        yield project
+
+
+@pytest.fixture
+def brand_project(tmp_path: Path) -> Iterator[Project]:
+    """alice, bob, carol on brand-bridge and rain-stops; alice and bob on mayor-ferry."""
+    with build(tmp_path / "brand.saywho", brand_sets()) as project:
         yield project

@@ -13,26 +13,89 @@ from storage.project import Project
 from storage.records import AnnotationSetRecord, DocumentRecord
 
 
+def _blocks(out: str) -> dict[str, list[str]]:
+    """The table's blocks (separated by blank lines), by their first line up to the colon."""
+    blocks = [block.splitlines() for block in out.split("\n\n")]
+    return {block[0].split(":")[0]: block for block in blocks}
+
+
+def _row(block: list[str], name: str, after: str | None = None) -> list[str]:
+    """The cells of the first row named ``name`` (after the header line containing ``after``)."""
+    start = 0 if after is None else next(i for i, line in enumerate(block) if after in line)
+    return next(line.split() for line in block[start:] if line.split()[:1] == [name])
+
+
 def test_table_lists_pairs_labels_relations_and_attributes(
         three_annotators: Project, capsys: pytest.CaptureFixture[str]) -> None:
     path = str(three_annotators.db.url.database)
     three_annotators.close()
     assert run(["agreement", path]) == 0
     out = capsys.readouterr().out
-    assert "3 annotators (alice, bob, carol)" in out
-    assert "alice vs bob (reference alice): 2 documents" in out
-    assert "bob vs carol (reference bob): 1 document," in out
-    assert "All annotators (alice, bob, carol): 1 document" in out
-    header = next(line for line in out.splitlines() if "F1 exact" in line)
-    assert header.split() == ["label", "spans", "F1", "exact", "F1", "overlap", "F1>=0.50",
-                              "kappa", "alpha", "alpha_u"]
-    actor = next(line for line in out.splitlines() if line.split()[:1] == ["Actor"])
-    # alice vs bob, Actor: 3/3 spans, exact F1 1/3, overlap F1 1
-    assert actor.split()[:4] == ["Actor", "3/3", "0.333", "1.000"]
-    assert any(line.split()[:5] == ["speaker", "2", "1", "0.500", "1.000"]
-               for line in out.splitlines())
-    assert any(line.split()[:5] == ["Quote.form", "2", "1", "0.500", "0.000"]
-               for line in out.splitlines())
+    assert max(map(len, out.splitlines())) <= 100
+    assert out.splitlines()[:3] == [f"Agreement in {path}", "3 annotators: alice, bob, carol",
+                                    "Labels: Actor, Quote, Cue, Condition, Consequence"]
+    blocks = _blocks(out)
+    assert blocks["alice vs bob (reference alice)"][0].endswith(": 2 documents, 39 tokens")
+    assert blocks["bob vs carol (reference bob)"][0].endswith(": 1 document, 24 tokens")
+    pair = blocks["alice vs bob (reference alice)"]
+    # the span table: a heading per matching over its P, R and F1 columns
+    assert pair[1].split() == ["exact", "overlap", "overlap", ">=", "0.50"]
+    assert pair[2].split() == ["label", "ref/other", *["P", "R", "F1"] * 3]
+    # each heading lies over its three columns (a number ends where its P, R or F1 ends)
+    p_columns = [index for index, char in enumerate(pair[2]) if char == "P"]
+    f1_ends = [index + 2 for index in range(len(pair[2])) if pair[2].startswith("F1", index)]
+    for heading, p_column, f1_end in zip(("exact", "overlap", "overlap >= 0.50"), p_columns,
+                                         f1_ends, strict=True):
+        at = pair[1].index(heading, p_column - 5)
+        assert p_column - 4 <= at and at + len(heading) <= f1_end, heading
+    # Actor: 3/3 spans; exact 1 match ("Venn"): P = R = F1 = 1/3; overlap and ratio: 3 of 3
+    assert _row(pair, "Actor") == ["Actor", "3/3", *["0.333"] * 3, *["1.000"] * 6]
+    # Cue: alice 2, bob 1 (doc1 "said"): P = 1/1, R = 1/2, F1 = 2/3 in every matching
+    assert _row(pair, "Cue") == ["Cue", "2/1", *["1.000", "0.500", "0.667"] * 3]
+    # overall exact: 7 matched of 11 (alice) and 10 (bob): P = 0.7, R = 7/11, F1 = 14/21
+    assert _row(pair, "overall")[:5] == ["overall", "11/10", "0.700", "0.636", "0.667"]
+    # the coefficient table below it
+    assert _row(pair, "label", "alpha_u") == ["label", "kappa", "alpha", "alpha_u"]
+    assert len(_row(pair, "Actor", "alpha_u")) == 4
+    assert _row(pair, "speaker") == ["speaker", "2", "1", "0.500", "1.000", "0.500"]
+    assert _row(pair, "Quote.form") == ["Quote.form", "2", "1", "0.500", "0.000"]
+    # carol marked no Cue: precision is undefined, recall and F1 are 0
+    carol = blocks["alice vs carol (reference alice)"]
+    assert _row(carol, "Cue") == ["Cue", "1/0", *["-", "0.000", "0.000"] * 3]
+    everyone = blocks["All annotators (alice, bob, carol)"]
+    assert everyone[0].endswith(": 1 document, 24 tokens")
+    assert "pooled over the pairs" in everyone[1] and "Fleiss' kappa" in everyone[1]
+    assert _row(everyone, "label", "alpha_u") == ["label", "Fleiss", "alpha", "alpha_u"]
+    # Actor over the three pairs on doc1: 2 + 2 + 2 spans on each side, exact matches
+    # "Venn" (a-b), both (a-c), "Venn" (b-c): 4 of 6 -> P = R = F1 = 2/3
+    assert _row(everyone, "Actor")[:5] == ["Actor", "6/6", "0.667", "0.667", "0.667"]
+    assert _row(everyone, "attribute")[-2:] == ["mean", "kappa"]
+
+
+def test_table_stays_in_100_columns_with_long_names(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    names = ["alexandra-constantinople-papadopoulou", "bartholomew-featherstonehaugh",
+             "christabel-montmorency-smythe"]
+    sets = []
+    for name in names:
+        layer = alice_doc1()
+        layer.annotator = name
+        sets.append(layer)
+    with build(tmp_path / "p.saywho", {"venn-warns": sets}):
+        pass
+    assert run(["agreement", str(tmp_path / "p.saywho"), "--min-overlap", "0.75"]) == 0
+    out = capsys.readouterr().out
+    # every line but the first, which names the project as given (a path is not wrapped)
+    assert max(len(line) for line in out.splitlines()[1:]) <= 100
+    # long lines are wrapped at a space, the continuation indented
+    assert out.splitlines()[1:3] == ["3 annotators: alexandra-constantinople-papadopoulou, "
+                                     "bartholomew-featherstonehaugh,",
+                                     "  christabel-montmorency-smythe"]
+    assert ("alexandra-constantinople-papadopoulou vs bartholomew-featherstonehaugh (reference\n"
+            "  alexandra-constantinople-papadopoulou): 1 document, 24 tokens\n") in out
+    assert "overlap >= 0.75" in out
+    everyone = next(block for block in out.split("\n\n") if block.startswith("All annotators"))
+    assert "christabel-montmorency-smythe" in everyone
 
 
 def test_json_layout(three_annotators: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,7 +142,7 @@ def test_annotators_without_shared_documents_are_named(
                                                annotations=[lone])], "more.jsonl")
     assert run(["agreement", str(tmp_path / "p.saywho")]) == 0
     out = capsys.readouterr().out
-    assert "2 annotators (alice, bob)" in out
+    assert "2 annotators: alice, bob\n" in out
     assert "Left out (no done document in common with another annotator): erin" in out
     assert run(["agreement", str(tmp_path / "p.saywho"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

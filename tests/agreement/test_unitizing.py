@@ -1,8 +1,14 @@
-"""Krippendorff's unitizing alpha: a case worked by hand and the published examples."""
+"""Krippendorff's unitizing alpha: cases worked by hand, the published examples, and an
+independent computation (reference_unitizing.py) for three and more observers."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
+import reference_unitizing as reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agreement.unitizing import (
     Segment,
@@ -130,3 +136,109 @@ def test_alpha_u_is_symmetric_in_the_observers() -> None:
     alphas = {unitizing_alpha([(0, 30)], order)
               for order in (first, first[::-1], [first[1], first[2], first[0]])}
     assert len({round(a, 12) for a in alphas if a is not None}) == 1
+
+
+# --- The independent computation of reference_unitizing.py, checked first on the published
+# --- two-coder examples, then used where no published example has three or more coders.
+
+def test_reference_reproduces_the_published_two_coder_examples() -> None:
+    # Krippendorff (2004: 254), category c: D_o = 0.0144, D_e = 0.0532, alpha = 0.7286
+    c_units = [[(225, 295), (370, 400)], [(220, 300), (355, 375), (400, 420)]]
+    observed, expected = reference.disagreements([(150, 450)], c_units)
+    assert float(observed) == pytest.approx(0.0144, abs=1e-4)
+    assert float(expected) == pytest.approx(0.0532, abs=1e-4)
+    assert float(reference.alpha_u([(150, 450)], c_units)) == pytest.approx(0.7286, abs=1e-4)
+    # category k: identical units, alpha = 1
+    k_units = [[(180, 240), (300, 350)], [(180, 240), (300, 350)]]
+    assert reference.alpha_u([(150, 450)], k_units) == 1
+    # Krippendorff (1995: 57), D_o of Bertha and Bill, of Gerret and Gill
+    bertha_bill = [[(2, 10), (14, 20)], [(4, 8), (15, 17)]]
+    gerret_gill = [[(2, 8), (10, 12), (14, 18), (20, 22)],
+                   [(0, 2), (4, 8), (10, 14), (16, 18), (20, 22)]]
+    assert reference.disagreements([(0, 24)], bertha_bill)[0] == Fraction(1, 32)  # 0.03125
+    assert float(reference.disagreements([(0, 24)], gerret_gill)[0]) == pytest.approx(
+        0.02777, abs=1e-5)
+    # and the two cases worked by hand above, exactly
+    assert reference.disagreements([(0, 10)], [[(2, 6)], [(3, 6)]]) == (
+        Fraction(1, 100), Fraction(23, 362))
+    assert reference.alpha_u([(0, 10)], [[(1, 3)], []]) == Fraction(-26, 100)
+
+
+def test_three_observers_worked_by_hand() -> None:
+    # L = 10, m = 3 observers, one category:
+    #   A marks [2, 6) (l = 4), B marks [3, 6) (l = 3), C marks [2, 5) (l = 3).
+    # Segments:  A: gap [0,2) 2, unit [2,6) 4, gap [6,10) 4
+    #            B: gap [0,3) 3, unit [3,6) 3, gap [6,10) 4
+    #            C: gap [0,2) 2, unit [2,5) 3, gap [5,10) 5
+    # Observed, per unordered pair (no unit lies wholly inside another observer's gap):
+    #   A-B: units overlap: (2-3)^2 + (6-6)^2 = 1
+    #   A-C: (2-2)^2 + (6-5)^2 = 1
+    #   B-C: (3-2)^2 + (6-5)^2 = 2
+    #   ordered pairs count each twice: 2 * (1 + 1 + 2) = 8
+    #   D_o = 8 / (m (m-1) L^2) = 8 / (3 * 2 * 100) = 1/75
+    # Expected: N = 3 units (4, 3, 3); the gaps of all observers: 2, 4, 3, 4, 2, 5
+    #   unit l=4: (N-1)/3 (2*64 - 3*16 + 4) = 2/3 * 84 = 56;
+    #             gaps >= 4: 4, 4, 5 -> 1 + 1 + 2 = 4; l^2 * 4 = 64;            sum 120
+    #   unit l=3 (B): 2/3 * (2*27 - 3*9 + 3) = 2/3 * 30 = 20;
+    #             gaps >= 3: 4, 3, 4, 5 -> 2 + 1 + 2 + 3 = 8; l^2 * 8 = 72;     sum 92
+    #   unit l=3 (C): the same, 92
+    #   numerator: 2/L * (120 + 92 + 92) = 2/10 * 304 = 60.8
+    #   denominator: mL (mL - 1) - sum l (l - 1) = 30 * 29 - (12 + 6 + 6) = 846
+    #   D_e = 60.8 / 846
+    # alpha_u = 1 - (1/75) / (60.8/846) = 1 - 846 / (75 * 60.8) = 1 - 846/4560 = 619/760
+    units = [[(2, 6)], [(3, 6)], [(2, 5)]]
+    tally = UnitizingTally(3)
+    tally.add_section(0, 10, units)
+    assert tally.disagreement == 8
+    assert tally.observed() == pytest.approx(1 / 75)
+    assert tally.expected() == pytest.approx(60.8 / 846)
+    assert tally.alpha() == pytest.approx(619 / 760)
+    assert reference.disagreements([(0, 10)], units) == (Fraction(1, 75),
+                                                         Fraction(608, 8460))
+    assert reference.alpha_u([(0, 10)], units) == Fraction(619, 760)
+
+
+def test_three_observers_and_an_observer_who_marked_nothing() -> None:
+    # L = 10, A [2, 6), B [3, 6), C nothing (one gap of 10).
+    # Observed: A-B 1; A's unit lies inside C's gap: 4^2 = 16; B's: 3^2 = 9
+    #   D_o = 2 * (1 + 16 + 9) / 600 = 52/600
+    # Expected: N = 2 (4 and 3); gaps 2, 4, 3, 4, 10
+    #   l=4: 1/3 * 84 = 28; gaps >= 4: 4, 4, 10 -> 1 + 1 + 7 = 9; 16 * 9 = 144;     172
+    #   l=3: 1/3 * 30 = 10; gaps >= 3: 4, 3, 4, 10 -> 2 + 1 + 2 + 8 = 13; 9 * 13 = 117; 127
+    #   2/10 * 299 = 59.8; denominator 30 * 29 - (12 + 6) = 852; D_e = 59.8/852
+    # alpha_u = 1 - (52/600) * (852/59.8) = 1 - 44304/35880 = -351/1495
+    units: list[list[tuple[int, int]]] = [[(2, 6)], [(3, 6)], []]
+    assert unitizing_alpha([(0, 10)], units) == pytest.approx(-351 / 1495)
+    assert reference.alpha_u([(0, 10)], units) == Fraction(-351, 1495)
+
+
+_observer_units = st.lists(st.tuples(st.integers(0, 29), st.integers(1, 8)), max_size=4)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(1, 30), min_size=1, max_size=3),
+       st.lists(st.lists(_observer_units, min_size=1, max_size=3), min_size=3, max_size=4))
+def test_production_equals_the_reference_for_three_and_four_observers(
+        section_lengths: list[int], drawn: list[list[list[tuple[int, int]]]]) -> None:
+    # sections laid end to end; observer i's units in section s start at its begin + offset,
+    # clipped to the section (units may touch, overlap each other, or cover a whole section)
+    sections, position = [], 0
+    for length in section_lengths:
+        sections.append((position, position + length))
+        position += length
+    observers = [[(begin + start, min(end, begin + start + size))
+                  for (begin, end), units in zip(sections, per_section, strict=False)
+                  for start, size in units if start < end - begin]
+                 for per_section in drawn]
+    tally = UnitizingTally(len(observers))
+    for begin, end in sections:
+        tally.add_section(begin, end, [[u for u in units if begin <= u[0] < end]
+                                       for units in observers])
+    observed, expected = reference.disagreements(sections, observers)
+    assert tally.observed() == pytest.approx(float(observed), abs=1e-12)
+    assert tally.expected() == pytest.approx(float(expected), abs=1e-12)
+    alpha = reference.alpha_u(sections, observers)
+    if alpha is None:
+        assert tally.alpha() is None
+    else:
+        assert tally.alpha() == pytest.approx(float(alpha), rel=1e-9, abs=1e-9)
