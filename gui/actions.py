@@ -86,6 +86,8 @@ ACTIONS: tuple[ActionDef, ...] = (
        tip="Import every text, HTML and JSONL file in a folder"),
     _a("file.export", "&Export…", "Ctrl+Shift+E", "_on_export", "File", icon="export",
        toolbar=True, tip="Export annotations to a training format"),
+    _a("file.backups", "&Backups to Keep…", "Ctrl+Alt+B", "_on_backups_to_keep", "File",
+       separator_before=True, tip="How many backups of a project file are kept beside it"),
     _a("file.quit", "&Quit", "Ctrl+Q", "_on_quit", "File", separator_before=True),
     # Edit
     _a("edit.undo", "&Undo", "Ctrl+Z", "_on_undo", "Edit", icon="undo",

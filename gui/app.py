@@ -232,12 +232,21 @@ def sample_project(folder: Path | None = None) -> Path:
     return path
 
 
+#: backups kept beside a SQLite project when nothing else is set (File > Backups to Keep)
 BACKUPS_KEPT = 5
+MAX_BACKUPS_KEPT = 100
+
+
+def backups_kept(store: QSettings | None = None) -> int:
+    """How many rotating backups the window keeps (the ``backups/keep`` setting; 0: none)."""
+    store = store or settings()
+    value = store.value("backups/keep", BACKUPS_KEPT, type=int)
+    return max(0, min(int(value), MAX_BACKUPS_KEPT)) if isinstance(value, int) else BACKUPS_KEPT
 
 
 def open_project(location: str) -> Project:
     """Opens a project for the window: a SQLite project gets a rotating backup first."""
-    return Project.open(location, backup_keep=BACKUPS_KEPT)
+    return Project.open(location, backup_keep=backups_kept())
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:

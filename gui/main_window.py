@@ -1103,6 +1103,18 @@ class MainWindow(QMainWindow):
             return
         self.set_project(project, location)
 
+    def _on_backups_to_keep(self) -> None:
+        from gui.app import MAX_BACKUPS_KEPT, backups_kept
+
+        count, ok = QInputDialog.getInt(
+            self, "Backups to Keep",
+            "Each time a project file is opened, a copy goes into the 'backups' folder\n"
+            "beside it. How many copies to keep (0: make none):",
+            backups_kept(self.settings), 0, MAX_BACKUPS_KEPT)
+        if ok:
+            self.settings.setValue("backups/keep", count)
+            self._status(f"{count} backup(s) of each project file will be kept.")
+
     def _on_open_project(self) -> None:
         start = str(self.project.path.parent) if self.project.path else ""
         path, _ = QFileDialog.getOpenFileName(self, "Open Project", start,

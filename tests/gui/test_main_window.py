@@ -873,3 +873,28 @@ def test_system_theme_is_followed_when_it_changes(window: MainWindow, monkeypatc
     assert theme.is_dark(QApplication.palette())
     QApplication.setPalette(palette)
     QApplication.instance().setStyleSheet(sheet)
+
+
+def test_backups_to_keep_is_a_setting_the_window_uses(window: MainWindow, tmp_path: Path,
+                                                      monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from gui.app import backups_kept, open_project
+
+    asked: list[int] = []
+
+    def answer(_parent, _title, _label, value, *_args):  # type: ignore[no-untyped-def]
+        asked.append(value)
+        return 0, True
+
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(answer))
+    window.actions["file.backups"].trigger()
+    assert asked == [5] and backups_kept() == 0
+    path = tmp_path / "kept" / "news.saywho"
+    path.parent.mkdir()
+    Project.create(path).close()
+    open_project(str(path)).close()
+    assert not (path.parent / "backups").exists()
+    settings().setValue("backups/keep", 2)
+    open_project(str(path)).close()
+    assert len(list((path.parent / "backups").glob("news-*.saywho"))) == 1
