@@ -103,7 +103,9 @@ def check_project(project: Project, progress: ProgressCallback | None = None) ->
     """Checks a project's database and annotations; never writes.
 
     Args:
-        project: an open project.
+        project: an open project; the ``check`` command opens it with
+            ``Project.open(path, readonly=True)``, so nothing can write and an
+            older project is not upgraded behind the user's back.
         progress: called with (documents done, documents total, what).
 
     Returns:

@@ -13,6 +13,7 @@ import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +27,11 @@ from storage.errors import ProjectError
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_HEADER_BYTES = 100
+SQLITE_WAL_FORMAT = 2  # header bytes 18-19 (write/read format): 1 rollback journal, 2 WAL
+SAYWHO_TABLES = ("alembic_version", "project_meta")
+SUPPORTED_BACKENDS = ("SQLite (built in: give the project file's path) and PostgreSQL "
+                      "(pip install 'saywho[postgres]', URL postgresql+psycopg://...)")
 
 T = TypeVar("T")
 
@@ -77,13 +83,188 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.close()
 
 
+def _on_sqlite_read_only_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # No journal_mode or synchronous here: both would write to the file.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA query_only=ON")  # a second lock: the URI already says mode=ro
+    cursor.close()
+
+
 def _on_sqlite_begin(connection: Any) -> None:
     mode = "IMMEDIATE" if connection.get_execution_options().get("saywho_write") else "DEFERRED"
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def wal_file(path: Path) -> Path:
+    """The write-ahead log SQLite keeps beside a database in WAL mode."""
+    return path.with_name(path.name + "-wal")
+
+
+def _read_header(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(SQLITE_HEADER_BYTES)
+
+
+def _has_log(path: Path) -> bool:
+    """True when a non-empty ``-wal`` holds pages the main file does not have yet."""
+    try:
+        return wal_file(path).stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _read_only_uri(path: Path, immutable: bool) -> str:
+    # as_uri percent-encodes what a URI would misread in a file name (?, #, %, spaces).
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    return uri + "&immutable=1" if immutable else uri
+
+
+def _is_read_only_refusal(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)
+
+
+def connect_read_only(path: Path, leave_no_trace: bool = False) -> sqlite3.Connection:
+    """Opens a SQLite file through a connection that cannot write to it.
+
+    ``mode=ro`` reads like any other reader, through another Saywho's ``-wal``
+    if one is writing. A database in WAL mode that nobody has open has no
+    ``-wal``: its file is complete, and SQLite would create an empty ``-wal``
+    and ``-shm`` to read it (and leave them there). With ``leave_no_trace`` (a
+    short look before a project is refused or opened), or when they cannot be
+    created (a read-only folder), such a file is opened ``immutable`` instead:
+    nothing is created, locked or written. (A ``-wal`` without its ``-shm``,
+    left by a copy or a crash, still gets a ``-shm``: SQLite cannot read the log
+    without one.)
+
+    Raises:
+        sqlite3.Error: the file cannot be read.
+    """
+    try:
+        wal_mode = _read_header(path)[18:19] == bytes([SQLITE_WAL_FORMAT])
+    except OSError:
+        wal_mode = False  # sqlite3.connect below reports why the file cannot be read
+    no_log = not wal_file(path).exists()
+    immutable = wal_mode and no_log and leave_no_trace
+    connection = sqlite3.connect(_read_only_uri(path, immutable), uri=True,
+                                 check_same_thread=False)
+    if immutable:
+        return connection
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        connection.close()
+        if not (wal_mode and no_log and _is_read_only_refusal(exc)):
+            raise
+        return sqlite3.connect(_read_only_uri(path, True), uri=True, check_same_thread=False)
+    return connection
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What a database says about itself before Saywho trusts it.
+
+    Attributes:
+        tables: the names of its tables.
+        revision: the Alembic revision recorded, if any.
+        written_by: the Saywho version that created it (``project_meta``), if recorded.
+    """
+
+    tables: frozenset[str]
+    revision: str | None
+    written_by: str | None
+
+    @property
+    def has_saywho_tables(self) -> bool:
+        return all(name in self.tables for name in SAYWHO_TABLES)
+
+
+def inspect_sqlite_file(path: Path) -> ProjectFacts:
+    """Reads a SQLite file's tables and revision without ever opening it for writing.
+
+    Meant for a file :func:`check_sqlite_file` let through: a project that is
+    refused afterwards (not Saywho's, too new, damaged) is left byte for byte
+    as it was, with no ``-wal`` or ``-shm`` beside it that was not there.
+
+    Raises:
+        ProjectError: the file is truncated or cannot be read as SQLite.
+    """
+    try:
+        header = _read_header(path)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read ({exc.strerror})") from exc
+    if len(header) < SQLITE_HEADER_BYTES:
+        raise ProjectError(f"{path}: not a readable Saywho project (truncated: the file "
+                           f"has {size} bytes, less than an SQLite header)")
+    expected = _size_in_header(header)
+    if expected is not None and size < expected and not _has_log(path):
+        raise ProjectError(f"{path}: not a readable Saywho project (truncated: the file "
+                           f"has {size} bytes, its header says {expected})")
+    try:
+        connection = connect_read_only(path, leave_no_trace=True)
+        try:
+            tables = frozenset(row[0] for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"))
+            revision = written_by = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+            if "project_meta" in tables:
+                row = connection.execute("SELECT value FROM project_meta "
+                                         "WHERE key = 'saywho_version'").fetchone()
+                written_by = row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        raise ProjectError(f"{path}: not a readable Saywho project ({exc})") from exc
+    return ProjectFacts(tables, revision, written_by)
+
+
+def _size_in_header(header: bytes) -> int | None:
+    """The database size the header records, when SQLite would trust it."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    change_counter = header[24:28]
+    valid_for = header[92:96]
+    if pages == 0 or change_counter != valid_for:
+        return None
+    return page_size * pages
+
+
+def inspect_database(database: Database) -> ProjectFacts:
+    """:class:`ProjectFacts` read through an engine (any backend).
+
+    Raises:
+        ProjectError: the database cannot be read.
+    """
+    tables = frozenset(database.table_names())
+    revision = written_by = None
+    try:
+        with database.engine.connect() as connection:
+            if "alembic_version" in tables:
+                row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+                revision = row[0] if row else None
+            if "project_meta" in tables:
+                row = connection.execute(text("SELECT value FROM project_meta "
+                                              "WHERE key = 'saywho_version'")).first()
+                written_by = row[0] if row else None
+    except DatabaseError as exc:
+        raise ProjectError(f"{describe(database.url)}: cannot read the database: "
+                           f"{exc.orig}") from exc
+    return ProjectFacts(tables, revision, written_by)
+
+
 def check_sqlite_file(path: Path, must_exist: bool) -> None:
     """Refuses paths that cannot be a project before SQLite touches them.
+
+    Only reads: a directory, a missing file (or folder) and a file that does not
+    start like an SQLite database are refused here; :func:`inspect_sqlite_file`
+    looks inside, :func:`check_sqlite_writable` refuses what cannot be written.
 
     Raises:
         ProjectError: naming the path and what is wrong with it.
@@ -99,42 +280,76 @@ def check_sqlite_file(path: Path, must_exist: bool) -> None:
     if not must_exist:
         raise ProjectError(f"{path}: already exists; open it instead of creating it")
     try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
+        head = _read_header(path)[:len(SQLITE_MAGIC)]
     except OSError as exc:
         raise ProjectError(f"{path}: cannot read ({exc.strerror})") from exc
     if head != SQLITE_MAGIC:
         raise ProjectError(f"{path}: not a Saywho project (not an SQLite database)")
+
+
+def check_sqlite_writable(path: Path) -> None:
+    """Refuses a project file that Saywho could read but not save to.
+
+    Raises:
+        ProjectError: the file or its folder is read-only.
+    """
     mode = path.stat().st_mode
     writable_bits = mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     if not writable_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise ProjectError(
             f"{path}: the project file or its folder is read-only; Saywho needs to write "
-            "to it (copy it somewhere writable)"
+            "to it to open it for editing (copy it somewhere writable; `check` reads it "
+            "where it is)"
         )
 
 
-def make_engine(url: URL) -> Engine:
+def make_engine(url: URL, readonly: bool = False) -> Engine:
     """Creates the engine, with pragmas on every SQLite connection.
+
+    Args:
+        url: the database.
+        readonly: every connection refuses writes: a SQLite file is opened
+            ``mode=ro`` (see :func:`connect_read_only`) and never switched to WAL,
+            a PostgreSQL transaction is ``READ ONLY``.
 
     Raises:
         ProjectError: when the database driver is not installed.
     """
     try:
-        if is_sqlite(url):
+        if is_sqlite(url) and readonly:
+            path = Path(url.database or "")
+            engine = create_engine(url, creator=lambda: connect_read_only(path))
+            event.listen(engine, "connect", _on_sqlite_read_only_connect)
+            event.listen(engine, "begin", _on_sqlite_begin)
+        elif is_sqlite(url):
             engine = create_engine(url, connect_args={"check_same_thread": False})
             event.listen(engine, "connect", _on_sqlite_connect)
             event.listen(engine, "begin", _on_sqlite_begin)
+        elif readonly and url.get_backend_name() == "postgresql":
+            engine = create_engine(url, pool_pre_ping=True,
+                                   execution_options={"postgresql_readonly": True})
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except (NoSuchModuleError, ModuleNotFoundError, ImportError) as exc:
-        backend = url.get_backend_name()
-        extra = "postgres" if backend == "postgresql" else backend
-        raise ProjectError(
-            f"{describe(url)}: the database driver for {backend} is not installed "
-            f"(pip install 'saywho[{extra}]')"
-        ) from exc
+        raise ProjectError(_missing_driver_message(url, exc)) from exc
     return engine
+
+
+def _missing_driver_message(url: URL, exc: BaseException) -> str:
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        # SQLAlchemy's default for postgresql:// is psycopg2; Saywho installs psycopg (3)
+        return (f"{describe(url)}: the database driver for postgresql is not installed "
+                "(pip install 'saywho[postgres]', and use a postgresql+psycopg:// URL)")
+    if isinstance(exc, NoSuchModuleError):
+        missing = f"SQLAlchemy has no database driver called '{url.drivername}'"
+    else:
+        module = getattr(exc, "name", None)
+        missing = (f"the Python module {module!r} that SQLAlchemy's '{url.drivername}' "
+                   "driver needs is not installed" if module else
+                   f"the driver for '{url.drivername}' is not installed")
+    return (f"{describe(url)}: {missing}. Saywho supports {SUPPORTED_BACKENDS}; another "
+            "database needs its SQLAlchemy driver installed with pip and is untested")
 
 
 def is_locked_error(exc: BaseException) -> bool:
@@ -175,11 +390,14 @@ class Database:
 
     Write sessions begin with ``BEGIN IMMEDIATE`` on SQLite, so two writers
     queue on the busy timeout instead of failing when a read lock is upgraded.
+    A ``readonly`` database has no writes: :meth:`writing` refuses, and the
+    connections themselves cannot write.
     """
 
-    def __init__(self, url: URL) -> None:
+    def __init__(self, url: URL, readonly: bool = False) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.readonly = readonly
+        self.engine = make_engine(url, readonly)
         self.read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = sessionmaker(
             self.engine.execution_options(saywho_write=True), expire_on_commit=False
@@ -192,6 +410,14 @@ class Database:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
+        """A write transaction.
+
+        Raises:
+            ProjectError: the project was opened read-only.
+        """
+        if self.readonly:
+            raise ProjectError(f"{describe(self.url)}: the project is open read-only; "
+                               "open it in Saywho to change it")
         with self.write_sessions() as session, session.begin():
             yield session
 

@@ -165,43 +165,48 @@ class Project:
         return cls(database, schema)
 
     @classmethod
-    def open(cls, project: str | Path, backup_keep: int = 0) -> Project:
+    def open(cls, project: str | Path, backup_keep: int = 0, *,
+             readonly: bool = False) -> Project:
         """Opens an existing project, migrating it to the current revision.
 
-        A project written by a newer Saywho is refused and left untouched.
-        With ``backup_keep`` > 0 (the window and the import command), a SQLite
-        project is first copied into its ``backups`` folder with SQLite's
+        A SQLite file is looked at through a read-only connection first, so a
+        file that is refused (not SQLite, truncated, not Saywho's, written by a
+        newer Saywho) is never opened for writing and stays byte for byte as it
+        was. With ``backup_keep`` > 0 (the window and the import command), a
+        SQLite project is then copied into its ``backups`` folder with SQLite's
         online backup API, keeping the newest ``backup_keep`` copies; a backup
         that cannot be written is logged, never a reason to refuse the project.
 
+        Args:
+            project: a project file path or a database URL.
+            backup_keep: how many backups to keep (0: make none).
+            readonly: open for reading only (``check``, ``stats``, ``export``):
+                never migrates, never backs up (``backup_keep`` is ignored),
+                never writes, works on a read-only file or folder; every write
+                method raises :class:`ProjectError`. A project at an older
+                revision is refused: it has to be upgraded by opening it normally.
+
         Raises:
-            ProjectError: missing, not a project, too new, read-only, unreachable.
+            ProjectError: missing, not a project, too new, too old to read
+                without upgrading (``readonly``), read-only (unless ``readonly``),
+                unreachable.
         """
         url = to_url(project)
         if is_sqlite(url):
-            db.check_sqlite_file(Path(url.database or ""), must_exist=True)
-        database = Database(url)
+            path = Path(url.database or "")
+            db.check_sqlite_file(path, must_exist=True)
+            _refuse_unsupported(describe(url), db.inspect_sqlite_file(path), readonly)
+            if not readonly:
+                db.check_sqlite_writable(path)
+        database = Database(url, readonly=readonly)
         try:
-            tables = database.table_names()
-            if "alembic_version" not in tables or "project_meta" not in tables:
-                raise ProjectError(f"{describe(url)}: not a Saywho project "
-                                   "(no Saywho tables in this database)")
-            revision = db.current_revision(database)
-            if revision is None:
-                raise ProjectError(f"{describe(url)}: not a Saywho project (no database "
-                                   "revision recorded)")
-            if revision not in db.known_revisions():
-                with database.reading() as session:
-                    written_by = db.read_meta(session, "saywho_version") or "unknown"
-                raise ProjectError(
-                    f"{describe(url)}: written by Saywho {written_by} (database revision "
-                    f"{revision}), newer than this Saywho {SAYWHO_VERSION} (revision "
-                    f"{db.head_revision()}); update Saywho to open it"
-                )
-            if is_sqlite(url) and backup_keep > 0:
-                _backup(Path(url.database or ""), backup_keep)
-            if revision != db.head_revision():
-                db.upgrade(database)
+            facts = db.inspect_database(database)
+            _refuse_unsupported(describe(url), facts, readonly)
+            if not readonly:
+                if is_sqlite(url) and backup_keep > 0:
+                    _backup(Path(url.database or ""), backup_keep)
+                if facts.revision != db.head_revision():
+                    db.upgrade(database)
             with database.reading() as session:
                 row = session.scalars(
                     select(SchemaVersion).order_by(SchemaVersion.id.desc()).limit(1)
@@ -218,6 +223,11 @@ class Project:
             database.close()
             raise
         return cls(database, schema)
+
+    @property
+    def readonly(self) -> bool:
+        """True when opened with ``readonly=True``: every write is refused."""
+        return self.db.readonly
 
     def close(self) -> None:
         self.db.close()
@@ -845,6 +855,31 @@ def _conflicts_explained(work: Callable[[], Changes]) -> Changes:
         raise ConflictError(
             "this annotation was changed by someone else meanwhile, so the edit could not be "
             f"made; the view has been reloaded ({exc.orig})") from exc
+
+
+def _refuse_unsupported(name: str, facts: db.ProjectFacts, readonly: bool) -> None:
+    """Refuses a database that is not a Saywho project this version can open.
+
+    Raises:
+        ProjectError: no Saywho tables, no revision, a revision from a newer
+            Saywho, or (``readonly``) an older revision that needs upgrading.
+    """
+    if not facts.has_saywho_tables:
+        raise ProjectError(f"{name}: not a Saywho project (no Saywho tables in this database)")
+    if facts.revision is None:
+        raise ProjectError(f"{name}: not a Saywho project (no database revision recorded)")
+    head = db.head_revision()
+    if facts.revision not in db.known_revisions():
+        raise ProjectError(
+            f"{name}: written by Saywho {facts.written_by or 'unknown'} (database revision "
+            f"{facts.revision}), newer than this Saywho {SAYWHO_VERSION} (revision "
+            f"{head}); update Saywho to open it"
+        )
+    if readonly and facts.revision != head:
+        raise ProjectError(
+            f"{name}: needs upgrade to revision {head} (it is at revision {facts.revision}); "
+            "open it in Saywho to upgrade it (a backup is made first), then try again"
+        )
 
 
 def _backup(path: Path, keep: int) -> None:

@@ -192,3 +192,16 @@ def test_opening_with_backups_keeps_the_newest(small_project: Project, project_p
     with Project.open(project_path, backup_keep=2) as project:
         assert project.document_count() == 1
     assert "cannot make a backup" in caplog.text
+
+
+def test_read_only_opening_never_backs_up(small_project: Project, project_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from cli import run
+
+    _set_form(small_project, "indirect")
+    small_project.close()
+    with Project.open(project_path, readonly=True, backup_keep=DEFAULT_KEEP) as project:
+        assert project.document_count() == 1
+    assert run(["check", str(project_path)]) == 0, capsys.readouterr()
+    assert not backup_folder(project_path).exists()
+    assert list_backups(project_path) == []

@@ -12,7 +12,9 @@ from conftest import project_dump, small_record
 from sqlalchemy import text
 
 from cli import run
+from storage import db
 from storage.check import check_project
+from storage.errors import ProjectError
 from storage.project import Project
 
 
@@ -191,3 +193,74 @@ def test_check_on_both_backends(any_small_project: Project) -> None:
     joined = report.text()
     assert "text does not match its stored SHA-256" in joined
     assert "fragment 0-500 falls outside the text" in joined
+
+
+# ------------------------------------------------------ the check changes nothing
+
+
+def _file_state(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+def test_check_reads_a_read_only_file_and_leaves_it_identical(
+        closed_small: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    closed_small.chmod(0o444)  # tests run as root, where this stops nothing: compare bytes
+    try:
+        before = _file_state(closed_small)
+        code, out = _check(closed_small, capsys)
+        assert code == 0, out
+        assert f"project: {closed_small}" in out
+        assert "no problems found" in out
+        assert _file_state(closed_small) == before
+        assert not (closed_small.parent / "backups").exists()
+        with Project.open(closed_small, readonly=True) as project:  # what check opens
+            with pytest.raises(ProjectError, match="open read-only"):
+                project.ensure_annotator("bob")
+            report = check_project(project)
+        assert report.ok
+        assert _file_state(closed_small) == before
+    finally:
+        closed_small.chmod(0o644)
+
+
+def test_check_of_a_rollback_journal_file_leaves_nothing_beside_it(
+        closed_small: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # e.g. a backup: no -wal, no -shm, and check must not add them or switch to WAL
+    connection = sqlite3.connect(closed_small)
+    connection.execute("PRAGMA journal_mode=DELETE")
+    connection.close()
+    folder = closed_small.parent
+    before = {p.name: _file_state(p) for p in folder.iterdir()}
+    code, out = _check(closed_small, capsys)
+    assert code == 0, out
+    assert {p.name: _file_state(p) for p in folder.iterdir()} == before
+
+
+def test_check_does_not_upgrade_an_older_project(closed_small: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from alembic import command
+
+    with Project.open(closed_small) as project:
+        command.downgrade(db.alembic_config(project.db.engine), "0001")
+    before = _file_state(closed_small)
+    code, out = _check(closed_small, capsys)
+    assert code == 1
+    assert f"saywho: {closed_small}: needs upgrade to revision {db.head_revision()}" in out
+    assert "open it in Saywho to upgrade it" in out
+    assert "Traceback" not in out
+    assert _file_state(closed_small) == before
+    assert not (closed_small.parent / "backups").exists()
+
+
+def test_check_reports_problems_in_a_read_only_project(
+        closed_small: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _corrupt(closed_small, "UPDATE document SET text = replace(text, 'swift', 'slow')")
+    closed_small.chmod(0o444)
+    try:
+        before = _file_state(closed_small)
+        code, out = _check(closed_small, capsys)
+        assert code == 1
+        assert "text does not match its stored SHA-256" in out
+        assert _file_state(closed_small) == before
+    finally:
+        closed_small.chmod(0o644)
