@@ -35,6 +35,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from storage.db import read_only_uri
 from storage.errors import ProjectError
 
 DEFAULT_KEEP = 5
@@ -136,7 +137,7 @@ def restore_backup(backup: Path | str, project_path: Path | str) -> None:
         with source_path.open("rb") as handle:
             if handle.read(16) != b"SQLite format 3\x00":
                 raise ProjectError(f"{source_path}: not a Saywho backup (not an SQLite file)")
-        source = sqlite3.connect(f"file:{source_path.absolute()}?mode=ro", uri=True)
+        source = sqlite3.connect(read_only_uri(source_path), uri=True)
         try:
             destination = sqlite3.connect(Path(project_path))
             try:
@@ -152,7 +153,7 @@ def restore_backup(backup: Path | str, project_path: Path | str) -> None:
 
 
 def _copy(path: Path, partial: Path) -> None:
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    source = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         source.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
         destination = sqlite3.connect(partial)

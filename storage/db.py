@@ -122,6 +122,14 @@ def _read_only_uri(path: Path, immutable: bool) -> str:
     return uri + "&immutable=1" if immutable else uri
 
 
+def read_only_uri(path: Path) -> str:
+    """The ``mode=ro`` URI of a SQLite file, for ``sqlite3.connect(..., uri=True)``.
+
+    Any file name works (``?``, ``#``, ``%`` and spaces are percent-encoded).
+    """
+    return _read_only_uri(Path(path), False)
+
+
 def _is_read_only_refusal(exc: sqlite3.Error) -> bool:
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     return code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)

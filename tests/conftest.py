@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from storage.db import read_only_uri
 from storage.project import Project
 from storage.records import (
     AnnotationSetRecord,
@@ -191,7 +192,7 @@ def project_dump(project: str | Path) -> list[str]:
     """
     target = str(project)
     if "://" not in target:
-        connection = sqlite3.connect(f"file:{Path(target).absolute()}?mode=ro", uri=True)
+        connection = sqlite3.connect(read_only_uri(Path(target)), uri=True)
         try:
             return sorted(connection.iterdump())
         finally:

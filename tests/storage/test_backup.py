@@ -205,3 +205,24 @@ def test_read_only_opening_never_backs_up(small_project: Project, project_path: 
     assert run(["check", str(project_path)]) == 0, capsys.readouterr()
     assert not backup_folder(project_path).exists()
     assert list_backups(project_path) == []
+
+
+def test_backup_and_restore_of_a_project_whose_name_a_uri_would_misread(tmp_path: Path) -> None:
+    from storage.backup import restore_backup
+
+    path = tmp_path / "what?#100% news.saywho"
+    with Project.create(path) as project:
+        project.import_records([small_record()], "small.jsonl")
+    with Project.open(path, backup_keep=3):
+        pass
+    backups = list((tmp_path / "backups").iterdir())
+    assert len(backups) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["backups", path.name, f"{path.name}-wal", f"{path.name}-shm"]
+        if (tmp_path / f"{path.name}-wal").exists() else ["backups", path.name])
+    with Project.open(backups[0]) as copy:
+        assert len(copy.documents()) == 1
+    restored = tmp_path / "restored.saywho"
+    restore_backup(backups[0], restored)
+    with Project.open(restored) as project:
+        assert len(project.documents()) == 1
