@@ -131,6 +131,33 @@ def check_project(project: Project, progress: ProgressCallback | None = None) ->
     return report
 
 
+def schema_conflicts(session: Session, schema: Schema, limit: int = 20) -> tuple[list[str], int]:
+    """What stored annotations would break under ``schema`` (a schema change).
+
+    Every span and relation is checked against ``schema`` as :func:`check_project`
+    checks them against the project's own: labels, attributes (unknown, values not
+    allowed, required ones missing), actor links, relation types, endpoint labels
+    and how many per source.
+
+    Args:
+        session: an open session, so the caller can check and write in one
+            transaction.
+        schema: the schema the annotations would have to satisfy.
+        limit: how many problems to describe.
+
+    Returns:
+        The first ``limit`` problems, and how many there are in all.
+    """
+    report = CheckReport("")
+    problems = _Collector(report)
+    document_ids = list(session.scalars(select(Document.id).order_by(Document.id)))
+    for offset in range(0, len(document_ids), BATCH):
+        _check_documents(session, schema, document_ids[offset:offset + BATCH], report,
+                         problems, check_text=False)
+    found = list(report.problems)
+    return found[:limit], len(found) + report.omitted
+
+
 # ------------------------------------------------------------------ database
 
 
@@ -219,7 +246,7 @@ def _json(raw: Any) -> tuple[Any, str | None]:
 
 
 def _check_documents(session: Session, schema: Schema, document_ids: Sequence[int],
-                     report: CheckReport, problems: _Collector) -> None:
+                     report: CheckReport, problems: _Collector, check_text: bool = True) -> None:
     documents = {
         row.id: row for row in session.execute(
             select(Document.id, Document.external_id, Document.text, Document.sha256)
@@ -230,7 +257,7 @@ def _check_documents(session: Session, schema: Schema, document_ids: Sequence[in
         name = f"document '{row.external_id}' (id {document_id})"
         names[document_id] = name
         text = row.text if row.text is not None else ""
-        if hashlib.sha256(text.encode("utf-8")).hexdigest() != row.sha256:
+        if check_text and hashlib.sha256(text.encode("utf-8")).hexdigest() != row.sha256:
             problems.add("text", f"{name}: text does not match its stored SHA-256 (changed "
                          "outside Saywho?)")
     spans: dict[int, Any] = {}

@@ -588,65 +588,78 @@ class Project:
     # --------------------------------------------------------------- schema
 
     def update_schema(self, new: Schema | Path | str) -> Schema:
-        """Replaces the project's schema by a new version that only adds things.
+        """Replaces the project's schema by a new version that stored annotations satisfy.
 
-        Removing a label, relation type, attribute or enum value that stored
-        annotations still use is refused with the counts that block it.
+        A schema can gain labels, attributes, values and relation types. Removing
+        a label, relation type, attribute or enum value that stored annotations
+        still use is refused with the counts that block it; so is any other change
+        that stored annotations would break (a relation's target label, a lower
+        limit per source, an attribute made required, a label that no longer links
+        to actors). The check and the change are one transaction.
 
         Raises:
-            SchemaError: the new schema is invalid or removes something in use.
+            SchemaError: the new schema is invalid or stored annotations block it.
         """
+        from storage.check import schema_conflicts
+
         schema = new if isinstance(new, Schema) else load_schema(new)
-        blockers: list[str] = []
-        with self.db.reading() as session:
-            label_counts = dict(session.execute(
-                select(Span.label, func.count()).group_by(Span.label)).all())
-            relation_counts = dict(session.execute(
-                select(Relation.type, func.count()).group_by(Relation.type)).all())
-            for label, count in label_counts.items():
-                new_label = schema.label(label)
-                if new_label is None:
-                    blockers.append(f"label '{label}' is used by {count} spans")
-                    continue
-                old_label = self.schema.label(label)
-                if old_label is None:
-                    continue
-                usage: dict[tuple[str, str], int] = defaultdict(int)
-                for (attributes,) in session.execute(
-                        select(Span.attributes).where(Span.label == label)):
-                    for key, value in (attributes or {}).items():
-                        usage[(key, str(value))] += 1
-                for (key, value), used in sorted(usage.items()):
-                    definition = new_label.attribute(key)
-                    if definition is None:
-                        blockers.append(f"attribute '{key}' of '{label}' is set on {used} spans")
-                    elif definition.type == "enum" and value not in definition.values:
-                        blockers.append(f"value '{value}' of '{label}.{key}' is used by "
-                                        f"{used} spans")
-            for type_, count in relation_counts.items():
-                relation_def = schema.relation(type_)
-                if relation_def is None:
-                    blockers.append(f"relation type '{type_}' is used by {count} relations")
-                    continue
-                pairs = session.execute(
-                    select(Span.label, func.count()).join(Relation, Relation.source_id == Span.id)
-                    .where(Relation.type == type_).group_by(Span.label)).all()
-                for label, used in pairs:
-                    if label not in relation_def.sources:
-                        blockers.append(f"relation '{type_}' from '{label}' is used {used} "
-                                        "times but no longer allowed")
-        if blockers:
-            raise SchemaError([f"cannot change the schema to '{schema.name}' version "
-                               f"{schema.version}: " + b for b in blockers])
+        heading = f"cannot change the schema to '{schema.name}' version {schema.version}: "
 
         def work() -> None:
             with self.db.writing() as session:
+                blockers = self._schema_blockers(session, schema)
+                if not blockers:
+                    shown, total = schema_conflicts(session, schema)
+                    blockers = shown + ([f"... and {total - len(shown)} more"]
+                                        if total > len(shown) else [])
+                if blockers:
+                    raise SchemaError([heading + b for b in blockers])
                 session.add(SchemaVersion(name=schema.name, version=schema.version,
                                           xml=schema.xml))
 
         with_retry(work)
         self.schema = schema
         return schema
+
+    def _schema_blockers(self, session: Session, schema: Schema) -> list[str]:
+        """Labels, attributes, values and relation types still in use that ``schema`` drops."""
+        blockers: list[str] = []
+        label_counts = dict(session.execute(
+            select(Span.label, func.count()).group_by(Span.label)).all())
+        relation_counts = dict(session.execute(
+            select(Relation.type, func.count()).group_by(Relation.type)).all())
+        for label, count in label_counts.items():
+            new_label = schema.label(label)
+            if new_label is None:
+                blockers.append(f"label '{label}' is used by {count} spans")
+                continue
+            usage: dict[tuple[str, str], int] = defaultdict(int)
+            for (attributes,) in session.execute(
+                    select(Span.attributes).where(Span.label == label)):
+                for key, value in (attributes or {}).items():
+                    usage[(key, str(value))] += 1
+            for (key, value), used in sorted(usage.items()):
+                definition = new_label.attribute(key)
+                if definition is None:
+                    blockers.append(f"attribute '{key}' of '{label}' is set on {used} spans")
+                elif definition.type == "enum" and value not in definition.values:
+                    blockers.append(f"value '{value}' of '{label}.{key}' is used by "
+                                    f"{used} spans")
+        for type_, count in relation_counts.items():
+            relation_def = schema.relation(type_)
+            if relation_def is None:
+                blockers.append(f"relation type '{type_}' is used by {count} relations")
+                continue
+            for end, column in (("from", Relation.source_id), ("to", Relation.target_id)):
+                allowed = relation_def.sources if end == "from" else relation_def.targets
+                pairs = session.execute(
+                    select(Span.label, func.count()).join(Relation, column == Span.id)
+                    .where(Relation.type == type_).group_by(Span.label)).all()
+                for label, used in pairs:
+                    if label not in allowed:
+                        blockers.append(f"relation '{type_}' {end} '{label}' is used {used} "
+                                        "times but no longer allowed")
+        return blockers
 
     # --------------------------------------------------------------- import
 
