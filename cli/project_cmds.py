@@ -29,13 +29,15 @@ def register(subparsers: Any) -> None:
                       help="annotation schema XML (default: the bundled news-attribution)")
 
     imp = add_project_command(
-        subparsers, "import", "import documents (txt, html, jsonl, folders)",
-        "Import articles into a project. Each file is its own transaction: a bad file is "
+        subparsers, "import", "import documents (txt, html, jsonl, brat, xmi, folders)",
+        "Import articles into a project, and the annotations of brat (.ann with its "
+        "annotation.conf) and UIMA CAS XMI (.xmi with its TypeSystem.xml) files, such as "
+        "Saywho's own brat and xmi exports. Each file is its own transaction: a bad file is "
         "reported and skipped, every other file still imports.", run_import)
     imp.add_argument("paths", metavar="PATH", nargs="+", type=Path)
     imp.add_argument("--annotator", metavar="NAME",
                      help="annotator the imported documents are queued for (and owner of "
-                          "JSONL annotations that name none)")
+                          "JSONL annotations and XMI files that name none)")
     imp.add_argument("--max-mb", type=float, default=None, metavar="MB",
                      help="refuse files larger than this (default 20 MB)")
 
@@ -78,6 +80,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from export.importing import import_paths
+
     for path in args.paths:
         if not path.exists():
             print(f"saywho: {path}: no such file or folder", file=sys.stderr)
@@ -85,8 +89,10 @@ def run_import(args: argparse.Namespace) -> int:
     missing = len(existing) != len(args.paths)
     max_bytes = int(args.max_mb * 1024 * 1024) if args.max_mb is not None else None
     with Project.open(args.project, backup_keep=BACKUPS_KEPT) as project:
-        report = project.import_paths(existing, annotator=args.annotator, max_bytes=max_bytes,
-                                      progress=ProgressBar("importing"))
+        report = import_paths(project, existing, annotator=args.annotator,
+                              max_bytes=max_bytes, progress=ProgressBar("importing"))
+    for added in report.added:
+        print(f"added: {added}", file=sys.stderr)
     for duplicate in report.duplicates:
         print(f"skipped: {duplicate}", file=sys.stderr)
     for error in report.errors:

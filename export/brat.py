@@ -37,10 +37,28 @@ Lines of the ``.ann``:
     a free-text attribute (brat attributes are enumerations only); and
     ``saywho-id: ID`` when the Saywho id of a span or relation is not a brat id
     (ids like ``T12`` and ``R3`` are kept, others are renumbered).
+
+What brat has no place for is in ``<out>/<annotator>/saywho.json`` (brat and
+other brat readers look only at the ``.txt``, ``.ann`` and ``.conf`` files)::
+
+    {"saywho_version": "0.1.0", "annotator": "alice",
+     "documents": {"varnay-warns": {"id": "varnay-warns", "title": "Varnay warns Doreth",
+                                    "status": "done", "meta": {"date": "2026-03-03"}}},
+     "actors": {"varnay": {"name": "Aldric Varnay", "kind": "person", "aliases": [],
+                           "kb_id": null}}}
+
+``documents`` is keyed by the path of the ``.ann`` below the annotator folder
+without its suffix (``train/varnay-warns`` with splits) and holds each
+document's Saywho id, title, metadata and the annotator's status; ``actors``
+holds the registry entries the ``N`` lines refer to. The annotator is the real
+name (the folder name is made safe for file systems). Reading back without this
+file, a document's id and title are the file name, its status ``new``, the
+annotator the folder's name and an actor only its id and name.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
@@ -50,6 +68,7 @@ from typing import Any, ClassVar
 
 from export.base import ExportContext, ExportError, Format
 from storage.corpus import CorpusDocument, Layer
+from storage.models import STATUSES
 from storage.project import SAYWHO_VERSION
 from storage.records import (
     AnnotationSetRecord,
@@ -64,6 +83,7 @@ from storage.schema import AttributeDef, Schema
 ANNOTATION_CONF = "annotation.conf"
 VISUAL_CONF = "visual.conf"
 TOOLS_CONF = "tools.conf"
+SIDECAR = "saywho.json"
 NORMALIZATION_DB = "saywho"
 DISCONT_SEP = " "
 NOTE_ID_PREFIX = "saywho-id: "
@@ -243,6 +263,96 @@ def parse_annotation_conf(path: Path) -> BratConfig:
     return config
 
 
+@dataclass
+class _SidecarDraft:
+    """The ``saywho.json`` of one annotator folder, filled while documents are written."""
+
+    annotator: str
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    actors: set[int] = field(default_factory=set)
+
+
+@dataclass
+class BratSidecar:
+    """What an annotator folder's ``saywho.json`` tells (see the module docstring).
+
+    Attributes:
+        annotator: the annotator's name, or None when the file names none.
+        documents: per ``.ann`` path below the folder, without suffix: ``id``,
+            ``title``, ``status`` and ``meta`` (each optional).
+        actors: the registry entries the folder's ``N`` lines refer to, by id.
+    """
+
+    annotator: str | None = None
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    actors: dict[str, EntityRecord] = field(default_factory=dict)
+
+
+def read_sidecar(folder: Path) -> BratSidecar | None:
+    """Reads ``folder/saywho.json``; None when there is none (brat data made elsewhere).
+
+    Raises:
+        ExportError: the file is not valid JSON or a value has the wrong type,
+            naming the file (and the line of a JSON syntax error).
+    """
+    path = folder / SIDECAR
+    if not path.is_file():
+        return None
+    try:
+        content = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ExportError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise ExportError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    if not isinstance(content, dict):
+        raise ExportError(f"{path}: must hold a JSON object")
+    annotator = content.get("annotator")
+    if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
+        raise ExportError(f"{path}: 'annotator' must be a non-empty string")
+    documents = content.get("documents", {})
+    if not isinstance(documents, dict):
+        raise ExportError(f"{path}: 'documents' must be an object")
+    for key, entry in documents.items():
+        where = f"{path}: document '{key}'"
+        if not isinstance(entry, dict):
+            raise ExportError(f"{where} must be an object")
+        document_id = entry.get("id")
+        if document_id is not None and (not isinstance(document_id, str)
+                                        or not document_id.strip()):
+            raise ExportError(f"{where}: 'id' must be a non-empty string")
+        if not isinstance(entry.get("title", ""), str):
+            raise ExportError(f"{where}: 'title' must be a string")
+        if entry.get("status", "new") not in STATUSES:
+            raise ExportError(f"{where}: status {entry['status']!r} is not one of "
+                              f"{', '.join(STATUSES)}")
+        if not isinstance(entry.get("meta", {}), dict):
+            raise ExportError(f"{where}: 'meta' must be an object")
+    raw_actors = content.get("actors", {})
+    if not isinstance(raw_actors, dict):
+        raise ExportError(f"{path}: 'actors' must be an object")
+    actors: dict[str, EntityRecord] = {}
+    for actor_id, entry in raw_actors.items():
+        where = f"{path}: actor '{actor_id}'"
+        if not isinstance(entry, dict):
+            raise ExportError(f"{where} must be an object")
+        name, kind = entry.get("name"), entry.get("kind", "person")
+        aliases, kb_id = entry.get("aliases") or [], entry.get("kb_id")
+        if not isinstance(name, str) or not name.strip():
+            raise ExportError(f"{where}: 'name' must be a non-empty string")
+        if not isinstance(kind, str) or not kind.strip():
+            raise ExportError(f"{where}: 'kind' must be a non-empty string")
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise ExportError(f"{where}: 'aliases' must be a list of strings")
+        if kb_id is not None and not isinstance(kb_id, str):
+            raise ExportError(f"{where}: 'kb_id' must be a string or null")
+        actors[actor_id] = EntityRecord(actor_id, name, kind, list(aliases), kb_id or None)
+    return BratSidecar(annotator, documents, actors)
+
+
+BratCache = dict[Path, tuple[BratConfig, BratSidecar | None]]
+"""The configuration and ``saywho.json`` of each folder read so far."""
+
+
 # -------------------------------------------------------------------- writing
 
 
@@ -259,6 +369,7 @@ class BratFormat(Format):
         self._folders: dict[str, Path] = {}
         self._used_names: dict[Path, set[str]] = {}
         self._attribute_defs: dict[tuple[str, str], AttributeDef] = {}
+        self._sidecars: dict[Path, _SidecarDraft] = {}
 
     def start(self, context: ExportContext) -> None:
         for label in context.schema.labels:
@@ -312,6 +423,31 @@ class BratFormat(Format):
                 with path.open("w", encoding="utf-8", newline="") as handle:
                     handle.write(content)
                 context.manifest.files.append(path.relative_to(context.out_dir).as_posix())
+            draft = self._sidecars.setdefault(folder, _SidecarDraft(layer.annotator))
+            draft.documents[(target / stem).relative_to(folder).as_posix()] = {
+                "id": document.external_id, "title": document.title, "status": layer.status,
+                "meta": dict(document.meta)}
+            draft.actors.update(span.entity_id for span in layer.spans
+                                if span.entity_id is not None
+                                and span.entity_id in context.entities)
+
+    def finish(self, context: ExportContext) -> None:
+        """Writes each annotator folder's ``saywho.json`` (see the module docstring)."""
+        for folder, draft in self._sidecars.items():
+            actors = sorted((context.entities[i] for i in draft.actors),
+                            key=lambda entity: entity.external_id)
+            content = {
+                "saywho_version": SAYWHO_VERSION,
+                "annotator": draft.annotator,
+                "documents": draft.documents,
+                "actors": {actor.external_id: {"name": actor.name, "kind": actor.kind,
+                                               "aliases": list(actor.aliases),
+                                               "kb_id": actor.kb_id} for actor in actors},
+            }
+            path = folder / SIDECAR
+            path.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n",
+                            encoding="utf-8", newline="\n")
+            context.manifest.files.append(path.relative_to(context.out_dir).as_posix())
 
     def ann_text(self, context: ExportContext, document_id: str, text: str,
                  layer: Layer) -> str:
@@ -408,9 +544,11 @@ class BratFormat(Format):
     def read(cls, path: Path) -> tuple[list[DocumentRecord], list[EntityRecord]]:
         """Reads brat folders back: an export (one folder per annotator) or one folder.
 
-        The annotator of a document is the name of the folder that holds the
-        ``annotation.conf`` above it. Labels, relation types and attributes
-        must be declared there.
+        The annotator of a document is the one ``saywho.json`` names, or else the
+        name of the folder that holds the ``annotation.conf`` above it. Labels,
+        relation types and attributes must be declared there. The layers of one
+        document (same Saywho id, or else same path below the annotator folder)
+        become one record.
 
         Raises:
             ExportError: naming the file and line of the first problem.
@@ -420,34 +558,76 @@ class BratFormat(Format):
             raise ExportError(f"{root}: not a folder")
         documents: dict[str, DocumentRecord] = {}
         entities: dict[str, EntityRecord] = {}
-        configs: dict[Path, BratConfig] = {}
+        cache: BratCache = {}
         for ann in sorted(root.rglob("*.ann")):
-            conf_dir = _config_dir(ann.parent, root)
-            if conf_dir is None:
-                raise ExportError(f"{ann}: no {ANNOTATION_CONF} in its folder or above "
-                                  f"(up to {root})")
-            if conf_dir not in configs:
-                configs[conf_dir] = parse_annotation_conf(conf_dir / ANNOTATION_CONF)
-            annotator = conf_dir.name
-            key = ann.relative_to(conf_dir).with_suffix("").as_posix()
-            text_path = ann.with_suffix(".txt")
-            try:
-                text = text_path.read_bytes().decode("utf-8")
-            except FileNotFoundError:
-                raise ExportError(f"{text_path}: missing (the text of {ann.name})") from None
-            except UnicodeDecodeError as exc:
-                raise ExportError(f"{text_path}: not UTF-8 (byte {exc.start})") from None
+            key, layer, found = cls._read_layer(ann, root, cache)
+            for entity in found:
+                entities.setdefault(entity.id, entity)
             record = documents.get(key)
             if record is None:
-                record = DocumentRecord(text=text, title=ann.stem, external_id=ann.stem,
-                                        source=str(text_path))
-                documents[key] = record
-            elif record.text != text:
-                raise ExportError(f"{text_path}: differs from the text of the same document "
-                                  f"in {record.source}")
-            annotation_set = read_ann(ann, text, configs[conf_dir], annotator, entities)
-            record.annotations.append(annotation_set)
+                documents[key] = layer
+            elif record.text != layer.text:
+                raise ExportError(f"{layer.source}: differs from the text of the same "
+                                  f"document in {record.source}")
+            else:
+                record.annotations += layer.annotations
         return list(documents.values()), list(entities.values())
+
+    @classmethod
+    def read_layer(cls, ann: Path, root: Path | None = None,
+                   cache: BratCache | None = None
+                   ) -> tuple[DocumentRecord, list[EntityRecord]]:
+        """Reads one ``.ann`` and its ``.txt``: a document with one annotator's layer.
+
+        Args:
+            ann: the ``.ann`` file.
+            root: the ``annotation.conf`` is looked for from the file's folder up
+                to this folder (None: up to the top, as brat does).
+            cache: configurations already read, by folder (shared between calls).
+
+        Returns:
+            The document (title, id, metadata and status from ``saywho.json``
+            when the folder has one) and the actors its spans link to.
+
+        Raises:
+            ExportError: naming the file and line of the first problem.
+        """
+        _, record, entities = cls._read_layer(Path(ann), root, {} if cache is None else cache)
+        return record, entities
+
+    @classmethod
+    def _read_layer(cls, ann: Path, root: Path | None, cache: BratCache
+                    ) -> tuple[str, DocumentRecord, list[EntityRecord]]:
+        conf_dir = config_dir(ann.parent, root)
+        if conf_dir is None:
+            above = f" (up to {root})" if root is not None else ""
+            raise ExportError(f"{ann}: no {ANNOTATION_CONF} in its folder or above{above}")
+        if conf_dir not in cache:
+            cache[conf_dir] = (parse_annotation_conf(conf_dir / ANNOTATION_CONF),
+                               read_sidecar(conf_dir))
+        config, sidecar = cache[conf_dir]
+        key = ann.relative_to(conf_dir).with_suffix("").as_posix()
+        entry = sidecar.documents.get(key, {}) if sidecar is not None else {}
+        annotator = sidecar.annotator if sidecar is not None and sidecar.annotator \
+            else conf_dir.name
+        text_path = ann.with_suffix(".txt")
+        try:
+            text = text_path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            raise ExportError(f"{text_path}: missing (the text of {ann.name})") from None
+        except UnicodeDecodeError as exc:
+            raise ExportError(f"{text_path}: not UTF-8 (byte {exc.start})") from None
+        found: dict[str, EntityRecord] = {}
+        annotation_set = read_ann(ann, text, config, annotator, found)
+        annotation_set.status = entry.get("status", "new")
+        if sidecar is not None:
+            found = {ref: sidecar.actors.get(ref, entity) for ref, entity in found.items()}
+        document_id = entry.get("id")
+        record = DocumentRecord(text=text, title=entry.get("title", ann.stem),
+                                external_id=document_id or ann.stem,
+                                meta=dict(entry.get("meta", {})), source=str(text_path),
+                                annotations=[annotation_set])
+        return document_id or key, record, list(found.values())
 
 
 def _crlf_counter(text: str) -> Callable[[int], int]:
@@ -456,7 +636,12 @@ def _crlf_counter(text: str) -> Callable[[int], int]:
     return lambda offset: bisect_left(positions, offset)
 
 
-def _config_dir(folder: Path, root: Path) -> Path | None:
+def config_dir(folder: Path, root: Path | None = None) -> Path | None:
+    """The nearest folder holding an ``annotation.conf``: ``folder`` or one above it.
+
+    The search stops at ``root`` (None: at the top of the file system, as brat
+    looks in the collection folder and its parents).
+    """
     current = folder
     while True:
         if (current / ANNOTATION_CONF).is_file():
@@ -564,6 +749,7 @@ def read_ann(path: Path, text: str, config: BratConfig, annotator: str,
         relation.source = spans[relation.source].id
         relation.target = spans[relation.target].id
         relation_records.append(relation)
+    # the status is not in the .ann: the caller takes it from saywho.json
     return AnnotationSetRecord(annotator=annotator, status="new", spans=span_records,
                                relations=relation_records)
 

@@ -20,6 +20,13 @@ so all labels share one span type and all relation types one relation type:
     relation type), ``relationId`` and one feature per relation attribute. Its
     begin/end are the dependent's, as WebAnno/INCEpTION write them.
 
+``webanno.custom.SaywhoLayer`` (supertype ``uima.cas.AnnotationBase``, one per file)
+    ``annotator`` (the annotator's name, which the folder name only approximates)
+    and ``status`` (``new``, ``in_progress`` or ``done``): whose layer the file
+    holds and how far they got. INCEpTION ignores it unless its project
+    declares a document metadata layer ``SaywhoLayer`` with these two String
+    features; reading back, a file without it gets the status ``new``.
+
 Attribute feature names are the attribute names with ``-`` turned into ``_``;
 a name that clashes with the fixed features or with UIMA/cassis reserved names
 (``begin``, ``end``, ``sofa``, ``type``, ``self``...) gets an ``attr_`` prefix
@@ -54,6 +61,7 @@ from typing import Any, ClassVar
 from export.base import ExportContext, ExportError, Format
 from export.tokenize import sentences
 from storage.corpus import CorpusDocument, Layer
+from storage.models import STATUSES
 from storage.records import (
     AnnotationSetRecord,
     DocumentRecord,
@@ -65,6 +73,7 @@ from storage.schema import AttributeDef, Schema
 
 SPAN_TYPE = "webanno.custom.SaywhoSpan"
 RELATION_TYPE = "webanno.custom.SaywhoRelation"
+LAYER_TYPE = "webanno.custom.SaywhoLayer"
 METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 SENTENCE_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Sentence"
 TOKEN_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Token"
@@ -139,6 +148,13 @@ def build_typesystem(schema: Schema) -> Any:
             a for r in schema.relations for a in r.attributes).items():
         typesystem.create_feature(relation, feature_name(attribute), range_name,
                                   description=ATTRIBUTE_NOTE + attribute)
+
+    layer = typesystem.create_type(LAYER_TYPE, supertypeName="uima.cas.AnnotationBase",
+                                   description="Whose Saywho layer this is, and its status")
+    typesystem.create_feature(layer, "annotator", "uima.cas.String",
+                              description="Saywho annotator")
+    typesystem.create_feature(layer, "status", "uima.cas.String",
+                              description="new, in_progress or done")
     return typesystem
 
 
@@ -212,7 +228,8 @@ class XmiFormat(Format):
             return (f"the text holds U+{ord(document.text[offset]):04X} at offset {offset}, "
                     "which XML 1.0 cannot carry; document not written")
         values: list[tuple[str, str]] = [("title", document.title),
-                                         ("id", document.external_id)]
+                                         ("id", document.external_id),
+                                         ("annotator name", layer.annotator)]
         for span in layer.spans:
             values += [(f"attribute '{k}' of span {span.external_id}", v)
                        for k, v in span.attributes.items() if isinstance(v, str)]
@@ -288,6 +305,8 @@ class XmiFormat(Format):
             cas.add(relation_type(begin=dependent.begin, end=dependent.end, Governor=governor,
                                   Dependent=dependent, label=relation.type,
                                   relationId=relation.external_id, **features))
+        cas.add(typesystem.get_type(LAYER_TYPE)(annotator=layer.annotator,
+                                                status=layer.status))
         return cas
 
     # ------------------------------------------------------------------ read
@@ -296,8 +315,9 @@ class XmiFormat(Format):
     def read(cls, path: Path) -> tuple[list[DocumentRecord], list[EntityRecord]]:
         """Reads XMI files (a file, or a folder of annotator folders) back as records.
 
-        The annotator is the first folder below ``path`` (empty when ``path`` is
-        the file or its own folder: the importer's annotator applies).
+        The annotator is the one the file's ``SaywhoLayer`` names, or else the
+        first folder below ``path`` (empty when ``path`` is the file or its own
+        folder: the importer's annotator applies).
 
         Raises:
             ExportError: naming the file of the first problem.
@@ -311,18 +331,48 @@ class XmiFormat(Format):
         entities: dict[str, EntityRecord] = {}
         typesystems: dict[Path, Any] = {}
         for file in files:
-            relative = file.relative_to(root).parts
-            annotator = relative[0] if len(relative) > 1 else ""
-            typesystem = cls._typesystem_for(file, root, typesystems)
-            record = cls._read_file(file, typesystem, annotator, entities)
+            record, found = cls.read_layer(file, root, typesystems, search_above=False)
+            for entity in found:
+                entities.setdefault(entity.id, entity)
             # each annotator's file of one document adds an annotation set to it
             known = documents.setdefault((record.external_id, record.text), record)
             if known is not record:
                 known.annotations.extend(record.annotations)
         return list(documents.values()), list(entities.values())
 
+    @classmethod
+    def read_layer(cls, file: Path, root: Path | None = None,
+                   cache: dict[Path, Any] | None = None, search_above: bool = True
+                   ) -> tuple[DocumentRecord, list[EntityRecord]]:
+        """Reads one XMI file: a document with one annotator's layer.
+
+        Args:
+            file: the ``.xmi`` file.
+            root: the folder it was found in; without a ``SaywhoLayer``, the
+                annotator is the first folder below it (None, or the file's own
+                folder: no annotator, the importer's applies).
+            cache: type systems already read, by path (shared between calls).
+            search_above: look for ``TypeSystem.xml`` above ``root`` too (up to
+                the top of the file system); False stops at ``root``.
+
+        Returns:
+            The document and the actors its spans link to.
+
+        Raises:
+            ExportError: naming the file of the problem.
+        """
+        file = Path(file)
+        base = root if root is not None else file.parent
+        relative = file.relative_to(base).parts if file.is_relative_to(base) else (file.name,)
+        annotator = relative[0] if len(relative) > 1 else ""
+        typesystem = cls._typesystem_for(file, None if search_above else base,
+                                         {} if cache is None else cache)
+        found: dict[str, EntityRecord] = {}
+        record = cls._read_file(file, typesystem, annotator, found)
+        return record, list(found.values())
+
     @staticmethod
-    def _typesystem_for(file: Path, root: Path, cache: dict[Path, Any]) -> Any:
+    def _typesystem_for(file: Path, root: Path | None, cache: dict[Path, Any]) -> Any:
         from cassis import load_typesystem
 
         folder = file.parent
@@ -337,8 +387,9 @@ class XmiFormat(Format):
                         raise ExportError(f"{candidate}: not a UIMA type system: {exc}") from exc
                 return cache[candidate]
             if folder == root or folder.parent == folder:
+                above = f" (up to {root})" if root is not None else ""
                 raise ExportError(f"{file}: no {TYPESYSTEM_FILE} next to it or in a folder "
-                                  f"above it (up to {root})")
+                                  f"above it{above}")
             folder = folder.parent
 
     @staticmethod
@@ -401,7 +452,15 @@ class XmiFormat(Format):
                     id_of[governor.xmiID], id_of[dependent.xmiID],
                     {relation_attribute_of[n]: annotation.get(n) for n in relation_attribute_of
                      if annotation.get(n) is not None}))
+        status = "new"
+        if typesystem.contains_type(LAYER_TYPE):
+            for layer in cas.select(LAYER_TYPE)[:1]:
+                annotator = layer.get("annotator") or annotator
+                status = layer.get("status") or status
+                if status not in STATUSES:
+                    raise ExportError(f"{file}: the status '{status}' of its {LAYER_TYPE} is "
+                                      f"not one of {', '.join(STATUSES)}")
         spans.sort(key=lambda s: (s.start, s.end))
         return DocumentRecord(text=text, title=title, external_id=external_id, source=str(file),
-                              annotations=[AnnotationSetRecord(annotator, "new", spans,
+                              annotations=[AnnotationSetRecord(annotator, status, spans,
                                                                relations)])

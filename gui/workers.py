@@ -78,11 +78,14 @@ def start(job: ProjectJob) -> ProjectJob:
 
 
 def import_job(project: Project, paths: list[Path], annotator: str | None) -> ProjectJob:
-    """A job importing files and folders; its result is the ImportReport."""
+    """A job importing files and folders (brat and XMI exports with their annotations);
+    its result is the ImportReport (an :class:`export.importing.AnnotatedImportReport`)."""
 
     def work(worker_project: Project, progress: Callable[[int, int, str], None],
              _cancelled: Callable[[], bool]) -> Any:
-        return worker_project.import_paths(paths, annotator=annotator, progress=progress)
+        from export.importing import import_paths
+
+        return import_paths(worker_project, paths, annotator=annotator, progress=progress)
 
     return ProjectJob(project_url(project), work)
 

@@ -206,6 +206,56 @@ def test_brat_to_project_gives_the_same_spans_and_relations(jsonl_corpus: Projec
         assert _layer_signature(back) == _layer_signature(jsonl_corpus)
 
 
+def test_saywho_json_keeps_statuses_titles_and_actors(jsonl_corpus: Project,
+                                                      tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    export_project(jsonl_corpus, "brat", out)
+    documents, entities = BratFormat.read(out)
+    stored = {(item.document.external_id, layer.annotator): (item.document.title, layer.status)
+              for item in iter_corpus(jsonl_corpus, CorpusFilter()) for layer in item.layers}
+    assert {(d.external_id, a.annotator): (d.title, a.status)
+            for d in documents for a in d.annotations} == stored
+    assert ("world-voices", "bob") in stored and stored[("world-voices", "bob")][1] == \
+        "in_progress"
+    meta = {d.external_id: d.meta for d in documents}
+    assert meta["world-voices"]["tags"] == ["border", "convoy"]
+    assert {(e.id, e.name, e.kind, tuple(e.aliases), e.kb_id) for e in entities} == {
+        (e.external_id, e.name, e.kind, e.aliases, e.kb_id) for e in jsonl_corpus.entities()}
+
+
+def test_without_saywho_json_file_and_folder_names_apply(jsonl_corpus: Project,
+                                                         tmp_path: Path) -> None:
+    """brat data made elsewhere: status new, the file name as id and title."""
+    out = tmp_path / "out"
+    export_project(jsonl_corpus, "brat", out)
+    for sidecar in out.rglob("saywho.json"):
+        sidecar.unlink()
+    documents, entities = BratFormat.read(out)
+    assert sorted((d.external_id, d.title, a.annotator, a.status)
+                  for d in documents for a in d.annotations) == [
+        ("varnay-warns", "varnay-warns", "alice", "new"),
+        ("varnay-warns", "varnay-warns", "gold", "new"),
+        ("world-voices", "world-voices", "bob", "new")]
+    assert {(e.id, e.kind, e.kb_id) for e in entities} == {
+        ("varnay", "person", None), ("haddad", "person", None), ("liming", "person", None)}
+
+
+def test_a_bad_saywho_json_is_reported_with_its_file(jsonl_corpus: Project,
+                                                     tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    export_project(jsonl_corpus, "brat", out, ExportOptions(annotators=["bob"]))
+    sidecar = out / "bob" / "saywho.json"
+    content = json.loads(sidecar.read_text("utf-8"))
+    content["documents"]["world-voices"]["status"] = "finished"
+    sidecar.write_text(json.dumps(content), "utf-8")
+    with pytest.raises(Exception, match=r"saywho\.json: document 'world-voices': status "
+                                        r"'finished' is not one of new, in_progress, done"):
+        BratFormat.read(out)
+    sidecar.write_text('{"documents": {\n', "utf-8")
+    with pytest.raises(Exception, match=r"saywho\.json:2: not valid JSON"):
+        BratFormat.read(out)
+
+
 def test_renumbered_ids_and_notes(jsonl_corpus: Project, tmp_path: Path) -> None:
     out = tmp_path / "out"
     export_project(jsonl_corpus, "brat", out, ExportOptions(annotators=["bob"]))

@@ -10,9 +10,10 @@ import pytest
 from lxml import etree
 
 from export.offsets import OffsetMap
-from export.xmi import RELATION_TYPE, SPAN_TYPE, XmiFormat, feature_name
+from export.xmi import LAYER_TYPE, RELATION_TYPE, SPAN_TYPE, XmiFormat, feature_name
 from storage.ingest import covered_text
 from storage.project import Project
+from storage.records import DocumentRecord, SpanRecord
 
 XMI_NS = "{http:///webanno/custom.ecore}"
 
@@ -123,6 +124,34 @@ def test_round_trip_through_a_new_project(corpus: Project, tmp_path: Path) -> No
                 assert spans(copy, again.id, annotator) == spans(corpus, info.id, annotator)
                 assert relations(copy, again.id, annotator) == relations(corpus, info.id,
                                                                          annotator)
+
+
+def test_saywho_layer_keeps_the_annotator_name_and_status(project: Project,
+                                                          tmp_path: Path) -> None:
+    text = "Varnay spoke. Nobody listened."
+    project.import_records([support.one_document(text, [
+        SpanRecord("T1", "Actor", [(0, 6)], {"kind": "person"})], "spoke", "Spoke")], "t")
+    edited = support.one_document(text, [], "spoke", "Spoke").annotations[0]
+    edited.annotator, edited.status = "Zoë K.", "in_progress"
+    project.import_records([DocumentRecord(text + " Again.", "Again", "again",
+                                           annotations=[edited])], "t")
+    support.export_format(project, tmp_path / "out", XmiFormat())
+    file = tmp_path / "out" / "Zo__K" / "again.xmi"  # the folder name is made safe
+    layers = [(fs.annotator, fs.status) for fs in load(file).select(LAYER_TYPE)]
+    assert layers == [("Zoë K.", "in_progress")]
+    documents, _ = XmiFormat.read(tmp_path / "out")
+    assert sorted((d.external_id, a.annotator, a.status) for d in documents
+                  for a in d.annotations) == [("again", "Zoë K.", "in_progress"),
+                                              ("spoke", "alice", "done")]
+    # a file named alone keeps them too
+    record, _ = XmiFormat.read_layer(file)
+    assert (record.annotations[0].annotator, record.annotations[0].status) == (
+        "Zoë K.", "in_progress")
+    file.write_text(file.read_text("utf-8").replace('status="in_progress"', 'status="later"'),
+                    "utf-8")
+    with pytest.raises(Exception, match=r"again\.xmi: the status 'later' of its "
+                                        r"webanno\.custom\.SaywhoLayer is not one of"):
+        XmiFormat.read_layer(file)
 
 
 def test_text_that_xml10_cannot_carry_is_refused_and_reported(project: Project,
