@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import EXIT_OK, EXIT_REJECTED
-from cli.common import add_project_command
+from cli.common import PROJECT_HELP, add_project_command
 from cli.progress import ProgressBar
 from storage.errors import SchemaError
 from storage.models import STATUSES
@@ -40,6 +40,9 @@ def register(subparsers: Any) -> None:
                           "JSONL annotations and XMI files that name none)")
     imp.add_argument("--max-mb", type=float, default=None, metavar="MB",
                      help="refuse files larger than this (default 20 MB)")
+    imp.add_argument("--keep-backups", type=int, default=BACKUPS_KEPT, metavar="N",
+                     help="a SQLite project is backed up before the import; keep the newest "
+                          f"N backups (default {BACKUPS_KEPT}; 0: make none)")
 
     stats = add_project_command(
         subparsers, "stats", "documents, spans and relations in a project",
@@ -69,6 +72,16 @@ def register(subparsers: Any) -> None:
     check = schema_sub.add_parser("check", help="validate a schema file")
     check.add_argument("file", metavar="FILE", type=Path)
     check.set_defaults(handler=run_schema_check)
+    update = schema_sub.add_parser(
+        "update", help="give a project a new version of its schema",
+        description="Replace a project's schema by a new version (its version attribute "
+                    "raised). Labels, attributes, values and relation types can be added; a "
+                    "change that stored annotations would break (removing something in use, "
+                    "another relation target, a lower limit, a newly required attribute) is "
+                    "refused with what blocks it, and the project keeps its schema.")
+    update.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
+    update.add_argument("file", metavar="FILE", type=Path)
+    update.set_defaults(handler=run_schema_update)
 
 
 def run_init(args: argparse.Namespace) -> int:
@@ -88,7 +101,11 @@ def run_import(args: argparse.Namespace) -> int:
     existing = [p for p in args.paths if p.exists()]
     missing = len(existing) != len(args.paths)
     max_bytes = int(args.max_mb * 1024 * 1024) if args.max_mb is not None else None
-    with Project.open(args.project, backup_keep=BACKUPS_KEPT) as project:
+    if args.keep_backups < 0:
+        from cli import UsageError
+
+        raise UsageError("--keep-backups takes 0 or more")
+    with Project.open(args.project, backup_keep=args.keep_backups) as project:
         report = import_paths(project, existing, annotator=args.annotator,
                               max_bytes=max_bytes, progress=ProgressBar("importing"))
     for added in report.added:
@@ -221,4 +238,29 @@ def run_schema_check(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return EXIT_REJECTED
     print(schema_summary(schema))
+    return EXIT_OK
+
+
+def run_schema_update(args: argparse.Namespace) -> int:
+    try:
+        schema = load_schema(args.file)
+    except SchemaError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_REJECTED
+    with Project.open(args.project) as project:
+        old = project.schema
+        if schema.version <= old.version:
+            print(f"saywho: {args.file}: schema version {schema.version} is not newer than "
+                  f"the project's ('{old.name}' version {old.version}); raise its version "
+                  "attribute", file=sys.stderr)
+            return EXIT_REJECTED
+        try:
+            project.update_schema(schema)
+        except SchemaError as exc:
+            for problem in exc.problems:
+                print(f"saywho: {problem}", file=sys.stderr)
+            return EXIT_REJECTED
+        print(f"{project.name}: schema '{old.name}' version {old.version} -> "
+              f"'{schema.name}' version {schema.version}")
     return EXIT_OK

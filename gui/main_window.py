@@ -1144,7 +1144,7 @@ class MainWindow(QMainWindow):
 
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import Documents", "",
-            "Documents (*.txt *.html *.htm *.jsonl *.json);;All files (*)")
+            "Documents (*.txt *.html *.htm *.jsonl *.json *.ann *.xmi);;All files (*)")
         if not paths:
             return
         self.import_paths([Path(p) for p in paths])
