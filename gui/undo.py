@@ -4,7 +4,9 @@ Edits are Qt-free objects (:mod:`storage.edits`) that know how to apply and
 revert themselves. :class:`EditController` applies an edit *before* pushing
 it, so a refusal from storage (a second speaker, a conflict) is reported and
 nothing lands on the stack. Undo and redo re-run the same edit object, which
-keeps its ids. Every stored change is announced through :attr:`changed`.
+keeps its ids; an undo or redo refused because a colleague changed the same
+object meanwhile is reported, announced as a conflict (the window reloads) and
+dropped from the stack. Every stored change is announced through :attr:`changed`.
 """
 
 from __future__ import annotations
@@ -155,9 +157,10 @@ class EditController(QObject):
                 changes = self.project.revert(command.edit)
         except SaywhoError as exc:
             verb = "redo" if redo else "undo"
-            self.refused.emit(f"Cannot {verb} “{command.text()}”: {exc}")
             # the stack moved past a command that did not run: drop it
             command.setObsolete(True)
+            # a colleague's change refused it: conflicted makes the window reload
+            self._refuse(exc, f"Cannot {verb} “{command.text()}”: {exc}")
             return
         except Exception:
             command.setObsolete(True)

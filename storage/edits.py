@@ -5,7 +5,10 @@ Every edit is a small object with ``apply(session, schema)`` and
 document text and raises :class:`ValidationError` before writing anything; the
 caller runs it inside one transaction, so a refused edit leaves nothing behind.
 ``revert`` undoes exactly what ``apply`` did (re-creating deleted rows with
-their original ids), which is what the GUI's undo stack calls.
+their original ids), which is what the GUI's undo stack calls; ``apply`` runs
+again for a redo. An undo or redo never overwrites a colleague's change: when
+what it touches is no longer as this edit left it, it raises
+:class:`ConflictError` saying what is stored now, and writes nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from storage.errors import ConflictError, NotFoundError, ValidationError
@@ -233,15 +237,224 @@ def _span_snapshot(row: Span) -> dict[str, Any]:
         "annotator_id": row.annotator_id, "label": row.label, "start": row.start,
         "end": row.end, "fragments": [list(f) for f in row.fragments],
         "attributes": dict(row.attributes or {}), "entity_id": row.entity_id,
-        "created_at": row.created_at, "updated_at": row.updated_at,
+        "created_at": row.created_at, "updated_at": row.updated_at, "version": row.version,
     }
+
+
+def _entity_snapshot(row: Entity) -> dict[str, Any]:
+    return {"id": row.id, "external_id": row.external_id, "name": row.name, "kind": row.kind,
+            "aliases": list(row.aliases or []), "kb_id": row.kb_id, "version": row.version}
+
+
+# ------------------------------------------------------ undo that never clobbers
+#
+# An undo or a redo writes remembered values over what is stored, so before it
+# writes it checks that every object it touches is still exactly as this edit
+# left it: a span, actor, relation or status by content (a version number would
+# not do: the user's own later edits of the same object bump it too, and those
+# are undone first), a re-created row by the absence of a copy someone made
+# meanwhile. Anything else means a colleague changed it: the undo or redo is
+# refused with a ConflictError that says what is there now, and nothing is written.
+#
+# Each edit remembers what apply left (checked by revert) and what revert left
+# (checked by a redo, i.e. a later apply). Each is written by one direction only
+# and recomputed on every run, so a transaction retried after a busy database
+# checks the same thing again.
+
+SPAN_STATE = ("label", "fragments", "attributes", "entity_id")
+ENTITY_STATE = ("name", "kind", "aliases", "kb_id")
+RELATION_STATE = ("type", "source_id", "target_id", "attributes")
+
+
+def _span_state(row: Span) -> dict[str, Any]:
+    """A span as an annotator sees it: what an undo or redo must find unchanged."""
+    return {"label": row.label, "fragments": [[int(a), int(b)] for a, b in row.fragments],
+            "attributes": dict(row.attributes or {}), "entity_id": row.entity_id}
+
+
+def _entity_state(row: Entity) -> dict[str, Any]:
+    return {"name": row.name, "kind": row.kind, "aliases": list(row.aliases or []),
+            "kb_id": row.kb_id}
+
+
+def _relation_state(row: Relation) -> dict[str, Any]:
+    return {"type": row.type, "source_id": row.source_id, "target_id": row.target_id,
+            "attributes": dict(row.attributes or {})}
+
+
+def _picked(snapshot: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    return {key: snapshot[key] for key in keys}
+
+
+def _without_version(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in snapshot.items() if key != "version"}
+
+
+def _keep_version(session: Session, row: Span | Entity, version: int) -> None:
+    """Gives a re-created row the version it had when it was removed.
+
+    An insert always starts at version 1, which would let a copy read long
+    before (at version 1) pass the version check of a later edit.
+    """
+    model = type(row)
+    session.execute(update(model).where(model.id == row.id).values(version=version),
+                    execution_options={"synchronize_session": False})
+    set_committed_value(row, "version", version)
+
+
+def _flush(session: Session, what: str) -> None:
+    """Flushes; a versioned row someone else changed in between is a ConflictError."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(f"{what} was changed by someone else meanwhile; "
+                            "the view has been reloaded") from exc
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
+
+
+def _covered(session: Session, document_id: int, fragments: Sequence[Sequence[int]],
+             limit: int = 60) -> str:
+    document = session.get(Document, document_id)
+    if document is None:
+        return ""
+    return shorten(" … ".join(document.text[int(a):int(b)] for a, b in fragments), limit)
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _attributes_text(values: dict[str, Any] | None) -> list[str]:
+    return [f"{key} {_value_text(value)}" for key, value in (values or {}).items()]
+
+
+def describe_span(session: Session, span: Span, schema: Schema | None = None) -> str:
+    """A span as a conflict message shows it: label, covered text, attributes, actor.
+
+    For example ``Quote “We will not yield, … not one metre.”, form direct`` or
+    ``Actor “President Aldric Varnay”, kind person, actor Aldric Varnay``.
+    """
+    parts = [f"{span.label} “{_covered(session, span.document_id, span.fragments)}”",
+             *_attributes_text(span.attributes)]
+    if span.entity_id is not None:
+        entity = session.get(Entity, span.entity_id)
+        parts.append(f"actor {entity.name if entity is not None else span.entity_id}")
+    elif schema is not None:
+        label_def = schema.label(span.label)
+        if label_def is not None and label_def.entity:
+            parts.append("no actor")
+    return ", ".join(parts)
+
+
+def describe_entity(entity: Entity) -> str:
+    """An actor as a conflict message shows it: name, kind, aliases, knowledge-base id."""
+    text = f"{entity.name}, {entity.kind}, aliases {', '.join(entity.aliases or []) or '-'}"
+    return f"{text}, knowledge-base id {entity.kb_id}" if entity.kb_id else text
+
+
+def _span_brief(session: Session, span_id: int) -> str:
+    span = session.get(Span, span_id)
+    if span is None:
+        return f"span {span_id}"
+    return f"{span.label} “{_covered(session, span.document_id, span.fragments, 30)}”"
+
+
+def _relation_text(session: Session, type_: str, source_id: int, target_id: int,
+                   attributes: dict[str, Any] | None) -> str:
+    parts = [f"{type_} from {_span_brief(session, source_id)} to "
+             f"{_span_brief(session, target_id)}", *_attributes_text(attributes)]
+    return ", ".join(parts)
+
+
+def describe_relation(session: Session, relation: Relation) -> str:
+    """A relation as a conflict message shows it: type, its two spans, attributes."""
+    return _relation_text(session, relation.type, relation.source_id, relation.target_id,
+                          relation.attributes)
+
+
+def _span_changed(session: Session, schema: Schema, span: Span, known_label: str,
+                  detail: str = "") -> ConflictError:
+    return ConflictError(
+        f"this {known_label} span was changed by someone else meanwhile ({detail}now: "
+        f"{describe_span(session, span, schema)}); the view has been reloaded"
+    )
+
+
+def _entity_changed(entity: Entity, known_name: str) -> ConflictError:
+    return ConflictError(
+        f"actor '{known_name}' was changed by someone else meanwhile "
+        f"(now: {describe_entity(entity)}); the registry has been reloaded"
+    )
+
+
+def _relation_changed(session: Session, relation: Relation, known_type: str) -> ConflictError:
+    return ConflictError(
+        f"this '{known_type}' relation was changed by someone else meanwhile "
+        f"(now: {describe_relation(session, relation)}); the view has been reloaded"
+    )
+
+
+def _span_twins(session: Session, document_id: int, annotator: int, label: str,
+                fragments: Sequence[Sequence[int]], exclude: int | None = None) -> list[int]:
+    """Ids of the spans of one layer with this label and exactly these fragments."""
+    wanted = [[int(a), int(b)] for a, b in fragments]
+    rows = session.execute(select(Span.id, Span.fragments).where(
+        Span.document_id == document_id, Span.annotator_id == annotator, Span.label == label,
+        Span.start == wanted[0][0], Span.end == wanted[-1][1]))
+    return sorted(span_id for span_id, stored in rows
+                  if span_id != exclude and [[int(a), int(b)] for a, b in stored] == wanted)
+
+
+def _relation_twins(session: Session, type_: str, source_id: int, target_id: int,
+                    exclude: int | None = None) -> list[int]:
+    """Ids of the relations of this type between these two spans."""
+    return sorted(relation_id for relation_id in session.scalars(select(Relation.id).where(
+        Relation.type == type_, Relation.source_id == source_id,
+        Relation.target_id == target_id)) if relation_id != exclude)
+
+
+def _relations_of(session: Session, span_id: int) -> list[int]:
+    """Ids of the relations that start or end at a span."""
+    return sorted(session.scalars(select(Relation.id).where(
+        or_(Relation.source_id == span_id, Relation.target_id == span_id))))
+
+
+def _span_marked_again(session: Session, label: str, document_id: int,
+                       fragments: Sequence[Sequence[int]]) -> ConflictError:
+    return ConflictError(
+        f"someone else has marked this {label} “{_covered(session, document_id, fragments)}” "
+        "meanwhile; the view has been reloaded"
+    )
+
+
+def _span_linked_meanwhile(session: Session, span: Span, relation_ids: Sequence[int],
+                           doing: str) -> ConflictError:
+    first = session.get(Relation, relation_ids[0])
+    described = describe_relation(session, first) if first is not None else ""
+    more = f" and {len(relation_ids) - 1} more" if len(relation_ids) > 1 else ""
+    return ConflictError(
+        f"someone else linked this {span.label} “"
+        f"{_covered(session, span.document_id, span.fragments)}” meanwhile ({described}{more}); "
+        f"{doing} would delete that too; the view has been reloaded"
+    )
 
 
 # ---------------------------------------------------------------------- edits
 
 
 class Edit:
-    """Base class: an edit applied and reverted inside a caller's transaction."""
+    """Base class: an edit applied and reverted inside a caller's transaction.
+
+    ``apply`` runs again for a redo. A revert or a redo that finds what it
+    touches changed by someone else raises :class:`ConflictError` and writes nothing.
+    """
 
     text = "edit"
 
@@ -254,6 +467,8 @@ class Edit:
 
 @dataclass
 class AddSpan(Edit):
+    """Adds a span. Undo deletes it, unless someone else changed or linked it meanwhile."""
+
     document_id: int
     annotator: str
     label: str
@@ -262,6 +477,9 @@ class AddSpan(Edit):
     entity_id: int | None = None
     external_id: str | None = None
     span_id: int | None = None
+    state: dict[str, Any] | None = None  # the span as apply stored it
+    twins: list[int] = field(default_factory=list)  # identical spans there before it
+    undone_version: int | None = None  # the span's version when undo deleted it
     text = "add span"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
@@ -271,9 +489,18 @@ class AddSpan(Edit):
         fragments, values = validate_span(
             session, schema, document, self.label, self.fragments, values, self.entity_id
         )
+        who = annotator_id(session, self.annotator)
+        twins = _span_twins(session, self.document_id, who, self.label, fragments)
+        redo = self.undone_version is not None
+        if redo:
+            if self.span_id is not None and session.get(Span, self.span_id) is not None:
+                raise ConflictError(f"this {self.label} span is back already (someone else "
+                                    "restored it meanwhile); the view has been reloaded")
+            if any(twin not in self.twins for twin in twins):
+                raise _span_marked_again(session, self.label, self.document_id, fragments)
         span = Span(
             document_id=self.document_id,
-            annotator_id=annotator_id(session, self.annotator),
+            annotator_id=who,
             label=self.label,
             start=fragments[0][0],
             end=fragments[-1][1],
@@ -286,55 +513,128 @@ class AddSpan(Edit):
             span.id = self.span_id
         session.add(span)
         session.flush()
+        if redo and self.undone_version is not None:
+            _keep_version(session, span, self.undone_version)
         self.span_id = span.id
         self.external_id = span.external_id
+        self.state = _span_state(span)
+        self.twins = twins
         changes = Changes()
         changes.touch_span(span, "added")
         return changes
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.span_id is not None
-        return DeleteSpan(self.span_id).apply(session, schema)
+        span = _span(session, self.span_id)
+        if self.state is not None and _span_state(span) != self.state:
+            raise _span_changed(session, schema, span, self.state["label"])
+        linked = _relations_of(session, span.id)
+        if linked:  # the user's own relations were undone before this
+            raise _span_linked_meanwhile(session, span, linked, "taking the span back")
+        version = span.version
+        changes = DeleteSpan(self.span_id).apply(session, schema)
+        self.undone_version = version
+        return changes
 
 
 @dataclass
 class DeleteSpan(Edit):
-    """Deletes a span and every relation that starts or ends at it."""
+    """Deletes a span and every relation that starts or ends at it.
+
+    ``expected_version`` (when given) must match the stored version. Undo
+    restores the span and its relations unless someone else marked the same
+    span again, or removed or changed what its relations or actor link need.
+    """
 
     span_id: int
     snapshot: dict[str, Any] | None = None
     relations: list[dict[str, Any]] = field(default_factory=list)
+    expected_version: int | None = None
+    twins: list[int] = field(default_factory=list)  # identical spans beside it
+    undone: bool = False
     text = "delete span"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
         span = _span(session, self.span_id)
-        self.snapshot = _span_snapshot(span)
+        if self.undone and self.snapshot is not None:  # a redo: as the undo restored it?
+            if _span_state(span) != _picked(self.snapshot, SPAN_STATE):
+                raise _span_changed(session, schema, span, self.snapshot["label"])
+            restored = {data["id"] for data in self.relations}
+            added = [r for r in _relations_of(session, span.id) if r not in restored]
+            if added:
+                raise _span_linked_meanwhile(session, span, added,
+                                             "deleting the span again")
+        elif self.expected_version is not None and span.version != self.expected_version:
+            raise _span_changed(session, schema, span, span.label,
+                                f"version {span.version}, you saw version "
+                                f"{self.expected_version}; ")
+        snapshot = _span_snapshot(span)
+        twins = _span_twins(session, span.document_id, span.annotator_id, span.label,
+                            span.fragments, exclude=span.id)
         changes = Changes()
         rows = session.scalars(
             select(Relation).where(or_(Relation.source_id == span.id,
                                        Relation.target_id == span.id))
         ).all()
-        self.relations = [_relation_snapshot(r) for r in rows]
+        relations = [_relation_snapshot(r) for r in rows]
         for row in rows:
             changes.relations_removed.append(row.id)
         if rows:
             session.execute(delete(Relation).where(Relation.id.in_([r.id for r in rows])))
         changes.touch_span(span, "removed")
         session.delete(span)
-        session.flush()
+        _flush(session, f"this {span.label} span")
+        self.snapshot = snapshot
+        self.relations = relations
+        self.twins = twins
         return changes
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.snapshot is not None
-        span = Span(**self.snapshot)
+        snapshot = self.snapshot
+        label = snapshot["label"]
+        if session.get(Span, self.span_id) is not None:
+            raise ConflictError(f"this {label} span is back already (someone else restored "
+                                "it meanwhile); the view has been reloaded")
+        _document(session, snapshot["document_id"])
+        covered = _covered(session, snapshot["document_id"], snapshot["fragments"])
+        entity_id = snapshot["entity_id"]
+        if entity_id is not None and session.get(Entity, entity_id) is None:
+            raise ConflictError(f"cannot restore this {label} “{covered}”: its actor was "
+                                "deleted or merged by someone else meanwhile; the view has "
+                                "been reloaded")
+        twins = _span_twins(session, snapshot["document_id"], snapshot["annotator_id"], label,
+                            snapshot["fragments"])
+        if any(twin not in self.twins for twin in twins):
+            raise _span_marked_again(session, label, snapshot["document_id"],
+                                     snapshot["fragments"])
+        span = Span(**_without_version(snapshot))
         session.add(span)
         session.flush()
+        _keep_version(session, span, snapshot["version"])
         changes = Changes()
         changes.touch_span(span, "added")
         for data in self.relations:
+            other_id = data["target_id"] if data["source_id"] == span.id else data["source_id"]
+            other = session.get(Span, other_id)
+            if other is None:
+                raise ConflictError(
+                    f"cannot restore this {label} “{covered}” with its '{data['type']}' "
+                    "relation: the span at its other end was deleted by someone else "
+                    "meanwhile; the view has been reloaded")
+            source, target = (span, other) if data["source_id"] == span.id else (other, span)
+            try:
+                validate_relation(session, schema, data["type"], source, target,
+                                  data["attributes"])
+            except ValidationError as exc:
+                raise ConflictError(
+                    f"cannot restore this {label} “{covered}” with its '{data['type']}' "
+                    f"relation: {exc} (changed by someone else meanwhile); the view has been "
+                    "reloaded") from exc
             session.add(Relation(**data))
+            session.flush()
             changes.relations_added.append(data["id"])
-        session.flush()
+        self.undone = True
         return changes
 
 
@@ -343,7 +643,8 @@ class UpdateSpan(Edit):
     """Changes a span's label, fragments, attributes or entity link.
 
     ``expected_version`` (when given) must match the stored version, so a
-    curator never silently overwrites somebody else's change.
+    curator never silently overwrites somebody else's change. Undo and redo
+    are refused when the span is no longer as this edit left it.
     """
 
     span_id: int
@@ -353,18 +654,13 @@ class UpdateSpan(Edit):
     entity_id: Any = UNSET
     expected_version: int | None = None
     before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None  # the span as apply left it
+    undone: dict[str, Any] | None = None  # the span as revert left it
     text = "change span"
 
-    def _set(self, session: Session, schema: Schema, label: str,
+    def _set(self, session: Session, schema: Schema, span: Span, label: str,
              fragments: Sequence[Sequence[int]], attributes: dict[str, Any],
-             entity_id: int | None, expected_version: int | None) -> Changes:
-        span = _span(session, self.span_id)
-        if expected_version is not None and span.version != expected_version:
-            raise ConflictError(
-                f"this {span.label} span was changed by someone else meanwhile "
-                f"(version {span.version}, you edited version {expected_version}); "
-                "the view has been reloaded"
-            )
+             entity_id: int | None) -> Changes:
         document = _document(session, span.document_id)
         if label != span.label:
             # values valid for the old label may not exist on the new one
@@ -396,37 +692,44 @@ class UpdateSpan(Edit):
         span.attributes = values
         span.entity_id = entity_id
         span.updated_at = utcnow()
-        try:
-            session.flush()
-        except StaleDataError as exc:
-            raise ConflictError("this span was changed by someone else meanwhile") from exc
+        _flush(session, "this span")
         changes.touch_span(span, "changed")
         return changes
 
     def apply(self, session: Session, schema: Schema) -> Changes:
         span = _span(session, self.span_id)
-        self.before = {
-            "label": span.label, "fragments": [list(f) for f in span.fragments],
-            "attributes": dict(span.attributes or {}), "entity_id": span.entity_id,
-        }
-        attributes = self.before["attributes"] if self.attributes is UNSET else {
-            **self.before["attributes"], **self.attributes}
+        current = _span_state(span)
+        if self.undone is not None:  # a redo: the span must be as the undo left it
+            if current != self.undone:
+                raise _span_changed(session, schema, span, self.undone["label"])
+        elif self.expected_version is not None and span.version != self.expected_version:
+            raise _span_changed(session, schema, span, span.label,
+                                f"version {span.version}, you edited version "
+                                f"{self.expected_version}; ")
+        attributes = current["attributes"] if self.attributes is UNSET else {
+            **current["attributes"], **self.attributes}
         attributes = {k: v for k, v in attributes.items() if v is not None}
         changes = self._set(
-            session, schema,
+            session, schema, span,
             span.label if self.label is UNSET else self.label,
-            self.before["fragments"] if self.fragments is UNSET else self.fragments,
+            current["fragments"] if self.fragments is UNSET else self.fragments,
             attributes,
             span.entity_id if self.entity_id is UNSET else self.entity_id,
-            self.expected_version,
         )
+        self.before = current
+        self.after = _span_state(span)
         return changes
 
     def revert(self, session: Session, schema: Schema) -> Changes:
-        assert self.before is not None
+        assert self.before is not None and self.after is not None
+        span = _span(session, self.span_id)
+        if _span_state(span) != self.after:
+            raise _span_changed(session, schema, span, self.after["label"])
         before = self.before
-        return self._set(session, schema, before["label"], before["fragments"],
-                         before["attributes"], before["entity_id"], None)
+        changes = self._set(session, schema, span, before["label"], before["fragments"],
+                            dict(before["attributes"]), before["entity_id"])
+        self.undone = _span_state(span)
+        return changes
 
 
 @dataclass
@@ -437,6 +740,9 @@ class AddRelation(Edit):
     attributes: dict[str, Any] | None = None
     external_id: str | None = None
     relation_id: int | None = None
+    state: dict[str, Any] | None = None  # the relation as apply stored it
+    twins: list[int] = field(default_factory=list)  # the same relation there before it
+    undone: bool = False
     text = "add relation"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
@@ -444,6 +750,17 @@ class AddRelation(Edit):
         target = _span(session, self.target_id)
         values = validate_relation(session, schema, self.type, source, target,
                                    self.attributes or {})
+        twins = _relation_twins(session, self.type, source.id, target.id)
+        if self.undone:  # a redo
+            if self.relation_id is not None and \
+                    session.get(Relation, self.relation_id) is not None:
+                raise ConflictError(f"this '{self.type}' relation is back already (someone "
+                                    "else restored it meanwhile); the view has been reloaded")
+            if any(twin not in self.twins for twin in twins):
+                raise ConflictError(
+                    "someone else has added this relation meanwhile ("
+                    f"{_relation_text(session, self.type, source.id, target.id, values)}); "
+                    "the view has been reloaded")
         relation = Relation(
             document_id=source.document_id, annotator_id=source.annotator_id, type=self.type,
             source_id=source.id, target_id=target.id, attributes=values,
@@ -455,6 +772,8 @@ class AddRelation(Edit):
         session.flush()
         self.relation_id = relation.id
         self.external_id = relation.external_id
+        self.state = _relation_state(relation)
+        self.twins = twins
         changes = Changes(documents={source.document_id}, relations_added=[relation.id])
         changes.ranges += [(source.document_id, source.start, source.end),
                            (target.document_id, target.start, target.end)]
@@ -462,34 +781,68 @@ class AddRelation(Edit):
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.relation_id is not None
-        return DeleteRelation(self.relation_id).apply(session, schema)
+        row = session.get(Relation, self.relation_id, with_for_update=True)
+        if row is None:
+            raise NotFoundError(f"relation {self.relation_id} does not exist "
+                                "(deleted meanwhile?)")
+        if self.state is not None and _relation_state(row) != self.state:
+            raise _relation_changed(session, row, self.state["type"])
+        changes = DeleteRelation(self.relation_id).apply(session, schema)
+        self.undone = True
+        return changes
 
 
 @dataclass
 class DeleteRelation(Edit):
     relation_id: int
     snapshot: dict[str, Any] | None = None
+    twins: list[int] = field(default_factory=list)  # the same relation beside it
+    undone: bool = False
     text = "delete relation"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        row = session.get(Relation, self.relation_id)
+        row = session.get(Relation, self.relation_id, with_for_update=True)
         if row is None:
             raise NotFoundError(f"relation {self.relation_id} does not exist")
-        self.snapshot = _relation_snapshot(row)
+        if self.undone and self.snapshot is not None and \
+                _relation_state(row) != _picked(self.snapshot, RELATION_STATE):
+            raise _relation_changed(session, row, self.snapshot["type"])
+        snapshot = _relation_snapshot(row)
+        twins = _relation_twins(session, row.type, row.source_id, row.target_id,
+                                exclude=row.id)
         session.delete(row)
         session.flush()
+        self.snapshot = snapshot
+        self.twins = twins
         return Changes(documents={row.document_id}, relations_removed=[row.id])
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.snapshot is not None
-        source = _span(session, self.snapshot["source_id"])
-        target = _span(session, self.snapshot["target_id"])
-        validate_relation(session, schema, self.snapshot["type"], source, target,
-                          self.snapshot["attributes"])
-        session.add(Relation(**self.snapshot))
+        snapshot = self.snapshot
+        if session.get(Relation, self.relation_id) is not None:
+            raise ConflictError(f"this '{snapshot['type']}' relation is back already "
+                                "(someone else restored it meanwhile); the view has been "
+                                "reloaded")
+        source = _span(session, snapshot["source_id"])
+        target = _span(session, snapshot["target_id"])
+        twins = _relation_twins(session, snapshot["type"], source.id, target.id)
+        if any(twin not in self.twins for twin in twins):
+            raise ConflictError(
+                "someone else has added this relation again meanwhile ("
+                f"{_relation_text(session, snapshot['type'], source.id, target.id, None)}); "
+                "the view has been reloaded")
+        try:
+            validate_relation(session, schema, snapshot["type"], source, target,
+                              snapshot["attributes"])
+        except ValidationError as exc:
+            raise ConflictError(f"cannot restore this '{snapshot['type']}' relation: {exc} "
+                                "(changed by someone else meanwhile); the view has been "
+                                "reloaded") from exc
+        session.add(Relation(**snapshot))
         session.flush()
-        return Changes(documents={self.snapshot["document_id"]},
-                       relations_added=[self.snapshot["id"]])
+        self.undone = True
+        return Changes(documents={snapshot["document_id"]},
+                       relations_added=[snapshot["id"]])
 
 
 @dataclass
@@ -498,13 +851,18 @@ class UpdateRelation(Edit):
     attributes: dict[str, Any] = field(default_factory=dict)
     target_id: int | None = None
     before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None  # the relation as apply left it
+    undone: dict[str, Any] | None = None  # the relation as revert left it
     text = "change relation"
 
-    def _set(self, session: Session, schema: Schema, attributes: dict[str, Any],
-             target_id: int) -> Changes:
-        row = session.get(Relation, self.relation_id)
+    def _row(self, session: Session) -> Relation:
+        row = session.get(Relation, self.relation_id, with_for_update=True)
         if row is None:
             raise NotFoundError(f"relation {self.relation_id} does not exist")
+        return row
+
+    def _set(self, session: Session, schema: Schema, row: Relation,
+             attributes: dict[str, Any], target_id: int) -> Changes:
         values = validate_relation(session, schema, row.type, _span(session, row.source_id),
                                    _span(session, target_id), attributes,
                                    ignore_relation=row.id)
@@ -515,26 +873,51 @@ class UpdateRelation(Edit):
         return Changes(documents={row.document_id}, relations_changed=[row.id])
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        row = session.get(Relation, self.relation_id)
-        if row is None:
-            raise NotFoundError(f"relation {self.relation_id} does not exist")
-        self.before = {"attributes": dict(row.attributes or {}), "target_id": row.target_id}
-        merged = {**self.before["attributes"], **self.attributes}
+        row = self._row(session)
+        current = _relation_state(row)
+        if self.undone is not None and current != self.undone:  # a redo
+            raise _relation_changed(session, row, self.undone["type"])
+        merged = {**current["attributes"], **self.attributes}
         merged = {k: v for k, v in merged.items() if v is not None}
-        return self._set(session, schema, merged, self.target_id or row.target_id)
+        changes = self._set(session, schema, row, merged, self.target_id or row.target_id)
+        self.before = current
+        self.after = _relation_state(row)
+        return changes
 
     def revert(self, session: Session, schema: Schema) -> Changes:
-        assert self.before is not None
-        return self._set(session, schema, self.before["attributes"], self.before["target_id"])
+        assert self.before is not None and self.after is not None
+        row = self._row(session)
+        if _relation_state(row) != self.after:
+            raise _relation_changed(session, row, self.after["type"])
+        changes = self._set(session, schema, row, dict(self.before["attributes"]),
+                            self.before["target_id"])
+        self.undone = _relation_state(row)
+        return changes
 
 
 @dataclass
 class SetStatus(Edit):
+    """Sets one annotator's status of a document; undo and redo refuse a colleague's newer one."""
+
     document_id: int
     annotator: str
     status: str
     before: str | None = None
+    undone: bool = False
     text = "set status"
+
+    def _stored(self, session: Session) -> str | None:
+        who = annotator_id(session, self.annotator)
+        row = session.get(DocumentStatus, (self.document_id, who), with_for_update=True)
+        return row.status if row is not None else None
+
+    def _changed(self, session: Session, now: str | None) -> ConflictError:
+        document = _document(session, self.document_id)
+        return ConflictError(
+            f"the status of '{shorten(document.title)}' for {self.annotator} was changed by "
+            f"someone else meanwhile (now: {(now or 'new').replace('_', ' ')}); the view has "
+            "been reloaded"
+        )
 
     def _set(self, session: Session, status: str | None) -> Changes:
         who = annotator_id(session, self.annotator)
@@ -556,13 +939,20 @@ class SetStatus(Edit):
         if self.status not in STATUSES:
             raise ValidationError(f"status '{self.status}' is not one of {', '.join(STATUSES)}")
         _document(session, self.document_id)
-        who = annotator_id(session, self.annotator)
-        row = session.get(DocumentStatus, (self.document_id, who))
-        self.before = row.status if row is not None else None
-        return self._set(session, self.status)
+        stored = self._stored(session)
+        if self.undone and (stored or "new") != (self.before or "new"):  # a redo
+            raise self._changed(session, stored)
+        changes = self._set(session, self.status)
+        self.before = stored
+        return changes
 
     def revert(self, session: Session, schema: Schema) -> Changes:
-        return self._set(session, self.before)
+        stored = self._stored(session)
+        if (stored or "new") != self.status:
+            raise self._changed(session, stored)
+        changes = self._set(session, self.before)
+        self.undone = True
+        return changes
 
 
 @dataclass
@@ -618,29 +1008,48 @@ class CreateEntity(Edit):
     kb_id: str | None = None
     external_id: str | None = None
     entity_id: int | None = None
+    state: dict[str, Any] | None = None  # the actor as apply stored it
+    undone_version: int | None = None  # its version when undo deleted it
     text = "create actor"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
         _check_entity_fields(self.name, self.kind, self.aliases)
+        redo = self.undone_version is not None
+        if redo and self.entity_id is not None and \
+                session.get(Entity, self.entity_id) is not None:
+            raise ConflictError(f"actor '{self.name}' is back already (someone else restored "
+                                "it meanwhile); the registry has been reloaded")
         entity = Entity(name=self.name.strip(), kind=self.kind, aliases=list(self.aliases),
                         kb_id=self.kb_id or None, external_id=self.external_id or new_id("e"))
         if self.entity_id is not None:
             entity.id = self.entity_id
         session.add(entity)
         session.flush()
+        if redo and self.undone_version is not None:
+            _keep_version(session, entity, self.undone_version)
         self.entity_id = entity.id
         self.external_id = entity.external_id
+        self.state = _entity_state(entity)
         return Changes(entities_changed=[entity.id])
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.entity_id is not None
+        entity = session.get(Entity, self.entity_id)
+        if entity is None:
+            raise NotFoundError(f"actor '{self.name}' does not exist any more (deleted or "
+                                "merged by someone else meanwhile)")
+        if self.state is not None and _entity_state(entity) != self.state:
+            raise _entity_changed(entity, self.state["name"])
         used = session.scalar(select(func.count()).where(Span.entity_id == self.entity_id))
         if used:
-            raise ValidationError("cannot undo creating this actor: mentions link to it")
-        entity = session.get(Entity, self.entity_id)
-        if entity is not None:
-            session.delete(entity)
-            session.flush()
+            raise ConflictError(
+                f"cannot take back creating actor '{entity.name}': {used} mention"
+                f"{'s link' if used != 1 else ' links'} to it now; the registry has been "
+                "reloaded")
+        version = entity.version
+        session.delete(entity)
+        _flush(session, f"actor '{entity.name}'")
+        self.undone_version = version
         return Changes(entities_changed=[self.entity_id])
 
 
@@ -648,7 +1057,8 @@ class CreateEntity(Edit):
 class UpdateEntity(Edit):
     """Renames an actor or changes its kind, aliases or knowledge-base id.
 
-    ``expected_version`` guards against overwriting a colleague's change.
+    ``expected_version`` guards against overwriting a colleague's change; undo
+    and redo are refused when the actor is no longer as this edit left it.
     """
 
     entity_id: int
@@ -658,46 +1068,51 @@ class UpdateEntity(Edit):
     kb_id: Any = UNSET
     expected_version: int | None = None
     before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None  # the actor as apply left it
+    undone: dict[str, Any] | None = None  # the actor as revert left it
     text = "change actor"
 
-    def _set(self, session: Session, values: dict[str, Any],
-             expected_version: int | None) -> Changes:
+    def _entity(self, session: Session) -> Entity:
         entity = session.get(Entity, self.entity_id)
         if entity is None:
             raise NotFoundError(f"actor {self.entity_id} does not exist (merged or deleted?)")
-        if expected_version is not None and entity.version != expected_version:
-            raise ConflictError(
-                f"actor '{entity.name}' was changed by someone else meanwhile "
-                f"(now: {entity.name}, {entity.kind}, aliases {', '.join(entity.aliases) or '-'}"
-                "); the registry has been reloaded"
-            )
+        return entity
+
+    def _set(self, session: Session, entity: Entity, values: dict[str, Any]) -> Changes:
         _check_entity_fields(values["name"], values["kind"], values["aliases"])
         entity.name = values["name"].strip()
         entity.kind = values["kind"]
         entity.aliases = list(values["aliases"])
         entity.kb_id = values["kb_id"] or None
-        try:
-            session.flush()
-        except StaleDataError as exc:
-            raise ConflictError(f"actor '{values['name']}' was changed by someone else") from exc
+        _flush(session, f"actor '{values['name']}'")
         return Changes(entities_changed=[entity.id])
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        entity = session.get(Entity, self.entity_id)
-        if entity is None:
-            raise NotFoundError(f"actor {self.entity_id} does not exist")
-        self.before = {"name": entity.name, "kind": entity.kind,
-                       "aliases": list(entity.aliases), "kb_id": entity.kb_id}
-        values = dict(self.before)
-        for key in ("name", "kind", "aliases", "kb_id"):
+        entity = self._entity(session)
+        current = _entity_state(entity)
+        if self.undone is not None:  # a redo: the actor must be as the undo left it
+            if current != self.undone:
+                raise _entity_changed(entity, self.undone["name"])
+        elif self.expected_version is not None and entity.version != self.expected_version:
+            raise _entity_changed(entity, entity.name)
+        values = dict(current)
+        for key in ENTITY_STATE:
             value = getattr(self, key)
             if value is not UNSET:
                 values[key] = value
-        return self._set(session, values, self.expected_version)
+        changes = self._set(session, entity, values)
+        self.before = current
+        self.after = _entity_state(entity)
+        return changes
 
     def revert(self, session: Session, schema: Schema) -> Changes:
-        assert self.before is not None
-        return self._set(session, self.before, None)
+        assert self.before is not None and self.after is not None
+        entity = self._entity(session)
+        if _entity_state(entity) != self.after:
+            raise _entity_changed(entity, self.after["name"])
+        changes = self._set(session, entity, self.before)
+        self.undone = _entity_state(entity)
+        return changes
 
 
 @dataclass
@@ -709,6 +1124,8 @@ class MergeEntities(Edit):
     kept_before: dict[str, Any] | None = None
     merged_snapshot: dict[str, Any] | None = None
     moved_spans: list[int] = field(default_factory=list)
+    kept_after: dict[str, Any] | None = None  # the kept actor as apply left it
+    kept_undone: dict[str, Any] | None = None  # the kept actor as revert left it
     text = "merge actors"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
@@ -718,12 +1135,14 @@ class MergeEntities(Edit):
         merged = session.get(Entity, self.merged_id)
         if kept is None or merged is None:
             raise NotFoundError("one of the actors to merge does not exist any more")
-        self.kept_before = {"aliases": list(kept.aliases), "kb_id": kept.kb_id}
-        self.merged_snapshot = {
-            "id": merged.id, "external_id": merged.external_id, "name": merged.name,
-            "kind": merged.kind, "aliases": list(merged.aliases), "kb_id": merged.kb_id,
-        }
-        self.moved_spans = list(session.scalars(
+        if self.kept_undone is not None and self.merged_snapshot is not None:  # a redo
+            if _entity_state(kept) != self.kept_undone:
+                raise _entity_changed(kept, self.kept_undone["name"])
+            if _entity_state(merged) != _picked(self.merged_snapshot, ENTITY_STATE):
+                raise _entity_changed(merged, self.merged_snapshot["name"])
+        kept_before = _entity_state(kept)
+        merged_snapshot = _entity_snapshot(merged)
+        moved_spans = list(session.scalars(
             select(Span.id).where(Span.entity_id == merged.id)))
         aliases = list(kept.aliases)
         for alias in [merged.name, *merged.aliases]:
@@ -735,21 +1154,46 @@ class MergeEntities(Edit):
                         .values(entity_id=kept.id, version=Span.version + 1),
                         execution_options={"synchronize_session": False})
         session.delete(merged)
-        session.flush()
+        _flush(session, f"actor '{kept.name}' or '{merged.name}'")
+        self.kept_before = kept_before
+        self.merged_snapshot = merged_snapshot
+        self.moved_spans = moved_spans
+        self.kept_after = _entity_state(kept)
         return Changes(entities_changed=[kept.id, merged.id], spans_changed=self.moved_spans)
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.kept_before is not None and self.merged_snapshot is not None
-        session.add(Entity(**self.merged_snapshot))
+        merged_name = self.merged_snapshot["name"]
         kept = session.get(Entity, self.kept_id)
-        assert kept is not None
-        kept.aliases = self.kept_before["aliases"]
-        kept.kb_id = self.kept_before["kb_id"]
-        session.flush()
+        if kept is None:
+            raise NotFoundError(f"actor {self.kept_id}, which '{merged_name}' was merged "
+                                "into, does not exist any more (deleted or merged meanwhile)")
+        if self.kept_after is not None and _entity_state(kept) != self.kept_after:
+            raise _entity_changed(kept, self.kept_after["name"])
+        if session.get(Entity, self.merged_id) is not None:
+            raise ConflictError(f"actor '{merged_name}' is back already (someone else "
+                                "restored it meanwhile); the registry has been reloaded")
         if self.moved_spans:
-            session.execute(update(Span).where(Span.id.in_(self.moved_spans))
+            elsewhere = [span_id for span_id, entity_id in session.execute(
+                select(Span.id, Span.entity_id).where(Span.id.in_(self.moved_spans)))
+                if entity_id != self.kept_id]
+            if elsewhere:
+                raise ConflictError(
+                    f"cannot take back merging '{merged_name}' into '{kept.name}': "
+                    f"{len(elsewhere)} of the mentions it moved were linked elsewhere or "
+                    "unlinked by someone else meanwhile; the registry has been reloaded")
+        merged = Entity(**_without_version(self.merged_snapshot))
+        session.add(merged)
+        kept.aliases = list(self.kept_before["aliases"])
+        kept.kb_id = self.kept_before["kb_id"]
+        _flush(session, f"actor '{kept.name}'")
+        _keep_version(session, merged, self.merged_snapshot["version"])
+        if self.moved_spans:
+            session.execute(update(Span).where(Span.id.in_(self.moved_spans),
+                                               Span.entity_id == self.kept_id)
                             .values(entity_id=self.merged_id, version=Span.version + 1),
                             execution_options={"synchronize_session": False})
+        self.kept_undone = _entity_state(kept)
         return Changes(entities_changed=[self.kept_id, self.merged_id],
                        spans_changed=list(self.moved_spans))
 
@@ -761,32 +1205,58 @@ class DeleteEntity(Edit):
     entity_id: int
     snapshot: dict[str, Any] | None = None
     unlinked: list[int] = field(default_factory=list)
+    undone: bool = False
     text = "delete actor"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
         entity = session.get(Entity, self.entity_id)
         if entity is None:
             raise NotFoundError(f"actor {self.entity_id} does not exist")
-        self.snapshot = {"id": entity.id, "external_id": entity.external_id,
-                         "name": entity.name, "kind": entity.kind,
-                         "aliases": list(entity.aliases), "kb_id": entity.kb_id}
-        self.unlinked = list(session.scalars(select(Span.id).where(
-            Span.entity_id == entity.id)))
+        unlinked = list(session.scalars(select(Span.id).where(Span.entity_id == entity.id)))
+        if self.undone and self.snapshot is not None:  # a redo: as the undo restored it?
+            if _entity_state(entity) != _picked(self.snapshot, ENTITY_STATE):
+                raise _entity_changed(entity, self.snapshot["name"])
+            linked = [span_id for span_id in unlinked if span_id not in self.unlinked]
+            if linked:
+                raise ConflictError(
+                    f"someone else linked {len(linked)} more mention"
+                    f"{'s' if len(linked) != 1 else ''} to actor '{entity.name}' meanwhile; "
+                    "deleting it would unlink them; the registry has been reloaded")
+        snapshot = _entity_snapshot(entity)
         session.execute(update(Span).where(Span.entity_id == entity.id)
                         .values(entity_id=None, version=Span.version + 1),
                         execution_options={"synchronize_session": False})
         session.delete(entity)
-        session.flush()
+        _flush(session, f"actor '{entity.name}'")
+        self.snapshot = snapshot
+        self.unlinked = unlinked
         return Changes(entities_changed=[self.entity_id], spans_changed=self.unlinked)
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.snapshot is not None
-        session.add(Entity(**self.snapshot))
-        session.flush()
+        name = self.snapshot["name"]
+        if session.get(Entity, self.entity_id) is not None:
+            raise ConflictError(f"actor '{name}' is back already (someone else restored it "
+                                "meanwhile); the registry has been reloaded")
         if self.unlinked:
-            session.execute(update(Span).where(Span.id.in_(self.unlinked))
+            relinked = [span_id for span_id, entity_id in session.execute(
+                select(Span.id, Span.entity_id).where(Span.id.in_(self.unlinked)))
+                if entity_id is not None]
+            if relinked:
+                raise ConflictError(
+                    f"cannot restore actor '{name}': {len(relinked)} of its mentions were "
+                    "linked to another actor by someone else meanwhile; the registry has "
+                    "been reloaded")
+        entity = Entity(**_without_version(self.snapshot))
+        session.add(entity)
+        session.flush()
+        _keep_version(session, entity, self.snapshot["version"])
+        if self.unlinked:
+            session.execute(update(Span).where(Span.id.in_(self.unlinked),
+                                               Span.entity_id.is_(None))
                             .values(entity_id=self.entity_id, version=Span.version + 1),
                             execution_options={"synchronize_session": False})
+        self.undone = True
         return Changes(entities_changed=[self.entity_id], spans_changed=self.unlinked)
 
 
@@ -813,5 +1283,6 @@ class Compound(Edit):
 __all__ = [
     "UNSET", "AddRelation", "AddSpan", "Assign", "Compound", "CreateEntity", "DeleteEntity",
     "DeleteRelation", "DeleteSpan", "Edit", "EntityView", "MergeEntities", "RelationView",
-    "SetStatus", "SpanView", "UpdateEntity", "UpdateRelation", "UpdateSpan",
+    "SetStatus", "SpanView", "UpdateEntity", "UpdateRelation", "UpdateSpan", "describe_entity",
+    "describe_relation", "describe_span",
 ]
