@@ -5,14 +5,22 @@ types (allowed source and target labels, how many per source) and which labels
 link to the actor registry. It is validated in two passes: the XSD in
 ``resources/schemas/saywho-schema.xsd`` for the grammar, then the semantic rules
 below, each problem reported as ``file:line: message``.
+
+Schema files are untrusted input: a DOCTYPE or ENTITY declaration is refused
+before parsing (no entity expansion, no DTD, no file read, no network), and a
+file over :data:`SCHEMA_MAX_BYTES` is refused before it is read.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -24,10 +32,21 @@ DEFAULT_SCHEMA_PATH = RESOURCES / "schemas" / "news-attribution.xml"
 
 ATTRIBUTE_TYPES = ("enum", "boolean", "text")
 
+SCHEMA_MAX_BYTES = 2 * 1024 * 1024
+"""Schema files larger than this are refused before they are read (the bundled one is 10 KB)."""
 
-def safe_xml_parser() -> etree.XMLParser:
-    """An lxml parser that never resolves entities, loads DTDs or uses the network."""
+
+def safe_xml_parser(encoding: str | None = None) -> etree.XMLParser:
+    """An lxml parser that never resolves entities, loads DTDs or uses the network.
+
+    This is the second line of defence: a document type declaration is refused
+    before parsing (:func:`find_dtd_declaration`), so libxml2 never sees one.
+
+    Args:
+        encoding: decode the bytes with this codec, whatever the document declares.
+    """
     return etree.XMLParser(
+        encoding=encoding,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -35,6 +54,176 @@ def safe_xml_parser() -> etree.XMLParser:
         huge_tree=False,
         remove_comments=False,
     )
+
+
+# ------------------------------------------------------------ before parsing
+
+# Byte-order marks, UTF-32 before UTF-16 (FF FE 00 00 starts with FF FE).
+_XML_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Without a BOM, the first "<" tells UTF-16 and UTF-32 apart (XML 1.0, appendix F.1).
+_XML_FIRST_CHARACTER: tuple[tuple[bytes, str], ...] = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
+_DECLARED_ENCODING = re.compile(
+    rb"""\A\s*<\?xml\s[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+_DECLARATION_ENCODING_TEXT = re.compile(
+    r"""\A(\s*<\?xml\s[^>]{0,200}?encoding\s*=\s*["'])([^"']{1,40})(?=["'])""")
+_MARKUP_START = re.compile(r"<[!?]")
+_SKIPPED_MARKUP = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"))
+_DECLARATION_KEYWORD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class DtdDeclaration(NamedTuple):
+    """Where an XML document declares a document type or an entity."""
+
+    keyword: str  # "DOCTYPE" or "ENTITY"
+    line: int  # 1-based
+
+    def message(self, where: str, kind: str = "schema files") -> str:
+        """The refusal of the file ``where``, as ``where:line: message``.
+
+        Args:
+            where: the file name.
+            kind: what the file is, plural ("schema files", "XMI files").
+        """
+        what = "a DOCTYPE" if self.keyword == "DOCTYPE" else "an ENTITY declaration"
+        return (f"{where}:{self.line}: {kind} may not contain {what} "
+                "(entities and DTDs are refused for safety)")
+
+
+def sniff_xml_encoding(data: bytes) -> tuple[str, int]:
+    """The codec an XML document's bytes are in, and the length of its byte-order mark.
+
+    A BOM decides, then the first character (UTF-16/32 without a BOM), then the
+    encoding the XML declaration names, then UTF-8, the XML default. A label
+    Python does not know is returned as it is (``codecs.lookup`` fails on it).
+    """
+    for bom, codec in _XML_BOMS:
+        if data.startswith(bom):
+            return codec, len(bom)
+    for prefix, codec in _XML_FIRST_CHARACTER:
+        if data.startswith(prefix):
+            return codec, 0
+    declared = _DECLARED_ENCODING.match(data)
+    if declared is not None:
+        return declared.group(1).decode("ascii"), 0
+    return "utf-8", 0
+
+
+def find_dtd_declaration(xml: str | bytes) -> DtdDeclaration | None:
+    """The first ``<!DOCTYPE`` or ``<!ENTITY`` of an XML document, before it is parsed.
+
+    Comments, CDATA sections and processing instructions are skipped, in
+    document order; everything else is searched, not just the prolog, so
+    nothing libxml2 could read as a declaration slips through. Bytes are decoded
+    as :func:`sniff_xml_encoding` says (UTF-16 and UTF-32 included; bytes that do
+    not decode become U+FFFD, which cannot hide ASCII markup), and searched as
+    ASCII too, and without their NULs, in case the label lies (libxml2 reads a
+    document labelled UTF-16 but written in ASCII as UTF-8).
+
+    Args:
+        xml: the document, as bytes or text.
+
+    Returns:
+        The keyword and line of the first declaration, or None when there is none.
+    """
+    views: list[str] = []
+    if isinstance(xml, bytes):
+        codec, bom_length = sniff_xml_encoding(xml)
+        with contextlib.suppress(LookupError):  # unknown to Python: the ASCII view below
+            views.append(xml[bom_length:].decode(codec, errors="replace"))
+        views.append(xml.decode("latin-1"))
+    else:
+        views.append(xml)
+    if "\x00" in views[-1]:  # UTF-16 or UTF-32 that the sniffing missed
+        views.append(views[-1].replace("\x00", ""))
+    for text in views:
+        found = _first_declaration(text)
+        if found is not None:
+            return found
+    return None
+
+
+def _first_declaration(text: str) -> DtdDeclaration | None:
+    """Scans ``text`` in document order, in linear time.
+
+    In document order, so that "<!--" inside a processing instruction (or "?>"
+    inside a comment) cannot hide what follows; a comment, CDATA section or
+    processing instruction that never ends hides nothing (the scan goes on
+    inside it). Once a terminator is known to be absent from the rest of the
+    text it is not searched for again, so thousands of unterminated "<!--"
+    cost one pass, not one pass each.
+    """
+    absent: set[str] = set()
+    position = 0
+    while (found := _MARKUP_START.search(text, position)) is not None:
+        start = position = found.start()
+        for opener, closer in _SKIPPED_MARKUP:
+            if text.startswith(opener, start):
+                position = start + len(opener)
+                if closer not in absent:
+                    end = text.find(closer, position)
+                    if end < 0:
+                        absent.add(closer)
+                    else:
+                        position = end + len(closer)
+                break
+        else:
+            declaration = _DECLARATION_KEYWORD.match(text, start)
+            if declaration is not None:
+                line = len(_LINE_BREAK.findall(text, 0, start)) + 1
+                return DtdDeclaration(declaration.group(1).upper(), line)
+            position = start + 2
+    return None
+
+
+def _decode_schema(data: bytes, where: str) -> str:
+    """The text of a schema file's bytes, or a SchemaError saying why it has none."""
+    codec, bom_length = sniff_xml_encoding(data)
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        raise SchemaError([f"{where}:1: declares the encoding '{codec}', which Saywho cannot "
+                           "read; save the schema as UTF-8"]) from None
+    if not bom_length and name.startswith(("utf-16", "utf-32")) and not any(
+            data.startswith(prefix) for prefix, _ in _XML_FIRST_CHARACTER):
+        raise SchemaError([f"{where}:1: declares the encoding '{codec}' but is not in it "
+                           "(and has no byte-order mark); save the schema as UTF-8"])
+    body = data[bom_length:]
+    try:
+        return body.decode(name)
+    except UnicodeDecodeError as exc:
+        line = len(_LINE_BREAK.findall(body[: exc.start].decode(name, errors="replace"))) + 1
+        raise SchemaError([f"{where}:{line}: not valid {codec.upper()}: byte "
+                           f"0x{body[exc.start]:02X} at offset {exc.start + bom_length} cannot "
+                           "be decoded; save the schema as UTF-8"]) from None
+
+
+def _declare_utf8(text: str) -> str:
+    """``text`` with the encoding its XML declaration names (if any) changed to UTF-8.
+
+    The schema is kept (and exported) as text written in UTF-8, so a declaration
+    of another encoding would no longer be true.
+    """
+    declared = _DECLARATION_ENCODING_TEXT.match(text)
+    if declared is None:
+        return text
+    try:
+        if codecs.lookup(declared.group(2)).name == "utf-8":
+            return text
+    except LookupError:
+        pass
+    return text[: declared.start(2)] + "UTF-8" + text[declared.end(2):]
 
 
 @dataclass(frozen=True)
@@ -212,6 +401,12 @@ def _xml_schema() -> etree.XMLSchema:
 def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
     """Parses and validates a schema given as XML text.
 
+    Bytes are decoded as the XML rules say (BOM, first character, declared
+    encoding, else UTF-8); the text is kept with its XML declaration naming
+    UTF-8. A document type or entity declaration is refused before lxml sees
+    the document, so no entity is expanded, no DTD or file is read and the
+    network is never used (the parser is hardened too, in case).
+
     Args:
         xml: the schema document.
         where: the file name used in messages.
@@ -219,17 +414,27 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
     Raises:
         SchemaError: with every problem found, each as ``where:line: message``.
     """
-    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    text = _decode_schema(xml, where) if isinstance(xml, bytes) else xml.lstrip("\ufeff")
+    declaration = find_dtd_declaration(text)
+    if declaration is not None:
+        raise SchemaError([declaration.message(where)])
+    text = _declare_utf8(text)
     try:
-        root = etree.fromstring(data, safe_xml_parser())
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise SchemaError([f"{where}:1: the schema text holds a lone surrogate "
+                           f"(U+{ord(text[exc.start]):04X})"]) from None
+    try:
+        root = etree.fromstring(data, safe_xml_parser(encoding="utf-8"))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else 1
         raise SchemaError([f"{where}:{line}: not well-formed XML: {exc.msg}"]) from exc
     if root is None:
         raise SchemaError([f"{where}:1: empty document"])
     tree = root.getroottree()
-    if tree.docinfo.doctype:  # type: ignore[union-attr]
-        raise SchemaError([f"{where}:1: a schema must not declare a DOCTYPE"])
+    if tree.docinfo.doctype:  # type: ignore[union-attr]  # never: refused above
+        raise SchemaError([f"{where}:1: schema files may not contain a DOCTYPE "
+                           "(entities and DTDs are refused for safety)"])
     xsd = _xml_schema()
     if not xsd.validate(tree):
         raise SchemaError([f"{where}:{e.line}: {e.message}"
@@ -297,7 +502,6 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
         )
     if problems:
         raise SchemaError(problems)
-    text = data.decode("utf-8") if isinstance(xml, bytes) else xml
     return Schema(
         name=root.get("name", ""),
         version=int(root.get("version", "1")),
@@ -316,9 +520,21 @@ def load_schema(path: Path | str) -> Schema:
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise SchemaError([f"{path}: is a folder, not a schema file"])
+        if not stat.S_ISREG(info.st_mode):
+            raise SchemaError([f"{path}: is not a regular file"])
+        if info.st_size > SCHEMA_MAX_BYTES:
+            raise SchemaError([f"{path}: is {info.st_size / 1024 ** 2:.1f} MB, over the "
+                               f"{SCHEMA_MAX_BYTES / 1024 ** 2:.1f} MB limit for a schema"])
+        with path.open("rb") as stream:
+            data = stream.read(SCHEMA_MAX_BYTES + 1)  # it may have grown since stat()
     except OSError as exc:
         raise SchemaError([f"{path}: cannot read: {exc.strerror or exc}"]) from exc
+    if len(data) > SCHEMA_MAX_BYTES:
+        raise SchemaError([f"{path}: is over the {SCHEMA_MAX_BYTES / 1024 ** 2:.1f} MB limit "
+                           "for a schema"])
     return parse_schema(data, where=path.name)
 
 

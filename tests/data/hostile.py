@@ -18,7 +18,15 @@ from typing import Any
 
 ARTICLE = ("President Aldric Varnay said the Doreth bridge would stay closed. "
            "“We will not yield,” he told the assembly in Ostmere.")
+# Chinese without one ASCII character: its UTF-16 holds no NUL byte.
+CHINESE_ARTICLE = "瓦尔奈总统表示，多雷斯大桥将继续关闭。“我们不会让步，”他在奥斯特梅尔议会上说。"
 SPARSE_SIZE = 64 * 1024**3
+BROKEN_AT = len("President Aldric Varnay said")
+"""Where the invalid UTF-8 inputs are damaged (a byte offset)."""
+UTF16_ADVICE = ("text without a byte-order mark: save it as UTF-8, or as UTF-16 with a "
+                "byte-order mark")
+DOCTYPE_REFUSED = ("schema files may not contain a DOCTYPE (entities and DTDs are refused "
+                   "for safety)")
 
 
 @dataclass(frozen=True)
@@ -56,9 +64,27 @@ def import_inputs(folder: Path, secret: Path, http_base: str) -> dict[str, Hosti
         "png": ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
                 "looks like a PNG image, not text"),
         "utf16-no-bom": ("utf16.txt", ARTICLE.encode("utf-16-le"),
-                         "UTF-16 text needs a byte-order mark"),
+                         f"looks like UTF-16-LE {UTF16_ADVICE}"),
+        "utf16-be-no-bom": ("utf16be.txt", ARTICLE.encode("utf-16-be"),
+                            f"looks like UTF-16-BE {UTF16_ADVICE}"),
+        "utf16-no-bom-chinese": ("utf16-zh.txt", CHINESE_ARTICLE.encode("utf-16-le"),
+                                 f"looks like UTF-16-LE {UTF16_ADVICE}"),
+        "utf16-be-no-bom-chinese": ("utf16be-zh.txt", CHINESE_ARTICLE.encode("utf-16-be"),
+                                    f"looks like UTF-16-BE {UTF16_ADVICE}"),
+        "utf16-no-bom-html": ("utf16.html", f"<html><body><p>{ARTICLE}</p></body></html>"
+                              .encode("utf-16-le"), f"looks like UTF-16-LE {UTF16_ADVICE}"),
+        # a bad byte in UTF-8 that has other multi-byte characters (the curly quotes)
+        "invalid-utf8": ("broken-utf8.txt", ARTICLE.encode()[:BROKEN_AT] + b"\xff"
+                         + ARTICLE.encode()[BROKEN_AT:],
+                         f"is not valid UTF-8: byte 0xFF at offset {BROKEN_AT}"),
+        # ASCII with one "é" (C3 A9) that lost its second byte: not cp1252 "Ã("
+        "invalid-utf8-ascii": ("broken-ascii.txt", b"President Aldric Varnay said\xc3( the "
+                               b"Doreth bridge would stay closed.",
+                               f"is not valid UTF-8: byte 0xC3 at offset {BROKEN_AT} starts a "
+                               "two-byte UTF-8 character but is followed by 0x28 '('"),
         "deep-html": ("deep.html", b"<html><body>" + b"<div>" * 100_000 + ARTICLE.encode()
-                      + b"</div>" * 100_000 + b"</body></html>", "nested too deeply"),
+                      + b"</div>" * 100_000 + b"</body></html>",
+                      "HTML nested too deeply (more than 256 levels); refused"),
         "clutter-html": ("clutter.html", (
             "<html><head><title>Home</title></head><body>"
             "<nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/sport'>Sport</a></nav>"
@@ -73,6 +99,11 @@ def import_inputs(folder: Path, secret: Path, http_base: str) -> dict[str, Hosti
             "<html><body><nav>Home</nav></body></html>"), "no article text found"),
         "not-json": ("broken.jsonl", _jsonl({"id": "a", "text": ARTICLE})
                      + '{"id": "b", "text": "unfinished\n', "broken.jsonl:2: not valid JSON"),
+        "utf16-jsonl": ("utf16.jsonl", _jsonl({"id": "a", "text": ARTICLE}).encode("utf-16"),
+                        "(it starts with a byte-order mark): JSON Lines files must be UTF-8"),
+        "invalid-utf8-jsonl": ("broken-utf8.jsonl", _jsonl({"id": "a", "text": ARTICLE}).encode()
+                               + b'{"id": "b", "text": "caf\xe9"}\n',
+                               "broken-utf8.jsonl:2: is not valid UTF-8 (byte 0xe9 at offset"),
         "no-text": ("notext.jsonl", _jsonl({"id": "a", "title": "Headline only"}),
                     "notext.jsonl:1: missing the required field 'text'"),
         "negative-offset": ("negative.jsonl", _with_spans([{**actor, "start": -3}]),
@@ -115,13 +146,20 @@ ACTOR = '<label name="Actor" color="#4E79A7" key="a"/>'
 
 
 def schema_inputs(folder: Path, secret: Path, http_base: str) -> dict[str, Hostile]:
-    """Schema files ``schema check`` must refuse."""
+    """Schema files ``schema check`` must refuse.
+
+    The XML attacks are refused for their DOCTYPE before lxml parses them, so
+    the message names the DOCTYPE's line, never libxml2's own words.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     doctype_entity = (f'<?xml version="1.0"?>\n<!DOCTYPE schema [\n'
                       f'  <!ENTITY leak SYSTEM "{secret.as_uri()}">\n]>\n')
     laughs = ['<!ENTITY lol0 "lol">'] + [
         f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)]
-    files = {
+    billion_laughs = ('<?xml version="1.0"?>\n<!DOCTYPE schema [\n' + "\n".join(laughs)
+                      + "\n]>\n" + SCHEMA_HEAD.replace('name="hostile"', 'name="&lol9;"')
+                      + ACTOR + "</schema>")
+    files: dict[str, tuple[str, str | bytes, str]] = {
         "not-well-formed": ("broken.xml", SCHEMA_HEAD + "<label name='Actor'",
                             "not well-formed XML"),
         "violates-xsd": ("invalid.xml", SCHEMA_HEAD + ACTOR + "<colour/></schema>",
@@ -138,24 +176,30 @@ def schema_inputs(folder: Path, secret: Path, http_base: str) -> dict[str, Hosti
                                     "relation 'speaker' names unknown source label 'Quote'"),
         "external-entity": ("xxe.xml", doctype_entity + SCHEMA_HEAD.replace(
             'name="hostile"', 'name="&leak;"') + ACTOR + "</schema>",
-            "external entity"),
-        "billion-laughs": ("laughs.xml", '<?xml version="1.0"?>\n<!DOCTYPE schema [\n'
-                           + "\n".join(laughs) + "\n]>\n"
-                           + SCHEMA_HEAD.replace('name="hostile"', 'name="&lol9;"')
-                           + ACTOR + "</schema>",
-                           # refused for its DOCTYPE, or by libxml2's amplification limit
-                           "must not declare a DOCTYPE|Maximum entity amplification"),
+            f"xxe.xml:2: {DOCTYPE_REFUSED}"),
+        "billion-laughs": ("laughs.xml", billion_laughs, f"laughs.xml:2: {DOCTYPE_REFUSED}"),
+        # the same attack in UTF-16 (with a BOM) and behind a comment and a PI
+        "billion-laughs-utf16": ("laughs16.xml", billion_laughs.replace(
+            "?>\n", "?>\n<!-- harmless -->\n<?saywho note?>\n", 1).encode("utf-16"),
+            f"laughs16.xml:4: {DOCTYPE_REFUSED}"),
         "external-dtd": ("dtd.xml", f'<?xml version="1.0"?>\n<!DOCTYPE schema SYSTEM '
                          f'"{http_base}/saywho.dtd">\n' + SCHEMA_HEAD + ACTOR + "</schema>",
-                         "must not declare a DOCTYPE"),
+                         f"dtd.xml:2: {DOCTYPE_REFUSED}"),
         "parameter-entity": ("param.xml", f'<?xml version="1.0"?>\n<!DOCTYPE schema [\n'
                              f'  <!ENTITY % remote SYSTEM "{http_base}/evil.dtd">\n  %remote;\n'
                              f']>\n' + SCHEMA_HEAD + ACTOR + "</schema>",
-                             "must not declare a DOCTYPE"),
+                             f"param.xml:2: {DOCTYPE_REFUSED}"),
+        "bad-encoding": ("latin.xml", ('<?xml version="1.0"?>\n' + SCHEMA_HEAD
+                                       + "<description>Caf\u00e9</description>" + ACTOR
+                                       + "</schema>").encode("latin-1"),
+                         "latin.xml:2: not valid UTF-8: byte 0xE9 at offset"),
     }
     result = {}
     for key, (name, content, message) in files.items():
         path = folder / name
-        path.write_text(content, encoding="utf-8")
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
         result[key] = Hostile(path, message)
     return result

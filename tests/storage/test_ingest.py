@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from storage.ingest import (
     DEFAULT_MAX_BYTES,
     FRAGMENT_JOINER,
+    HTML_MAX_DEPTH,
     IngestError,
     covered_text,
     detect_title,
@@ -91,6 +92,109 @@ def test_latin1_accents_decode_right(tmp_path: Path) -> None:
     document = read_one(write(tmp_path / "fr.txt", text.encode("latin-1")))
     assert document.text == text
     assert document.meta["encoding"] in ("cp1252", "latin-1", "latin_1", "iso8859_1")
+
+
+UTF16_ADVICE = ("text without a byte-order mark: save it as UTF-8, or as UTF-16 with a "
+                "byte-order mark")
+CHINESE = "瓦尔奈总统表示，多雷斯大桥将继续关闭。"
+TRADITIONAL_CHINESE = "瓦爾奈總統表示，多雷斯大橋將繼續關閉。"
+JAPANESE = "ヴァルナイ大統領は、ドレス橋を閉鎖したままにすると述べた。"
+
+
+@pytest.mark.parametrize(
+    ("raw", "offset", "following"),
+    [
+        (b"President Varnay said the caf\xc3( would close.", 29, "0x28 '('"),
+        (b"President Varnay said the caf\xc3", 29, "the end of the file"),
+        (b"the caf\xc3s are shut", 7, "0x73 's'"),  # after a lower-case letter
+        (b"price \xc2 100", 6, "0x20 ' '"),  # alone before a space
+        (b"Line one.\nThe caf\xc3 is shut; the caf\xc3 is open.", 17, "0x20 ' '"),
+    ],
+    ids=["before-punctuation", "at-the-end", "inside-a-word", "alone", "twice"],
+)
+def test_cut_utf8_in_ascii_is_refused_not_read_as_cp1252(tmp_path: Path, raw: bytes,
+                                                         offset: int, following: str) -> None:
+    path = write(tmp_path / "cut.txt", raw)
+    with pytest.raises(IngestError) as caught:
+        read_file(path)
+    line = raw.count(b"\n", 0, offset) + 1
+    assert str(caught.value).startswith(
+        f"{path}:{line}: is not valid UTF-8: byte 0x{raw[offset]:02X} at offset {offset} starts "
+        f"a two-byte UTF-8 character but is followed by {following}")
+    assert "damaged UTF-8, not cp1252: re-save it as UTF-8" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SÃO PAULO (Reuters) - O governo disse que não vai mudar.",
+        "SÃO PAULO (Reuters) - The minister said the bridge stays shut.",  # no other accent
+        "A IRMÃ, disse ele.",
+        "Ângelo said the talks would go on.",
+        "Â la une: \u201cNon\u201d, dit le ministre.",
+    ],
+    ids=["dateline", "dateline-only", "end-of-capital-word", "capitalised-word", "with-quotes"],
+)
+def test_cp1252_capitals_a_tilde_and_circumflex_still_decode(tmp_path: Path, text: str) -> None:
+    document = read_one(write(tmp_path / "pt.txt", text.encode("cp1252")))
+    assert document.text == text
+    assert document.meta["encoding"] == "cp1252"
+
+
+def test_utf8_with_one_bad_byte_names_the_offset(tmp_path: Path) -> None:
+    data = "The café said “no”.".encode()
+    path = write(tmp_path / "bad.txt", data[:4] + b"\xff" + data[4:])
+    with pytest.raises(IngestError, match=r"bad\.txt:1: is not valid UTF-8: byte 0xFF at offset 4"):
+        read_file(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "label"),
+    [
+        (STORY, "utf-16-le", "UTF-16-LE"),
+        (STORY, "utf-16-be", "UTF-16-BE"),
+        (CHINESE, "utf-16-le", "UTF-16-LE"),  # no ASCII, so no NUL byte
+        (CHINESE, "utf-16-be", "UTF-16-BE"),
+        (JAPANESE, "utf-16-le", "UTF-16-LE"),
+        (CHINESE + "\n2024\n" + CHINESE, "utf-16-le", "UTF-16-LE"),  # some ASCII
+        ("Президент заявил, что мост останется закрытым.", "utf-16-le", "UTF-16-LE"),
+    ],
+    ids=["latin-le", "latin-be", "chinese-le", "chinese-be", "japanese-le", "chinese-ascii-le",
+         "cyrillic-le"],
+)
+def test_utf16_without_bom_is_refused(tmp_path: Path, text: str, codec: str, label: str) -> None:
+    path = write(tmp_path / "story.txt", text.encode(codec))
+    with pytest.raises(IngestError) as caught:
+        read_file(path)
+    assert str(caught.value) == f"{path}: looks like {label} {UTF16_ADVICE}"
+
+
+def test_utf32_without_bom_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="looks like UTF-32-LE text without a byte-order mark"):
+        read_file(write(tmp_path / "story.txt", STORY.encode("utf-32-le")))
+
+
+def test_utf16_html_without_bom_is_refused(tmp_path: Path) -> None:
+    page = f"<html><body><article><p>{STORY}</p></article></body></html>"
+    with pytest.raises(IngestError, match=f"looks like UTF-16-LE {UTF16_ADVICE}"):
+        read_file(write(tmp_path / "page.html", page.encode("utf-16-le")))
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [(CHINESE, "gbk"), (TRADITIONAL_CHINESE, "big5"), (JAPANESE, "shift_jis"),
+     (JAPANESE, "euc_jp")],
+)
+def test_legacy_east_asian_text_is_not_taken_for_utf16(tmp_path: Path, text: str,
+                                                       codec: str) -> None:
+    # no ASCII byte either: only kana, CJK punctuation or full-width forms tell UTF-16 apart
+    document = read_one(write(tmp_path / "story.txt", text.encode(codec)))
+    assert document.text == text
+
+
+def test_binary_with_a_few_nuls_is_not_called_utf16(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="contains NUL bytes: looks like a binary file"):
+        read_file(write(tmp_path / "file.txt", b"some text\x00\x01\x02 and NULs"))
 
 
 def test_crlf_and_lone_cr_become_newlines(tmp_path: Path) -> None:
@@ -302,9 +406,18 @@ def test_deeply_nested_html_does_not_crash(tmp_path: Path) -> None:
     depth = 100_000
     page = "<html><body>" + "<div>" * depth + "<p>Deep text.</p>" + "</div>" * depth
     path = write(tmp_path / "deep.html", page + "</body></html>")
-    with pytest.raises(IngestError, match="nested too deeply") as caught:
+    with pytest.raises(IngestError) as caught:
         read_file(path)
-    assert str(path) in str(caught.value)
+    assert str(caught.value) == (
+        f"{path}: HTML nested too deeply (more than {HTML_MAX_DEPTH} levels); refused")
+    assert "XML_PARSE_HUGE" not in str(caught.value)
+
+
+def test_html_just_inside_the_depth_limit_is_read(tmp_path: Path) -> None:
+    depth = HTML_MAX_DEPTH - 10
+    page = ("<html><body>" + "<div>" * depth + "<p>The minister said the talks in Ostmere "
+            "would go on next week.</p>" + "</div>" * depth + "</body></html>")
+    assert "talks in Ostmere" in read_one(write(tmp_path / "deep.html", page)).text
 
 
 def test_simple_page_falls_back_to_paragraphs(tmp_path: Path) -> None:
@@ -453,8 +566,25 @@ def test_bad_jsonl_line_names_file_and_line(tmp_path: Path, bad_line: str, messa
 
 def test_invalid_utf8_in_jsonl_names_the_line(tmp_path: Path) -> None:
     path = write(tmp_path / "docs.jsonl", b'{"text": "ok"}\n{"text": "caf\xe9"}\n')
-    with pytest.raises(IngestError, match=r"docs\.jsonl:2: is not valid UTF-8"):
+    with pytest.raises(IngestError,
+                       match=r"docs\.jsonl:2: is not valid UTF-8 \(byte 0xe9 at offset 28\)"):
         read_file(path)
+
+
+@pytest.mark.parametrize(
+    ("codec", "message"),
+    [
+        ("utf-16", "is UTF-16-LE text (it starts with a byte-order mark): JSON Lines files "
+                   "must be UTF-8"),
+        ("utf-16-le", "looks like UTF-16-LE text without a byte-order mark: JSON Lines files "
+                      "must be UTF-8"),
+    ],
+)
+def test_utf16_jsonl_is_refused(tmp_path: Path, codec: str, message: str) -> None:
+    path = write(tmp_path / "docs.jsonl", '{"text": "The minister said no."}\n'.encode(codec))
+    with pytest.raises(IngestError) as caught:
+        read_file(path)
+    assert str(caught.value) == f"{path}: {message}"
 
 
 def test_empty_jsonl_is_refused(tmp_path: Path) -> None:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from cli import run
 from storage.errors import SchemaError
-from storage.schema import DEFAULT_SCHEMA_PATH, default_schema, load_schema, parse_schema
+from storage.schema import (
+    DEFAULT_SCHEMA_PATH,
+    SCHEMA_MAX_BYTES,
+    DtdDeclaration,
+    default_schema,
+    find_dtd_declaration,
+    load_schema,
+    parse_schema,
+)
 
 MINIMAL = """<?xml version="1.0"?>
 <schema name="mini" version="1">
@@ -136,3 +145,153 @@ def test_schema_check_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_schema_check_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["schema", "check", str(tmp_path / "nope.xml")]) == 1
     assert "nope.xml: cannot read" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------- hostile schemas
+
+DOCTYPE_MESSAGE = ("news.xml:3: schema files may not contain a DOCTYPE (entities and DTDs are "
+                   "refused for safety)")
+LAUGHS = "".join(['<!ENTITY lol0 "lol">'] + [
+    f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)])
+BODY = MINIMAL.split("\n", 1)[1]
+
+
+def _fail_if_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("lxml was given the document")
+
+    monkeypatch.setattr("storage.schema.etree.fromstring", parse)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
+                                      "utf-32"])
+@pytest.mark.parametrize("doctype", [
+    f"<!DOCTYPE schema [{LAUGHS}]>",
+    '<!DOCTYPE schema [<!ENTITY leak SYSTEM "file:///etc/passwd">]>',
+    '<!DOCTYPE schema SYSTEM "http://127.0.0.1:9/saywho.dtd">',
+    "<!doctype schema>",
+], ids=["billion-laughs", "external-entity", "external-dtd", "lower-case"])
+def test_doctype_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           encoding: str, doctype: str) -> None:
+    # after the XML declaration, a comment and a processing instruction, on line 3
+    text = ('<?xml version="1.0"?>\n<!-- news --><?saywho hint="a <!-- inside"?>\n'
+            + doctype + "\n" + BODY.replace('name="mini"', 'name="&lol9;"'))
+    path = tmp_path / "news.xml"
+    path.write_bytes(text.encode(encoding))
+    _fail_if_parsed(monkeypatch)
+    assert problems_of(path) == [DOCTYPE_MESSAGE]
+
+
+def test_a_processing_instruction_cannot_hide_a_doctype(monkeypatch: pytest.MonkeyPatch) -> None:
+    # libxml2 reads the PI "<?pi <!-- ?>", then the DOCTYPE: the scan must too
+    _fail_if_parsed(monkeypatch)
+    with pytest.raises(SchemaError) as caught:
+        parse_schema(f'<?pi <!-- ?><!DOCTYPE schema [{LAUGHS}]> -->' + BODY, where="news.xml")
+    assert caught.value.problems == [DOCTYPE_MESSAGE.replace(":3:", ":1:")]
+
+
+def test_an_entity_declaration_without_doctype_is_refused() -> None:
+    with pytest.raises(SchemaError) as caught:
+        parse_schema(BODY.replace("</schema>", '<!ENTITY x "y"></schema>'), where="news.xml")
+    [problem] = caught.value.problems
+    assert problem.startswith("news.xml:13: schema files may not contain an ENTITY declaration")
+
+
+def test_doctype_text_in_comments_and_cdata_is_harmless() -> None:
+    text = ("<!-- a schema may not hold <!DOCTYPE x> -->\n"
+            + BODY.replace('<label name="Actor" color="#112233" key="a" entity="true"/>',
+                           '<label name="Actor" color="#112233" key="a" entity="true">'
+                           "<description><![CDATA[<!DOCTYPE x> is refused]]></description>"
+                           "</label>"))
+    schema = parse_schema(text, where="news.xml")
+    actor = schema.label("Actor")
+    assert actor is not None and actor.description == "<!DOCTYPE x> is refused"
+
+
+def test_find_dtd_declaration() -> None:
+    assert find_dtd_declaration(b"<a/>") is None
+    assert find_dtd_declaration(b'<?xml version="1.0"?>\n\n<!DOCTYPE a>\n<a/>') == \
+        DtdDeclaration("DOCTYPE", 3)
+    # UTF-16 without a BOM, even when it starts with white space
+    assert find_dtd_declaration(" \n<!DOCTYPE a><a/>".encode("utf-16-le")) == \
+        DtdDeclaration("DOCTYPE", 2)
+    assert find_dtd_declaration("<a><!ENTITY b 'c'></a>") == DtdDeclaration("ENTITY", 1)
+    # a label that lies (libxml2 reads this ASCII as UTF-8) or that Python does not know
+    assert find_dtd_declaration(b'<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE a>') == \
+        DtdDeclaration("DOCTYPE", 2)
+    assert find_dtd_declaration(b'<?xml version="1.0" encoding="x-klingon"?><!DOCTYPE a>') == \
+        DtdDeclaration("DOCTYPE", 1)
+    assert DtdDeclaration("DOCTYPE", 4).message("doc.xmi", "XMI files") == (
+        "doc.xmi:4: XMI files may not contain a DOCTYPE (entities and DTDs are refused for "
+        "safety)")
+
+
+@pytest.mark.parametrize("encoding", ["UTF-16", "ISO-8859-1", "windows-1252"])
+def test_schemas_in_other_encodings_are_read_and_kept_as_utf8(tmp_path: Path,
+                                                              encoding: str) -> None:
+    text = (f'<?xml version="1.0" encoding="{encoding}"?>\n'
+            + BODY.replace('<label name="Actor" color="#112233" key="a" entity="true"/>',
+                           '<label name="Actor" color="#112233" key="a" entity="true">'
+                           "<description>Café owners</description></label>"))
+    path = tmp_path / "news.xml"
+    path.write_bytes(text.encode(encoding))
+    schema = load_schema(path)
+    actor = schema.label("Actor")
+    assert actor is not None and actor.description == "Café owners"
+    # kept as text whose declaration is true of the UTF-8 it is stored and exported in
+    assert schema.xml.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    assert parse_schema(schema.xml).label("Actor") == actor
+    assert parse_schema(schema.xml.encode("utf-8")).label("Actor") == actor
+
+
+def test_utf8_schema_text_is_kept_unchanged(tmp_path: Path) -> None:
+    text = MINIMAL.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="utf-8"?>')
+    assert load_schema(write(tmp_path, text)).xml == text
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ('<?xml version="1.0"?>\n<schema name="caf\xe9"/>'.encode("latin-1"),
+     "news.xml:2: not valid UTF-8: byte 0xE9 at offset 39 cannot be decoded; save the schema "
+     "as UTF-8"),
+    (b'<?xml version="1.0" encoding="klingon-8"?><schema/>',
+     "news.xml:1: declares the encoding 'klingon-8', which Saywho cannot read; save the "
+     "schema as UTF-8"),
+    (b'<?xml version="1.0" encoding="UTF-16"?><schema/>',
+     "news.xml:1: declares the encoding 'UTF-16' but is not in it (and has no byte-order "
+     "mark); save the schema as UTF-8"),
+])
+def test_undecodable_schema_names_file_and_line(tmp_path: Path, data: bytes,
+                                                message: str) -> None:
+    path = tmp_path / "news.xml"
+    path.write_bytes(data)
+    assert problems_of(path) == [message]
+
+
+def test_schema_over_the_limit_is_refused_without_reading(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "news.xml"
+    with path.open("wb") as stream:
+        stream.truncate(SCHEMA_MAX_BYTES + 1)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(Path, "open", fail)
+    monkeypatch.setattr(Path, "read_bytes", fail)
+    assert problems_of(path) == [f"{path}: is 2.0 MB, over the 2.0 MB limit for a schema"]
+
+
+def test_schema_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "news.xml"
+    folder.mkdir()
+    assert problems_of(folder) == [f"{folder}: is a folder, not a schema file"]
+
+
+@pytest.mark.parametrize("opener", ["<!--", "<?", "<![CDATA[", "<!"])
+def test_unterminated_markup_is_scanned_in_linear_time(opener: str) -> None:
+    # a comment that never ends hides nothing, and 100,000 of them cost one pass (one
+    # search each to its end would be 10^10 steps)
+    text = opener * 100_000 + "\n<!DOCTYPE x>"
+    started = time.monotonic()
+    assert find_dtd_declaration(text) == DtdDeclaration("DOCTYPE", 2)
+    assert time.monotonic() - started < 10
