@@ -53,6 +53,7 @@ manifest's ``inexact`` with the reason and the offset of the first bad character
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -69,7 +70,7 @@ from storage.records import (
     RelationRecord,
     SpanRecord,
 )
-from storage.schema import AttributeDef, Schema
+from storage.schema import AttributeDef, Schema, find_dtd_declaration
 
 SPAN_TYPE = "webanno.custom.SaywhoSpan"
 RELATION_TYPE = "webanno.custom.SaywhoRelation"
@@ -380,9 +381,9 @@ class XmiFormat(Format):
             candidate = folder / TYPESYSTEM_FILE
             if candidate.exists():
                 if candidate not in cache:
+                    data = _checked_xml(candidate, "UIMA type system files")
                     try:
-                        with candidate.open("rb") as handle:
-                            cache[candidate] = load_typesystem(handle)
+                        cache[candidate] = load_typesystem(io.BytesIO(data))
                     except Exception as exc:
                         raise ExportError(f"{candidate}: not a UIMA type system: {exc}") from exc
                 return cache[candidate]
@@ -397,9 +398,9 @@ class XmiFormat(Format):
                    entities: dict[str, EntityRecord]) -> DocumentRecord:
         from cassis import load_cas_from_xmi
 
+        data = _checked_xml(file, "XMI files")
         try:
-            with file.open("rb") as handle:
-                cas = load_cas_from_xmi(handle, typesystem=typesystem, lenient=True)
+            cas = load_cas_from_xmi(io.BytesIO(data), typesystem=typesystem, lenient=True)
         except Exception as exc:
             raise ExportError(f"{file}: not a readable UIMA CAS XMI file: {exc}") from exc
         text = cas.sofa_string or ""
@@ -464,3 +465,29 @@ class XmiFormat(Format):
         return DocumentRecord(text=text, title=title, external_id=external_id, source=str(file),
                               annotations=[AnnotationSetRecord(annotator, status, spans,
                                                                relations)])
+
+
+#: the largest XMI or type system file read back (an article of 1 MB with 10,000 spans
+#: makes a few MB)
+MAX_XMI_BYTES = 256 * 1024 * 1024
+
+
+def _checked_xml(file: Path, kind: str) -> bytes:
+    """The bytes of an XMI or type system file, refused before cassis parses them when
+    they are too large or declare a DOCTYPE or ENTITY (entity expansion, external DTDs).
+
+    Raises:
+        ExportError: naming the file (and the line of the declaration).
+    """
+    try:
+        size = file.stat().st_size
+        if size > MAX_XMI_BYTES:
+            raise ExportError(f"{file}: {size:,} bytes, larger than the {MAX_XMI_BYTES:,} "
+                              f"bytes {kind} may have")
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ExportError(f"{file}: cannot be read: {exc.strerror or exc}") from exc
+    declaration = find_dtd_declaration(data)
+    if declaration is not None:
+        raise ExportError(declaration.message(str(file), kind))
+    return data

@@ -9,6 +9,7 @@ import export_support as support
 import pytest
 from lxml import etree
 
+from export.base import ExportError
 from export.offsets import OffsetMap
 from export.xmi import LAYER_TYPE, RELATION_TYPE, SPAN_TYPE, XmiFormat, feature_name
 from storage.ingest import covered_text
@@ -194,3 +195,19 @@ def test_through_export_project_with_splits(corpus: Project, tmp_path: Path) -> 
     documents, _ = XmiFormat.read(out)
     assert sorted((d.external_id, a.annotator) for d in documents for a in d.annotations) == [
         ("varnay-warns", "alice"), ("world-voices", "alice"), ("world-voices", "bob")]
+
+
+@pytest.mark.parametrize("where", ["xmi", "typesystem"])
+def test_a_doctype_in_an_xmi_or_type_system_is_refused_before_parsing(
+        small_project: Project, tmp_path: Path, where: str) -> None:
+    out = tmp_path / "out"
+    support.export_format(small_project, out, XmiFormat())
+    target = next(out.rglob("*.xmi")) if where == "xmi" else next(out.rglob("TypeSystem.xml"))
+    laughs = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
+              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n')
+    data = target.read_text(encoding="utf-8")
+    declaration_end = data.index("?>") + 2
+    target.write_text(data[:declaration_end] + "\n" + laughs + data[declaration_end:],
+                      encoding="utf-8")
+    with pytest.raises(ExportError, match=r":2: .* may not contain a DOCTYPE"):
+        XmiFormat.read(out)
