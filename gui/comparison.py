@@ -471,6 +471,7 @@ class ComparisonWindow(QMainWindow):
         self.controller = EditController(project, self)
         self.controller.changed.connect(self._on_edit_changed)
         self.controller.refused.connect(self._on_edit_refused)
+        self.controller.conflicted.connect(self._on_edit_conflicted)
         self.controller.before_document = self._show_document_if_other
         self.setWindowTitle("Compare annotators")
         self.resize(1280, 760)
@@ -1027,6 +1028,11 @@ class ComparisonWindow(QMainWindow):
 
     def _on_edit_refused(self, message: str) -> None:
         self._message(message)
+
+    def _on_edit_conflicted(self, _message: str) -> None:
+        # someone else changed what the edit touched: show what is stored now
+        if self.document is not None:
+            self.refresh()
 
 
 def _escape(text: str) -> str:
