@@ -6,16 +6,26 @@ Builds a project of 10,000 documents with 200,000 spans and 50,000 relations
 * the JSONL export time against a floor: a bare ``sqlite3`` SELECT of the same
   documents, spans and relations plus ``json.dumps`` of one line per document
   (no views, no validation, no fixed key order); aim: at most 1.5x;
-* the conll and xmi export times against the JSONL time (when those modules exist);
-* the peak memory (``ru_maxrss`` of a fresh subprocess that only exports) at
-  1x and 4x the corpus; aim: flat, since documents are streamed.
+* the conll, xmi and spacy export times against the JSONL time (a format whose
+  module or optional package is missing is reported as not available);
+* the peak memory of the jsonl, conll and spacy exports (``VmHWM`` of a
+  fresh subprocess that only opens the project and exports it, and how much of
+  it the export added) on two corpora, one 4 times the other: jsonl at 1x and
+  4x, the slower conll and spacy at 1/4x and 1x; aim: flat, since documents are
+  streamed (spacy in shards of 1,000 documents).
 
-Usage: python bench/export_bench.py [--scale 1.0] [--seed 1] [--keep DIR]
+``--keep DIR`` builds the projects and writes the exports in DIR (new or empty)
+and leaves them there; without it everything goes to a temporary folder that is
+removed at the end. ``--no-memory`` skips the memory runs (and the 1/4x and 4x
+corpora).
+
+Usage: python bench/export_bench.py [--scale 1.0] [--seed 1] [--keep DIR] [--no-memory]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import random
@@ -24,12 +34,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from export.run import export_project  # noqa: E402
+from export.spacy_format import SHARD_SIZE  # noqa: E402
 from storage.project import Project  # noqa: E402
 from storage.records import (  # noqa: E402
     AnnotationSetRecord,
@@ -43,6 +55,14 @@ GROUPS_PER_DOCUMENT = 5  # each: Quote, Actor, Cue, Condition (4 spans) + 1 spea
 BATCH = 500
 NAMES = ["Aldric Varnay", "Zoë Haddad-Keller", "the ministry", "a spokesman", "李明",
          "Minister Oren Salk", "the council", "سامر نادر"]
+TIMED_FORMATS = (("conll", ("export.conll",)), ("xmi", ("export.xmi",)),
+                 ("spacy", ("export.spacy_format", "spacy")))
+"""Formats timed against jsonl, with the modules each needs."""
+MEMORY_FORMATS = (("jsonl", ("export.jsonl",), "1x"), ("conll", ("export.conll",), "1/4x"),
+                  ("spacy", ("export.spacy_format", "spacy"), "1/4x"))
+"""Formats whose peak memory is measured, with the modules each needs and the smaller of the
+two corpora it is measured on (the larger has 4 times its documents): jsonl at 1x and 4x,
+the slower conll and spacy at 1/4x and 1x, which keeps the bench within minutes."""
 WORDS = ["border", "convoy", "talks", "river", "tariffs", "troops", "answer", "swift",
          "ceasefire", "harbour", "sanctions", "delegation", "treaty", "winter", "grain"]
 
@@ -137,22 +157,91 @@ def timed_export(path: Path, format_name: str, out: Path) -> float:
         return time.perf_counter() - started
 
 
-def peak_memory_mb(path: Path, format_name: str, out: Path) -> float:
-    """ru_maxrss of a fresh interpreter that opens the project and exports it."""
+def available(modules: tuple[str, ...]) -> bool:
+    """True when every module (a format's own and its optional package) can be imported."""
+    return all(importlib.util.find_spec(module) is not None for module in modules)
+
+
+PEAK_RSS_CODE = """
+def peak_rss_kib():
+    # VmHWM: the peak resident set of this process since its exec. ru_maxrss is not used on
+    # Linux: across fork + exec it keeps the parent's peak (the bench's, with its corpora).
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+
+def peak_memory_mb(path: Path, format_name: str, out: Path) -> tuple[float, float]:
+    """The peak resident memory of a fresh interpreter that opens the project and exports it,
+    and how much of it the export added (over the peak before the export began), in MB."""
     code = (
         "import resource, sys\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
+        f"{PEAK_RSS_CODE}\n"
         "from export.run import export_project\n"
         "from storage.project import Project\n"
         f"with Project.open({str(path)!r}) as p:\n"
-        f"    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    before = peak_rss_kib()\n"
         f"    export_project(p, {format_name!r}, {str(out)!r})\n"
-        "print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "print(before, peak_rss_kib())\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
-    _before, peak = result.stdout.split()
-    return int(peak) / 1024  # Linux reports KiB
+    before, peak = (int(value) for value in result.stdout.split())
+    return peak / 1024, (peak - before) / 1024
+
+
+@contextlib.contextmanager
+def work_folder(keep: Path | None) -> Iterator[Path]:
+    """``keep`` (created; it must be new or empty), or a temporary folder removed at the end."""
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix="saywho-export-bench-") as tmp:
+            yield Path(tmp)
+        return
+    if keep.exists() and (not keep.is_dir() or any(keep.iterdir())):
+        raise SystemExit(f"--keep {keep}: choose a new or empty folder")
+    keep.mkdir(parents=True, exist_ok=True)
+    yield keep
+    print(f"projects and exports kept in {keep}")
+
+
+def measure_memory(corpora: dict[str, tuple[Path, int]], folder: Path) -> None:
+    """Prints the peak memory of each format's export on two corpora, one 4 times the other
+    (see MEMORY_FORMATS).
+
+    Args:
+        corpora: scale name ("1/4x", "1x", "4x") -> (project, documents).
+        folder: where the exports go.
+    """
+    scales = list(corpora)
+    for name, modules, small in MEMORY_FORMATS:
+        if not available(modules):
+            print(f"peak memory of a {name} export: not available")
+            continue
+        large = scales[scales.index(small) + 1]
+        started = time.perf_counter()
+        try:
+            measured = [(scale, corpora[scale][1], *peak_memory_mb(
+                corpora[scale][0], name, folder / f"mem-{scale.replace('/', '_')}-{name}"))
+                for scale in (small, large)]
+        except subprocess.CalledProcessError as exc:
+            last = (exc.stderr or "").strip().splitlines()[-1:] or ["no output"]
+            print(f"peak memory of a {name} export: failed ({last[0]})")
+            continue
+        parts = [f"{peak:.0f} MB at {scale} ({documents} documents; the export added "
+                 f"{added:.0f} MB)" for scale, documents, peak, added in measured]
+        print(f"peak memory of a {name} export: {', '.join(parts)} = "
+              f"{measured[1][2] / measured[0][2]:.2f}x (aim: flat) "
+              f"[{time.perf_counter() - started:.0f} s]")
+        if name == "spacy" and measured[0][1] < SHARD_SIZE:
+            print(f"  (the {small} corpus is smaller than one spacy shard of {SHARD_SIZE} "
+                  "documents, so memory still grows between these two; use --scale 0.4 or more)")
 
 
 def main() -> None:
@@ -160,11 +249,13 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0,
                         help="corpus size as a fraction of 10,000 documents")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="build and export in DIR (new or empty) and keep it all")
     parser.add_argument("--no-memory", action="store_true", help="skip the 1x/4x memory run")
     args = parser.parse_args()
     documents = max(10, int(DOCUMENTS * args.scale))
-    with tempfile.TemporaryDirectory(prefix="saywho-export-bench-") as tmp:
-        folder = Path(tmp)
+    started = time.perf_counter()
+    with work_folder(args.keep) as folder:
         project = folder / "bench.saywho"
         seconds = build(project, documents, args.seed)
         spans = documents * GROUPS_PER_DOCUMENT * 4
@@ -176,8 +267,8 @@ def main() -> None:
         print(f"floor (sqlite3 SELECT + json.dumps): {floor_seconds:.2f} s")
         print(f"jsonl export: {jsonl_seconds:.2f} s = {jsonl_seconds / floor_seconds:.2f}x the "
               "floor (aim <= 1.5x)")
-        for name, module in (("conll", "export.conll"), ("xmi", "export.xmi")):
-            if importlib.util.find_spec(module) is None:
+        for name, modules in TIMED_FORMATS:
+            if not available(modules):
                 print(f"{name} export: not available")
                 continue
             try:
@@ -186,15 +277,15 @@ def main() -> None:
                 print(f"{name} export: failed ({type(exc).__name__}: {exc})")
                 continue
             print(f"{name} export: {took:.2f} s = {took / jsonl_seconds:.2f}x the jsonl export")
-        if args.no_memory:
-            return
-        peak_1x = peak_memory_mb(project, "jsonl", folder / "mem-1x")
-        big = folder / "bench-4x.saywho"
-        build(big, documents * 4, args.seed)
-        peak_4x = peak_memory_mb(big, "jsonl", folder / "mem-4x")
-        print(f"peak memory of a jsonl export: {peak_1x:.0f} MB at 1x ({documents} documents), "
-              f"{peak_4x:.0f} MB at 4x ({documents * 4}) = {peak_4x / peak_1x:.2f}x "
-              "(aim: flat)")
+        if not args.no_memory:
+            corpora = {"1x": (project, documents)}
+            for scale, count in (("1/4x", max(10, documents // 4)), ("4x", documents * 4)):
+                path = folder / f"bench-{scale.replace('/', '_')}.saywho"
+                seconds = build(path, count, args.seed)
+                print(f"{scale} corpus: {count} documents (built in {seconds:.1f} s)")
+                corpora[scale] = (path, count)
+            measure_memory({scale: corpora[scale] for scale in ("1/4x", "1x", "4x")}, folder)
+    print(f"bench took {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,20 @@
 """spaCy ``DocBin`` files: all spans in ``doc.spans["sc"]``, a non-overlapping ``doc.ents``.
 
 Layout: ``<out>/<annotator>/<split>.spacy`` (``corpus.spacy`` without splits),
-loaded with ``DocBin().from_disk(path).get_docs(nlp.vocab)``.
+loaded with ``DocBin().from_disk(path).get_docs(nlp.vocab)``. Documents are
+written in shards of :data:`SHARD_SIZE` documents (``SpacyFormat(shard_size=N)``
+changes it), so memory holds at most one shard per annotator and split, however
+large the corpus. An annotator's split that does not fit in one shard becomes a
+folder of numbered shards instead of one file::
+
+    <out>/<annotator>/<split>/<split>-00001.spacy
+    <out>/<annotator>/<split>/<split>-00002.spacy
+    ...
+
+spaCy's training reader takes either form as one corpus: ``spacy.training.Corpus``
+(``[corpora.train] path = ...`` in a training config) reads a ``.spacy`` file or
+every ``.spacy`` file below a folder, in name order, which is document order.
+The manifest's ``files`` lists every file written.
 
 spaCy is an optional extra (``pip install 'saywho[spacy]'``); it is imported
 when the export starts, never at module import.
@@ -33,16 +46,44 @@ code point offsets, ``attributes``, ``entity``, ``entity_name``, ``kb_id``) and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from export.base import ExportContext, Format, MissingDependencyError
+from export.base import ExportContext, ExportError, Format, MissingDependencyError
 from export.conll import annotator_dir
 from export.xmi import safe_filename
 from storage.corpus import CorpusDocument, Layer
 
 USER_DATA_KEY = "saywho"
 SPAN_KEY = "sc"
+SHARD_SIZE = 1_000
+"""Documents per ``.spacy`` file: bounds the memory an export holds per annotator and split."""
+
+
+@dataclass
+class _Shards:
+    """The shards of one annotator and split: the one being filled, and how many went to disk.
+
+    Attributes:
+        folder: the annotator's folder.
+        stem: the split name (``corpus`` without splits).
+        doc_bin: the shard being filled (a ``DocBin``).
+        written: shards already on disk, in ``folder/stem/``.
+    """
+
+    folder: Path
+    stem: str
+    doc_bin: Any
+    written: int = 0
+
+    def single_path(self) -> Path:
+        """``<annotator>/<stem>.spacy``: where the shard goes when it is the only one."""
+        return self.folder / f"{self.stem}.spacy"
+
+    def next_path(self) -> Path:
+        """``<annotator>/<stem>/<stem>-NNNNN.spacy``: the next numbered shard."""
+        return self.folder / self.stem / f"{self.stem}-{self.written + 1:05d}.spacy"
 
 
 def _spacy() -> Any:
@@ -63,10 +104,23 @@ class SpacyFormat(Format):
     DESCRIPTION: ClassVar[str] = "spaCy DocBin (.spacy): spans, entities, relations"
     PER_ANNOTATOR: ClassVar[bool] = True
 
-    def __init__(self) -> None:
+    def __init__(self, shard_size: int = SHARD_SIZE) -> None:
+        """A spaCy export writing at most ``shard_size`` documents per file.
+
+        Args:
+            shard_size: documents per ``.spacy`` file (at least 1).
+
+        Raises:
+            ExportError: ``shard_size`` is not a positive whole number.
+        """
+        if isinstance(shard_size, bool) or not isinstance(shard_size, int) or shard_size < 1:
+            raise ExportError(f"the spacy format's shard_size must be a whole number of at "
+                              f"least 1, not {shard_size!r}")
+        self.shard_size = shard_size
         self._spacy: Any = None
         self._pipelines: dict[str, Any] = {}
-        self._bins: dict[Path, Any] = {}
+        self._made = 0  # docs made by the current pipelines
+        self._shards: dict[tuple[str, str], _Shards] = {}
         self._entity_labels: set[str] = set()
 
     def start(self, context: ExportContext) -> None:
@@ -74,11 +128,24 @@ class SpacyFormat(Format):
         self._entity_labels = {label.name for label in context.schema.labels if label.entity}
 
     def _pipeline(self, lang: str) -> Any:
+        """The blank pipeline of ``lang``, renewed every ``shard_size`` documents.
+
+        A pipeline's vocabulary and tokenizer cache keep every new string they
+        see; renewing them keeps memory flat on a large corpus. Docs already in a
+        DocBin do not need them (a DocBin keeps its own strings).
+        """
+        if self._made >= self.shard_size:
+            self._pipelines.clear()
+            self._made = 0
+        self._made += 1
+        return self._blank(lang)
+
+    def _blank(self, lang: str) -> Any:
         if lang not in self._pipelines:
             try:
                 self._pipelines[lang] = self._spacy.blank(lang)
             except Exception:  # unknown language or a missing language package
-                self._pipelines[lang] = self._pipeline("xx") if lang != "xx" else \
+                self._pipelines[lang] = self._blank("xx") if lang != "xx" else \
                     self._spacy.blank("xx")
         return self._pipelines[lang]
 
@@ -90,11 +157,23 @@ class SpacyFormat(Format):
         lang = str(document.meta.get("lang") or "xx")
         nlp = self._pipeline(lang)
         for layer in item.layers:
-            path = annotator_dir(context, layer.annotator) / \
-                f"{safe_filename(split or 'corpus')}.spacy"
-            if path not in self._bins:
-                self._bins[path] = DocBin(store_user_data=True)
-            self._bins[path].add(self._doc(context, item, layer, nlp))
+            shards = self._shards.get((layer.annotator, split or ""))
+            if shards is None:
+                shards = self._shards[(layer.annotator, split or "")] = _Shards(
+                    annotator_dir(context, layer.annotator), safe_filename(split or "corpus"),
+                    DocBin(store_user_data=True))
+            elif len(shards.doc_bin) >= self.shard_size:
+                self._write_shard(context, shards, shards.next_path())
+                shards.doc_bin = DocBin(store_user_data=True)
+            shards.doc_bin.add(self._doc(context, item, layer, nlp))
+
+    @staticmethod
+    def _write_shard(context: ExportContext, shards: _Shards, path: Path) -> None:
+        """Writes the shard being filled to ``path`` and lists it in the manifest."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shards.doc_bin.to_disk(path)
+        shards.written += 1
+        context.manifest.files.append(path.relative_to(context.out_dir).as_posix())
 
     def _doc(self, context: ExportContext, item: CorpusDocument, layer: Layer,
              nlp: Any) -> Any:
@@ -146,13 +225,16 @@ class SpacyFormat(Format):
         return doc
 
     def finish(self, context: ExportContext) -> None:
-        for path, doc_bin in self._bins.items():
-            doc_bin.to_disk(path)
-            context.manifest.files.append(path.relative_to(context.out_dir).as_posix())
-        self._bins.clear()
+        """Writes the last shard of each annotator and split (the only one: ``<split>.spacy``)."""
+        for shards in self._shards.values():
+            self._write_shard(context, shards,
+                              shards.next_path() if shards.written else shards.single_path())
+        self._shards.clear()
+        self._pipelines.clear()
 
     def abort(self, context: ExportContext) -> None:
-        self._bins.clear()
+        self._shards.clear()
+        self._pipelines.clear()
 
 
 def choose_entities(fragments: list[tuple[Any, int]]) -> list[Any]:

@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -212,3 +212,49 @@ def export_quotes(folder: Path, sample: tuple[str, list[Fragments]],
     spans = quotes(fragment_lists, attributes={"form": "direct"})
     with project_with(folder, one_document(text, spans)) as project:
         return folder / "out", spans, export_format(project, folder / "out", fmt)
+
+
+Labelled = list[tuple[str, Fragments]]
+"""Spans of a random document as (label, fragments) pairs."""
+
+REQUIRED_ATTRIBUTES: dict[str, dict[str, Any]] = {
+    "Actor": {"kind": "person"}, "Quote": {"form": "direct"}, "Consequence": {"type": "threat"}}
+"""Values for the attributes the default schema requires, per label."""
+
+
+@st.composite
+def texts_with_labelled_spans(draw: st.DrawFn, pieces: Sequence[str], labels: Sequence[str],
+                              **options: Any) -> tuple[str, Labelled]:
+    """Like texts_with_spans, with a label drawn from ``labels`` for each span."""
+    text, fragment_lists = draw(texts_with_spans(pieces, **options))
+    chosen = draw(st.lists(st.sampled_from(labels), min_size=len(fragment_lists),
+                           max_size=len(fragment_lists)))
+    return text, list(zip(chosen, fragment_lists, strict=True))
+
+
+def random_labelled_documents(pieces: Sequence[str], labels: Sequence[str],
+                              **options: Any) -> Callable[[Test], Test]:
+    """Runs a test on ``random_settings`` with samples of ``texts_with_labelled_spans(pieces,
+    labels, **options)`` whose text is not blank."""
+    strategy = texts_with_labelled_spans(pieces, labels, **options).filter(
+        lambda sample: sample[0].strip())
+
+    def decorate(test: Test) -> Test:
+        return cast(Test, random_settings(given(strategy)(test)))
+
+    return decorate
+
+
+def labelled_spans(spans: Iterable[tuple[str, Fragments]]) -> list[SpanRecord]:
+    """One span record per (label, fragments), ids ``T0``, ``T1``..., with the attributes the
+    default schema requires (see REQUIRED_ATTRIBUTES)."""
+    return [SpanRecord(f"T{i}", label, fragments, dict(REQUIRED_ATTRIBUTES.get(label, {})))
+            for i, (label, fragments) in enumerate(spans)]
+
+
+def export_record(folder: Path, record: DocumentRecord, fmt: Format,
+                  options: ExportOptions | None = None) -> tuple[Path, Manifest]:
+    """Exports a new project holding only ``record`` to ``folder/out`` with ``fmt``; returns
+    that folder and the manifest."""
+    with project_with(folder, record) as project:
+        return folder / "out", export_format(project, folder / "out", fmt, options)

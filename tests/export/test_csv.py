@@ -12,10 +12,16 @@ import export_support as support
 import pytest
 
 from export.base import ExportOptions
-from export.csv_tables import CONDITION_COLUMNS, QUOTE_COLUMNS, neutralise
+from export.csv_tables import (
+    CONDITION_COLUMNS,
+    FORMULA_STARTS,
+    QUOTE_COLUMNS,
+    CsvFormat,
+    neutralise,
+)
 from export.run import export_project
 from storage.project import Project
-from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord
+from storage.records import AnnotationSetRecord, DocumentRecord, RelationRecord, SpanRecord
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -98,3 +104,75 @@ def test_splits_write_tables_per_split(jsonl_corpus: Project, tmp_path: Path) ->
         total += len(read_rows(out / split / "quotes.csv"))
         assert (out / split / "conditions.csv").exists()
     assert total == 6
+
+
+SAMPLES = ["😀", "👨\u200d👩\u200d👧", "e\u0301", "中文", "مرحبا", "שלום", "\r\n", "\n", "\n\n",
+           " ", "a", ",", "\"", "'", "=", "+", "-", "@", "\t", "“"]
+LABELS = ["Quote", "Actor", "Cue", "Condition", "Consequence"]
+
+
+def covered(text: str, fragments: list[tuple[int, int]]) -> str:
+    """The text a span covers, fragments joined with " … " (see README, native format)."""
+    return " … ".join(text[start:end] for start, end in fragments)
+
+
+def links(spans: list[SpanRecord]) -> list[RelationRecord]:
+    """Each Quote -> the first Actor (speaker) and Cue (cue); each Condition -> every
+    Consequence (consequence)."""
+    first = {label: next((s for s in spans if s.label == label), None)
+             for label in ("Actor", "Cue")}
+    pairs: list[tuple[str, SpanRecord, SpanRecord]] = []
+    for span in spans:
+        if span.label == "Quote":
+            pairs += [(kind, span, target) for kind, target in (
+                ("speaker", first["Actor"]), ("cue", first["Cue"])) if target is not None]
+        elif span.label == "Condition":
+            pairs += [("consequence", span, c) for c in spans if c.label == "Consequence"]
+    relations = [RelationRecord(f"R{i}", kind, source.id, target.id)
+                 for i, (kind, source, target) in enumerate(pairs)]
+    return relations
+
+
+@support.random_labelled_documents(SAMPLES, LABELS, max_pieces=30, max_spans=6, max_cuts=6)
+def test_random_documents(tmp_path_factory: pytest.TempPathFactory,
+                          sample: tuple[str, support.Labelled]) -> None:
+    text, labelled = sample
+    spans = support.labelled_spans(labelled)
+    record = DocumentRecord(text, "t", "doc", annotations=[
+        AnnotationSetRecord("alice", "done", spans, links(spans))])
+    out, manifest = support.export_record(tmp_path_factory.mktemp("csv-random"), record,
+                                          CsvFormat())
+    assert manifest.files == ["quotes.csv", "conditions.csv"]
+    quote_rows, condition_rows = read_rows(out / "quotes.csv"), read_rows(out / "conditions.csv")
+    by_label = {label: [s for s in spans if s.label == label] for label in LABELS}
+    actor, cue = (next(iter(by_label[label]), None) for label in ("Actor", "Cue"))
+
+    def cell(value: str) -> str:
+        """What a text cell must hold: the text, with a ' before a formula start."""
+        assert not neutralise(value).startswith(FORMULA_STARTS)
+        return neutralise(value)
+
+    rows = {row["quote_id"]: row for row in quote_rows}  # one row per Quote
+    assert len(rows) == len(quote_rows) and set(rows) == {s.id for s in by_label["Quote"]}
+    for span in by_label["Quote"]:
+        row = rows[span.id]
+        assert row["quote_text"] == cell(covered(text, span.fragments))
+        if row["quote_text"] != covered(text, span.fragments):  # neutralised, and only then
+            assert row["quote_text"][1:] == covered(text, span.fragments)
+        # start and end are code point offsets: the first and the last fragment's ends
+        start, end = int(row["start"]), int(row["end"])
+        assert (start, end) == (span.fragments[0][0], span.fragments[-1][1])
+        assert text[start:end].startswith(text[slice(*span.fragments[0])])
+        assert text[start:end].endswith(text[slice(*span.fragments[-1])])
+        assert row["speaker_mention"] == (cell(covered(text, actor.fragments)) if actor else "")
+        assert row["cue"] == (cell(covered(text, cue.fragments)) if cue else "")
+        assert (row["document"], row["form"], row["annotator"]) == ("doc", "direct", "alice")
+        assert (row["speaker_name"], row["speaker_id"]) == ("", "")
+    consequences = by_label["Consequence"]
+    expected = [(c.id, cell(covered(text, c.fragments)), k.id, cell(covered(text, k.fragments)),
+                 "threat") for c in by_label["Condition"] for k in consequences]
+    expected += [(c.id, cell(covered(text, c.fragments)), "", "", "")
+                 for c in by_label["Condition"] if not consequences]
+    assert sorted((r["condition_id"], r["condition_text"], r["consequence_id"],
+                   r["consequence_text"], r["type"]) for r in condition_rows) == sorted(expected)
+    assert all((r["holder"], r["annotator"]) == ("", "alice") for r in condition_rows)

@@ -12,9 +12,12 @@ from typing import Any
 import export_support as support
 import pytest
 
-from export.base import Manifest
+from export.base import ExportContext, ExportError, ExportOptions, Manifest
+from export.run import export_project
 from export.spacy_format import SpacyFormat
+from storage.corpus import CorpusFilter, entity_map, iter_corpus
 from storage.project import Project
+from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +165,87 @@ def test_through_export_project_with_splits(exported: tuple[Path, Project, Manif
         seen += [(annotator, d.user_data["saywho"]["document"]) for d in load(out / name, nlp)]
     assert sorted(seen) == [("alice", "varnay-warns"), ("alice", "world-voices"),
                             ("bob", "world-voices")]
+
+
+def numbered_reports(count: int) -> list[DocumentRecord]:
+    """``count`` one-sentence reports ``r00``, ``r01``...: alice quotes each, bob every third."""
+    records = []
+    for index in range(count):
+        text = f"Report {index}: “Varnay 😀 spoke.”"
+        quote = (text.index("“") + 1, text.index("”"))
+        layers = [AnnotationSetRecord("alice", "done", support.quotes([[quote]], attributes={
+            "form": "direct"}))]
+        if index % 3 == 0:
+            layers.append(AnnotationSetRecord("bob", "done", [
+                SpanRecord("C1", "Cue", [(quote[1] - 6, quote[1] - 1)])]))
+        records.append(DocumentRecord(text, f"Report {index}", f"r{index:02d}",
+                                      annotations=layers))
+    return records
+
+
+def test_large_splits_become_folders_of_shards_spacy_reads(project: Project, nlp: Any,
+                                                           tmp_path: Path) -> None:
+    from spacy.tokens import DocBin
+    from spacy.training import Corpus
+
+    project.import_records(numbered_reports(23), "reports")
+    out = tmp_path / "out"
+    manifest = export_project(project, "spacy", out, ExportOptions(
+        split={"train": 0.7, "test": 0.3}, seed=1, format_options={"shard_size": 3}))
+    written = support.read_json(out / "manifest.json")["files"]
+    assert sorted(written) == support.files_under(out, skip={"manifest.json"})
+    assert written == manifest.files
+    seen: dict[str, list[str]] = {}
+    for annotator in ("alice", "bob"):
+        for split in ("train", "test"):
+            single = out / annotator / f"{split}.spacy"
+            folder = out / annotator / split
+            assert single.exists() != folder.exists()  # one file, or a folder of shards
+            corpus = single if single.exists() else folder
+            reference = [example.reference for example in Corpus(corpus)(nlp)]
+            if folder.exists():
+                shards = sorted(folder.iterdir())
+                assert [p.name for p in shards] == [f"{split}-{n:05d}.spacy"
+                                                    for n in range(1, len(shards) + 1)]
+                sizes = [len(DocBin().from_disk(path)) for path in shards]
+                assert sizes[:-1] == [3] * (len(shards) - 1) and 1 <= sizes[-1] <= 3
+                assert sum(sizes) == len(reference) > 3
+            else:
+                assert 1 <= len(reference) <= 3
+            ids = [doc.user_data["saywho"]["document"] for doc in reference]
+            assert ids == sorted(ids)  # shards keep the document order
+            seen[annotator] = seen.get(annotator, []) + ids
+            for doc in reference:
+                texts = [s.text for s in doc.spans["sc"]]
+                assert texts == (["Varnay 😀 spoke."] if annotator == "alice" else ["spoke"])
+    assert sorted(seen["alice"]) == [f"r{i:02d}" for i in range(23)]
+    assert sorted(seen["bob"]) == [f"r{i:02d}" for i in range(0, 23, 3)]
+    assert sum(manifest.documents.values()) == 23
+    assert any("/" in name.removeprefix("alice/") for name in written)  # alice was sharded
+
+
+def test_full_shards_are_on_disk_before_the_export_ends(project: Project, nlp: Any,
+                                                        tmp_path: Path) -> None:
+    from spacy.tokens import DocBin
+
+    project.import_records(numbered_reports(7), "reports")
+    out = tmp_path / "out"
+    context = ExportContext(project, project.schema, out, ExportOptions(), Manifest(),
+                            entity_map(project))
+    fmt = SpacyFormat(shard_size=2)
+    fmt.start(context)
+    for number, item in enumerate(iter_corpus(project, CorpusFilter(["alice"])), start=1):
+        fmt.write_document(context, item, None)
+        # a shard is written when the next document needs room: memory holds one shard
+        assert len(context.manifest.files) == (number - 1) // 2
+    fmt.finish(context)
+    names = [f"alice/corpus/corpus-{n:05d}.spacy" for n in range(1, 5)]
+    assert context.manifest.files == names
+    docs = [d for name in names for d in DocBin().from_disk(out / name).get_docs(nlp.vocab)]
+    assert [d.user_data["saywho"]["document"] for d in docs] == [f"r{i:02d}" for i in range(7)]
+
+
+@pytest.mark.parametrize("size", [0, -1, 2.5, "10", True])
+def test_bad_shard_sizes_are_refused(size: Any) -> None:
+    with pytest.raises(ExportError, match="shard_size"):
+        SpacyFormat(shard_size=size)
