@@ -14,7 +14,7 @@ from cli.progress import ProgressBar
 from storage.errors import SchemaError
 from storage.models import STATUSES
 from storage.project import Project
-from storage.schema import load_schema, schema_summary
+from storage.schema import Schema, load_schema, schema_summary
 
 #: backups kept beside a SQLite project; ``import`` makes one before it writes
 BACKUPS_KEPT = 5
@@ -230,23 +230,27 @@ def run_assign(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_schema_check(args: argparse.Namespace) -> int:
+def _load_schema_reporting(file: Path) -> Schema | None:
+    """The schema in ``file``, or None after printing its problems (``file:line: ...``)."""
     try:
-        schema = load_schema(args.file)
+        return load_schema(file)
     except SchemaError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return None
+
+
+def run_schema_check(args: argparse.Namespace) -> int:
+    schema = _load_schema_reporting(args.file)
+    if schema is None:
         return EXIT_REJECTED
     print(schema_summary(schema))
     return EXIT_OK
 
 
 def run_schema_update(args: argparse.Namespace) -> int:
-    try:
-        schema = load_schema(args.file)
-    except SchemaError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+    schema = _load_schema_reporting(args.file)
+    if schema is None:
         return EXIT_REJECTED
     with Project.open(args.project) as project:
         old = project.schema
