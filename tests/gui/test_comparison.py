@@ -353,3 +353,20 @@ def test_document_nobody_annotated_refuses_clearly(qtbot, tmp_path) -> None:  # 
         assert "at least two annotators" in shown.statusBar().currentMessage()
         assert project.spans(project.documents()[0].id, GOLD) == []
         shown.close()
+
+
+def test_undo_after_a_colleague_changed_the_gold_span_reloads(qtbot, window, two) -> None:  # type: ignore[no-untyped-def]
+    path, first, _ = two
+    select(qtbot, window, "Quote", "the border stays shut")
+    qtbot.keyClick(window.table, "2")  # bob's version into gold
+    with Project.open(path) as colleague:  # another curator edits the same gold span
+        span = next(s for s in colleague.spans(first, GOLD) if s.label == "Quote")
+        colleague.apply(UpdateSpan(span.id, attributes={"form": "mixed", "anonymous": False},
+                                   expected_version=span.version))
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "changed by someone else" in window.statusBar().currentMessage()
+    assert gold(path, first) == [("Quote", "the border stays shut", {"form": "mixed",
+                                                                    "anonymous": False})]
+    row = next(r for r in range(window.model.rowCount())
+               if window.model.data(window.model.index(r, 1)) == "the border stays shut")
+    assert "mixed" in window.model.data(window.model.index(row, 4))
