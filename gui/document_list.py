@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHeaderView, QWidget
 
 from gui.dialogs.layout import stack, tool_row
@@ -81,7 +81,12 @@ class DocumentTableModel(RowTableModel[DocumentInfo]):
                     if info.status in STATUS_TEXT else 0, quotes, conditions)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return (f"{info.title}\n{info.external_id} · {info.length:,} characters · "
-                    f"{STATUS_TEXT.get(info.status, info.status)}")
+                    f"{STATUS_TEXT.get(info.status, info.status)}"
+                    + (" · assigned to you" if info.assigned else ""))
+        if role == Qt.ItemDataRole.FontRole and column == 0 and info.assigned:
+            font = QFont()
+            font.setBold(True)  # assignments come first, and stand out
+            return font
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return QColor(STATUS_COLOR.get(info.status, "#888888"))
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:

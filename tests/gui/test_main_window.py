@@ -898,3 +898,20 @@ def test_backups_to_keep_is_a_setting_the_window_uses(window: MainWindow, tmp_pa
     settings().setValue("backups/keep", 2)
     open_project(str(path)).close()
     assert len(list((path.parent / "backups").glob("news-*.saywho"))) == 1
+
+
+def test_assigned_documents_come_first_and_stand_out(qtbot, sample_path: Path) -> None:
+    from storage.edits import Assign
+
+    with Project.open(sample_path) as project:
+        last = project.documents()[-1]
+        project.apply(Assign([last.id], "alice"))
+    window = open_window(qtbot, sample_path)
+    model = window.document_list.model
+    first = model.index(0, 0)
+    assert model.data(first) == last.title
+    assert model.data(first, Qt.ItemDataRole.FontRole).bold()
+    assert "assigned to you" in model.data(first, Qt.ItemDataRole.ToolTipRole)
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.FontRole) is None
+    window.close()
+    window.project.close()
