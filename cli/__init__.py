@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "cli.export_cmd",
     "cli.agreement_cmd",
     "cli.check_cmd",
+    "cli.annotators_cmd",
     "cli.gui_cmd",
 )
 

@@ -61,6 +61,7 @@ from storage.adjudication import (
     RelationGroup,
     SpanGroup,
     compare,
+    layer_annotators,
     layer_summary,
     unanimous_edit,
 )
@@ -111,15 +112,6 @@ def agreement_of(group: GroupRow, annotators: Sequence[str]) -> str:
         elif group.attributes_agree():
             return UNANIMOUS
     return DISPUTED
-
-
-def layer_annotators(project: Project, document_id: int, gold: str = GOLD) -> list[str]:
-    """Annotators (not curators) with spans or a status in a document, by name."""
-    names = {a.id: a.name for a in project.annotators()}
-    curators = {a.name for a in project.annotators() if a.role == "curator"} | {gold}
-    present = set(project.statuses(document_id))
-    present |= {names[s.annotator_id] for s in project.spans(document_id)}
-    return sorted(present - curators)
 
 
 def _attribute_summary(attributes: dict[str, Any]) -> str:

@@ -245,6 +245,17 @@ def accept_unanimous(project: Project, document_id: int, annotators: Sequence[st
     return edit
 
 
+def layer_annotators(project: Project, document_id: int, gold: str = GOLD) -> list[str]:
+    """Annotators (not curators) with spans or a status in a document, by name: the
+    layers a comparison of that document shows."""
+    annotators = project.annotators()
+    names = {a.id: a.name for a in annotators}
+    curators = {a.name for a in annotators if a.role == "curator"} | {gold}
+    present = set(project.statuses(document_id))
+    present |= {names[s.annotator_id] for s in project.spans(document_id)}
+    return sorted(present - curators)
+
+
 def adjudicated_documents(project: Project, gold: str = GOLD) -> list[int]:
     """Documents whose gold layer exists (has a status row or spans)."""
     with project.db.reading() as session:
