@@ -127,8 +127,10 @@ class GroupResult:
     def as_dict(self) -> dict[str, Any]:
         kappa_key = "cohen_kappa" if self.is_pair else "fleiss_kappa"
         attribute_kappa = "cohen_kappa" if self.is_pair else "mean_cohen_kappa"
-        head: dict[str, Any] = ({"reference": self.annotators[0], "other": self.annotators[1]}
-                                if self.is_pair else {"annotators": list(self.annotators)})
+        # "annotators" always, so a script can read it in pairs and in "all" alike
+        head: dict[str, Any] = {"annotators": list(self.annotators)}
+        if self.is_pair:
+            head.update(reference=self.annotators[0], other=self.annotators[1])
         return {
             **head,
             "documents": self.documents,

@@ -68,7 +68,8 @@ kappa when every token is "O" for everyone, is ``null``)::
         "attributes": {... observed pooled over pairs, "mean_cohen_kappa": mean of the
                        pairwise kappas ...}
       }                                            # with only two annotators compared,
-    }                                              # "all" is their pair again, same keys
+    }                                              # "all" is their pair again, same keys;
+                                                   # every block has "annotators"
 
     COUNTS = {"matched": 7, "reference": 9, "other": 8,
               "precision": 0.875, "recall": 0.778, "f1": 0.824}

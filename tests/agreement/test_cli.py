@@ -113,8 +113,9 @@ def test_json_layout(three_annotators: Project, capsys: pytest.CaptureFixture[st
                                "tokenizer": "export.tokenize"}
     pair = data["pairs"][0]
     assert (pair["reference"], pair["other"], pair["documents"]) == ("alice", "bob", 2)
-    assert set(pair) == {"reference", "other", "documents", "tokens", "labels", "overall",
-                         "relations", "attributes"}
+    assert set(pair) == {"annotators", "reference", "other", "documents", "tokens", "labels",
+                         "overall", "relations", "attributes"}
+    assert pair["annotators"] == ["alice", "bob"]
     actor = pair["labels"]["Actor"]
     assert set(actor) == {"exact", "overlap", "min_overlap", "cohen_kappa", "alpha", "alpha_u"}
     assert actor["exact"] == {"matched": 1, "reference": 3, "other": 3,
