@@ -371,3 +371,32 @@ def test_read_only_open_on_both_backends(any_small_project: Project, backend_url
                 reader.db.engine.begin() as connection:
             connection.exec_driver_sql("UPDATE document SET text = 'gone'")
     assert project_dump(backend_url) == before
+
+
+def test_a_project_busy_for_too_long_is_a_clear_message_and_nothing_half_written(
+        small_project: Project, project_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from storage import db as storage_db
+    from storage.errors import ProjectError
+
+    small_project.close()
+    monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_MS", 20)
+    slept: list[float] = []
+    monkeypatch.setattr(storage_db.time, "sleep", slept.append)
+    with Project.open(project_path) as project:
+        document = project.document_by_external_id("varnay-warns")
+        before = len(project.spans(document.id))
+        holder = sqlite3.connect(project_path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another Saywho in the middle of a long write
+        try:
+            with pytest.raises(ProjectError, match="the project is busy: another Saywho is "
+                                                   "writing to it; try again in a moment"):
+                project.add_span(document.id, "alice", "Cue", [(0, 7)])
+        finally:
+            holder.rollback()
+            holder.close()
+        assert len(slept) == 7  # it waited and tried again before giving up
+        assert len(project.spans(document.id)) == before
+        project.add_span(document.id, "alice", "Cue", [(0, 7)])  # free again: it goes in
+        assert len(project.spans(document.id)) == before + 1
