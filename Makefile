@@ -38,7 +38,7 @@ bench: $(STAMP_TEST)
 
 screenshot: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python resources/make_screenshots.py
-	QT_QPA_PLATFORM=offscreen $(BIN)/python resources/make_issue6_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python resources/make_curation_screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,7 @@ disagree on some quotes and conditions, a curator who has adjudicated part of
 it, and statuses spread over three weeks. Then it opens the comparison window
 and the progress view offscreen and grabs them.
 
-Usage: ``.venv/bin/python resources/make_issue6_screenshots.py [--dark] [OUT_DIR]``
+Usage: ``.venv/bin/python resources/make_curation_screenshots.py [--dark] [OUT_DIR]``
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(["saywho"])
     apply_theme(app, args.dark)  # type: ignore[arg-type]
     with tempfile.TemporaryDirectory() as folder:
-        project = build_project(Path(folder) / "issue6.saywho")
+        project = build_project(Path(folder) / "ostmere-desk.saywho")
         try:
             first = project.documents()[0].id
             window = ComparisonWindow(project, first)
