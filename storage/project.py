@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -666,11 +667,35 @@ class Project:
     def import_paths(self, paths: Iterable[Path | str], annotator: str | None = None,
                      max_bytes: int | None = None,
                      progress: ProgressCallback | None = None) -> ImportReport:
-        """Imports files and folders, each file in its own transaction.
+        """Imports files and folders, each file all or nothing.
 
         A bad file is reported with its path (and line) and skipped; every
-        other file still imports. A text already in the project is skipped and
-        reported. ``entities.jsonl`` files fill the actor registry first.
+        other file still imports. A text already in the project (or met
+        earlier in this import) is skipped and reported. ``entities.jsonl``
+        files fill the actor registry first.
+
+        Files are parsed (in worker processes for large imports) and stored
+        in groups of up to :data:`GROUP_FILES` files or about
+        :data:`GROUP_SECONDS` of storing, whichever comes first: one write
+        transaction per group, one SAVEPOINT per file. A file that fails
+        validation rolls back its own savepoint only, is reported, and the
+        group goes on. What is durable when: a group is on disk when its
+        commit returns, and only then are its files counted in the report; a
+        crash mid-group loses that group's files (none of them partly), and
+        importing the same paths again skips what is already stored as
+        duplicates. A group retried because the database was busy is stored
+        again from scratch (its report rebuilt, nothing inserted twice); a
+        group that stays busy after every retry reports each of its files and
+        the import goes on with the next group. Write transactions hold no
+        parsing, so other writers wait at most one group's storing time.
+
+        Args:
+            paths: files and folders (read recursively).
+            annotator: queues plain documents for this annotator (and owns
+                JSONL annotation sets that name none).
+            max_bytes: larger files are refused (default: ingest's limit).
+            progress: called as ``(done, total, file)`` once per file, before
+                it is stored, and as ``(total, total, "")`` at the end.
         """
         from storage import ingest
 
@@ -690,21 +715,102 @@ class Project:
                 self.import_entities(ingest.read_entities(file), str(file), report)
             except (ingest.IngestError, ValidationError, ProjectError) as exc:
                 report.errors.append(_located(exc, file))
+        announced = done  # files already passed to ``progress`` (a retry does not repeat them)
+        pending: list[_ParsedFile] = []
+        collecting_since = 0.0
+
+        def announce(index: int, file: Path) -> None:
+            nonlocal announced
+            if progress is not None and index >= announced:
+                progress(index, len(files), str(file))
+            announced = max(announced, index + 1)
+
+        def store_pending() -> None:
+            nonlocal done
+            while pending:  # more than one group when storing hit GROUP_SECONDS
+                stored = self._store_group(pending, annotator, report, done, announce)
+                del pending[:stored]
+                done += stored
+
         for file, parsed in _parse_files(document_files, limit):
-            if progress is not None:
-                progress(done, len(files), str(file))
-            report.files += 1
-            done += 1
-            if isinstance(parsed, str):
-                report.errors.append(parsed)
-                continue
-            try:
-                self.import_records(parsed, str(file), annotator, report)
-            except (ValidationError, ProjectError) as exc:
-                report.errors.append(_located(exc, file))
+            if not pending:
+                collecting_since = time.monotonic()
+            pending.append(_ParsedFile(file, parsed))
+            if (len(pending) >= GROUP_FILES
+                    or time.monotonic() - collecting_since >= GROUP_SECONDS):
+                store_pending()
+        store_pending()
         if progress is not None:
             progress(len(files), len(files), "")
         return report
+
+    def _store_group(self, pending: Sequence[_ParsedFile], annotator: str | None,
+                     report: ImportReport, done: int,
+                     announce: Callable[[int, Path], None]) -> int:
+        """Stores the first files of ``pending`` in one transaction; returns how many.
+
+        Stops after :data:`GROUP_SECONDS` of storing (at least one file), so the
+        write lock is never held long. Each file is stored in its own SAVEPOINT:
+        a file that breaks the schema or clashes with the project is rolled
+        back alone and reported. ``report`` is updated only once the group's
+        commit has returned; a retry (busy database) rebuilds the group's report.
+        """
+        consumed = 0
+        group = ImportReport()
+
+        def work() -> None:
+            nonlocal consumed, group
+            consumed = 0
+            group = ImportReport()
+            with self.db.writing() as session:
+                store = _Store(session)
+                store.prefetch((item.parsed, item.digests) for item in pending
+                               if not isinstance(item.parsed, str))
+                started = time.monotonic()
+                for item in pending:
+                    if consumed and time.monotonic() - started >= GROUP_SECONDS:
+                        break
+                    announce(done + consumed, item.file)
+                    consumed += 1
+                    group.files += 1
+                    if isinstance(item.parsed, str):
+                        group.errors.append(item.parsed)
+                        continue
+                    where = str(item.file)
+                    local = ImportReport()
+                    savepoint = session.begin_nested()
+                    store.begin_file()
+                    try:
+                        self._store_records(store, item.parsed, where, annotator, local)
+                        savepoint.commit()
+                    except ValidationError as exc:
+                        savepoint.rollback()
+                        store.rollback_file()
+                        group.errors.append(_located(exc, item.file))
+                        continue
+                    except IntegrityError as exc:
+                        savepoint.rollback()
+                        store.rollback_file()
+                        group.errors.append(
+                            _located(ValidationError(f"{where}: conflicts with the project: "
+                                                     f"{exc.orig}"), item.file))
+                        continue
+                    _add_counts(group, local)
+
+        try:
+            with_retry(work)
+        except ProjectError as exc:  # busy after every retry: these files were not stored
+            group = ImportReport()
+            consumed = len(pending)
+            for index, item in enumerate(pending):
+                announce(done + index, item.file)
+                group.files += 1
+                group.errors.append(item.parsed if isinstance(item.parsed, str)
+                                    else _located(exc, item.file))
+        _add_counts(report, group)
+        report.files += group.files
+        report.errors += group.errors
+        return consumed
 
     def import_entities(self, records: Sequence[EntityRecord], where: str,
                         report: ImportReport | None = None) -> int:
@@ -736,6 +842,8 @@ class Project:
                        report: ImportReport | None = None) -> ImportReport:
         """Stores the documents of one file in one transaction, all or nothing.
 
+        Durable when this returns (its own commit).
+
         Raises:
             ValidationError: naming ``where`` and the line of the first bad record.
         """
@@ -745,57 +853,51 @@ class Project:
         def work() -> None:
             local.__init__()  # type: ignore[misc]
             with self.db.writing() as session:
-                self._store_records(session, records, where, annotator, local)
+                store = _Store(session)
+                store.prefetch([(records, _digests(records))])
+                self._store_records(store, records, where, annotator, local)
 
         try:
             with_retry(work)
         except IntegrityError as exc:
             raise ValidationError(f"{where}: conflicts with the project: {exc.orig}") from exc
-        report.documents += local.documents
-        report.spans += local.spans
-        report.relations += local.relations
-        report.duplicates += local.duplicates
+        _add_counts(report, local)
         return report
 
-    def _store_records(self, session: Session, records: Sequence[DocumentRecord], where: str,
+    def _store_records(self, store: _Store, records: Sequence[DocumentRecord], where: str,
                        annotator: str | None, report: ImportReport) -> None:
-        position = session.scalar(select(func.max(Document.position))) or 0
-        entity_ids: dict[str, int] | None = None
-        seen_hashes: set[str] = set()
-        used_ids: set[str] = set()
+        """Stores the records of one file through ``store`` (the caller owns the transaction).
+
+        Raises:
+            ValidationError: a record breaks the schema or the text; the caller
+                rolls back what this file stored.
+        """
+        session = store.session
         default_annotator = annotator
-
-        def id_taken(candidate: str) -> bool:
-            return candidate in used_ids or session.scalar(
-                select(Document.id).where(Document.external_id == candidate)) is not None
-
         for record in records:
             at = f"{where}:{record.line}" if record.line else where
-            digest = sha256_text(record.text)
-            if digest in seen_hashes or session.scalar(
-                    select(Document.id).where(Document.sha256 == digest)) is not None:
+            digest = store.digest(record.text)
+            if store.hash_taken(digest):
                 report.duplicates.append(f"{at}: '{record.title or record.external_id}' is "
                                          "already in the project")
                 continue
-            seen_hashes.add(digest)
+            store.take_hash(digest)
             external_id = record.external_id or digest[:12]
-            if id_taken(external_id):
+            if store.id_taken(external_id):
                 suffix = 2
-                while id_taken(f"{external_id}-{suffix}"):
+                while store.id_taken(f"{external_id}-{suffix}"):
                     suffix += 1
                 external_id = f"{external_id}-{suffix}"
-            used_ids.add(external_id)
-            position += 1
-            document = Document(external_id=external_id, title=record.title or external_id,
-                                text=record.text, sha256=digest, source=record.source or where,
-                                meta=dict(record.meta), position=position)
-            session.add(document)
-            session.flush()
+            store.take_id(external_id)
+            document_id = store.insert_document(
+                external_id=external_id, title=record.title or external_id, text=record.text,
+                sha256=digest, source=record.source or where, meta=dict(record.meta))
             report.documents += 1
             if default_annotator and not record.annotations:
-                who = annotator_id(session, default_annotator)
-                session.add(DocumentStatus(document_id=document.id, annotator_id=who,
-                                           status="new"))
+                store.insert_status(document_id, store.annotator(default_annotator), "new")
+            if not record.annotations:
+                continue
+            document = Document(id=document_id, text=record.text)  # for validation only
             for annotation_set in record.annotations:
                 name = annotation_set.annotator or default_annotator
                 if not name:
@@ -803,17 +905,13 @@ class Project:
                 if annotation_set.status not in STATUSES:
                     raise ValidationError(f"{at}: status '{annotation_set.status}' is not one "
                                           f"of {', '.join(STATUSES)}")
-                who = annotator_id(session, name)
-                session.add(DocumentStatus(document_id=document.id, annotator_id=who,
-                                           status=annotation_set.status))
+                who = store.annotator(name)
+                store.insert_status(document_id, who, annotation_set.status)
                 span_ids: dict[str, Span] = {}
                 for span_record in annotation_set.spans:
                     entity_id = None
                     if span_record.entity is not None:
-                        if entity_ids is None:
-                            entity_ids = dict(session.execute(
-                                select(Entity.external_id, Entity.id)).all())
-                        entity_id = entity_ids.get(span_record.entity)
+                        entity_id = store.entity_ids().get(span_record.entity)
                         if entity_id is None:
                             raise ValidationError(
                                 f"{at}: span '{span_record.id}' links to actor "
@@ -825,7 +923,7 @@ class Project:
                             span_record.fragments, span_record.attributes, entity_id)
                     except ValidationError as exc:
                         raise ValidationError(f"{at}: span '{span_record.id}': {exc}") from exc
-                    span = Span(document_id=document.id, annotator_id=who,
+                    span = Span(document_id=document_id, annotator_id=who,
                                 label=span_record.label, start=fragments[0][0],
                                 end=fragments[-1][1], fragments=[list(f) for f in fragments],
                                 attributes=values, entity_id=entity_id,
@@ -852,12 +950,172 @@ class Project:
                         raise ValidationError(
                             f"{at}: relation '{relation_record.id}': {exc}") from exc
                     per_source[(source.id, relation_record.type)] += 1
-                    session.add(Relation(document_id=document.id, annotator_id=who,
+                    session.add(Relation(document_id=document_id, annotator_id=who,
                                          type=relation_record.type, source_id=source.id,
                                          target_id=target.id, attributes=values,
                                          external_id=relation_record.id))
                     report.relations += 1
                 session.flush()
+
+
+GROUP_FILES = 100
+GROUP_SECONDS = 0.5
+LOOKUP_CHUNK = 500  # values per IN (...) look-up, well under every backend's limit
+_DOCUMENT_INSERT = insert(Document.__table__)  # type: ignore[arg-type]
+_STATUS_INSERT = insert(DocumentStatus.__table__)  # type: ignore[arg-type]
+
+
+@dataclass
+class _ParsedFile:
+    """A file as the parser returned it (its records, or its error message).
+
+    The SHA-256 of each text is computed here, before any transaction begins.
+    """
+
+    file: Path
+    parsed: list[DocumentRecord] | str
+    digests: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.parsed, str):
+            self.digests = _digests(self.parsed)
+
+
+def _digests(records: Sequence[DocumentRecord]) -> dict[str, str]:
+    """Text -> SHA-256 for the records of one file."""
+    return {record.text: sha256_text(record.text) for record in records}
+
+
+class _Store:
+    """What the files of one write transaction share while they are stored.
+
+    Look-ups that do not change during the transaction are made once: the
+    next position, annotator ids, the actor registry, and (one query per
+    :data:`LOOKUP_CHUNK` values) which SHA-256s and external ids of the
+    group's records are already in the project. Each file's additions to
+    these are logged so :meth:`rollback_file` forgets them when the file's
+    savepoint is rolled back.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.position = session.scalar(select(func.max(Document.position))) or 0
+        self._annotators: dict[str, int] = {}
+        self._entity_ids: dict[str, int] | None = None
+        self._digests: dict[str, str] = {}
+        self._hashes: set[str] = set()  # in the project or stored in this transaction
+        self._hashes_checked: set[str] = set()
+        self._ids: set[str] = set()
+        self._ids_checked: set[str] = set()
+        self._file_position = self.position
+        self._file_log: list[tuple[str, str]] = []
+
+    def prefetch(self, files: Iterable[tuple[Sequence[DocumentRecord], dict[str, str]]]) -> None:
+        """Learns in a few queries which of these records' texts and ids are taken.
+
+        Args:
+            files: each file's records with their text -> SHA-256 map.
+        """
+        candidates: dict[str, None] = {}
+        for records, digests in files:
+            self._digests.update(digests)
+            for record in records:
+                candidates[record.external_id or digests[record.text][:12]] = None
+        wanted = [d for d in dict.fromkeys(self._digests.values())
+                  if d not in self._hashes_checked]
+        self._hashes.update(self._existing(Document.sha256, wanted))
+        self._hashes_checked.update(wanted)
+        self._prefetch_ids(candidates)
+
+    def _prefetch_ids(self, candidates: Iterable[str]) -> None:
+        wanted = [c for c in candidates if c not in self._ids_checked]
+        self._ids.update(self._existing(Document.external_id, wanted))
+        self._ids_checked.update(wanted)
+
+    def digest(self, text: str) -> str:
+        found = self._digests.get(text)
+        return found if found is not None else sha256_text(text)
+
+    def _existing(self, column: Any, values: list[str]) -> set[str]:
+        found: set[str] = set()
+        for offset in range(0, len(values), LOOKUP_CHUNK):
+            chunk = values[offset:offset + LOOKUP_CHUNK]
+            found.update(self.session.scalars(select(column).where(column.in_(chunk))))
+        return found
+
+    def hash_taken(self, digest: str) -> bool:
+        """True when the text is in the project or was stored earlier in this transaction."""
+        if digest not in self._hashes_checked:
+            self._hashes.update(self._existing(Document.sha256, [digest]))
+            self._hashes_checked.add(digest)
+        return digest in self._hashes
+
+    def take_hash(self, digest: str) -> None:
+        self._hashes.add(digest)
+        self._file_log.append(("hash", digest))
+
+    def id_taken(self, candidate: str) -> bool:
+        if candidate not in self._ids_checked:
+            self._prefetch_ids([candidate])
+        return candidate in self._ids
+
+    def take_id(self, external_id: str) -> None:
+        self._ids.add(external_id)
+        self._file_log.append(("id", external_id))
+
+    def annotator(self, name: str) -> int:
+        """The annotator's id, created on first use (and forgotten if its file rolls back)."""
+        found = self._annotators.get(name)
+        if found is None:
+            found = self.session.scalar(select(Annotator.id).where(Annotator.name == name))
+            if found is None:
+                found = annotator_id(self.session, name)
+                self._file_log.append(("annotator", name))
+            self._annotators[name] = found
+        return found
+
+    def entity_ids(self) -> dict[str, int]:
+        if self._entity_ids is None:
+            self._entity_ids = dict(self.session.execute(
+                select(Entity.external_id, Entity.id)).all())
+        return self._entity_ids
+
+    def insert_document(self, **values: Any) -> int:
+        self.position += 1
+        result = self.session.connection().execute(
+            _DOCUMENT_INSERT, {**values, "position": self.position})
+        key = result.inserted_primary_key
+        assert key is not None
+        document_id: int = key[0]
+        return document_id
+
+    def insert_status(self, document_id: int, annotator: int, status: str) -> None:
+        self.session.connection().execute(
+            _STATUS_INSERT, {"document_id": document_id, "annotator_id": annotator,
+                             "status": status})
+
+    def begin_file(self) -> None:
+        self._file_position = self.position
+        self._file_log = []
+
+    def rollback_file(self) -> None:
+        """Forgets what the file whose savepoint was just rolled back added."""
+        self.position = self._file_position
+        for kind, value in self._file_log:
+            if kind == "hash":
+                self._hashes.discard(value)
+            elif kind == "id":
+                self._ids.discard(value)
+            else:
+                self._annotators.pop(value, None)
+        self._file_log = []
+
+
+def _add_counts(report: ImportReport, other: ImportReport) -> None:
+    report.documents += other.documents
+    report.spans += other.spans
+    report.relations += other.relations
+    report.duplicates += other.duplicates
 
 
 def _conflicts_explained(work: Callable[[], Changes]) -> Changes:

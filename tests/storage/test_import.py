@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -205,10 +206,12 @@ def test_jsonl_offsets_survive_import(tmp_path_factory: Any,
             assert covered_text(text, view.fragments) == record["text"]
 
 
-def test_large_import_parses_in_workers_and_keeps_order(project: Project,
-                                                        tmp_path: Path) -> None:
+def test_large_import_parses_in_workers_and_keeps_order(project: Project, tmp_path: Path,
+                                                        monkeypatch: Any) -> None:
     from storage import project as project_module
 
+    monkeypatch.setattr(project_module, "PARSE_WINDOW", 16)  # several windows in flight
+    monkeypatch.setattr(project_module, "GROUP_FILES", 10)  # and several groups
     inputs = tmp_path / "many"
     inputs.mkdir()
     count = project_module.PARALLEL_MIN_FILES + 6
@@ -219,4 +222,195 @@ def test_large_import_parses_in_workers_and_keeps_order(project: Project,
     report = project.import_paths([inputs])
     assert report.documents == count
     assert [e.split(":")[0] for e in report.errors] == [str(inputs / "010-bad.txt")]
-    assert [d.external_id for d in project.documents()][:3] == ["000", "001", "002"]
+    assert [d.external_id for d in project.documents()] == sorted(
+        f"{index:03d}" for index in range(count))
+
+
+# ------------------------------------------------- grouped commits, savepoints
+
+
+def jsonl_doc(doc_id: str, text: str, annotator: str | None = None,
+              spans: list[dict[str, Any]] = ()) -> str:
+    record: dict[str, Any] = {"id": doc_id, "title": doc_id, "text": text}
+    if annotator is not None:
+        record["annotations"] = [{"annotator": annotator, "status": "done",
+                                  "spans": list(spans), "relations": []}]
+    return json.dumps(record, ensure_ascii=False)
+
+
+def test_bad_file_mid_group_rolls_back_alone(any_project: Project, tmp_path: Path,
+                                             monkeypatch: Any) -> None:
+    from storage import project as project_module
+
+    monkeypatch.setattr(project_module, "GROUP_SECONDS", 60.0)
+    groups: list[int] = []
+    real_store_group = Project._store_group
+
+    def counting(self: Project, pending: Any, *args: Any) -> int:
+        stored = real_store_group(self, pending, *args)
+        groups.append(stored)
+        return stored
+
+    monkeypatch.setattr(Project, "_store_group", counting)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    shared = "Zoe said the bridge will open."
+    text = "Varnay said we will win."
+    (inputs / "a.jsonl").write_text(jsonl_doc("a", "The first story.") + "\n", encoding="utf-8")
+    # b stores its first line (and a new annotator, zoe) before its second line fails
+    (inputs / "b.jsonl").write_text(
+        jsonl_doc("b1", shared, "zoe") + "\n"
+        + jsonl_doc("b2", text, "alice", [span("T1", "Speaker", text, 0, 6)]) + "\n",
+        encoding="utf-8")
+    # the same text, id and annotator again: b's rolled-back savepoint must not shadow them
+    (inputs / "c.jsonl").write_text(jsonl_doc("b1", shared, "zoe",
+                                              [span("T1", "Actor", shared, 0, 3)]) + "\n",
+                                    encoding="utf-8")
+    (inputs / "d.txt").write_text("Last story\n\nThe minister spoke.", encoding="utf-8")
+    progress: list[tuple[int, int, str]] = []
+    report = any_project.import_paths([inputs], progress=lambda *a: progress.append(a))
+    assert groups == [4]  # one transaction for the four files
+    [error] = report.errors
+    assert error.startswith(f"{inputs / 'b.jsonl'}:2: span 'T1': label 'Speaker' is not in "
+                            "the schema")
+    assert report.documents == 3 and report.files == 4 and report.duplicates == []
+    assert [d.external_id for d in any_project.documents()] == ["a", "b1", "d"]
+    stored = any_project.document_by_external_id("b1")
+    assert stored.source == str(inputs / "c.jsonl")
+    assert [s.label for s in any_project.spans(stored.id, "zoe")] == ["Actor"]
+    assert [a.name for a in any_project.annotators()] == ["zoe"]
+    assert [p[0] for p in progress] == [0, 1, 2, 3, 4]  # once per file, then the end
+    assert progress[1][2] == str(inputs / "b.jsonl")
+
+
+def test_bad_file_leaves_nothing_of_itself(project: Project, project_path: Path,
+                                           tmp_path: Path) -> None:
+    project.import_paths([SAMPLES])
+    before = dump(project_path)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    text = "Varnay said we will win."
+    (inputs / "bad.jsonl").write_text(
+        jsonl_doc("new1", "A new story.", "newcomer") + "\n"
+        + jsonl_doc("new2", text, "newcomer", [span("T1", "Quote", text, 0, 99)]) + "\n",
+        encoding="utf-8")
+    for name in ("dup1.txt", "dup2.txt"):  # texts already stored: skipped, nothing written
+        (inputs / name).write_bytes((SAMPLES / sorted(p.name for p in SAMPLES.iterdir()
+                                                      if p.suffix == ".txt")[0]).read_bytes())
+    report = project.import_paths([inputs])
+    assert report.documents == 0 and len(report.duplicates) == 2
+    assert [e.split(": ")[0] for e in report.errors] == [f"{inputs / 'bad.jsonl'}:2"]
+    assert dump(project_path) == before
+
+
+@pytest.mark.parametrize("group_files", [1, 100])
+def test_same_text_twice_in_one_import_is_stored_once(any_project: Project, tmp_path: Path,
+                                                      monkeypatch: Any,
+                                                      group_files: int) -> None:
+    from storage import project as project_module
+
+    monkeypatch.setattr(project_module, "GROUP_FILES", group_files)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    text = "The minister said the bridge will open in May."
+    (inputs / "a.jsonl").write_text(jsonl_doc("first", text) + "\n"
+                                    + jsonl_doc("again", text) + "\n"
+                                    + jsonl_doc("other", "Another story.") + "\n",
+                                    encoding="utf-8")
+    (inputs / "b.jsonl").write_text(jsonl_doc("third", text) + "\n", encoding="utf-8")
+    (inputs / "c.txt").write_text("Headline\n\nThe minister said so.\n", encoding="utf-8")
+    (inputs / "d.txt").write_text("Headline\r\n\r\nThe minister said so.\r\n",
+                                  encoding="utf-8")
+    report = any_project.import_paths([inputs])
+    assert report.errors == []
+    assert report.documents == 3
+    assert report.duplicates == [
+        f"{inputs / 'a.jsonl'}:2: 'again' is already in the project",
+        f"{inputs / 'b.jsonl'}:1: 'third' is already in the project",
+        f"{inputs / 'd.txt'}: 'Headline' is already in the project",
+    ]
+    assert [d.external_id for d in any_project.documents()] == ["first", "other", "c"]
+    again = any_project.import_paths([inputs])  # everything is stored: all skipped
+    assert again.documents == 0 and len(again.duplicates) == 6 and again.errors == []
+
+
+def test_retried_group_is_stored_once_with_its_report_rebuilt(project: Project, tmp_path: Path,
+                                                              monkeypatch: Any) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from storage import project as project_module
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for index in range(6):
+        (inputs / f"{index}.txt").write_text(f"Story {index}\n\nThe minister spoke {index}.",
+                                             encoding="utf-8")
+    (inputs / "1.txt").write_text("Story 0\n\nThe minister spoke 0.", encoding="utf-8")
+    (inputs / "3.txt").write_bytes(b"")
+    calls = 0
+    real_insert = project_module._Store.insert_document
+
+    def flaky(self: Any, **values: Any) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 3:  # mid-group, after two files: another writer grabbed the lock
+            raise OperationalError("INSERT INTO document", {}, Exception("database is locked"))
+        return real_insert(self, **values)
+
+    monkeypatch.setattr(project_module._Store, "insert_document", flaky)
+    report = project.import_paths([inputs])
+    assert calls > 3  # the group ran again
+    assert report.files == 6 and report.documents == 4
+    assert report.duplicates == [f"{inputs / '1.txt'}: 'Story 0' is already in the project"]
+    assert [e.split(":")[0] for e in report.errors] == [str(inputs / "3.txt")]
+    assert [d.external_id for d in project.documents()] == ["0", "2", "4", "5"]
+
+
+HOLD_WRITE_LOCK = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+connection.rollback()
+connection.close()
+"""
+
+
+def test_import_completes_while_another_process_holds_the_write_lock(
+        project: Project, project_path: Path, tmp_path: Path, monkeypatch: Any) -> None:
+    import subprocess
+    import sys
+
+    from storage import db as storage_db
+    from storage import project as project_module
+
+    project.close()
+    monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_MS", 50)  # retries, not one long wait
+    monkeypatch.setattr(project_module, "GROUP_FILES", 4)
+    attempts: list[int] = []
+    real_retry = project_module.with_retry
+
+    def counting(work: Any, *args: Any, **kwargs: Any) -> Any:
+        def counted() -> Any:
+            attempts.append(1)
+            return work()
+        return real_retry(counted, *args, **kwargs)
+
+    monkeypatch.setattr(project_module, "with_retry", counting)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for index in range(10):
+        (inputs / f"{index:02d}.txt").write_text(f"Story {index}\n\nVarnay spoke {index}.",
+                                                 encoding="utf-8")
+    with Project.open(project_path) as reopened:
+        holder = subprocess.Popen([sys.executable, "-c", HOLD_WRITE_LOCK, str(project_path),
+                                   "0.6"], stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+            report = reopened.import_paths([inputs])
+        finally:
+            assert holder.wait(timeout=30) == 0
+        assert report.errors == [] and report.documents == 10
+        assert len(attempts) > 3  # three groups, at least one retried while locked
+        assert [d.external_id for d in reopened.documents()] == [f"{i:02d}" for i in range(10)]
