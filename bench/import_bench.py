@@ -3,8 +3,8 @@
 The floor, measured in the same run on the same files, is what no importer can
 beat by much: lxml parsing every file (HTML as HTML, text decoded) plus a bare
 ``sqlite3`` insert of the same texts in one transaction. Saywho does more (text
-extraction with trafilatura, encoding detection, one durable transaction per
-file, duplicate checks), so the figure to watch is the ratio.
+extraction with trafilatura, encoding detection, a savepoint per file and
+durable group commits, duplicate checks), so the figure to watch is the ratio.
 
 Usage: python bench/import_bench.py [--articles 5000] [--seed 1]
 """

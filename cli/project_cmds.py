@@ -32,7 +32,7 @@ def register(subparsers: Any) -> None:
         subparsers, "import", "import documents (txt, html, jsonl, brat, xmi, folders)",
         "Import articles into a project, and the annotations of brat (.ann with its "
         "annotation.conf) and UIMA CAS XMI (.xmi with its TypeSystem.xml) files, such as "
-        "Saywho's own brat and xmi exports. Each file is its own transaction: a bad file is "
+        "Saywho's own brat and xmi exports. Each file is all or nothing: a bad file is "
         "reported and skipped, every other file still imports.", run_import)
     imp.add_argument("paths", metavar="PATH", nargs="+", type=Path)
     imp.add_argument("--annotator", metavar="NAME",
