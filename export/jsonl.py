@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TextIO
 
 from export.base import ExportContext, ExportError
 from export.common import StreamingFormat
@@ -36,6 +36,10 @@ ENTITIES_FILE = "entities.jsonl"
 SCHEMA_FILE = "schema.xml"
 
 
+_FLAT = frozenset({str, int, float, bool, type(None)})
+"""Types of values that need no sorting inside (anything else goes through :func:`_sorted`)."""
+
+
 def _sorted(value: Any) -> Any:
     """``value`` with the keys of every object sorted (lists keep their order)."""
     if isinstance(value, dict):
@@ -45,9 +49,27 @@ def _sorted(value: Any) -> Any:
     return value
 
 
+def _sorted_object(value: dict[str, Any]) -> dict[str, Any]:
+    """:func:`_sorted` of an object, quicker for the usual flat one."""
+    if len(value) < 2:
+        # no keys to reorder: only a nested value can need sorting
+        for item in value.values():
+            if type(item) not in _FLAT:
+                return _sorted(value)
+        return value
+    flat = {key: value[key] for key in sorted(value)}
+    for item in flat.values():
+        if type(item) not in _FLAT:
+            return _sorted(value)
+    return flat
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def dumps(value: Any) -> str:
     """One JSON line: UTF-8 characters as they are, keys in the order given."""
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def layer_json(document: DocumentView, layer: Layer,
@@ -57,19 +79,27 @@ def layer_json(document: DocumentView, layer: Layer,
     span_ids = {span.id: span.external_id for span in layer.spans}
     spans = []
     for span in layer.spans:
+        fragments = span.fragments
+        start, end = fragments[0][0], fragments[-1][1]
         item: dict[str, Any] = {"id": span.external_id, "label": span.label,
-                                "start": span.start, "end": span.end}
-        if len(span.fragments) > 1:
-            item["fragments"] = [[start, end] for start, end in span.fragments]
-        entity = entities.get(span.entity_id) if span.entity_id is not None else None
-        item["text"] = covered_text(text, span.fragments)
-        item["attributes"] = _sorted(span.attributes)
+                                "start": start, "end": end}
+        if len(fragments) > 1:
+            item["fragments"] = [[fragment_start, fragment_end]
+                                 for fragment_start, fragment_end in fragments]
+            item["text"] = covered_text(text, fragments)
+        else:
+            item["text"] = text[start:end]  # covered_text of one fragment
+        entity_id = span.entity_id
+        entity = entities.get(entity_id) if entity_id is not None else None
+        attributes = span.attributes
+        item["attributes"] = _sorted_object(attributes) if attributes else attributes
         item["entity"] = entity.external_id if entity is not None else None
         spans.append(item)
     relations = [{"id": relation.external_id, "type": relation.type,
                   "source": span_ids[relation.source_id],
                   "target": span_ids[relation.target_id],
-                  "attributes": _sorted(relation.attributes)}
+                  "attributes": (_sorted_object(relation.attributes) if relation.attributes
+                                 else relation.attributes)}
                  for relation in layer.relations]
     return {"annotator": layer.annotator, "status": layer.status, "spans": spans,
             "relations": relations}
@@ -96,6 +126,11 @@ class JsonlFormat(StreamingFormat):
     DESCRIPTION: ClassVar[str] = "Saywho JSON Lines (native, lossless; imports back)"
     READABLE: ClassVar[bool] = True
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._handles: dict[str | None, TextIO] = {}
+        """The documents file of each split, once opened (no path or folder check per line)."""
+
     def start(self, context: ExportContext) -> None:
         (context.out_dir / SCHEMA_FILE).write_text(context.schema.xml, encoding="utf-8",
                                                    newline="")
@@ -108,8 +143,16 @@ class JsonlFormat(StreamingFormat):
 
     def write_document(self, context: ExportContext, item: CorpusDocument,
                        split: str | None) -> None:
-        handle = self.open_file(context, context.split_dir(split) / DOCUMENTS_FILE)
-        handle.write(dumps(document_json(item, context.entities)) + "\n")
+        handle = self._handles.get(split)
+        if handle is None:
+            handle = self._handles[split] = self.open_file(
+                context, context.split_dir(split) / DOCUMENTS_FILE)
+        handle.write(dumps(document_json(item, context.entities)))
+        handle.write("\n")
+
+    def close_files(self) -> None:
+        self._handles.clear()
+        super().close_files()
 
     @classmethod
     def read(cls, path: Path) -> tuple[list[DocumentRecord], list[EntityRecord]]:

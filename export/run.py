@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -163,6 +164,10 @@ def export_project(project: Project, format_name: str, out_dir: Path | str,
     return manifest
 
 
+_label = operator.attrgetter("label")
+_type = operator.attrgetter("type")
+
+
 def _stream(project: Project, fmt: Format, context: ExportContext, splitter: Splitter | None,
             progress: ProgressCallback | None, cancel: CancelCallback | None) -> None:
     options = context.options
@@ -187,8 +192,8 @@ def _stream(project: Project, fmt: Format, context: ExportContext, splitter: Spl
         manifest.documents[split or NO_SPLIT] += 1
         for layer in item.layers:
             manifest.spans_by_annotator[layer.annotator] += len(layer.spans)
-            manifest.spans_by_label.update(span.label for span in layer.spans)
-            manifest.relations_by_type.update(relation.type for relation in layer.relations)
+            manifest.spans_by_label.update(map(_label, layer.spans))
+            manifest.relations_by_type.update(map(_type, layer.relations))
         if progress is not None:
             progress(done, total, external_id)
     if cancel is not None and cancel():
