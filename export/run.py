@@ -253,6 +253,10 @@ def summary(manifest: Manifest, out_dir: Path | str) -> str:
                                or NO_SPLIT not in manifest.documents):
         parts.append("splits " + ", ".join(f"{k}={v}" for k, v in manifest.documents.items()))
     text = f"exported {', '.join(parts)} to {out_dir}"
+    if documents and not manifest.files:
+        # formats with one layer per annotator write nothing for documents nobody annotated
+        text += (f"; but no file was written besides {MANIFEST_FILE}: no annotator has "
+                 "annotations in the documents chosen")
     if manifest.inexact:
         text += (f"; {len(manifest.inexact)} item{'s' if len(manifest.inexact) != 1 else ''} "
                  f"not represented exactly (see {MANIFEST_FILE})")

@@ -148,6 +148,21 @@ def test_cli_exports_with_a_summary(jsonl_corpus: Project, tmp_path: Path,
     assert set(manifest["spans"]["by_label"]) == {"Quote", "Actor"}
 
 
+def test_a_per_annotator_export_of_unannotated_documents_says_nothing_was_written(
+        project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from storage.records import DocumentRecord
+
+    project.import_records([DocumentRecord(text="Nobody marked this.", external_id="bare")],
+                           "bare")
+    assert project.path is not None
+    out = tmp_path / "brat"
+    assert cli_run(["export", str(project.path), "--format", "brat", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"exported 1 document, 0 spans, 0 relations to {out}; but no file was written besides "
+        "manifest.json: no annotator has annotations in the documents chosen")
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]
+
+
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["--annotator", "carol"], 1, "unknown annotator 'carol'"),
     (["--labels", "Quote,Speech"], 1, "label 'Speech' is not in the schema"),
