@@ -171,8 +171,8 @@ def peak_rss_kib():
             for line in status:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1])
-    except OSError:
-        pass
+    except OSError:  # no /proc: the peak the kernel reports
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
 

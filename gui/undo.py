@@ -110,33 +110,32 @@ class EditController(QObject):
                 assert isinstance(edit, Edit)
                 changes.merge(self.project.apply(edit))
                 applied.append(edit)
-        except SaywhoError as exc:
-            for edit in reversed(applied):
-                try:
-                    self.project.revert(edit)
-                except SaywhoError as undo_exc:  # pragma: no cover - storage broke mid-way
-                    exc = SaywhoError(f"{exc}; and cannot take back a step: {undo_exc}")
-            self._refuse(exc)
+        except Exception as exc:
+            # all or nothing: take back the steps already stored
+            problem = self._take_back(applied)
             if applied:
                 self.changed.emit(changes, document_id)
+            if not isinstance(exc, SaywhoError):
+                self._not_saved(text)
+                raise
+            self._refuse(SaywhoError(f"{exc}; and cannot take back a step: {problem}")
+                         if problem else exc)
             return None
-        except Exception:
-            # take back the steps already stored, so the action is all or nothing
-            for edit in reversed(applied):
-                try:
-                    self.project.revert(edit)
-                except Exception:  # pragma: no cover - storage broke mid-way
-                    break
-            self._not_saved(text)
-            if applied:
-                self.changed.emit(changes, document_id)
-            raise
         command = EditCommand(self, Compound(applied, text=text), text, document_id)
         self.stack.push(command)
         command._applied = False
         self.changed.emit(changes, document_id)
         self.saved.emit("All changes saved")
         return changes
+
+    def _take_back(self, applied: Sequence[Edit]) -> str | None:
+        """Reverts ``applied`` newest first; returns why a step could not be, if one could not."""
+        for edit in reversed(applied):
+            try:
+                self.project.revert(edit)
+            except Exception as exc:  # pragma: no cover - storage broke mid-way
+                return str(exc)
+        return None
 
     def begin_macro(self, text: str) -> None:
         self.stack.beginMacro(text)

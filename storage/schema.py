@@ -218,11 +218,9 @@ def _declare_utf8(text: str) -> str:
     declared = _DECLARATION_ENCODING_TEXT.match(text)
     if declared is None:
         return text
-    try:
+    with contextlib.suppress(LookupError):  # an unknown label: replaced like any other
         if codecs.lookup(declared.group(2)).name == "utf-8":
             return text
-    except LookupError:
-        pass
     return text[: declared.start(2)] + "UTF-8" + text[declared.end(2):]
 
 

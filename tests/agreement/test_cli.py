@@ -81,8 +81,7 @@ def test_table_stays_in_100_columns_with_long_names(
         layer = alice_doc1()
         layer.annotator = name
         sets.append(layer)
-    with build(tmp_path / "p.saywho", {"venn-warns": sets}):
-        pass
+    build(tmp_path / "p.saywho", {"venn-warns": sets}).close()
     assert run(["agreement", str(tmp_path / "p.saywho"), "--min-overlap", "0.75"]) == 0
     out = capsys.readouterr().out
     # every line but the first, which names the project as given (a path is not wrapped)

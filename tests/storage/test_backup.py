@@ -213,8 +213,7 @@ def test_backup_and_restore_of_a_project_whose_name_a_uri_would_misread(tmp_path
     path = tmp_path / "what?#100% news.saywho"
     with Project.create(path) as project:
         project.import_records([small_record()], "small.jsonl")
-    with Project.open(path, backup_keep=3):
-        pass
+    Project.open(path, backup_keep=3).close()  # opening makes the backup
     backups = list((tmp_path / "backups").iterdir())
     assert len(backups) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(

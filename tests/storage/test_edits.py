@@ -97,7 +97,7 @@ def test_an_undo_or_redo_rolled_back_can_run_again(small_project: Project) -> No
     document = small_project.documents()[0].id
 
     class Busy(Exception):
-        pass
+        """The database was busy: the transaction rolled back."""
 
     def rolled_back(run: str, edit: Edit) -> None:
         with pytest.raises(Busy), small_project.db.writing() as session:
