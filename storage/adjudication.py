@@ -252,7 +252,9 @@ def layer_annotators(project: Project, document_id: int, gold: str = GOLD) -> li
     names = {a.id: a.name for a in annotators}
     curators = {a.name for a in annotators if a.role == "curator"} | {gold}
     present = set(project.statuses(document_id))
-    present |= {names[s.annotator_id] for s in project.spans(document_id)}
+    with project.db.reading() as session:
+        present |= {names[who] for who in session.scalars(
+            select(Span.annotator_id).where(Span.document_id == document_id).distinct())}
     return sorted(present - curators)
 
 
@@ -273,17 +275,19 @@ def adjudicated_documents(project: Project, gold: str = GOLD) -> list[int]:
 
 def adjudication_statuses(project: Project, gold: str = GOLD) -> dict[int, str]:
     """Document id -> status of its gold layer, for the documents that have one."""
-    documents = adjudicated_documents(project, gold)
-    if not documents:
-        return {}
     from storage.models import DocumentStatus
 
     with project.db.reading() as session:
         who = session.scalar(select(Annotator.id).where(Annotator.name == gold))
+        if who is None:
+            return {}
         stored = dict(session.execute(
             select(DocumentStatus.document_id, DocumentStatus.status)
             .where(DocumentStatus.annotator_id == who)).all())
-    return {document_id: stored.get(document_id, "new") for document_id in documents}
+        with_spans = set(session.scalars(select(Span.document_id)
+                                         .where(Span.annotator_id == who).distinct()))
+    return {document_id: stored.get(document_id, "new")
+            for document_id in sorted(set(stored) | with_spans)}
 
 
 def layer_summary(comparison: Comparison) -> dict[str, Any]:

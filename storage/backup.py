@@ -35,7 +35,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.db import read_only_uri
+from storage.db import SQLITE_MAGIC, read_only_uri
 from storage.errors import ProjectError
 
 DEFAULT_KEEP = 5
@@ -135,7 +135,7 @@ def restore_backup(backup: Path | str, project_path: Path | str) -> None:
     source_path = Path(backup)
     try:
         with source_path.open("rb") as handle:
-            if handle.read(16) != b"SQLite format 3\x00":
+            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
                 raise ProjectError(f"{source_path}: not a Saywho backup (not an SQLite file)")
         source = sqlite3.connect(read_only_uri(source_path), uri=True)
         try:

@@ -251,8 +251,6 @@ def _read_spans(connection: Any, ids: list[int], names: dict[int, str],
     cached_attributes = decoder.cached_attributes
     for (document_id, annotator_id, span_id, external_id, label, start, end, fragments,
          attributes, entity_id, version) in connection.execute(query):
-        if annotator_id not in names:
-            continue
         if key is None or key[0] != document_id or key[1] != annotator_id:
             key = (document_id, annotator_id)
             current = spans[key] = []
@@ -288,8 +286,6 @@ def _read_relations(connection: Any, ids: list[int], names: dict[int, str],
     attributes_of = decoder.attributes
     for (document_id, annotator_id, relation_id, external_id, relation_type, source_id,
          target_id, attributes) in connection.execute(query):
-        if annotator_id not in names:
-            continue
         if key is None or key[0] != document_id or key[1] != annotator_id:
             key = (document_id, annotator_id)
             current = relations[key] = []

@@ -513,7 +513,7 @@ class AddSpan(Edit):
             span.id = self.span_id
         session.add(span)
         session.flush()
-        if redo and self.undone_version is not None:
+        if self.undone_version is not None:
             _keep_version(session, span, self.undone_version)
         self.span_id = span.id
         self.external_id = span.external_id
@@ -1025,7 +1025,7 @@ class CreateEntity(Edit):
             entity.id = self.entity_id
         session.add(entity)
         session.flush()
-        if redo and self.undone_version is not None:
+        if self.undone_version is not None:
             _keep_version(session, entity, self.undone_version)
         self.entity_id = entity.id
         self.external_id = entity.external_id
