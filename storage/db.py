@@ -177,13 +177,18 @@ class ProjectFacts:
 
     Attributes:
         tables: the names of its tables.
-        revision: the Alembic revision recorded, if any.
+        revisions: every Alembic revision recorded (a Saywho project has exactly one).
         written_by: the Saywho version that created it (``project_meta``), if recorded.
     """
 
     tables: frozenset[str]
-    revision: str | None
+    revisions: tuple[str, ...]
     written_by: str | None
+
+    @property
+    def revision(self) -> str | None:
+        """The one revision recorded; None when there is none or more than one."""
+        return self.revisions[0] if len(self.revisions) == 1 else None
 
     @property
     def has_saywho_tables(self) -> bool:
@@ -217,10 +222,11 @@ def inspect_sqlite_file(path: Path) -> ProjectFacts:
         try:
             tables = frozenset(row[0] for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'"))
-            revision = written_by = None
+            revisions: tuple[str, ...] = ()
+            written_by = None
             if "alembic_version" in tables:
-                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
+                revisions = tuple(str(row[0]) for row in connection.execute(
+                    "SELECT version_num FROM alembic_version ORDER BY version_num"))
             if "project_meta" in tables:
                 row = connection.execute("SELECT value FROM project_meta "
                                          "WHERE key = 'saywho_version'").fetchone()
@@ -229,7 +235,7 @@ def inspect_sqlite_file(path: Path) -> ProjectFacts:
             connection.close()
     except sqlite3.Error as exc:
         raise ProjectError(f"{path}: not a readable Saywho project ({exc})") from exc
-    return ProjectFacts(tables, revision, written_by)
+    return ProjectFacts(tables, revisions, written_by)
 
 
 def _size_in_header(header: bytes) -> int | None:
@@ -251,12 +257,13 @@ def inspect_database(database: Database) -> ProjectFacts:
         ProjectError: the database cannot be read.
     """
     tables = frozenset(database.table_names())
-    revision = written_by = None
+    revisions: tuple[str, ...] = ()
+    written_by = None
     try:
         with database.engine.connect() as connection:
             if "alembic_version" in tables:
-                row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
-                revision = row[0] if row else None
+                revisions = tuple(str(row[0]) for row in connection.execute(
+                    text("SELECT version_num FROM alembic_version ORDER BY version_num")))
             if "project_meta" in tables:
                 row = connection.execute(text("SELECT value FROM project_meta "
                                               "WHERE key = 'saywho_version'")).first()
@@ -264,7 +271,7 @@ def inspect_database(database: Database) -> ProjectFacts:
     except DatabaseError as exc:
         raise ProjectError(f"{describe(database.url)}: cannot read the database: "
                            f"{exc.orig}") from exc
-    return ProjectFacts(tables, revision, written_by)
+    return ProjectFacts(tables, revisions, written_by)
 
 
 def check_sqlite_file(path: Path, must_exist: bool) -> None:

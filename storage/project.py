@@ -645,9 +645,15 @@ def _refuse_unsupported(name: str, facts: db.ProjectFacts, readonly: bool) -> No
     """
     if not facts.has_saywho_tables:
         raise ProjectError(f"{name}: not a Saywho project (no Saywho tables in this database)")
-    if facts.revision is None:
+    if not facts.revisions:
         raise ProjectError(f"{name}: not a Saywho project (no database revision recorded)")
     head = db.head_revision()
+    if len(facts.revisions) > 1:
+        # Alembic would treat each row as a branch head: never guess which one is true
+        raise ProjectError(
+            f"{name}: not opened: its version table (alembic_version) records "
+            f"{len(facts.revisions)} database revisions ({', '.join(facts.revisions)}) where a "
+            "Saywho project records exactly one; the file was changed outside Saywho")
     if facts.revision not in db.known_revisions():
         raise ProjectError(
             f"{name}: written by Saywho {facts.written_by or 'unknown'} (database revision "

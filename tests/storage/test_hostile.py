@@ -266,6 +266,16 @@ def _newer(folder: Path) -> Path:
     return path
 
 
+def _two_revisions(folder: Path) -> Path:
+    """A current project whose version table gained a second row (a future revision)."""
+    path = folder / "forked.saywho"
+    Project.create(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("INSERT INTO alembic_version (version_num) VALUES ('f00dfacefeed')")
+    connection.close()
+    return path
+
+
 def _read_only(folder: Path) -> Path:
     path = folder / "locked.saywho"
     Project.create(path).close()
@@ -284,6 +294,7 @@ PROJECT_CASES = {
     "truncated": (_truncated, "cannot read the database|not a readable Saywho project"),
     "newer-version": (_newer, "written by Saywho 9.9.9 (database revision f00dfacefeed), "
                               "newer than this Saywho"),
+    "two-revisions": (_two_revisions, "records 2 database revisions"),
     "read-only": (_read_only, "read-only"),
     "directory": (_directory, "is a directory, not a Saywho project file"),
 }
