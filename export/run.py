@@ -33,7 +33,7 @@ from export.splits import Splitter
 from formats import registry
 from formats.base import ExportContext, ExportError, ExportOptions, Format, Manifest
 from storage.adjudication import adjudication_statuses
-from storage.corpus import CorpusFilter, entity_map, iter_corpus
+from storage.corpus import CorpusDocument, CorpusFilter, entity_map, iter_corpus
 from storage.models import STATUSES
 from storage.project import SAYWHO_VERSION, ProgressCallback, Project
 
@@ -135,9 +135,17 @@ def export_project(project: Project, format_name: str, out_dir: Path | str,
         format_class = registry.get(format_name)
     except KeyError as exc:
         raise ExportInputError(str(exc.args[0])) from None
+    with project.snapshot():
+        return _export(project, format_class, Path(out_dir), options, progress, cancel)
+
+
+def _export(project: Project, format_class: type[Format], out_path: Path,
+            options: ExportOptions, progress: ProgressCallback | None,
+            cancel: CancelCallback | None) -> Manifest:
+    """:func:`export_project` inside the project's snapshot."""
+    format_name = format_class.NAME
     check_options(project, options)
     splitter = Splitter(options.split, options.seed) if options.split else None
-    out_path = Path(out_dir)
     created = _prepare_folder(out_path)
     manifest = Manifest()
     context = ExportContext(project, project.schema, out_path, options, manifest,
@@ -186,6 +194,7 @@ def _stream(project: Project, fmt: Format, context: ExportContext, splitter: Spl
             raise ExportCancelled("export cancelled; the partial output was removed")
         external_id = item.document.external_id
         split = splitter.assign(external_id) if splitter is not None else None
+        _refuse_dangling_links(item, context)
         fmt.write_document(context, item, split)
         if item.document.id in gold_status:
             adjudicated[external_id] = gold_status[item.document.id]
@@ -204,6 +213,24 @@ def _stream(project: Project, fmt: Format, context: ExportContext, splitter: Spl
         "status": adjudicated}
     if progress is not None:
         progress(total, total, "")
+
+
+def _refuse_dangling_links(item: CorpusDocument, context: ExportContext) -> None:
+    """Refuses a span linked to an actor the export has not read: the format would
+    write the link as missing (``null``). Inside the export's snapshot this cannot
+    happen; it is the last guard of every format.
+
+    Raises:
+        ExportError: naming the document, annotator and span.
+    """
+    entities = context.entities
+    for layer in item.layers:
+        for span in layer.spans:
+            if span.entity_id is not None and span.entity_id not in entities:
+                raise ExportError(
+                    f"document '{item.document.external_id}', annotator '{layer.annotator}', "
+                    f"span {span.external_id}: linked to actor #{span.entity_id}, which is not "
+                    "in the project as this export read it; nothing was written")
 
 
 def _counts(counter: Counter[str]) -> dict[str, int]:

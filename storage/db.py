@@ -10,6 +10,7 @@ import os
 import random
 import sqlite3
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -417,11 +418,44 @@ class Database:
         self.write_sessions = sessionmaker(
             self.engine.execution_options(saywho_write=True), expire_on_commit=False
         )
+        self._snapshot = threading.local()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        """A read transaction (the snapshot's, inside :meth:`snapshot` on this thread)."""
+        pinned: Session | None = getattr(self._snapshot, "session", None)
+        if pinned is not None:
+            yield pinned
+            return
         with self.read_sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """One read transaction that every read of this thread shares until the block ends.
+
+        Reads inside the block (:meth:`reading`, so every read method of the
+        project) see the database as it was when the block began, whatever other
+        processes commit meanwhile: on SQLite one ``BEGIN DEFERRED`` transaction
+        whose snapshot is fixed by a first read (WAL readers keep it while
+        writers go on); elsewhere ``REPEATABLE READ``, whose snapshot is fixed by
+        the first statement (PostgreSQL). Writes are not part of it. Nested
+        blocks share the outer snapshot.
+        """
+        pinned: Session | None = getattr(self._snapshot, "session", None)
+        if pinned is not None:
+            yield pinned
+            return
+        bind = self.engine if is_sqlite(self.url) else \
+            self.engine.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind, expire_on_commit=False) as session, session.begin():
+            # the snapshot starts here, not at whichever read comes first
+            session.execute(text("SELECT count(*) FROM alembic_version")).scalar()
+            self._snapshot.session = session
+            try:
+                yield session
+            finally:
+                self._snapshot.session = None
 
     @contextmanager
     def writing(self) -> Iterator[Session]:

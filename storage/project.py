@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +186,13 @@ class Project:
             database.close()
             raise
         return cls(database, schema)
+
+    def snapshot(self) -> AbstractContextManager[Session]:
+        """A block in which every read of this thread sees one consistent state of the
+        project (see :meth:`storage.db.Database.snapshot`): exports and reports read
+        inside one, so an edit committed meanwhile is in all of what they read or in
+        none of it."""
+        return self.db.snapshot()
 
     @property
     def readonly(self) -> bool:

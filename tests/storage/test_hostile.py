@@ -310,8 +310,9 @@ def _snapshot(path: Path) -> object:
 @pytest.mark.parametrize("command", ["import", "check", "stats"])
 def test_commands_refuse_a_bad_project(case: str, command: str, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
-    if (command, case) == ("check", "read-only"):
-        pytest.skip("check opens a project read-only: see test_check_reads_a_read_only_project")
+    if case == "read-only" and command in ("check", "stats"):
+        pytest.skip(f"{command} opens a project read-only: see "
+                    "test_reading_commands_read_a_read_only_project")
     make, message = PROJECT_CASES[case]
     folder = tmp_path / "projects"
     folder.mkdir()
@@ -331,15 +332,31 @@ def test_commands_refuse_a_bad_project(case: str, command: str, tmp_path: Path,
     assert after == [n for n in beside if not n.endswith(("-wal", "-shm", "-journal"))]
 
 
-def test_check_reads_a_read_only_project(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("command", "expected"), [
+    (["check"], "no problems found"),
+    (["stats"], "documents: 0"),
+    (["stats", "--json"], '"documents": 0'),
+    (["export", "--format", "jsonl", "--out", "{out}"], "exported 0 documents"),
+    (["export", "--format", "brat", "--out", "{out}"], "exported 0 documents"),
+])
+def test_reading_commands_read_a_read_only_project(command: list[str], expected: str,
+                                                   tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "projects"
     folder.mkdir()
     path = _read_only(folder)
+    folder.chmod(0o555)  # nothing may be created beside it either
     before = _snapshot(path)
-    code, out, err = _cli(["check", str(path)], capsys)
+    out_dir = tmp_path / "export"
+    argv = [command[0], str(path), *(a.format(out=out_dir) for a in command[1:])]
+    try:
+        code, out, err = _cli(argv, capsys)
+    finally:
+        folder.chmod(0o755)
     assert code == 0, (out, err)
-    assert "no problems found" in out
+    assert expected in out
+    if command[0] == "export":
+        assert (out_dir / "manifest.json").is_file()
     assert _snapshot(path) == before
     assert [p.name for p in folder.iterdir()
             if not p.name.endswith(("-wal", "-shm", "-journal"))] == [path.name]
