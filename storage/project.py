@@ -121,7 +121,8 @@ class Project:
                                           xml=schema.xml))
         except DatabaseError as exc:
             database.close()
-            raise ProjectError(f"{describe(url)}: cannot create the project: {exc.orig}") from exc
+            raise ProjectError(f"{describe(url)}: cannot create the project: "
+                               f"{db.error_text(url, exc)}") from exc
         except BaseException:
             database.close()
             raise
@@ -181,7 +182,7 @@ class Project:
         except DatabaseError as exc:
             database.close()
             raise ProjectError(f"{describe(url)}: not a readable Saywho project "
-                               f"({exc.orig})") from exc
+                               f"({db.error_text(url, exc)})") from exc
         except BaseException:
             database.close()
             raise
