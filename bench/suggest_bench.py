@@ -1,0 +1,88 @@
+"""Suggestion quality and speed on a native JSON Lines gold (a file or a folder of them).
+
+Runs each mode of Saywho's built-in suggesters on every gold document's text:
+
+* ``rules``: the ``rules`` suggester alone (no model);
+* ``rules+syntax``: the ``syntax`` suggester (rules plus attribution on a spaCy
+  dependency parse); reported as not available when no spaCy model is installed;
+
+writes each mode's predictions as native JSON Lines (``--out DIR``, default a
+temporary folder that is removed), scores them with :mod:`suggest.scoring` (the
+definitions of the PolNeAR evaluation scorer) and prints the issue's table: Quote
+exact / overlap F1, Speaker exact F1, Cue exact F1, Quote+Speaker overlap P/R/F1,
+indirect quotes' overlap recall, Condition+Consequence F1 where the gold has
+conditionals, and the speed in seconds per 1,000 words (suggesting only, one
+process, after the model is loaded). ``--detail`` adds every unit and mode.
+
+Usage: python bench/suggest_bench.py DATA_DIR_or_FILE [--out DIR] [--min-confidence 0.5]
+                                     [--limit N] [--detail] [--spacy-model NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from suggest.base import DEFAULT_MIN_CONFIDENCE, SuggestContext  # noqa: E402
+from suggest.evaluate import EvalError, read_jsonl, run, score_records, write_jsonl  # noqa: E402
+from suggest.scoring import detail_table, issue_table  # noqa: E402
+from suggest.syntax import ModelUnavailable, load_first  # noqa: E402
+
+MODES = {"rules": ["rules"], "rules+syntax": ["syntax"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("data", type=Path, help="a native JSON Lines gold file or a folder of them")
+    ap.add_argument("--out", type=Path, help="write each mode's predictions here")
+    ap.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE)
+    ap.add_argument("--limit", type=int, help="only the first N documents")
+    ap.add_argument("--detail", action="store_true", help="every unit and mode as well")
+    ap.add_argument("--spacy-model", help="the spaCy pipeline (default: the installed one)")
+    args = ap.parse_args(argv)
+    try:
+        gold = list(read_jsonl(args.data))
+    except EvalError as exc:
+        print(f"suggest_bench: {exc}", file=sys.stderr)
+        return 1
+    if args.limit:
+        gold = gold[:args.limit]
+    settings = {"spacy_model": args.spacy_model} if args.spacy_model else {}
+    modes = dict(MODES)
+    try:
+        load_first(SuggestContext(settings=settings).spacy_models)
+    except ModelUnavailable as exc:
+        print(f"rules+syntax not available: {exc}")
+        del modes["rules+syntax"]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = args.out or Path(tmp)
+        out.mkdir(parents=True, exist_ok=True)
+        results = {}
+        speeds = {}
+        for label, names in modes.items():
+            result = run(gold, names, label, min_confidence=args.min_confidence,
+                         settings=settings)
+            path = out / f"predictions-{label.replace('+', '-')}.jsonl"
+            write_jsonl(path, result.records)
+            results[label] = score_records(gold, result.records)
+            speeds[label] = result.seconds_per_1000_words
+            for problem in result.problems[:5]:
+                print(f"{label}: {problem}")
+            if args.out:
+                print(f"{label}: predictions in {path}")
+        words = sum(len(r["text"].split()) for r in gold)
+        print(f"{args.data}: {len(gold)} documents, about {words:,} words, "
+              f"min confidence {args.min_confidence}")
+        print(issue_table(results, speeds))
+        if args.detail:
+            for label, res in results.items():
+                print(f"\n{label}\n{detail_table(res)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
