@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from suggest.base import DEFAULT_MIN_CONFIDENCE, SuggestContext  # noqa: E402
-from suggest.evaluate import EvalError, read_jsonl, run, score_records, write_jsonl  # noqa: E402
-from suggest.scoring import detail_table, issue_table  # noqa: E402
-from suggest.syntax import ModelUnavailable, load_first  # noqa: E402
+from suggest.base import DEFAULT_MIN_CONFIDENCE, SuggestContext
+from suggest.evaluate import EvalError, read_jsonl, run, score_records, write_jsonl
+from suggest.scoring import detail_table, issue_table
+from suggest.syntax import ModelUnavailable, load_first
 
 MODES = {"rules": ["rules"], "rules+syntax": ["syntax"]}
 

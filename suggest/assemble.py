@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from storage.schema import Schema
 from suggest.base import (
     ActorEntry,
-    ExistingSpan,
     Fragment,
     Proposals,
     ProposedRelation,
@@ -130,7 +129,10 @@ def _nearest_actor(text: str, position: int, pronoun: str, actors: Sequence[Frag
     return best
 
 
-def registry_mentions(text: str, actors: Sequence[ActorEntry]) -> list[tuple[Fragment, ActorEntry, str]]:
+Mention = tuple[Fragment, ActorEntry, str]
+
+
+def registry_mentions(text: str, actors: Sequence[ActorEntry]) -> list[Mention]:
     """Where the registry's actors are named: (fragment, entry, the name or alias matched)."""
     out: list[tuple[Fragment, ActorEntry, str]] = []
     taken: list[Fragment] = []
@@ -161,9 +163,10 @@ def build(text: str, schema: Schema, context: SuggestContext, found: Found) -> P
         kinds.setdefault(frag, "person")
     actor_frags = sorted(set(kinds))
 
-    def actor(frag: Fragment, confidence: float, why: str, kind: str | None = None) -> str | int | None:
+    def actor(frag: Fragment, confidence: float, why: str,
+              kind: str | None = None) -> str | int | None:
         for (rs, re_), entry, name in registry:
-            if rs <= frag[0] and frag[1] <= re_ or frag[0] <= rs and re_ <= frag[1]:
+            if (rs <= frag[0] and frag[1] <= re_) or (frag[0] <= rs and re_ <= frag[1]):
                 kind = kind or entry.kind
                 alias = "" if name == entry.name else f" (alias '{name}')"
                 why = f"{why}; registry actor '{entry.name}'{alias}"
@@ -218,6 +221,3 @@ def build(text: str, schema: Schema, context: SuggestContext, found: Found) -> P
     return Proposals(tuple(sorted(b.spans, key=lambda s: (s.start, s.end, s.label))),
                      tuple(b.rels))
 
-
-def existing_actor_spans(spans: Sequence[ExistingSpan]) -> list[ExistingSpan]:
-    return [s for s in spans if s.label == "Actor"]

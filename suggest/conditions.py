@@ -33,9 +33,9 @@ _MARKER = re.compile(
     r"so long as|in case|on condition that|in the event that)(?![\w-])", re.I)
 _INVERTED = re.compile(r"(?:^|(?<=[,;:“\"«„—]\s)|(?<=[“\"«„]))(Should|should|Were|were|Had|had)"
                        r"\s+(?!not\b)(?:the\s+|a\s+|an\s+|[A-Z]\w+|they|we|you|he|she|it|I\b)")
-_QUESTION_VERBS = re.compile(r"(ask|asked|asks|asking|wonder\w*|know|knows|knew|see|sure|"
+_QUESTION_VERBS = re.compile(r"\b(ask|asked|asks|asking|wonder\w*|know|knows|knew|see|sure|"
                              r"unclear|clear|whether|even|as|what|doubt\w*|decide\w*|check\w*|"
-                             r"tell|told|determine\w*)\s*$", re.I)
+                             r"tell|told|determine\w*)(?:\s+\w+){0,2}?\s*$", re.I)
 _WORD = re.compile(r"[a-z]+")
 _OPEN = "“\"«„‘"
 _CLOSE = "”\"»’“"

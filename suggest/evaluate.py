@@ -65,7 +65,8 @@ def proposals_record(doc_id: str, text: str, proposals: Proposals,
         if len(s.fragments) > 1:
             span["fragments"] = [list(f) for f in s.fragments]
         spans.append(span)
-    relations = [{"id": f"R{i}", "type": r.type, "source": ids[r.source], "target": ids[r.target]}
+    relations = [{"id": f"R{i}", "type": r.type, "source": ids[r.source],
+                  "target": ids[str(r.target)]}
                  for i, r in enumerate((r for r in proposals.relations
                                         if isinstance(r.target, str) and r.target in ids
                                         and r.source in ids), 1)]

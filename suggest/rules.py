@@ -27,7 +27,7 @@ from suggest.assemble import Attribution, Found, build
 from suggest.base import Fragment, Proposals, SuggestContext
 from suggest.conditions import find_conditionals
 from suggest.lexicon import SPEECH_VERBS, verb_forms
-from suggest.quotes import find_quotations, is_scare_quote
+from suggest.quotes import Quotation, find_quotations, is_scare_quote
 
 _FORMS = verb_forms()
 _VERB = r"(?P<verb>(?:" + "|".join(sorted((re.escape(f) for f in _FORMS), key=len,
@@ -43,8 +43,10 @@ _VERB2 = _VERB.replace("?P<verb>", "?P<verb2>")
 _SPEAKER2 = _SPEAKER.replace("?P<speaker>", "?P<speaker2>")
 _ADVERB = r"(?:(?:also|later|then|previously|once|repeatedly|often|has|have|had|had also|has also|"
 _ADVERB += r"would|will|did|does|[a-z]+ly)\s+)?"
-_AFTER_QUOTE = re.compile(rf"\s*(?:{_SPEAKER}\s+{_ADVERB}{_VERB}|{_VERB2}\s+{_SPEAKER2})")
-_BEFORE_QUOTE = re.compile(rf"{_SPEAKER}\s+{_ADVERB}{_VERB}[^.!?“”\"«»]{{0,60}}?[:,]\s*$")
+_AFTER_QUOTE = re.compile(rf"\s*,?\s*(?:{_SPEAKER}\s+{_ADVERB}{_VERB}|{_VERB2}\s+{_SPEAKER2})")
+_APPOSITION = r"(?:,\s+[^,.;:“”\"«»]{2,50},)?"
+_BEFORE_QUOTE = re.compile(rf"{_SPEAKER}{_APPOSITION}\s+{_ADVERB}{_VERB}"
+                           r"[^.!?“”\"«»]{0,60}?[:,]\s*$")
 _SENTENCE_END = re.compile(r"[.!?]+[”\"’»)]*(?=\s)|\n+")
 _ABBREVIATIONS = frozenset({"mr", "ms", "mrs", "dr", "st", "gen", "sen", "rep", "gov", "jr",
                             "sr", "col", "lt", "sgt", "prof", "no", "u.s", "u.n", "u.k", "inc",
@@ -73,7 +75,7 @@ def sentences(text: str) -> list[Fragment]:
 
 
 _INDIRECT = re.compile(
-    rf"(?:^|(?<=[,;:—]\s)|(?<=\bbut\s)|(?<=\band\s))\s*{_SPEAKER}\s+{_ADVERB}{_VERB}"
+    rf"(?:^|(?<=[,;:—]\s)|(?<=\bbut\s)|(?<=\band\s))\s*{_SPEAKER}{_APPOSITION}\s+{_ADVERB}{_VERB}"
     r"(?P<extra>\s+(?:on|last|this|in|at|to)\s+[\w ’']{1,40}?|\s+(?:reporters|journalists|"
     r"the [a-z]+|[A-Z]\w+|him|her|them|us|me))?,?\s+(?:that\s+)?(?P<content>(?:[Tt]he|[Aa]n?|"
     r"[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e|I|[Tt]here|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|"
@@ -163,8 +165,8 @@ def find_attributions(text: str) -> Found:
             confidence = SPEECH_VERBS[_lemma(text, cue)] * 0.95
             why = f"quotation marks; introduced by '{text[cue[0]:cue[1]]}'"
         elif last is not None and last[1] >= q.start and \
-                (q.start == 0 or text[q.start - 1] in "\n " and
-                 text[max(0, q.start - 3):q.start].strip() in ("", ".", "!", "?")):
+                (q.start == 0 or (text[q.start - 1] in "\n " and
+                 text[max(0, q.start - 3):q.start].strip()[-1:] in ("", ".", "!", "?"))):
             speaker = last[0]
             confidence = 0.55
             why = "quotation marks; speaker of the paragraph's previous attribution"
@@ -194,13 +196,13 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _form(text: str, frag: Fragment, quotations: list) -> str:  # type: ignore[type-arg]
+def _form(text: str, frag: Fragment, quotations: list[Quotation]) -> str:
     inside = [q for q in quotations if frag[0] <= q.start < frag[1]]
     return "mixed" if inside else "indirect"
 
 
 def _sentence_attributions(text: str, s0: int, sentence: str,
-                           quotations: list) -> list[Attribution]:  # type: ignore[type-arg]
+                           quotations: list[Quotation]) -> list[Attribution]:
     out: list[Attribution] = []
     for m in _ACCORDING.finditer(sentence):
         speaker = _group(m, "speaker", s0)
@@ -215,13 +217,13 @@ def _sentence_attributions(text: str, s0: int, sentence: str,
                                    (cue,), 0.8, "cue 'according to'",
                                    speaker_explanation="object of 'according to'"))
         return out
-    m = _INDIRECT.search(sentence)
-    if m is not None and _speaker_ok(text, _group(m, "speaker", s0)):
-        speaker = _group(m, "speaker", s0)
-        cue = _group(m, "verb", s0)
-        content = _group(m, "content", s0)
-        assert speaker is not None and cue is not None and content is not None
-        content = _strip(text, content)
+    ind = _INDIRECT.search(sentence)
+    if ind is not None and _speaker_ok(text, _group(ind, "speaker", s0)):
+        speaker = _group(ind, "speaker", s0)
+        cue = _group(ind, "verb", s0)
+        raw = _group(ind, "content", s0)
+        assert speaker is not None and cue is not None and raw is not None
+        content = _strip(text, raw)
         if content[1] - content[0] > 8:
             lemma = _lemma(text, cue)
             out.append(Attribution((content,), _form(text, content, quotations), speaker,
@@ -233,9 +235,9 @@ def _sentence_attributions(text: str, s0: int, sentence: str,
     if r is not None and _speaker_ok(text, _group(r, "speaker", s0)):
         speaker = _group(r, "speaker", s0)
         cue = _group(r, "verb", s0)
-        content = _group(r, "content", s0)
-        assert speaker is not None and cue is not None and content is not None
-        content = _strip(text, content)
+        raw = _group(r, "content", s0)
+        assert speaker is not None and cue is not None and raw is not None
+        content = _strip(text, raw)
         if content[1] - content[0] > 8:
             lemma = _lemma(text, cue)
             out.append(Attribution((content,), _form(text, content, quotations), speaker,

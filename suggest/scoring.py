@@ -75,10 +75,9 @@ class ScoredDoc:
         for span in layer.get("spans", []):
             frags = tuple(tuple(f) for f in (span.get("fragments")
                                              or [[span["start"], span["end"]]]))
-            toks = _tokens(text, frags, starts, ends)  # type: ignore[arg-type]
+            toks = _tokens(text, frags, starts, ends)
             form = str((span.get("attributes") or {}).get("form", "?"))
-            doc.spans[span["id"]] = Unit(span["id"], span["label"], frags,  # type: ignore[arg-type]
-                                         toks, form)
+            doc.spans[span["id"]] = Unit(span["id"], span["label"], frags, toks, form)
         for rel in layer.get("relations", []):
             if rel["source"] in doc.spans and rel["target"] in doc.spans:
                 doc.links[rel["type"]].setdefault(rel["source"], rel["target"])

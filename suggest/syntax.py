@@ -143,8 +143,8 @@ def _cue(verb: Token) -> tuple[Fragment, ...]:
 def _subtree_span(tok: Token) -> Fragment:
     doc = tok.doc
     lo, hi = tok.left_edge.i, tok.right_edge.i
-    while lo < hi and (doc[lo].is_punct and doc[lo].text not in "“\"„«‘") or \
-            doc[lo].dep_ == "mark" and doc[lo].lower_ == "that" and lo < hi:
+    while (lo < hi and (doc[lo].is_punct and doc[lo].text not in "“\"„«‘")) or \
+            (doc[lo].dep_ == "mark" and doc[lo].lower_ == "that" and lo < hi):
         lo += 1
     while hi > lo and doc[hi].is_punct and doc[hi].text not in "”\"»’“":
         hi -= 1
@@ -210,9 +210,9 @@ def attributions_from_parse(text: str, doc: Doc) -> Found:
     claimed: list[Fragment] = []
     verbs_used: set[int] = set()
     sent_of: dict[int, Span] = {}
-    for sent in doc.sents:
-        for t in sent:
-            sent_of[t.i] = sent
+    for sentence in doc.sents:
+        for t in sentence:
+            sent_of[t.i] = sentence
 
     def sentence_at(offset: int) -> Span | None:
         tok = _token_at(doc, offset)
@@ -253,7 +253,7 @@ def attributions_from_parse(text: str, doc: Doc) -> Found:
             # a quotation standing as whole sentences continues the last speaker of the paragraph
             before = text[max(0, q.start - 2):q.start]
             starts_sentence = q.start == sent.start_char or q.start == 0 or \
-                before.strip() == "" and (q.start < 2 or text[q.start - 1] == "\n")
+                (before.strip() == "" and (q.start < 2 or text[q.start - 1] == "\n"))
             if starts_sentence and last_speaker is not None and last_speaker[1] >= q.start:
                 speaker = last_speaker[0]
                 speaker_why = "continues the paragraph's last speaker"
@@ -261,10 +261,10 @@ def attributions_from_parse(text: str, doc: Doc) -> Found:
                 explanation = "quotation marks; speaker from the previous attribution"
         if confidence == 0.0:
             continue
-        content = tuple(fragments)
-        found.attributions.append(Attribution(content, "direct", speaker, cue, confidence,
+        direct = tuple(fragments)
+        found.attributions.append(Attribution(direct, "direct", speaker, cue, confidence,
                                               explanation, speaker_explanation=speaker_why))
-        claimed.extend(content)
+        claimed.extend(direct)
         if speaker is not None:
             last_speaker = (speaker, _paragraph_end(text, q.end))
     # complement clauses of reporting verbs
