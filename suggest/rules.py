@@ -168,7 +168,7 @@ def find_attributions(text: str) -> Found:
                 (q.start == 0 or (text[q.start - 1] in "\n " and
                  text[max(0, q.start - 3):q.start].strip()[-1:] in ("", ".", "!", "?"))):
             speaker = last[0]
-            confidence = 0.55
+            confidence = 0.45
             why = "quotation marks; speaker of the paragraph's previous attribution"
         if confidence == 0.0:
             continue

@@ -33,7 +33,13 @@ from storage.schema import Schema
 from suggest.assemble import Attribution, Found, build
 from suggest.base import Fragment, Problem, Proposals, SuggestContext
 from suggest.conditions import find_conditionals
-from suggest.lexicon import INFINITIVE_VERBS, SPEECH_VERBS
+from suggest.lexicon import (
+    CLAUSE_VERBS,
+    INFINITIVE_CLAUSE_VERBS,
+    OBJECT_VERBS,
+    PREPOSITION_VERBS,
+    SPEECH_VERBS,
+)
 from suggest.quotes import Quotation, find_quotations, is_scare_quote
 
 if TYPE_CHECKING:
@@ -48,9 +54,26 @@ class ModelUnavailable(Exception):
 _MODELS: dict[str, Language] = {}
 _LOCK = threading.Lock()
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-_SPEAKER_CUT = frozenset({"relcl", "appos", "acl", "punct", "advcl", "parataxis", "cc",
-                          "conj", "prep_"})
-_COMP_DEPS = ("ccomp",)
+
+
+_LINE_BREAKS = "saywho_line_breaks"
+
+
+def _register_line_breaks() -> None:
+    """A pipeline step that starts a sentence after every line break (headlines, datelines
+    and time stamps of live blogs are never parsed into the next paragraph's sentence)."""
+    from spacy.language import Language
+
+    if Language.has_factory(_LINE_BREAKS):
+        return
+
+    def line_breaks(doc: Doc) -> Doc:
+        for i in range(1, len(doc)):
+            if "\n" in doc[i - 1].text_with_ws or (doc[i - 1].is_space and "\n" in doc[i - 1].text):
+                doc[i].is_sent_start = True
+        return doc
+
+    Language.component(_LINE_BREAKS, func=line_breaks)
 
 
 def load_model(name: str) -> Language:
@@ -63,8 +86,11 @@ def load_model(name: str) -> Language:
         except ImportError as exc:
             raise ModelUnavailable("spaCy is not installed (pip install 'saywho[suggest]'); "
                                    "using the rules only") from exc
+        _register_line_breaks()
         try:
             nlp = spacy.load(name, exclude=["ner"])
+            if "parser" in nlp.pipe_names:
+                nlp.add_pipe(_LINE_BREAKS, before="parser")
         except OSError as exc:
             raise ModelUnavailable(
                 f"spaCy model '{name}' is not installed or its files are unreadable "
@@ -92,23 +118,19 @@ def load_first(names: tuple[str, ...]) -> Language:
 
 
 def _speaker_span(tok: Token) -> Fragment:
-    """The subject's phrase without relative clauses, appositions or anything after a comma."""
-    keep = {tok.i}
-    stack = [tok]
-    while stack:
-        t = stack.pop()
-        for c in t.children:
-            if c.dep_ in _SPEAKER_CUT:
-                continue
-            keep.add(c.i)
-            stack.append(c)
-    lo = hi = tok.i
-    while lo - 1 in keep:
-        lo -= 1
-    while hi + 1 in keep:
-        hi += 1
+    """The subject's whole phrase (appositions and relative clauses included, as annotators
+    mark a source), without punctuation at its edges and never across a line break."""
     doc = tok.doc
-    while lo < hi and doc[lo].is_punct:
+    lo, hi = tok.left_edge.i, tok.right_edge.i
+    for k in range(tok.i - 1, lo - 1, -1):
+        if "\n" in doc[k].text_with_ws:
+            lo = k + 1
+            break
+    for k in range(tok.i, hi):
+        if "\n" in doc[k].text_with_ws:
+            hi = k
+            break
+    while lo < hi and (doc[lo].is_punct or doc[lo].dep_ == "cc"):
         lo += 1
     while hi > lo and doc[hi].is_punct:
         hi -= 1
@@ -135,9 +157,16 @@ def _subject(verb: Token) -> tuple[Token | None, str]:
     return None, ""
 
 
-def _cue(verb: Token) -> tuple[Fragment, ...]:
-    toks = [verb] + [c for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1]
-    return ((toks[0].idx, toks[-1].idx + len(toks[-1].text)),)
+def _cue(verb: Token, content: Token | None = None) -> tuple[Fragment, ...]:
+    """The verb with its particle ("pushed back"), or with the preposition that introduces the
+    content when it follows closely ("called for")."""
+    last = verb
+    for c in verb.children:
+        if c.dep_ == "prt" and c.i == verb.i + 1:
+            last = c
+    if content is not None and content.dep_ in ("pobj", "pcomp") and content.head.i - verb.i <= 2:
+        last = content.head
+    return ((verb.idx, last.idx + len(last.text)),)
 
 
 def _subtree_span(tok: Token) -> Fragment:
@@ -257,7 +286,7 @@ def attributions_from_parse(text: str, doc: Doc) -> Found:
             if starts_sentence and last_speaker is not None and last_speaker[1] >= q.start:
                 speaker = last_speaker[0]
                 speaker_why = "continues the paragraph's last speaker"
-                confidence = 0.55
+                confidence = 0.45
                 explanation = "quotation marks; speaker from the previous attribution"
         if confidence == 0.0:
             continue
@@ -281,14 +310,22 @@ def attributions_from_parse(text: str, doc: Doc) -> Found:
                 last_speaker = (att.speaker, _paragraph_end(text, tok.idx)) if att.speaker \
                     else last_speaker
             continue
-        if lemma not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX"):
+        if tok.pos_ not in ("VERB", "AUX"):
             continue
-        comp = next((c for c in tok.children if c.dep_ in _COMP_DEPS), None)
-        if comp is None and lemma in INFINITIVE_VERBS:
-            comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
-        if comp is None:
+        comp, base = _content_of(tok, lemma)
+        if comp is None and tok.dep_ == "parataxis" and lemma in CLAUSE_VERBS \
+                and tok.head.i < tok.i:
+            # "The border stays closed, the minister said": the clause the verb interrupts
+            comp, base = tok.head, CLAUSE_VERBS[lemma] * 0.95
+            head_span = _subtree_span(comp)
+            span = (head_span[0], _before(doc, tok.left_edge.i))
+        elif comp is not None:
+            span = _subtree_span(comp)
+            if comp.dep_ == "dobj":
+                span = _object_span(tok, comp, span)
+            span = _cut_at_own_attribution(comp, span)
+        else:
             continue
-        span = _subtree_span(comp)
         if span[0] <= tok.idx < span[1]:
             # the verb sits inside its own clause's span: keep the side after it
             span = (tok.idx + len(tok.text), span[1])
@@ -306,13 +343,77 @@ def attributions_from_parse(text: str, doc: Doc) -> Found:
                 content = inside[0].inner
             else:
                 form = "mixed"
-        confidence = SPEECH_VERBS[lemma] * (1.0 if speaker is not None else 0.7)
-        explanation = f"complement clause of '{tok.text}'"
-        found.attributions.append(Attribution(content, form, speaker, _cue(tok), confidence,
+        confidence = base * (1.0 if speaker is not None else 0.7)
+        what = {"ccomp": "complement clause", "dobj": "object", "xcomp": "infinitive clause",
+                "pobj": f"object of '{comp.head.text}'"}.get(comp.dep_, "clause")
+        explanation = f"{what} of '{tok.text}'"
+        found.attributions.append(Attribution(content, form, speaker, _cue(tok, comp), confidence,
                                               explanation, speaker_explanation=why))
         claimed.extend(content)
     found.attributions.sort(key=lambda a: a.content[0])
     return found
+
+
+def _is_reporting(tok: Token) -> bool:
+    lemma = tok.lemma_.lower()
+    return tok.pos_ == "VERB" and (lemma in CLAUSE_VERBS or lemma in OBJECT_VERBS
+                                   or lemma in INFINITIVE_CLAUSE_VERBS)
+
+
+def _cut_at_own_attribution(head: Token, span: Fragment) -> Fragment:
+    """Content ends before a coordinated reporting verb, which is an attribution of its own
+    ("he found it charming and called his rivals weak": two)."""
+    for c in head.children:
+        if c.dep_ == "conj" and c.i > head.i and _is_reporting(c):
+            left = c.left_edge
+            prev = [t for t in head.children if t.dep_ in ("cc", "punct") and t.i < c.i
+                    and t.i > head.i]
+            start = min([left.i] + [t.i for t in prev if t.i >= left.i - 2])
+            end_tok = head.doc[start - 1] if start > 0 else head
+            while end_tok.i > head.left_edge.i and (end_tok.is_punct or end_tok.dep_ == "cc"):
+                end_tok = head.doc[end_tok.i - 1]
+            end = end_tok.idx + len(end_tok.text)
+            if span[0] < end < span[1]:
+                return (span[0], end)
+    return span
+
+
+def _content_of(verb: Token, lemma: str) -> tuple[Token | None, float]:
+    """The verb's reported content (complement clause, object, infinitive) and its confidence."""
+    for c in verb.children:
+        if c.dep_ == "ccomp" and lemma in CLAUSE_VERBS:
+            return c, CLAUSE_VERBS[lemma]
+    for c in verb.children:
+        if c.dep_ == "xcomp" and lemma in INFINITIVE_CLAUSE_VERBS:
+            return c, INFINITIVE_CLAUSE_VERBS[lemma]
+    for c in verb.children:
+        if c.dep_ == "dobj" and lemma in OBJECT_VERBS and c.pos_ not in ("PRON",):
+            return c, OBJECT_VERBS[lemma]
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.i > verb.i and (lemma, prep.lower_) in PREPOSITION_VERBS:
+            for c in prep.children:
+                if c.dep_ in ("pobj", "pcomp"):
+                    return c, PREPOSITION_VERBS[(lemma, prep.lower_)]
+    return None, 0.0
+
+
+def _object_span(verb: Token, obj: Token, span: Fragment) -> Fragment:
+    """An object with what completes it: "called the charges unsubstantiated", "accused X of Y"."""
+    end = span[1]
+    for c in verb.children:
+        if c.i > obj.i and (c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in
+                            ("for", "of", "as", "over"))):
+            right = c.right_edge
+            end = max(end, right.idx + len(right.text))
+    return (span[0], end)
+
+
+def _before(doc: Doc, i: int) -> int:
+    """The end offset of the last token before token ``i`` that is not punctuation."""
+    k = i - 1
+    while k > 0 and doc[k].is_punct and doc[k].text not in "”\"»’":
+        k -= 1
+    return doc[k].idx + len(doc[k].text)
 
 
 def _paragraph_end(text: str, pos: int) -> int:
