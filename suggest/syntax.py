@@ -33,14 +33,9 @@ from storage.schema import Schema
 from suggest.assemble import Attribution, Found, build
 from suggest.base import Fragment, Problem, Proposals, SuggestContext
 from suggest.conditions import find_conditionals
-from suggest.lexicon import (
-    CLAUSE_VERBS,
-    INFINITIVE_CLAUSE_VERBS,
-    OBJECT_VERBS,
-    PREPOSITION_VERBS,
-    SPEECH_VERBS,
-)
+from suggest.lexicon import SPEECH_VERBS
 from suggest.quotes import Quotation, find_quotations, is_scare_quote
+from suggest.verbtable import BUILTIN, VerbTable, VerbTableError, candidates, load
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -52,6 +47,7 @@ class ModelUnavailable(Exception):
 
 
 _MODELS: dict[str, Language] = {}
+MIN_CANDIDATE = 0.3  # content candidates below this confidence are not proposed at all
 _LOCK = threading.Lock()
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 
@@ -164,9 +160,18 @@ def _cue(verb: Token, content: Token | None = None) -> tuple[Fragment, ...]:
     for c in verb.children:
         if c.dep_ == "prt" and c.i == verb.i + 1:
             last = c
+    first = verb
+    doc = verb.doc
+    while first.i > 0:  # auxiliaries, negation and adverbs just before it: "has also said"
+        prev = doc[first.i - 1]
+        if prev.head.i != verb.i or prev.dep_ not in ("aux", "auxpass", "neg", "advmod") \
+                or not prev.text[:1].isalpha() or prev.is_sent_start \
+                or prev.lower_ in ("to", "when", "where", "how", "why", "then", "as"):
+            break
+        first = prev
     if content is not None and content.dep_ in ("pobj", "pcomp") and content.head.i - verb.i <= 2:
         last = content.head
-    return ((verb.idx, last.idx + len(last.text)),)
+    return ((first.idx, last.idx + len(last.text)),)
 
 
 def _subtree_span(tok: Token) -> Fragment:
@@ -198,10 +203,29 @@ class SyntaxSuggester:
             fallback = RulesSuggester().suggest(document_text, schema, context)
             return Proposals(fallback.spans, fallback.relations,
                              (*fallback.problems, Problem(self.NAME, str(exc))))
+        table = BUILTIN
+        path = context.settings.get("verb_table")
+        problems: tuple[Problem, ...] = ()
+        if path:
+            try:
+                table = _cached_table(str(path))
+            except VerbTableError as exc:
+                problems = (Problem(self.NAME, f"{exc}; using the built-in verb table"),)
         doc = nlp(document_text)
-        found = attributions_from_parse(document_text, doc)
+        found = attributions_from_parse(document_text, doc, table)
         found.conditionals = find_conditionals(document_text, found.attributions)
-        return build(document_text, schema, context, found)
+        result = build(document_text, schema, context, found)
+        return Proposals(result.spans, result.relations, problems)
+
+
+_TABLES: dict[str, VerbTable] = {}
+
+
+def _cached_table(path: str) -> VerbTable:
+    """The built-in table with the learned one at ``path`` over it (read once)."""
+    if path not in _TABLES:
+        _TABLES[path] = BUILTIN.combined(load(path))
+    return _TABLES[path]
 
 
 def _verb_window_after(doc: Doc, q: Quotation, sent: Span) -> Token | None:
@@ -232,7 +256,7 @@ def _verb_window_before(doc: Doc, q: Quotation, sent: Span) -> Token | None:
     return None
 
 
-def attributions_from_parse(text: str, doc: Doc) -> Found:
+def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> Found:
     """Attributions found on ``doc`` (the parse of ``text``); see the module docstring."""
     found = Found()
     quotations = [q for q in find_quotations(text) if not is_scare_quote(text, q)]
@@ -312,18 +336,18 @@ def attributions_from_parse(text: str, doc: Doc) -> Found:
             continue
         if tok.pos_ not in ("VERB", "AUX"):
             continue
-        comp, base = _content_of(tok, lemma)
-        if comp is None and tok.dep_ == "parataxis" and lemma in CLAUSE_VERBS \
-                and tok.head.i < tok.i:
+        comp, relation, base = _content_of(tok, lemma, table)
+        if base < MIN_CANDIDATE:
+            continue
+        if comp is not None and relation == "parataxis":
             # "The border stays closed, the minister said": the clause the verb interrupts
-            comp, base = tok.head, CLAUSE_VERBS[lemma] * 0.95
             head_span = _subtree_span(comp)
             span = (head_span[0], _before(doc, tok.left_edge.i))
         elif comp is not None:
             span = _subtree_span(comp)
             if comp.dep_ == "dobj":
                 span = _object_span(tok, comp, span)
-            span = _cut_at_own_attribution(comp, span)
+            span = _cut_at_own_attribution(comp, span, table)
         else:
             continue
         if span[0] <= tok.idx < span[1]:
@@ -354,17 +378,15 @@ def attributions_from_parse(text: str, doc: Doc) -> Found:
     return found
 
 
-def _is_reporting(tok: Token) -> bool:
-    lemma = tok.lemma_.lower()
-    return tok.pos_ == "VERB" and (lemma in CLAUSE_VERBS or lemma in OBJECT_VERBS
-                                   or lemma in INFINITIVE_CLAUSE_VERBS)
+def _is_reporting(tok: Token, table: VerbTable) -> bool:
+    return tok.pos_ == "VERB" and table.reporting(tok.lemma_.lower())
 
 
-def _cut_at_own_attribution(head: Token, span: Fragment) -> Fragment:
+def _cut_at_own_attribution(head: Token, span: Fragment, table: VerbTable) -> Fragment:
     """Content ends before a coordinated reporting verb, which is an attribution of its own
     ("he found it charming and called his rivals weak": two)."""
     for c in head.children:
-        if c.dep_ == "conj" and c.i > head.i and _is_reporting(c):
+        if c.dep_ == "conj" and c.i > head.i and _is_reporting(c, table):
             left = c.left_edge
             prev = [t for t in head.children if t.dep_ in ("cc", "punct") and t.i < c.i
                     and t.i > head.i]
@@ -378,23 +400,15 @@ def _cut_at_own_attribution(head: Token, span: Fragment) -> Fragment:
     return span
 
 
-def _content_of(verb: Token, lemma: str) -> tuple[Token | None, float]:
-    """The verb's reported content (complement clause, object, infinitive) and its confidence."""
-    for c in verb.children:
-        if c.dep_ == "ccomp" and lemma in CLAUSE_VERBS:
-            return c, CLAUSE_VERBS[lemma]
-    for c in verb.children:
-        if c.dep_ == "xcomp" and lemma in INFINITIVE_CLAUSE_VERBS:
-            return c, INFINITIVE_CLAUSE_VERBS[lemma]
-    for c in verb.children:
-        if c.dep_ == "dobj" and lemma in OBJECT_VERBS and c.pos_ not in ("PRON",):
-            return c, OBJECT_VERBS[lemma]
-    for prep in verb.children:
-        if prep.dep_ == "prep" and prep.i > verb.i and (lemma, prep.lower_) in PREPOSITION_VERBS:
-            for c in prep.children:
-                if c.dep_ in ("pobj", "pcomp"):
-                    return c, PREPOSITION_VERBS[(lemma, prep.lower_)]
-    return None, 0.0
+def _content_of(verb: Token, lemma: str, table: VerbTable) -> tuple[Token | None, str, float]:
+    """The verb's most likely reported content (see :mod:`suggest.verbtable`), its relation
+    and confidence; the first candidate in parse order wins a tie."""
+    best: tuple[Token | None, str, float] = (None, "", 0.0)
+    for head, relation in candidates(verb):
+        conf = table.confidence(lemma, relation)
+        if conf is not None and conf > best[2]:
+            best = (head, relation, conf)
+    return best
 
 
 def _object_span(verb: Token, obj: Token, span: Fragment) -> Fragment:
