@@ -14,8 +14,12 @@ indirect quotes' overlap recall, Condition+Consequence F1 where the gold has
 conditionals, and the speed in seconds per 1,000 words (suggesting only, one
 process, after the model is loaded). ``--detail`` adds every unit and mode.
 
+With ``--verb-table FILE`` (written by ``saywho suggest learn TRAIN.jsonl --out FILE``)
+a third mode, ``rules+syntax+learned``, uses that table over the built-in one.
+
 Usage: python bench/suggest_bench.py DATA_DIR_or_FILE [--out DIR] [--min-confidence 0.5]
                                      [--limit N] [--detail] [--spacy-model NAME]
+                                     [--verb-table FILE]
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, help="only the first N documents")
     ap.add_argument("--detail", action="store_true", help="every unit and mode as well")
     ap.add_argument("--spacy-model", help="the spaCy pipeline (default: the installed one)")
+    ap.add_argument("--verb-table", type=Path, help="a learned verb table: adds the mode "
+                    "rules+syntax+learned (see 'saywho suggest learn')")
     args = ap.parse_args(argv)
     try:
         gold = list(read_jsonl(args.data))
@@ -58,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     except ModelUnavailable as exc:
         print(f"rules+syntax not available: {exc}")
         del modes["rules+syntax"]
+    settings_by_mode = {label: dict(settings) for label in modes}
+    if args.verb_table is not None and "rules+syntax" in modes:
+        modes["rules+syntax+learned"] = ["syntax"]
+        settings_by_mode["rules+syntax+learned"] = {**settings,
+                                                    "verb_table": str(args.verb_table)}
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
@@ -65,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         speeds = {}
         for label, names in modes.items():
             result = run(gold, names, label, min_confidence=args.min_confidence,
-                         settings=settings)
+                         settings=settings_by_mode[label])
             path = out / f"predictions-{label.replace('+', '-')}.jsonl"
             write_jsonl(path, result.records)
             results[label] = score_records(gold, result.records)

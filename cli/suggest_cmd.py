@@ -23,7 +23,7 @@ from typing import Any
 
 from cli import UsageError
 
-SUBCOMMANDS = ("eval",)
+SUBCOMMANDS = ("eval", "learn")
 
 
 def register(subparsers: Any) -> None:
@@ -42,8 +42,19 @@ def register(subparsers: Any) -> None:
     ev.add_argument("--gold-annotator", help="the gold layer (default: each document's first)")
     ev.add_argument("--write-predictions", type=Path, help="write the suggesters' output here")
     ev.add_argument("--spacy-model", help="the spaCy pipeline the syntax suggester loads")
+    ev.add_argument("--verb-table", type=Path,
+                    help="a verb table written by 'saywho suggest learn' (syntax suggester)")
     ev.add_argument("--detail", action="store_true", help="every unit and mode as well")
     ev.set_defaults(handler=run_eval)
+    learn = sub.add_parser(
+        "learn", help="learn the syntax suggester's verb table from a gold corpus",
+        description="Parses a native JSON Lines gold and counts which verb introduces reported "
+                    "content in which relation (see suggest.verbtable); the table it writes "
+                    "is used with --verb-table or the setting verb_table.")
+    learn.add_argument("gold", type=Path, help="native JSON Lines gold (a file or a folder)")
+    learn.add_argument("--out", type=Path, required=True, help="the verb table to write (.json)")
+    learn.add_argument("--spacy-model", help="the spaCy pipeline to parse with")
+    learn.set_defaults(handler=run_learn)
     parser.set_defaults(handler=lambda args: _need_subcommand(parser))
 
 
@@ -73,7 +84,12 @@ def run_eval(args: argparse.Namespace) -> int:
         predictions = list(read_jsonl(args.predictions))
         name, speeds = args.predictions.name, {}
     else:
-        settings = {"spacy_model": args.spacy_model} if args.spacy_model else {}
+        settings: dict[str, Any] = {"spacy_model": args.spacy_model} if args.spacy_model else {}
+        if args.verb_table is not None:
+            from suggest.verbtable import load
+
+            load(args.verb_table)  # a bad file is the user's error, named here
+            settings["verb_table"] = str(args.verb_table)
         result = run(gold, names, "+".join(names), min_confidence=threshold, settings=settings)
         for problem in result.problems:
             print(f"saywho: {problem}", file=sys.stderr)
@@ -91,4 +107,23 @@ def run_eval(args: argparse.Namespace) -> int:
     print(issue_table({name: res}, speeds))
     if args.detail:
         print(detail_table(res))
+    return 0
+
+
+def run_learn(args: argparse.Namespace) -> int:
+    from suggest.base import SuggestContext
+    from suggest.evaluate import read_jsonl
+    from suggest.syntax import ModelUnavailable
+    from suggest.verbtable import learn_from_corpus, save
+
+    records = list(read_jsonl(args.gold))
+    context = SuggestContext(settings={"spacy_model": args.spacy_model} if args.spacy_model
+                             else {})
+    try:
+        table = learn_from_corpus(records, context.spacy_models)
+    except ModelUnavailable as exc:
+        print(f"saywho: {exc}", file=sys.stderr)
+        return 1
+    save(table, args.out, corpus=str(args.gold))
+    print(f"{args.out}: {len(table.entries)} entries learned from {len(records)} documents")
     return 0

@@ -101,14 +101,17 @@ class Proposals:
     def relations_from(self, key: str) -> list[ProposedRelation]:
         return [r for r in self.relations if r.source == key]
 
-    def above(self, min_confidence: float) -> Proposals:
-        """The spans with at least ``min_confidence`` and the relations between the kept ones."""
+    def above(self, min_confidence: float,
+              min_link_confidence: float | None = None) -> Proposals:
+        """The spans with at least ``min_confidence`` and the relations between kept spans
+        with at least ``min_link_confidence`` (default: ``min_confidence``)."""
+        link = min_confidence if min_link_confidence is None else min_link_confidence
         spans = tuple(s for s in self.spans if s.confidence >= min_confidence)
         keys = {s.key for s in spans}
         relations = tuple(
             r for r in self.relations
             if r.source in keys and (isinstance(r.target, int) or r.target in keys)
-            and r.confidence >= min_confidence
+            and r.confidence >= link
         )
         return Proposals(spans, relations, self.problems)
 

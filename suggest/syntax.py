@@ -35,7 +35,14 @@ from suggest.base import Fragment, Problem, Proposals, SuggestContext
 from suggest.conditions import find_conditionals
 from suggest.lexicon import SPEECH_VERBS
 from suggest.quotes import Quotation, find_quotations, is_scare_quote
-from suggest.verbtable import BUILTIN, VerbTable, VerbTableError, candidates, load
+from suggest.verbtable import (
+    BUILTIN,
+    VerbTable,
+    VerbTableError,
+    candidates,
+    load,
+    subject_kind,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -336,7 +343,8 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             continue
         if tok.pos_ not in ("VERB", "AUX"):
             continue
-        comp, relation, base = _content_of(tok, lemma, table)
+        subj, why = _subject(tok)
+        comp, relation, base = _content_of(tok, lemma, table, subject_kind(subj))
         if base < MIN_CANDIDATE:
             continue
         if comp is not None and relation == "parataxis":
@@ -355,7 +363,6 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             span = (tok.idx + len(tok.text), span[1])
         if span[1] - span[0] < 3 or any(_overlaps(span, c) for c in claimed):
             continue
-        subj, why = _subject(tok)
         speaker = _speaker_span(subj) if subj is not None else None
         inside = [q for q in quotations if span[0] <= q.start and q.end <= span[1] + 1]
         covered = sum(q.inner[0][1] - q.inner[0][0] for q in inside)
@@ -400,12 +407,13 @@ def _cut_at_own_attribution(head: Token, span: Fragment, table: VerbTable) -> Fr
     return span
 
 
-def _content_of(verb: Token, lemma: str, table: VerbTable) -> tuple[Token | None, str, float]:
+def _content_of(verb: Token, lemma: str, table: VerbTable,
+                subject: str = "") -> tuple[Token | None, str, float]:
     """The verb's most likely reported content (see :mod:`suggest.verbtable`), its relation
     and confidence; the first candidate in parse order wins a tie."""
     best: tuple[Token | None, str, float] = (None, "", 0.0)
     for head, relation in candidates(verb):
-        conf = table.confidence(lemma, relation)
+        conf = table.confidence(lemma, relation, subject)
         if conf is not None and conf > best[2]:
             best = (head, relation, conf)
     return best

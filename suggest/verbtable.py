@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +50,12 @@ class VerbTable:
     entries: Mapping[tuple[str, str], float] = field(default_factory=dict)
     source: str = "built-in"
 
-    def confidence(self, lemma: str, relation: str) -> float | None:
+    def confidence(self, lemma: str, relation: str, subject: str = "") -> float | None:
+        """The most specific entry: (lemma, relation, subject kind), then (lemma, relation)."""
+        if subject:
+            specific = self.entries.get((lemma, f"{relation}/{subject}"))
+            if specific is not None:
+                return specific
         return self.entries.get((lemma, relation))
 
     def reporting(self, lemma: str) -> bool:
@@ -105,9 +110,26 @@ def candidate_span(verb: Token, head: Token, relation: str) -> tuple[int, int]:
     return (lo.idx, hi_tok.idx + len(hi_tok.text))
 
 
+def subject_kind(subject: Token | None) -> str:
+    """``name`` (a proper noun in the phrase), ``pronoun`` (a personal one), ``noun``, ``none``."""
+    if subject is None:
+        return "none"
+    if subject.pos_ == "PRON" and subject.lower_ in ("he", "she", "they", "we", "i", "who"):
+        return "pronoun"
+    if subject.pos_ == "PROPN" or any(t.pos_ == "PROPN" for t in subject.subtree):
+        return "name"
+    return "noun"
+
+
+SHRINK = 4.0  # how many observations the broader estimate is worth
+
+
 def learn(pairs: Iterable[tuple[Mapping[str, Any], Doc]], min_seen: int = MIN_SEEN) -> VerbTable:
     """Counts, over (gold record, its parse) pairs, how often each candidate was a quote of
-    its verb; confidence = (hits + 0.5) / (seen + 1), for entries seen ``min_seen`` times."""
+    its verb. Estimates are shrunk towards the broader one: (relation, subject kind) over
+    all verbs, then (lemma, relation), then (lemma, relation, subject kind); an entry is kept
+    when seen ``min_seen`` times."""
+    from suggest.syntax import _subject
     seen: Counter[tuple[str, str]] = Counter()
     hits: Counter[tuple[str, str]] = Counter()
     for record, doc in pairs:
@@ -131,15 +153,35 @@ def learn(pairs: Iterable[tuple[Mapping[str, Any], Doc]], min_seen: int = MIN_SE
             if tok.pos_ not in ("VERB", "AUX"):
                 continue
             lemma = tok.lemma_.lower()
+            kind = subject_kind(_subject(tok)[0])
             for head, relation in candidates(tok):
-                key = (lemma, relation)
-                seen[key] += 1
                 s, e = candidate_span(tok, head, relation)
-                if any(f[0] < e and s < f[1] for frags in by_token.get(tok.i, ())
-                       for f in frags):
-                    hits[key] += 1
-    entries = {k: round((hits[k] + 0.5) / (n + 1), 3) for k, n in seen.items() if n >= min_seen}
-    return VerbTable(entries, "learned")
+                hit = any(f[0] < e and s < f[1] for frags in by_token.get(tok.i, ())
+                          for f in frags)
+                broad = relation.split(":")[0]
+                for key in (("*", f"{broad}/{kind}"), (lemma, relation),
+                            (lemma, f"{relation}/{kind}")):
+                    seen[key] += 1
+                    hits[key] += hit
+    entries: dict[tuple[str, str], float] = {}
+    priors: dict[tuple[str, str], float] = {}
+    for key, n in seen.items():
+        if key[0] == "*":
+            priors[key] = (hits[key] + 0.5) / (n + 1)
+    ordered = sorted(seen.items(), key=lambda kv: "/" in kv[0][1])
+    for key, n in ordered:
+        if key[0] == "*" or n < min_seen:
+            continue
+        relation, _, kind = key[1].partition("/")
+        broad = relation.split(":")[0]
+        if kind:
+            parent = entries.get((key[0], relation))
+            prior = parent if parent is not None else priors.get(("*", f"{broad}/{kind}"), 0.1)
+        else:
+            prior = sum(priors.get(("*", f"{broad}/{k}"), 0.1)
+                        for k in ("name", "pronoun", "noun", "none")) / 4
+        entries[key] = (hits[key] + SHRINK * prior) / (n + SHRINK)
+    return VerbTable({k: round(v, 3) for k, v in entries.items()}, "learned")
 
 
 def save(table: VerbTable, path: Path, corpus: str = "") -> None:
@@ -167,3 +209,23 @@ def load(path: Path | str) -> VerbTable:
             raise VerbTableError(f"{path}: bad entry {key!r}: {conf!r}")
         entries[(lemma, rel)] = float(conf)
     return VerbTable(entries, str(path))
+
+
+def learn_from_corpus(records: Iterable[Mapping[str, Any]], model_names: tuple[str, ...],
+                      min_seen: int = MIN_SEEN,
+                      progress: Callable[[int], None] | None = None) -> VerbTable:
+    """Parses every gold record's text with the first installed model of ``model_names``
+    and :func:`learn` s from them (raises ``ModelUnavailable`` without a model)."""
+    from suggest.syntax import load_first
+
+    nlp = load_first(model_names)
+    records = list(records)
+    docs = nlp.pipe((str(r["text"]) for r in records), batch_size=8)
+
+    def paired() -> Iterator[tuple[Mapping[str, Any], Doc]]:
+        for n, (record, doc) in enumerate(zip(records, docs, strict=True), 1):
+            if progress is not None:
+                progress(n)
+            yield record, doc
+
+    return learn(paired(), min_seen)
