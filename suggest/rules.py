@@ -178,6 +178,10 @@ def find_attributions(text: str) -> Found:
         claimed.extend(fragments)
         if speaker is not None:
             last = (speaker, _line_end(text, q.end))
+    for att in headline_attributions(text):
+        if not any(c[0] < f[1] and f[0] < c[1] for f in att.content for c in claimed):
+            found.attributions.append(att)
+            claimed.extend(att.content)
     for s0, s1 in sentences(text):
         while s0 < s1 and text[s0].isspace():
             s0 += 1
@@ -189,6 +193,40 @@ def find_attributions(text: str) -> Found:
             claimed.extend(att.content)
     found.attributions.sort(key=lambda a: a.content[0])
     return found
+
+
+_HEADLINE = re.compile(
+    r"^(?P<speaker>(?:(?:Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Gen)\.\s)?[A-Z][\w’'.-]*(?:\s+[A-Za-z][\w’'.-]*){0,3})"
+    r"(?P<cue>:)\s+(?P<content>\S[^\n]{8,200})$", re.M)
+_NOT_HEADLINE_SOURCES = frozenset({
+    "update", "updated", "note", "watch", "related", "photo", "photos", "video", "source",
+    "sources", "correction", "read more", "breaking", "exclusive", "editor's note",
+    "editor’s note", "listen", "see also", "warning", "q", "a", "question", "answer", "disclosure",
+    "by", "via", "also", "more", "live", "analysis", "opinion", "comment", "summary", "transcript",
+})
+
+
+def headline_attributions(text: str) -> list[Attribution]:
+    """"Source: what they said" on a line of its own (news headlines: "Varnay: Border Stays
+    Shut"): the name before the colon is the speaker, the colon the cue, the rest the quote."""
+    out: list[Attribution] = []
+    for m in _HEADLINE.finditer(text):
+        name = m.group("speaker")
+        content = m.group("content").rstrip()
+        if name.lower() in _NOT_HEADLINE_SOURCES or any(c.isdigit() for c in name) \
+                or len(content.split()) > 30 or content.endswith(":"):
+            continue
+        start = m.start("content")
+        frag = (start, start + len(content))
+        inner = content.strip("“”\"‘’'«» ")
+        form = "direct" if inner != content and len(inner) >= len(content) - 3 else "indirect"
+        if form == "indirect" and any(c in content for c in "“”\"‘’"):
+            form = "mixed"
+        out.append(Attribution((frag,), form, (m.start("speaker"), m.end("speaker")),
+                               ((m.start("cue"), m.end("cue")),), 0.7,
+                               "a name and a colon opening the line",
+                               speaker_explanation="the name before the colon"))
+    return out
 
 
 def _line_end(text: str, pos: int) -> int:

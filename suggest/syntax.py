@@ -35,6 +35,7 @@ from suggest.base import Fragment, Problem, Proposals, SuggestContext
 from suggest.conditions import find_conditionals
 from suggest.lexicon import SPEECH_VERBS
 from suggest.quotes import Quotation, find_quotations, is_scare_quote
+from suggest.rules import RulesSuggester, headline_attributions
 from suggest.verbtable import (
     BUILTIN,
     VerbTable,
@@ -143,6 +144,8 @@ def _speaker_span(tok: Token) -> Fragment:
 def _subject(verb: Token) -> tuple[Token | None, str]:
     for c in verb.children:
         if c.dep_ in ("nsubj", "csubj"):
+            if c.lower_ in ("that", "which") and verb.dep_ == "relcl":
+                return verb.head, f"'{verb.text}' describes it"
             return c, f"subject of '{verb.text}'"
     for c in verb.children:
         if c.dep_ == "agent":
@@ -202,8 +205,6 @@ class SyntaxSuggester:
     NAME: ClassVar[str] = "syntax"
 
     def suggest(self, document_text: str, schema: Schema, context: SuggestContext) -> Proposals:
-        from suggest.rules import RulesSuggester
-
         try:
             nlp = load_first(context.spacy_models)
         except ModelUnavailable as exc:
@@ -255,6 +256,11 @@ def _verb_window_after(doc: Doc, q: Quotation, sent: Span) -> Token | None:
 def _verb_window_before(doc: Doc, q: Quotation, sent: Span) -> Token | None:
     """A reporting verb before a quotation introduced by a colon or comma ("She said: “…”")."""
     toks = [t for t in sent if t.idx + len(t.text) <= q.start]
+    if not toks and sent.start > 0:
+        # "She continued:" closing the paragraph before the quotation
+        toks = list(doc[sent.start - 1].sent)
+        while toks and toks[-1].is_space:
+            toks.pop()
     if not toks or toks[-1].text not in (":", ","):
         return None
     for t in reversed(toks[-9:]):
@@ -327,6 +333,10 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
         claimed.extend(direct)
         if speaker is not None:
             last_speaker = (speaker, _paragraph_end(text, q.end))
+    for att in headline_attributions(text):
+        if not any(_overlaps(f, c) for f in att.content for c in claimed):
+            found.attributions.append(att)
+            claimed.extend(att.content)
     # complement clauses of reporting verbs
     for tok in doc:
         lemma = tok.lemma_.lower()
@@ -347,10 +357,17 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
         comp, relation, base = _content_of(tok, lemma, table, subject_kind(subj))
         if base < MIN_CANDIDATE:
             continue
+        rest: Fragment | None = None
         if comp is not None and relation == "parataxis":
-            # "The border stays closed, the minister said": the clause the verb interrupts
+            # "The border, the minister said, stays closed": the clause the verb interrupts,
+            # in two fragments when it goes on after the attribution
             head_span = _subtree_span(comp)
             span = (head_span[0], _before(doc, tok.left_edge.i))
+            after = tok.right_edge.i + 1
+            while after < len(doc) and doc[after].is_punct and doc[after].text in ",—–-":
+                after += 1
+            if after < len(doc) and doc[after].idx < head_span[1]:
+                rest = (doc[after].idx, head_span[1])
         elif comp is not None:
             span = _subtree_span(comp)
             if comp.dep_ == "dobj":
@@ -367,7 +384,7 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
         inside = [q for q in quotations if span[0] <= q.start and q.end <= span[1] + 1]
         covered = sum(q.inner[0][1] - q.inner[0][0] for q in inside)
         form = "indirect"
-        content: tuple[Fragment, ...] = (span,)
+        content: tuple[Fragment, ...] = (span,) if rest is None else (span, rest)
         if inside:
             if covered >= 0.9 * (span[1] - span[0]) - 4 and len(inside) == 1:
                 form = "direct"
