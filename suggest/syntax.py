@@ -333,10 +333,10 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
         claimed.extend(direct)
         if speaker is not None:
             last_speaker = (speaker, _paragraph_end(text, q.end))
-    for att in headline_attributions(text):
-        if not any(_overlaps(f, c) for f in att.content for c in claimed):
-            found.attributions.append(att)
-            claimed.extend(att.content)
+    for headline in headline_attributions(text):
+        if not any(_overlaps(f, c) for f in headline.content for c in claimed):
+            found.attributions.append(headline)
+            claimed.extend(headline.content)
     # complement clauses of reporting verbs
     for tok in doc:
         lemma = tok.lemma_.lower()
