@@ -167,6 +167,14 @@ def find_attributions(text: str) -> Found:
         elif last is not None and last[1] >= q.start and \
                 (q.start == 0 or (text[q.start - 1] in "\n " and
                  text[max(0, q.start - 3):q.start].strip()[-1:] in ("", ".", "!", "?"))):
+            previous = found.attributions[-1] if found.attributions else None
+            between = text[previous.content[-1][1]:q.start] if previous is not None else ""
+            if previous is not None and "\n" not in between and len(between.split()) <= 12 \
+                    and not any(c in between.lstrip(",.!?;:”\"»’ ") for c in "“”\"«»„"):
+                # "“A,” he said. “B.”": B goes on with the same quote
+                previous.content = (*previous.content, *q.inner)
+                claimed.extend(q.inner)
+                continue
             speaker = last[0]
             confidence = 0.45
             why = "quotation marks; speaker of the paragraph's previous attribution"

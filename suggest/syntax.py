@@ -320,6 +320,16 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             before = text[max(0, q.start - 2):q.start]
             starts_sentence = q.start == sent.start_char or q.start == 0 or \
                 (before.strip() == "" and (q.start < 2 or text[q.start - 1] == "\n"))
+            previous = found.attributions[-1] if found.attributions else None
+            between = text[previous.content[-1][1]:q.start] if previous is not None else ""
+            attribution_only = between.lstrip(",.!?;:”\"»’ ")
+            if starts_sentence and previous is not None and previous.form == "direct" \
+                    and "\n" not in between and len(between.split()) <= 12 \
+                    and not any(c in attribution_only for c in "“”\"«»„"):
+                # "“A,” he said. “B.”": B goes on with the same quote
+                previous.content = (*previous.content, *q.inner)
+                claimed.extend(q.inner)
+                continue
             if starts_sentence and last_speaker is not None and last_speaker[1] >= q.start:
                 speaker = last_speaker[0]
                 speaker_why = "continues the paragraph's last speaker"

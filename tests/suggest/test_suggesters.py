@@ -198,3 +198,12 @@ def test_cli_eval_bad_input_is_named(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "gold.jsonl, line 2: not JSON" in capsys.readouterr().err
     assert run_cli(["suggest", "eval", str(gold), "--suggesters", "nope"]) == 2
     assert "unknown suggester nope" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("names", [["rules"], pytest.param(["syntax"], marks=needs_model)])
+def test_quote_resumed_after_its_attribution_is_one_quote(names: list[str]) -> None:
+    text = ("“We will not yield,” Varnay said. “Not one metre.”\n\n"
+            "“The talks are over,” a spokesman added.")
+    result = suggest(text, default_schema(), SuggestContext(), names)
+    quotes = [s.text(text) for s in result.spans if s.label == "Quote"]
+    assert quotes == ["We will not yield … Not one metre.", "The talks are over"]
