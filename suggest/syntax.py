@@ -363,6 +363,8 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             continue
         if tok.pos_ not in ("VERB", "AUX"):
             continue
+        if any(q.start < tok.idx < q.end for q in quotations):
+            continue  # speech reported inside a quotation is the quoted speaker's, not ours
         subj, why = _subject(tok)
         comp, relation, base = _content_of(tok, lemma, table, subject_kind(subj))
         if base < MIN_CANDIDATE:
