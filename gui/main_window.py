@@ -743,7 +743,7 @@ class MainWindow(QMainWindow):
         viewport = self.view.viewport()
         offset = viewport.mapTo(self.view, QPoint(0, 0))
         area = QRect(offset, viewport.size())
-        width = min(460, max(300, area.width() // 2))
+        width = min(560, max(340, area.width() * 3 // 5), area.width() - 16)
         height = min(self.picker.preferred_height(), max(150, area.height() - 24))
         protected = self._picker_protected_rects()
         visible = [r for r in protected if r.intersects(area)]
@@ -755,7 +755,7 @@ class MainWindow(QMainWindow):
             union = union.united(rect)
         below = area.bottom() - union.bottom() - 16
         above = union.top() - area.top() - 16
-        if below < min(height, 150) and above < min(height, 150) and self.pick is not None:
+        if below < height and above < height and self.pick is not None:
             # no room either side: scroll the source near the top, then place below
             source = self.spans.get(self.pick[1])
             if source is not None:

@@ -184,7 +184,7 @@ class EntryDelegate(QStyledItemDelegate):
         used = QFontMetrics(bold).horizontalAdvance(mention)
         painter.setFont(font)
         painter.setPen(dim)
-        notes = [entry.label if entry.marked else f"new {entry.label}"]
+        notes = [entry.label if entry.marked else "new"]
         if entry.note:
             notes.append(entry.note)
         painter.drawText(first.adjusted(used + 8, 0, 0, 0),
@@ -193,9 +193,20 @@ class EntryDelegate(QStyledItemDelegate):
                                             max(0, width - used - 8)))
         second = QRect(left, rect.top() + 4 + line, width, line)
         where = f"¶{entry.paragraph}  " if entry.paragraph else ""
-        context = f"{where}{entry.before}{entry.text}{entry.after}"
+        # the context keeps the mention whole and cuts the words either side
         painter.drawText(second, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(context, Qt.TextElideMode.ElideMiddle, width))
+                         where)
+        second.setLeft(second.left() + metrics.horizontalAdvance(where))
+        inner = metrics.elidedText(entry.text, Qt.TextElideMode.ElideRight, second.width())
+        room = max(0, second.width() - metrics.horizontalAdvance(inner))
+        before = metrics.elidedText(entry.before, Qt.TextElideMode.ElideLeft, room // 2)
+        after = metrics.elidedText(entry.after, Qt.TextElideMode.ElideRight,
+                                   room - metrics.horizontalAdvance(before))
+        for piece, pen in ((before, dim), (inner, text_color), (after, dim)):
+            painter.setPen(pen)
+            painter.drawText(second, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             piece)
+            second.setLeft(second.left() + metrics.horizontalAdvance(piece))
         painter.restore()
 
 
@@ -232,7 +243,7 @@ class RelationPicker(QFrame):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.empty = QLabel("No allowed target in this document yet")
         self.empty.setObjectName("hint")
-        hint = QLabel("…or click the target span in the text")
+        hint = QLabel("…or click it in the text")
         hint.setObjectName("hint")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
