@@ -650,7 +650,10 @@ class MainWindow(QMainWindow):
                          f"{(definition.key or '').upper()}.")
             return True
         label = definition.sources[0]
-        add = AddSpan(self.document.id, self.annotator, label, [selection])
+        # a quotation selected whole: the parts inside the marks, without the attribution
+        fragments = (speakers.quote_fragments(text, *selection) if quote_like else []) or \
+            [selection]
+        add = AddSpan(self.document.id, self.annotator, label, fragments)
         if not self.perform(add, f"add {label}"):
             return True
         self._clear_text_selection()

@@ -38,6 +38,7 @@ __all__ = [
     "guess_kind",
     "looks_like_quote",
     "paragraph_number",
+    "quote_fragments",
     "speaker_candidates",
 ]
 
@@ -540,6 +541,63 @@ def looks_like_quote(text: str, start: int, end: int) -> bool:
         return False
     enclosed = closing - opening - 1
     return enclosed > 0 and (end - start) * 2 >= enclosed
+
+
+def _is_mark(text: str, index: int, opening: bool) -> bool:
+    """Whether ``text[index]`` is a quotation mark that opens (or closes) a quotation.
+
+    Told by its neighbours, since "”" closes in English and opens in Swedish,
+    and "’" is also an apostrophe: an opening mark has a word after it and
+    none before it, a closing mark the other way round.
+    """
+    char = text[index]
+    if char not in _OPENING and char not in _CLOSING:
+        return False
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    loose_before = before.isspace() or before in "([{—–-/" or before in _OPENING
+    loose_after = after.isspace() or after in ".,;:!?)]}—–-" or after in _CLOSING
+    if opening:
+        return loose_before and not after.isspace()
+    return loose_after and not before.isspace()
+
+
+def quote_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A quotation selected whole, split where its attribution interrupts it.
+
+    ``“We will not yield,” Varnay told reporters, “not one metre.”`` selected
+    from "We" to "metre." gives two fragments, ``We will not yield,`` and
+    ``not one metre.``: everything between the marks and nothing of the
+    attribution. Quotation marks at the selection's ends are left out, so a
+    selection with or without them gives the same fragments. Without an
+    interruption, the one range comes back (trimmed of spaces).
+    """
+    while start < end and (text[start].isspace() or _is_mark(text, start, opening=True)):
+        start += 1
+    while end > start and (text[end - 1].isspace() or _is_mark(text, end - 1, opening=False)):
+        end -= 1
+    pieces: list[tuple[int, int]] = []
+    piece_start = start
+    index = start
+    while index < end:
+        if _is_mark(text, index, opening=False):
+            reopen = next((j for j in range(index + 1, end) if _is_mark(text, j, opening=True)),
+                          None)
+            if reopen is not None and any(ch.isalpha() for ch in text[index + 1:reopen]):
+                pieces.append((piece_start, index))
+                piece_start = index = reopen + 1
+                continue
+        index += 1
+    pieces.append((piece_start, end))
+    result = []
+    for a, b in pieces:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            result.append((a, b))
+    return result
 
 
 def _sentence_bounds(text: str, start: int, end: int, paragraph: tuple[int, int]

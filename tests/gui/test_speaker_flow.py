@@ -79,6 +79,21 @@ def test_new_quote_and_new_speaker_in_three_actions(window: MainWindow, sample_p
     assert layer(sample_path)[1] == [("speaker", quote, "Irena Malk")]
 
 
+def test_an_interrupted_quote_dragged_whole_is_stored_as_two_fragments(
+        window: MainWindow, sample_path: Path, qtbot) -> None:
+    drag(window, "Our soldiers are on our side of the water,\" Ardova said. \"They will stay "
+                 "there unless someone gives them a reason to leave")
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+    first = window.picker.current_entry()
+    assert first is not None and first.text == "Ardova"
+    qtbot.keyClick(window.picker.filter, Qt.Key.Key_Return)
+    quote = ("Our soldiers are on our side of the water,|They will stay there unless someone "
+             "gives them a reason to leave")
+    assert layer(sample_path) == (
+        [("Actor", "Ardova", {"kind": "person", "mention": "name"}),
+         ("Quote", quote, FORM_DIRECT)], [("speaker", quote, "Ardova")])
+
+
 def test_selected_quote_then_drag_the_speaker_and_s(window: MainWindow, sample_path: Path,
                                                     qtbot) -> None:
     quote = "If they cross the river, our answer will be swift and it will be final"

@@ -15,6 +15,7 @@ from suggest.speakers import (
     guess_kind,
     looks_like_quote,
     paragraph_number,
+    quote_fragments,
     speaker_candidates,
 )
 
@@ -178,6 +179,38 @@ def test_looks_like_quote() -> None:
     assert not looks_like_quote(text, *at(text, "Arlo Venn"))
     assert not looks_like_quote(text, *at(text, "Nadia Prell"))
     assert looks_like_quote(text, *at(text, "“Even Arlo Venn cannot stop this,”"))
+
+
+def test_quote_fragments_split_at_the_attribution() -> None:
+    text = "\"We hold the line,\" Dara Quill said, \"and we hold it tonight.\" Then she left."
+    whole = at(text, "We hold the line,\" Dara Quill said, \"and we hold it tonight.")
+    assert quote_fragments(text, *whole) == [at(text, "We hold the line,"),
+                                             at(text, "and we hold it tonight.")]
+    with_marks = (whole[0] - 1, whole[1] + 1)
+    assert quote_fragments(text, *with_marks) == quote_fragments(text, *whole)
+    curly = "„Wir bleiben“, sagte Ola Brandt, „bis morgen.“ Dann ging sie. “Don’t go,” I said."
+    assert quote_fragments(curly, *at(curly, "Wir bleiben“, sagte Ola Brandt, „bis morgen.")) \
+        == [at(curly, "Wir bleiben"), at(curly, "bis morgen.")]
+    # an apostrophe is not a closing mark
+    assert quote_fragments(curly, *at(curly, "Don’t go,")) == [at(curly, "Don’t go,")]
+    assert quote_fragments(text, *at(text, "Then she left.")) == [at(text, "Then she left.")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["Ansel", " ", "said", "“", "”", "\"", "’", ", ", ". ", "🌊", "e\u0301", "\r\n"]),
+    min_size=1, max_size=30), st.data())
+def test_quote_fragments_stay_inside_the_selection(pieces: list[str],
+                                                   data: st.DataObject) -> None:
+    text = "".join(pieces)
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    fragments = quote_fragments(text, start, end)
+    for (a, b), following in zip(fragments, [*fragments[1:], None], strict=False):
+        assert start <= a < b <= end
+        assert not text[a].isspace() and not text[b - 1].isspace()
+        if following is not None:
+            assert b < following[0]
 
 
 def test_find_typed_nearest_whole_words_first() -> None:
