@@ -176,6 +176,7 @@ secretary spokesman spokeswoman spokesperson chairman chairwoman leader official
 officer diplomat analyst researcher expert economist commander envoy negotiator lawyer
 prosecutor judge witness resident activist source aide adviser advisor candidate
 director head chief executive founder author scientist doctor teacher student
+clerk manager owner trader farmer worker guard pilot captain priest nurse engineer
 """)
 
 ORGANISATION_WORDS = _words("""
@@ -337,6 +338,11 @@ def _pattern(text: str, start: int, end: int) -> str:
                   (len(after) > 1 and after[0] in ("has", "had", "also", "then", "later")
                    and after[1] in SPEECH_VERBS)):
         return "X said"
+    if after and after[0] in PREPOSITIONS:
+        # "a senior official at the ministry said": the verb's subject is the official
+        longer = _words_after(text, end, 7)
+        if any(word in SPEECH_VERBS for word in longer[2:]):
+            return "X said"
     before = _words_before(text, start)
     if before[-2:] == ["according", "to"]:
         return "according to X"

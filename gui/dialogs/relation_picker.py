@@ -99,20 +99,27 @@ class PickerModel(QAbstractListModel):
         self._find_typed = find_typed
         self.endResetModel()
 
-    def set_filter(self, text: str) -> None:
+    def _filtered(self, text: str) -> tuple[list[int], list[PickerEntry]]:
         needle = " ".join(text.casefold().split())
+        if not needle:
+            return list(range(len(self._entries))), []
+        rows = [i for i, entry in enumerate(self._entries) if needle in entry.text.casefold()]
+        known = {(e.payload.start, e.payload.end) for e in self._entries
+                 if hasattr(e.payload, "start")}
+        typed = self._find_typed(text) if self._find_typed is not None else []
+        return rows, [e for e in typed if (e.payload.start, e.payload.end) not in known]
+
+    def set_filter(self, text: str) -> None:
         self.beginResetModel()
-        if needle:
-            self._rows = [i for i, entry in enumerate(self._entries)
-                          if needle in entry.text.casefold()]
-            known = {(e.payload.start, e.payload.end) for e in self._entries
-                     if hasattr(e.payload, "start")}
-            typed = self._find_typed(text) if self._find_typed is not None else []
-            self._typed = [e for e in typed if (e.payload.start, e.payload.end) not in known]
-        else:
-            self._rows = list(range(len(self._entries)))
-            self._typed = []
+        self._rows, self._typed = self._filtered(text)
         self.endResetModel()
+
+    def first_for(self, text: str) -> PickerEntry | None:
+        """The entry that would come first with ``text`` typed (the list is left as it is)."""
+        rows, typed = self._filtered(text)
+        if rows:
+            return self._entries[rows[0]]
+        return typed[0] if typed else None
 
     def entry(self, row: int) -> PickerEntry | None:
         if 0 <= row < len(self._rows):

@@ -75,6 +75,15 @@ def test_said_x_and_according_to_x() -> None:
     assert first[0].paragraph == 1
 
 
+def test_x_at_the_place_said() -> None:
+    text = ("Harbour officials insisted the fee was fair. “Rules are rules,” a port clerk at "
+            "the harbour office said, asking not to be named.")
+    found = speaker_candidates(text, [at(text, "Rules are rules,")])
+    assert (found[0].text, found[0].pattern) == ("a port clerk", "X said")
+    office = next(c for c in found if c.text == "the harbour office")
+    assert office.pattern == ""
+
+
 def test_said_x_followed_by_a_verb_is_content_not_a_speaker() -> None:
     text = ("A senior aide, speaking on condition of anonymity because he was not allowed "
             "to talk, said the governor had been “livid” all week.")
