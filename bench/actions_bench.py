@@ -46,6 +46,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from gui.main_window import MainWindow
 from gui.unicode import Utf16Map
+from ingest import import_paths
 from storage.project import Project
 from suggest.speakers import Candidate
 
@@ -331,7 +332,7 @@ def run_pass(premarked: bool, workdir: Path) -> list[Result]:
         path = workdir / f"{name}-{'marked' if premarked else 'new'}.saywho"
         with Project.create(path) as project:
             source = next(SAMPLES.glob(f"{name}.*"))
-            report = project.import_paths([source])
+            report = import_paths(project, [source])
             assert report.ok, report.errors
             document_id = project.documents()[0].id
             if premarked:

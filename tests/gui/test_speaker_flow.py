@@ -14,6 +14,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
 
 from gui.main_window import MainWindow
+from ingest import import_paths
 from storage.project import Project
 from suggest.speakers import Candidate
 from tests.gui.test_main_window import SAMPLES, find, mouse_drag, open_window, stored
@@ -26,7 +27,7 @@ FORM_DIRECT = {"form": "direct", "anonymous": False}
 def sample_path(tmp_path: Path) -> Path:
     path = tmp_path / "speakers.saywho"
     with Project.create(path) as project:
-        report = project.import_paths([SAMPLES / f"{DOC}.txt"])
+        report = import_paths(project, [SAMPLES / f"{DOC}.txt"])
         assert report.ok, report.errors
     return path
 
