@@ -194,3 +194,20 @@ def test_the_picker_never_covers_the_quote_or_its_first_candidates(
         window.grab().save(str(tmp_path / f"picker-{height}-{len(needle)}.png"))
         qtbot.keyClick(window.picker.filter, Qt.Key.Key_Escape)
         window.controller.stack.undo()  # the quote S marked
+
+
+@pytest.mark.parametrize(("needle", "kind"), [
+    ("Ostmere's foreign ministry", "organisation"),
+    ("Irena Malk", "person"),
+    ("Velmora", "state"),
+    ("Amber Palace", "person"),  # nothing tells: the schema's default kind
+])
+def test_create_actor_guesses_its_kind(window: MainWindow, sample_path: Path, qtbot,
+                                       needle: str, kind: str) -> None:
+    drag(window, needle)
+    window.activateWindow()
+    qtbot.keyClick(window.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    spans, _ = layer(sample_path)
+    assert [(s[0], s[1], s[2]["kind"]) for s in spans] == [("Actor", needle, kind)]
+    with Project.open(sample_path) as project:
+        assert [(e.name, e.kind) for e in project.entities()] == [(needle, kind)]
