@@ -41,7 +41,7 @@ from gui import actions as action_table
 from gui.actors import ActorRegistry
 from gui.annotation_table import AnnotationTable, covered_text
 from gui.dialogs.layout import stack
-from gui.dialogs.relation_picker import PickerEntry, RelationPicker
+from gui.dialogs.relation_picker import LazyEntries, PickerEntry, RelationPicker
 from gui.document_list import DocumentList
 from gui.schema_panel import SchemaPanel
 from gui.text_view import ArticleView
@@ -697,7 +697,7 @@ class MainWindow(QMainWindow):
             values["mention"] = form
         return values
 
-    def _picker_entries(self, definition: RelationDef, span: SpanView) -> list[PickerEntry]:
+    def _picker_entries(self, definition: RelationDef, span: SpanView) -> LazyEntries:
         """The picker's entries: marked targets and, for actors, mentions not marked yet."""
         assert self.document is not None
         entity_label = self._entity_label()
@@ -706,7 +706,7 @@ class MainWindow(QMainWindow):
             self.document.text, span.fragments, self.spans.values(), self.relations,
             self.entities.values(), target_labels=definition.targets,
             relation=definition.name, quote_id=span.id, unmarked=unmarked)
-        return [self._entry(definition, candidate) for candidate in found]
+        return LazyEntries(found, lambda candidate: self._entry(definition, candidate))
 
     def _entry(self, definition: RelationDef, candidate: speakers.Candidate) -> PickerEntry:
         if candidate.span_id is not None and candidate.span_id in self.spans:
@@ -720,26 +720,16 @@ class MainWindow(QMainWindow):
         if entity is not None and entity.name != candidate.text:
             note = f"= {entity.name}" + (f" · {note}" if note else "")
         return PickerEntry(label, label_def.color if label_def else "#888", text,
-                           candidate.marked, candidate.before, candidate.after,
-                           candidate.paragraph, note, candidate)
+                           candidate.marked, candidate.paragraph, note, candidate)
 
     def _typed_entries(self, definition: RelationDef, span: SpanView,
                        typed: str) -> list[PickerEntry]:
         """Where the typed words occur in the text, nearest the source first, to be marked."""
         if self.document is None or len(definition.targets) != 1:
             return []
-        text = self.document.text
-        taken = [s.fragments for s in self.spans.values() if s.label in definition.targets]
-        entries = []
-        for start, end in speakers.find_typed(text, typed, span.fragments):
-            if any(a < end and start < b for fragments in taken for a, b in fragments):
-                continue
-            before, after = speakers._context(text, start, end)
-            candidate = speakers.Candidate(
-                start, end, text[start:end], None, None, "typed", "", before, after,
-                speakers.paragraph_number(text, start), False, None, 8, 0)
-            entries.append(self._entry(definition, candidate))
-        return entries
+        taken = [(s.start, s.end) for s in self.spans.values() if s.label in definition.targets]
+        return [self._entry(definition, candidate) for candidate in speakers.typed_candidates(
+            self.document.text, typed, span.fragments, taken)]
 
     def _place_picker(self) -> None:
         """Puts the picker below (or above) the source and its likeliest targets, never on them."""

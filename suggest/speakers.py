@@ -24,15 +24,17 @@ All offsets are code points (Python ``str`` indices), end exclusive.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Protocol
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol, overload
 
 __all__ = [
     "Candidate",
     "MarkedRelation",
     "MarkedSpan",
+    "Ranked",
     "RegistryActor",
     "find_typed",
     "guess_kind",
@@ -40,6 +42,7 @@ __all__ = [
     "paragraph_number",
     "quote_fragments",
     "speaker_candidates",
+    "typed_candidates",
 ]
 
 
@@ -94,7 +97,8 @@ class Candidate:
             ``"registry"`` or ``"typed"``.
         pattern: the speaker position it stands in (``"X said"``, ``"said X"``,
             ``"according to X"``, ``"previous speaker"``), or ``""``.
-        before, after: a few words of context either side.
+        before, after: a few words of context either side (computed when read,
+            from ``document``, the text the offsets point into).
         paragraph: its paragraph number (1-based, blank lines not counted).
         inside_quote: it lies inside the quote's own fragments.
         kind: the actor kind guessed for it (``person``, ``organisation``,
@@ -110,17 +114,25 @@ class Candidate:
     entity_id: int | None
     source: str
     pattern: str
-    before: str
-    after: str
     paragraph: int
     inside_quote: bool
     kind: str | None
     rank: int
     distance: int
+    document: str = field(default="", repr=False, compare=False)
 
     @property
     def marked(self) -> bool:
         return self.span_id is not None
+
+    @property
+    def before(self) -> str:
+        """A few words before the mention (read from the document when asked)."""
+        return _context(self.document, self.start, self.end)[0]
+
+    @property
+    def after(self) -> str:
+        return _context(self.document, self.start, self.end)[1]
 
     @property
     def context(self) -> str:
@@ -227,11 +239,16 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return result
 
 
+@functools.lru_cache(maxsize=4)
+def _paragraph_table(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """The paragraphs of a text and their starts, kept for the last few texts asked about."""
+    paragraphs = tuple(_paragraphs(text))
+    return paragraphs, tuple(start for start, _ in paragraphs)
+
+
 def paragraph_number(text: str, offset: int) -> int:
     """The 1-based number of the paragraph holding ``offset`` (blank lines not counted)."""
-    paragraphs = _paragraphs(text)
-    starts = [start for start, _ in paragraphs]
-    return max(1, bisect.bisect_right(starts, offset))
+    return max(1, bisect.bisect_right(_paragraph_table(text)[1], offset))
 
 
 # -------------------------------------------------------------------- context
@@ -272,12 +289,23 @@ def guess_kind(mention: str, registry: Iterable[RegistryActor] = (),
     title or a first name before it, a state when ``text`` uses it as a place
     ("in Ostmere", "Ostmere's").
     """
-    flat = " ".join(mention.split())
-    folded = flat.casefold()
+    return _guess_kind(mention, _kinds_by_name(registry), text)
+
+
+def _kinds_by_name(registry: Iterable[RegistryActor]) -> dict[str, str]:
+    """Each registry name and alias (case-folded) with its actor's kind."""
+    kinds: dict[str, str] = {}
     for actor in registry:
-        if folded == actor.name.casefold() or any(folded == a.casefold()
-                                                  for a in actor.aliases):
-            return actor.kind
+        for name in (*actor.aliases, actor.name):
+            kinds[" ".join(name.split()).casefold()] = actor.kind
+    return kinds
+
+
+def _guess_kind(mention: str, kinds: Mapping[str, str], text: str) -> str | None:
+    flat = " ".join(mention.split())
+    known = kinds.get(flat.casefold())
+    if known is not None:
+        return known
     words = _WORD.findall(flat)
     if not words:
         return None
@@ -397,7 +425,7 @@ def _joins_name(word: str, run: Sequence[tuple[int, int, str]],
                                                for t in run)
 
 
-def _names(text: str, start: int, end: int) -> list[_Found]:
+def _names(text: str, start: int, end: int, nearby: str | None = None) -> list[_Found]:
     """Runs of capitalised words (with "of", "de", "van" … inside), minus sentence openers."""
     found: list[_Found] = []
     tokens = _tokens(text, start, end)
@@ -428,7 +456,8 @@ def _names(text: str, start: int, end: int) -> list[_Found]:
         single_role = len(run) == 1 and _strip_possessive(first[2]).casefold() in (
             PERSON_ROLES | GROUP_ROLES | ORGANISATION_WORDS)
         if len(run) == 1 and not single_role and _sentence_initial(text, first[0]) and \
-                re.search(r"\b" + re.escape(first[2].casefold()) + r"\b", text):
+                re.search(r"\b" + re.escape(first[2].casefold()) + r"\b",
+                          text if nearby is None else nearby):
             single_role = True  # "Should the talks resume": a word written lower case elsewhere
         if name_end > name_start and not single_role:
             found.append(_Found(name_start, name_end, "name"))
@@ -472,9 +501,10 @@ def _registry_mentions(text: str, start: int, end: int,
                        registry: Iterable[RegistryActor]) -> list[_Found]:
     found = []
     window = text[start:end]
+    folded_window = window.casefold()
     for actor in registry:
         for name in {actor.name, *actor.aliases}:
-            if not name.strip():
+            if not name.strip() or name.casefold() not in folded_window:
                 continue
             pattern = r"(?<!\w)" + re.escape(name) + r"(?!\w)"
             # "the Chief" is also "The Chief" at the start of a sentence
@@ -483,6 +513,20 @@ def _registry_mentions(text: str, start: int, end: int,
                 found.append(_Found(start + match.start(), start + match.end(), "registry",
                                     actor.id))
     return found
+
+
+def typed_candidates(text: str, typed: str, quote: Sequence[Sequence[int]],
+                     taken: Iterable[tuple[int, int]] = (), limit: int = 5) -> list[Candidate]:
+    """Where ``typed`` occurs (see :func:`find_typed`) as candidates, minus ``taken`` ranges."""
+    taken_ranges = list(taken)
+    result = []
+    for start, end in find_typed(text, typed, quote, limit):
+        if any(a < end and start < b for a, b in taken_ranges):
+            continue
+        result.append(Candidate(start, end, text[start:end], None, None, "typed", "",
+                                paragraph_number(text, start), _inside((start, end), quote),
+                                None, 8, 0, text))
+    return result
 
 
 def find_typed(text: str, typed: str, quote: Sequence[Sequence[int]],
@@ -622,6 +666,69 @@ def _sentence_bounds(text: str, start: int, end: int, paragraph: tuple[int, int]
     return sentence_start, sentence_end
 
 
+def _covered(text: str, fragments: Sequence[Sequence[int]]) -> str:
+    if len(fragments) == 1:
+        return text[int(fragments[0][0]):int(fragments[0][1])]
+    return " … ".join(text[int(a):int(b)] for a, b in fragments)
+
+
+class Ranked(Sequence[Candidate]):
+    """Candidates, likeliest first; marked mentions far from the quote are built when read.
+
+    A long document has thousands of marked mentions, nearly all of them far
+    from the quote: they are kept as plain tuples in order of distance and
+    become :class:`Candidate` objects only when a picker row shows them.
+    """
+
+    def __init__(self, near: list[Candidate],
+                 far: list[tuple[int, int, int, MarkedSpan]], text: str,
+                 paragraph_of: Callable[[int], int]) -> None:
+        # far ones rank 6: after the near ones ranked up to 5, before those inside the quote
+        self._head = [c for c in near if c.rank < FAR_RANK]
+        self._tail = [c for c in near if c.rank >= FAR_RANK]
+        self._far = far
+        self._built: dict[int, Candidate] = {}
+        self._text = text
+        self._paragraph_of = paragraph_of
+
+    def __len__(self) -> int:
+        return len(self._head) + len(self._far) + len(self._tail)
+
+    def _far_candidate(self, index: int) -> Candidate:
+        built = self._built.get(index)
+        if built is None:
+            distance, start, _, span = self._far[index]
+            end = int(span.fragments[-1][1])
+            built = Candidate(start, end, _covered(self._text, span.fragments), span.id,
+                              span.entity_id, "marked", "",
+                              self._paragraph_of(start), False, None, FAR_RANK, distance,
+                              self._text)
+            self._built[index] = built
+        return built
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Candidate]: ...
+
+    def __getitem__(self, index: int | slice) -> Candidate | list[Candidate]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("candidate index out of range")
+        if index < len(self._head):
+            return self._head[index]
+        index -= len(self._head)
+        if index < len(self._far):
+            return self._far_candidate(index)
+        return self._tail[index - len(self._far)]
+
+
+FAR_RANK = 6
+
+
 def speaker_candidates(
     text: str,
     quote: Sequence[Sequence[int]],
@@ -632,7 +739,7 @@ def speaker_candidates(
     relation: str = "speaker",
     quote_id: int | None = None,
     unmarked: bool = True,
-) -> list[Candidate]:
+) -> Ranked:
     """Ranked speaker candidates for the quote with ``quote`` fragments (see the module).
 
     ``spans`` are the stored spans of the layer (those with a label in
@@ -644,11 +751,12 @@ def speaker_candidates(
     """
     fragments = sorted((int(a), int(b)) for a, b in quote)
     if not fragments:
-        return []
+        return Ranked([], [], text, lambda _offset: 1)
     q_start, q_end = fragments[0][0], fragments[-1][1]
     registry = list(registry)
-    paragraphs = _paragraphs(text) or [(0, len(text))]
-    starts = [start for start, _ in paragraphs]
+    paragraphs, starts = _paragraph_table(text)
+    if not paragraphs:
+        paragraphs, starts = ((0, len(text)),), (0,)
     here = max(0, bisect.bisect_right(starts, q_start) - 1)
     last = max(0, bisect.bisect_right(starts, max(q_start, q_end - 1)) - 1)
     window = (paragraphs[max(0, here - 1)][0], paragraphs[min(len(paragraphs) - 1,
@@ -690,29 +798,46 @@ def speaker_candidates(
             return 4
         if window[0] <= start and end <= window[1]:
             return 5 if not pattern else 4
-        return 6
+        return FAR_RANK
 
     result: list[Candidate] = []
-    marked_ranges: list[tuple[int, int]] = []
+    far: list[tuple[int, int, int, MarkedSpan]] = []
+    marked_ranges: list[tuple[int, int]] = []  # those near the quote
     paragraph_of = _ParagraphIndex(starts)
+    window_start, window_end = window
+    add_far = far.append
     for span in targets:
-        if not span.fragments:
+        spans_fragments = span.fragments
+        if not spans_fragments:
             continue
-        start, end = int(span.fragments[0][0]), int(span.fragments[-1][1])
+        start, end = int(spans_fragments[0][0]), int(spans_fragments[-1][1])
+        if (end < window_start or start > window_end) and span.id not in previous:
+            # far from the quote: ranked by distance only, built when the list is read
+            add_far((q_start - end if end <= q_start else start - q_end, start, span.id, span))
+            continue
+        mention = _covered(text, spans_fragments)
+        earlier = span.id in previous
+        if end < window[0] or start > window[1]:
+            result.append(Candidate(
+                start, end, mention, span.id, span.entity_id, "marked", "previous speaker",
+                paragraph_of(start), False, None, 1,
+                q_start - end if end <= q_start else start - q_end, text))
+            continue
         marked_ranges.append((start, end))
         pattern = _pattern(text, start, end)
-        earlier = span.id in previous
         if earlier and not pattern:
             pattern = "previous speaker"
-        mention = " … ".join(text[int(a):int(b)] for a, b in span.fragments)
-        before, after = _context(text, start, end)
         result.append(Candidate(
-            start, end, mention, span.id, span.entity_id, "marked", pattern, before, after,
-            paragraph_of(start), _inside((start, end), fragments),
-            guess_kind(mention, registry, text), rank(start, end, pattern, earlier),
-            _distance((start, end), q_start, q_end)))
+            start, end, mention, span.id, span.entity_id, "marked", pattern,
+            paragraph_of(start), _inside((start, end), fragments), None,
+            rank(start, end, pattern, earlier), _distance((start, end), q_start, q_end),
+            text))
     if unmarked:
-        found = [*_registry_mentions(text, *window, registry), *_names(text, *window),
+        kinds = _kinds_by_name(registry)
+        # where a single name is also written with a title or as a place
+        nearby = text[max(0, window[0] - 6_000):window[1] + 6_000]
+        found = [*_registry_mentions(text, *window, registry),
+                 *_names(text, *window, nearby),
                  *_descriptions(text, *window), *_pronouns(text, *window)]
         seen: set[tuple[int, int]] = set()
         registry_at = {(f.start, f.end): f.entity_id for f in found if f.entity_id}
@@ -728,18 +853,17 @@ def speaker_candidates(
             seen.add(hit)
             mention = text[item.start:item.end]
             pattern = _pattern(text, item.start, item.end)
-            before, after = _context(text, item.start, item.end)
             result.append(Candidate(
                 item.start, item.end, mention, None, registry_at.get(hit), item.source,
-                pattern, before, after, paragraph_of(item.start),
-                _inside(hit, fragments), guess_kind(mention, registry, text),
-                rank(item.start, item.end, pattern),
-                _distance(hit, q_start, q_end)))
+                pattern, paragraph_of(item.start), _inside(hit, fragments),
+                _guess_kind(mention, kinds, nearby), rank(item.start, item.end, pattern),
+                _distance(hit, q_start, q_end), text))
     _mark_subject(text, result, sentence, q_start)
     source_order = {"marked": 0, "registry": 1, "name": 2, "description": 3, "pronoun": 4,
                     "typed": 5}
     result.sort(key=lambda c: (c.rank, c.distance, source_order.get(c.source, 9), c.start))
-    return result
+    far.sort()  # by distance, then start (span ids never tie)
+    return Ranked(result, far, text, paragraph_of)
 
 
 def _mark_subject(text: str, candidates: list[Candidate], sentence: tuple[int, int],

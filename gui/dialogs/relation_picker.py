@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -56,7 +56,6 @@ class PickerEntry:
         color: that label's colour.
         text: the mention as written.
         marked: a stored span (False: picking it marks it first).
-        before, after: context either side of the mention.
         paragraph: its paragraph number (0: unknown).
         note: why it is offered (``"X said"``, ``"new"``…), shown after the mention.
         payload: what the main window needs to act on it (a span id, a candidate).
@@ -66,11 +65,18 @@ class PickerEntry:
     color: str
     text: str
     marked: bool
-    before: str = ""
-    after: str = ""
     paragraph: int = 0
     note: str = ""
     payload: Any = None
+
+    @property
+    def before(self) -> str:
+        """The words before the mention: the payload's ``before``, read when drawn."""
+        return str(getattr(self.payload, "before", ""))
+
+    @property
+    def after(self) -> str:
+        return str(getattr(self.payload, "after", ""))
 
     @property
     def shown(self) -> str:
@@ -80,12 +86,39 @@ class PickerEntry:
         return f"{self.label}: {self.text}{state}{where}"
 
 
+class LazyEntries(Sequence[PickerEntry]):
+    """Entries made from a sequence of targets when a row asks for them (then kept)."""
+
+    def __init__(self, targets: Sequence[Any], make: Callable[[Any], PickerEntry]) -> None:
+        self._targets = targets
+        self._make = make
+        self._made: dict[int, PickerEntry] = {}
+
+    def __len__(self) -> int:
+        return len(self._targets)
+
+    @overload
+    def __getitem__(self, index: int) -> PickerEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[PickerEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> PickerEntry | list[PickerEntry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        entry = self._made.get(index)
+        if entry is None:
+            entry = self._made[index] = self._make(self._targets[index])
+        return entry
+
+
 class PickerModel(QAbstractListModel):
     """The entries, filtered by the typed text; typed words found in the text follow."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._entries: list[PickerEntry] = []
+        self._entries: Sequence[PickerEntry] = []
         self._rows: list[int] = []
         self._typed: list[PickerEntry] = []
         self._find_typed: Callable[[str], list[PickerEntry]] | None = None
@@ -93,7 +126,7 @@ class PickerModel(QAbstractListModel):
     def set_entries(self, entries: Sequence[PickerEntry],
                     find_typed: Callable[[str], list[PickerEntry]] | None = None) -> None:
         self.beginResetModel()
-        self._entries = list(entries)
+        self._entries = entries
         self._rows = list(range(len(self._entries)))
         self._typed = []
         self._find_typed = find_typed
@@ -104,10 +137,14 @@ class PickerModel(QAbstractListModel):
         if not needle:
             return list(range(len(self._entries))), []
         rows = [i for i, entry in enumerate(self._entries) if needle in entry.text.casefold()]
-        known = {(e.payload.start, e.payload.end) for e in self._entries
-                 if hasattr(e.payload, "start")}
         typed = self._find_typed(text) if self._find_typed is not None else []
-        return rows, [e for e in typed if (e.payload.start, e.payload.end) not in known]
+        if not typed:
+            return rows, []
+        # typed words inside an entry already listed ("Dunn" of "Sela Dunn") are not offered
+        listed = [(e.payload.start, e.payload.end) for e in (self._entries[i] for i in rows)
+                  if hasattr(e.payload, "start")]
+        return rows, [e for e in typed if not any(
+            a < e.payload.end and e.payload.start < b for a, b in listed)]
 
     def set_filter(self, text: str) -> None:
         self.beginResetModel()

@@ -13,10 +13,11 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
 
+from gui.dialogs.relation_picker import LazyEntries, PickerEntry, PickerModel
 from gui.main_window import MainWindow
 from ingest import import_paths
 from storage.project import Project
-from suggest.speakers import Candidate
+from suggest.speakers import Candidate, speaker_candidates, typed_candidates
 from tests.gui.test_main_window import SAMPLES, find, mouse_drag, open_window, stored
 
 DOC = "01-varnay-warns-ostmere"
@@ -211,3 +212,28 @@ def test_create_actor_guesses_its_kind(window: MainWindow, sample_path: Path, qt
     assert [(s[0], s[1], s[2]["kind"]) for s in spans] == [("Actor", needle, kind)]
     with Project.open(sample_path) as project:
         assert [(e.name, e.kind) for e in project.entities()] == [(needle, kind)]
+
+
+def test_picker_model_passes_the_model_tester(qtmodeltester) -> None:
+    text = "“Hold the line,” Sela Dunn said. Ola Wren nodded; Sela Dunn left."
+    candidates = speaker_candidates(text, [(1, 15)])
+    made: list[int] = []
+
+    def entry(candidate: Candidate) -> PickerEntry:
+        made.append(candidate.start)
+        return PickerEntry("Actor", "#4E79A7", candidate.text, candidate.marked,
+                           candidate.paragraph, candidate.pattern, candidate)
+
+    model = PickerModel()
+    model.set_entries(LazyEntries(candidates, entry), lambda typed: [
+        entry(c) for c in typed_candidates(text, typed, [(1, 15)])])
+    assert made == []  # nothing is built before a row is read
+    qtmodeltester.check(model, force_py=True)
+    assert model.entry(0) is not None and model.entry(0).text == "Sela Dunn"
+    model.set_filter("dunn")
+    assert [model.entry(r).shown for r in range(model.rowCount())] == [
+        "Actor: Sela Dunn (new) · ¶1", "Actor: Sela Dunn (new) · ¶1"]
+    model.set_filter("nodded")  # no candidate: the typed words, found in the text
+    assert [model.entry(r).text for r in range(model.rowCount())] == ["nodded"]
+    assert model.first_for("ola") is not None and model.first_for("ola").text == "Ola Wren"
+    qtmodeltester.check(model, force_py=True)

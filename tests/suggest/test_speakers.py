@@ -134,6 +134,29 @@ def test_the_paragraphs_previous_speaker_comes_before_other_mentions() -> None:
     assert found[0].span_id == 3 and found[0].rank <= 1
 
 
+def test_far_marked_mentions_rank_by_distance_between_near_ones_and_the_quote() -> None:
+    paragraph = "Tam Brun spoke to Ivo Kell at the gate."
+    text = "\n\n".join([paragraph] * 30 + ["“We close at six, Ola Wren,” Sela Dunn said."]
+                       + [paragraph] * 30)
+    spans = []
+    for index, match_start in enumerate(
+            i for i in range(len(text)) if text.startswith(("Tam Brun", "Ivo Kell"), i)):
+        spans.append(Span(index + 10, "Actor", ((match_start, match_start + 8),)))
+    quote = at(text, "We close at six, Ola Wren,")
+    found = speaker_candidates(text, [quote], spans)
+    assert found[0].text == "Sela Dunn" and found[-1].text == "Ola Wren"
+    assert len(found) == len(list(found)) == len(spans) + 2
+    far = [c for c in found if c.rank == 6]
+    assert far and all(c.marked and c.pattern == "" for c in far)
+    distances = [c.distance for c in far]
+    assert distances == sorted(distances)
+    # read twice, the same objects; negative indexes and slices work
+    assert found[5] is found[5] and found[-1] is found[len(found) - 1]
+    assert found[1:3] == [found[1], found[2]]
+    assert far[0].context in ("[Tam Brun] spoke to Ivo Kell…",
+                              "Tam Brun spoke to [Ivo Kell] at the gate.")
+
+
 def test_actors_inside_the_quote_come_last() -> None:
     text = "“Even Arlo Venn cannot stop this,” Nadia Prell said."
     quote = at(text, "Even Arlo Venn cannot stop this,")
