@@ -629,7 +629,7 @@ class MainWindow(QMainWindow):
             return False  # a selection over the selected span itself: pick its target
         quote_like = speakers.looks_like_quote(text, *selection)
         full = source_ok and span is not None and definition.max_per_source is not None and \
-            sum(1 for r in self.relations if r.source_id == span.id and
+            sum(1 for r in self.view.relations_of(span.id) if r.source_id == span.id and
                 r.type == definition.name) >= definition.max_per_source
         if source_ok and span is not None and not quote_like and not full:
             if len(definition.targets) != 1:

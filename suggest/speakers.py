@@ -733,7 +733,7 @@ def speaker_candidates(
     text: str,
     quote: Sequence[Sequence[int]],
     spans: Iterable[MarkedSpan] = (),
-    relations: Iterable[MarkedRelation] = (),
+    relations: Iterable[MarkedRelation] | Mapping[int, MarkedRelation] = (),
     registry: Iterable[RegistryActor] = (),
     target_labels: Sequence[str] = ("Actor",),
     relation: str = "speaker",
@@ -744,8 +744,9 @@ def speaker_candidates(
 
     ``spans`` are the stored spans of the layer (those with a label in
     ``target_labels`` are the marked candidates), ``relations`` its relations
-    (``relation``-typed ones tell the previous speakers), ``registry`` the
-    actors whose names and aliases count as mentions. ``quote_id`` is the
+    (``relation``-typed ones tell the previous speakers; a mapping by id is read by
+    its values), ``registry`` the actors whose names and aliases count as
+    mentions. ``quote_id`` is the
     quote's own span id when it is stored. With ``unmarked`` False only marked
     spans are offered.
     """
@@ -769,7 +770,7 @@ def speaker_candidates(
     targets = [s for s in span_list if s.label in target_labels and s.id != quote_id]
     # the speakers of the other quotes of this paragraph
     previous: set[int] = set()
-    for rel in relations:
+    for rel in (relations.values() if isinstance(relations, Mapping) else relations):
         if rel.type != relation or rel.source_id == quote_id:
             continue
         source = by_id.get(rel.source_id)

@@ -132,6 +132,10 @@ def test_the_paragraphs_previous_speaker_comes_before_other_mentions() -> None:
     found = speaker_candidates(text, [second], spans, [Relation("speaker", 1, 3)],
                                quote_id=2)
     assert found[0].span_id == 3 and found[0].rank <= 1
+    # the relations may come as a mapping by id, as the window keeps them
+    by_id = speaker_candidates(text, [second], spans, {9: Relation("speaker", 1, 3)},
+                               quote_id=2)
+    assert list(by_id) == list(found)
 
 
 def test_far_marked_mentions_rank_by_distance_between_near_ones_and_the_quote() -> None:
