@@ -186,11 +186,22 @@ def _parse_html_tree(markup: str, path: Path) -> lxml.html.HtmlElement:
 
 
 def _extract_article(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> tuple[str, list[str]]:
-    """Return the headline and paragraphs of a parsed page; fill ``meta``."""
-    _remove_clutter(tree)
+    """Return the headline and paragraphs of a parsed page; fill ``meta``.
+
+    First trafilatura (with its readability and jusText safety nets) on the
+    page without its scripts and styles; when it finds nothing, our own
+    container heuristics (:func:`_fallback_paragraphs`) on the page without
+    its clutter. ``meta["extraction"]`` names the extractor that gave the
+    text when it was not trafilatura's own.
+    """
+    for element in list(tree.iter(*_NEVER_TEXT_TAGS)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    headline = _headline_element(tree)
+    _remove_furniture(tree, headline)
     title = ""
     paragraphs: list[str] = []
-    document = _trafilatura_extract(tree)
+    document, fallback = _trafilatura_extract(tree)
     if document is not None:
         title = _squash(document.title or "")
         for key, value in (
@@ -202,40 +213,132 @@ def _extract_article(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> tuple
             if isinstance(value, str) and value.strip():
                 meta[key] = value.strip()
         if document.body is not None:
-            paragraphs = _paragraphs_of_extraction(document.body)
+            paragraphs = [text for text, links in _blocks_of_extraction(document.body)
+                          if links < _LINK_MAX_SHARE]
+            if paragraphs and fallback:
+                meta["extraction"] = fallback
     _complete_metadata(tree, meta)
-    if not paragraphs:
+    if paragraphs:
+        paragraphs = _with_standfirst(tree, headline, paragraphs)
+    if sum(len(text) for text in paragraphs) < _SHORT_EXTRACTION:
+        # nothing, or trafilatura's last resort on a short page (the body's text in one
+        # block, menus included): a short page is what our container heuristics find in it
         paragraphs = _fallback_paragraphs(tree)
+        meta["extraction"] = FALLBACK_CONTAINER
     if not title:
-        title = _first_text(tree, "//h1") or _first_text(tree, "//title")
+        title = (_squash(headline.text_content()) if headline is not None else "") or _first_text(
+            tree, "//title")
     if paragraphs and _squash(paragraphs[0]) == title:
         title = paragraphs[0]
     return title, paragraphs
 
 
-def _trafilatura_extract(tree: lxml.html.HtmlElement) -> Any:
+_SHORT_EXTRACTION = 250
+"""Below this many characters from trafilatura (its own minimum), our container heuristics decide."""
+FALLBACK_EXTERNAL = "trafilatura's readability/jusText fallback"
+FALLBACK_CONTAINER = "Saywho's container heuristics"
+"""``meta["extraction"]`` of a page whose text came from a fallback extractor."""
+
+_NEVER_TEXT_TAGS = ("script", "style", "template", "svg", "canvas", "object", "embed")
+
+
+# Class/id words of page furniture; words that also name article parts on some sites
+# (header, teaser, box, list, info, date, caption, footer, widget) are left to trafilatura.
+_FURNITURE_WORDS = (
+    "cookie|cookies|consent|gdpr|newsletter|subscribe|signup|share|sharing|social|promo|banner|"
+    "popup|modal|paywall|advert|advertisement|sponsored|outbrain|taboola|related|recommended|"
+    "trending|breadcrumb|breadcrumbs|comment|comments|menu|navigation|navbar|sidebar|author|"
+    "byline|bio|copyright|tags|links|print|aside|ad|ads|contact|login|credit"
+)
+_FURNITURE_ATTRIBUTE = re.compile(rf"(?:^|[\s_-])(?:{_FURNITURE_WORDS})(?=$|[\s_-])", re.IGNORECASE)
+_FURNITURE_MAX_SHARE = 0.1
+"""Furniture holds at most this share of the page's text; a bigger element so named is content..."""
+_ALWAYS_FURNITURE = re.compile(
+    r"(?:^|[\s_-])(?:cookie|cookies|consent|gdpr|newsletter|subscribe|signup|paywall|popup|modal|"
+    r"outbrain|taboola|advert|advertisement|sponsored|breadcrumb|breadcrumbs|comment|comments|"
+    r"menu|navigation|sharing|social)(?=$|[\s_-])",
+    re.IGNORECASE,
+)
+"""...but these words never name an article, whatever its size (a cookie wall, comments)."""
+
+
+def _remove_furniture(tree: lxml.html.HtmlElement, headline: etree._Element | None) -> None:
+    """Drop elements named like page furniture that hold little of the page's text, in place.
+
+    An element whose class or id has a word of :data:`_FURNITURE_WORDS` (and
+    none of an article's) goes when it holds at most :data:`_FURNITURE_MAX_SHARE`
+    of the page's text (whatever it holds for :data:`_ALWAYS_FURNITURE`) and
+    does not contain the headline.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    page_chars = len(_squash(body.text_content()))
+    keep = set(headline.iterancestors()) if headline is not None else set()
+    for element in list(body.iter()):
+        if not isinstance(element.tag, str) or element in keep or element.getparent() is None:
+            continue
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if not _FURNITURE_ATTRIBUTE.search(names) or _ARTICLE_ATTRIBUTE.search(names):
+            continue
+        if (_ALWAYS_FURNITURE.search(names)
+                or len(_squash(element.text_content())) <= page_chars * _FURNITURE_MAX_SHARE):
+            element.drop_tree()
+
+
+class _FallbackProbe:
+    """Tells whether trafilatura took its readability/jusText result over its own.
+
+    trafilatura runs its safety nets in ``trafilatura.core.compare_extraction``,
+    which returns either the body it was given (its own extraction) or another
+    one; the probe wraps that function once and records which, so the import
+    report can name the pages that needed a fallback.
+    """
+
+    used = False
+    installed = False
+
+    @classmethod
+    def install(cls) -> None:
+        if cls.installed:
+            return
+        import trafilatura.core as core
+
+        original = core.compare_extraction
+
+        def compare_extraction(cleaned_tree: Any, raw_tree: Any, body: Any, text: str,
+                               options: Any) -> tuple[Any, str]:
+            new_body, new_text = original(cleaned_tree, raw_tree, body, text, options)
+            cls.used = new_body is not body
+            return new_body, new_text
+
+        core.compare_extraction = compare_extraction  # type: ignore[assignment]
+        cls.installed = True
+
+
+def _trafilatura_extract(tree: lxml.html.HtmlElement) -> tuple[Any, str]:
+    """trafilatura's document for the page (or None), and the fallback it used ('' for none)."""
     import trafilatura  # imported late: it is slow to import and only HTML needs it
 
+    _FallbackProbe.install()
+    _FallbackProbe.used = False
     try:
-        return trafilatura.bare_extraction(
+        document = trafilatura.bare_extraction(
             tree,
-            favor_precision=True,
             include_comments=False,
-            include_tables=False,
+            include_tables=True,
             include_images=False,
-            include_links=False,
+            include_links=True,  # kept to tell link lists from prose, then dropped
             include_formatting=False,
             with_metadata=True,
-            # no second opinion from readability/jusText: 40% faster and the same
-            # text on news pages; our own extractor below still catches a miss
-            fast=True,
             date_extraction_params={"original_date": True, "extensive_search": False},
         )
     except RecursionError:
         raise
     except Exception as err:  # third-party heuristics on hostile input: fall back
         LOGGER.warning("trafilatura failed (%s); using the simple extractor", err)
-        return None
+        return None, ""
+    return document, FALLBACK_EXTERNAL if _FallbackProbe.used else ""
 
 
 def _remove_clutter(tree: lxml.html.HtmlElement) -> None:
@@ -270,38 +373,172 @@ def _inside(element: etree._Element, tags: tuple[str, ...]) -> bool:
     return any(ancestor.tag in tags for ancestor in element.iterancestors())
 
 
-def _paragraphs_of_extraction(body: etree._Element) -> list[str]:
-    """Paragraph texts of trafilatura's output tree (p, head, list/item, quote, ...)."""
-    paragraphs: list[str] = []
-    for block in body:
-        if block.tag == "list":
-            items = [_squash(_text_of(item)) for item in block.iter("item")]
-            paragraphs.extend(item for item in items if item)
-            continue
-        text = _squash(_text_of(block))
+# trafilatura's output elements that start a new paragraph
+_BLOCK_TAGS = frozenset({"p", "head", "quote", "list", "item", "table", "row", "cell", "code",
+                         "div", "article", "section", "figure", "note"})
+_CELL_MAX_CHARS = 200  # a row of shorter cells is one paragraph ("cell | cell")
+
+
+def _blocks_of_extraction(body: etree._Element) -> list[tuple[str, float]]:
+    """Paragraphs of trafilatura's output tree, each with the share of its text in links.
+
+    Every block (p, head, quote, list item, ...) is a paragraph, and so is each
+    line of a block broken by ``<lb/>``; a table row of short cells is one
+    paragraph with its cells joined by `` | ``, a row with longer cells (a
+    layout table) gives each cell's paragraphs.
+    """
+    paragraphs: list[tuple[str, float]] = []
+    pieces: list[str] = []
+    link_chars = [0]
+
+    def flush() -> None:
+        text = _squash("".join(pieces))
         if text:
-            paragraphs.append(text)
-    if not paragraphs and body.text:
-        paragraphs = [line for line in (_squash(p) for p in body.text.split("\n")) if line]
+            share = min(1.0, link_chars[0] / len(text))
+            paragraphs.append((text, share))
+        pieces.clear()
+        link_chars[0] = 0
+
+    def walk(element: etree._Element) -> None:
+        tag = element.tag
+        if tag == "lb":
+            flush()
+            pieces.append(element.tail or "")
+            return
+        if tag == "row":
+            cells = [cell for cell in element if cell.tag == "cell"]
+            texts = [_squash(_text_of(cell)) for cell in cells]
+            if len(cells) > 1 and all(
+                len(text) <= _CELL_MAX_CHARS
+                and not any(child.tag in _BLOCK_TAGS for child in cell.iterdescendants())
+                for cell, text in zip(cells, texts, strict=True)
+            ):
+                flush()
+                links = sum(len(_squash(_text_of(ref))) for ref in element.iter("ref"))
+                pieces.append(" | ".join(text for text in texts if text))
+                link_chars[0] = links
+                flush()
+                pieces.append(element.tail or "")
+                return
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if tag == "ref":
+            link_chars[0] += len(_squash(_text_of(element)))
+        pieces.append(element.text or "")
+        for child in element:
+            walk(child)
+        if block:
+            flush()
+        pieces.append(element.tail or "")
+
+    pieces.append(body.text or "")
+    for child in body:
+        walk(child)
+    flush()
+    return paragraphs
+
+
+_LINK_MAX_SHARE = 0.9
+"""A paragraph with more of its text in links than this is a link list (related stories, menus)."""
+_STANDFIRST_MIN_CHARS = 80
+_STANDFIRST_LOOKAHEAD = 8
+_SENTENCE_END = re.compile(r"[.!?…:;)\"'»«“”„’]$")
+
+
+def _headline_element(tree: lxml.html.HtmlElement) -> etree._Element | None:
+    """The page's headline: the first ``<h1>`` with text, in an article or main if any."""
+    for xpath in ("//article//h1", "//main//h1", "//h1"):
+        for element in tree.xpath(xpath):
+            if _squash(element.text_content()):
+                return element
+    return None
+
+
+def _with_standfirst(tree: lxml.html.HtmlElement, headline: etree._Element | None,
+                     paragraphs: list[str]) -> list[str]:
+    """The paragraphs with the standfirst the extractor skipped put first.
+
+    A standfirst (lead, teaser, abstract) sits between the headline and the
+    body, often in the article's header, where extractors take it for page
+    furniture. The ``<p>`` elements after the ``<h1>`` and before the first
+    extracted paragraph that read as prose (at least
+    :data:`_STANDFIRST_MIN_CHARS` characters ending like a sentence, mostly
+    not links) are kept, when the body is found within
+    :data:`_STANDFIRST_LOOKAHEAD` paragraphs.
+    """
+    if headline is None:
+        return paragraphs
+    body_text = "\n".join(paragraphs)
+    lead: list[str] = []
+    for element in headline.xpath("following::p"):
+        text = _squash(element.text_content())
+        if not text:
+            continue
+        if text in body_text:
+            return [text for text in lead if text] + paragraphs
+        if len(lead) >= _STANDFIRST_LOOKAHEAD:
+            break
+        links = sum(len(_squash(a.text_content())) for a in element.iter("a"))
+        prose = (len(text) >= _STANDFIRST_MIN_CHARS and _SENTENCE_END.search(text) is not None
+                 and links <= len(text) / 2)
+        lead.append(text if prose else "")
     return paragraphs
 
 
 def _fallback_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
-    """Paragraphs of <article>, <main> or <body>, for pages trafilatura gives up on."""
-    container = None
-    for xpath in ("//article", "//main", "//body"):
-        found = tree.xpath(xpath)
-        if found:
-            container = found[0]
-            break
+    """Paragraphs of the page's densest text container, for pages trafilatura gives up on.
+
+    The page's clutter is removed first (:func:`_remove_clutter`); the
+    container is the element whose own ``<p>``, ``<li>``, ``<blockquote>`` and
+    ``<td>`` children hold the most prose (text outside links), or else
+    ``<article>``, ``<main>`` or ``<body>``.
+    """
+    _remove_clutter(tree)
+    best: etree._Element | None = None
+    best_chars = 0
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        chars = sum(_prose_chars(child) for child in element if child.tag in _FALLBACK_BLOCKS)
+        if chars > best_chars:
+            best, best_chars = element, chars
+    container = best
+    if container is None:
+        for xpath in ("//article", "//main", "//body"):
+            found = tree.xpath(xpath)
+            if found:
+                container = found[0]
+                break
     if container is None:
         container = tree
     paragraphs = []
-    for element in container.iter("h1", "p"):
+    for element in container.iter("h1", "h2", "h3", *_FALLBACK_BLOCKS):
+        if any(block.tag in _FALLBACK_BLOCKS for block in _ancestors_below(element, container)):
+            continue  # its text is in the enclosing block's
         text = _squash(element.text_content())
-        if text:
+        if text and _prose_chars(element) * 2 >= len(text):
             paragraphs.append(text)
     return paragraphs
+
+
+_FALLBACK_BLOCKS = ("p", "li", "blockquote", "td", "dd", "figcaption", "pre")
+
+
+def _ancestors_below(element: etree._Element, container: etree._Element) -> list[etree._Element]:
+    found = []
+    for ancestor in element.iterancestors():
+        if ancestor is container:
+            break
+        found.append(ancestor)
+    return found
+
+
+def _prose_chars(element: etree._Element) -> int:
+    """Characters of an element's text outside links."""
+    text = len(_squash(element.text_content()))
+    links = sum(len(_squash(a.text_content())) for a in element.iter("a"))
+    return max(0, text - links)
 
 
 def _complete_metadata(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> None:
