@@ -234,7 +234,7 @@ def _extract_article(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> tuple
 
 
 _SHORT_EXTRACTION = 250
-"""Below this many characters from trafilatura (its own minimum), our container heuristics decide."""
+"""Below this many characters from trafilatura (its minimum), our container heuristics decide."""
 FALLBACK_EXTERNAL = "trafilatura's readability/jusText fallback"
 FALLBACK_CONTAINER = "Saywho's container heuristics"
 """``meta["extraction"]`` of a page whose text came from a fallback extractor."""
