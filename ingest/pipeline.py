@@ -105,7 +105,7 @@ ENTITIES_FILE = "entities.jsonl"
 
 
 def _entities_beside(document_files: Sequence[Path], entity_files: Sequence[Path]) -> list[Path]:
-    """The ``entities.jsonl`` files beside the JSON Lines files that the import does not read yet."""
+    """The ``entities.jsonl`` beside the JSON Lines files, when the import does not read it yet."""
     named = {_resolved(f) for f in entity_files}
     found: list[Path] = []
     for file in document_files:
