@@ -11,6 +11,7 @@ is refused.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,7 @@ def parse_html(data: bytes, path: Path) -> DocumentRecord:
             path, f"the HTML cannot be parsed: {_without_unsafe_advice(str(err))}"
         ) from None
     # residue such as the "]>" that lxml leaves of an internal DTD subset is no text
-    paragraphs = [p for p in paragraphs if any(c.isalpha() for c in p)]
+    paragraphs = [p for p in paragraphs if any(c.isalnum() for c in p)]
     if not paragraphs:
         raise IngestError(path, "no article text found")
     if title and _squash(paragraphs[0]) != _squash(title):
@@ -188,46 +189,37 @@ def _parse_html_tree(markup: str, path: Path) -> lxml.html.HtmlElement:
 def _extract_article(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> tuple[str, list[str]]:
     """Return the headline and paragraphs of a parsed page; fill ``meta``.
 
-    First trafilatura (with its readability and jusText safety nets) on the
-    page without its scripts and styles; when it finds nothing, our own
-    container heuristics (:func:`_fallback_paragraphs`) on the page without
-    its clutter. ``meta["extraction"]`` names the extractor that gave the
-    text when it was not trafilatura's own.
+    The metadata is read first (:func:`_read_metadata`), then the page loses
+    its scripts, styles and furniture (:func:`_remove_furniture`) and
+    trafilatura (with its readability and jusText safety nets) extracts the
+    article; the standfirst it skips is put back (:func:`_with_standfirst`).
+    When it finds less than :data:`_SHORT_EXTRACTION` characters, our own
+    container heuristics (:func:`_fallback_paragraphs`) decide.
+    ``meta["extraction"]`` names the fallback that gave the text, if any.
     """
+    title = _read_metadata(tree, meta)
     for element in list(tree.iter(*_NEVER_TEXT_TAGS)):
         if element.getparent() is not None:
             element.drop_tree()
     headline = _headline_element(tree)
     _remove_furniture(tree, headline)
-    title = ""
     paragraphs: list[str] = []
-    document, fallback = _trafilatura_extract(tree)
-    if document is not None:
-        title = _squash(document.title or "")
-        for key, value in (
-            ("date", document.date),
-            ("author", document.author),
-            ("url", document.url),
-            ("outlet", document.sitename),
-        ):
-            if isinstance(value, str) and value.strip():
-                meta[key] = value.strip()
-        if document.body is not None:
-            paragraphs = [text for text, links in _blocks_of_extraction(document.body)
-                          if links < _LINK_MAX_SHARE]
-            if paragraphs and fallback:
-                meta["extraction"] = fallback
-    _complete_metadata(tree, meta)
+    body, fallback = _trafilatura_extract(tree, meta.get("url"))
+    if body is not None:
+        paragraphs = _kept_paragraphs(_blocks_of_extraction(body))
+        if paragraphs and fallback:
+            meta["extraction"] = fallback
     if paragraphs:
-        paragraphs = _with_standfirst(tree, headline, paragraphs)
+        paragraphs = _with_standfirst(headline, paragraphs)
     if sum(len(text) for text in paragraphs) < _SHORT_EXTRACTION:
         # nothing, or trafilatura's last resort on a short page (the body's text in one
         # block, menus included): a short page is what our container heuristics find in it
         paragraphs = _fallback_paragraphs(tree)
         meta["extraction"] = FALLBACK_CONTAINER
-    if not title:
-        title = (_squash(headline.text_content()) if headline is not None else "") or _first_text(
-            tree, "//title")
+    headline_text = _squash(headline.text_content()) if headline is not None else ""
+    if headline_text and (not title or _inside(headline, ("article", "main"))):
+        title = headline_text  # the page's own headline, not a declared one with the site's name
+    title = title or _first_text(tree, "//title")
     if paragraphs and _squash(paragraphs[0]) == title:
         title = paragraphs[0]
     return title, paragraphs
@@ -273,17 +265,25 @@ def _remove_furniture(tree: lxml.html.HtmlElement, headline: etree._Element | No
     body = tree.find("body")
     if body is None:
         return
-    page_chars = len(_squash(body.text_content()))
+    page_chars = _text_length(body)
     keep = set(headline.iterancestors()) if headline is not None else set()
-    for element in list(body.iter()):
-        if not isinstance(element.tag, str) or element in keep or element.getparent() is None:
-            continue
+    dropped: list[etree._Element] = []
+    for element in body.xpath(".//*[@class or @id]"):
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if not _FURNITURE_ATTRIBUTE.search(names) or _ARTICLE_ATTRIBUTE.search(names):
             continue
+        if element in keep or any(ancestor in dropped for ancestor in element.iterancestors()):
+            continue
         if (_ALWAYS_FURNITURE.search(names)
-                or len(_squash(element.text_content())) <= page_chars * _FURNITURE_MAX_SHARE):
-            element.drop_tree()
+                or _text_length(element) <= page_chars * _FURNITURE_MAX_SHARE):
+            dropped.append(element)
+    for element in dropped:
+        element.drop_tree()
+
+
+def _text_length(element: etree._Element) -> int:
+    """Characters of an element's text with whitespace collapsed (computed by libxml2)."""
+    return int(element.xpath("string-length(normalize-space(.))"))
 
 
 class _FallbackProbe:
@@ -316,8 +316,9 @@ class _FallbackProbe:
         cls.installed = True
 
 
-def _trafilatura_extract(tree: lxml.html.HtmlElement) -> tuple[Any, str]:
-    """trafilatura's document for the page (or None), and the fallback it used ('' for none)."""
+def _trafilatura_extract(tree: lxml.html.HtmlElement,
+                         url: str | None) -> tuple[etree._Element | None, str]:
+    """trafilatura's article body (or None), and the fallback it used ('' for none)."""
     import trafilatura  # imported late: it is slow to import and only HTML needs it
 
     _FallbackProbe.install()
@@ -325,20 +326,22 @@ def _trafilatura_extract(tree: lxml.html.HtmlElement) -> tuple[Any, str]:
     try:
         document = trafilatura.bare_extraction(
             tree,
+            url=url,
             include_comments=False,
             include_tables=True,
             include_images=False,
             include_links=True,  # kept to tell link lists from prose, then dropped
             include_formatting=False,
-            with_metadata=True,
-            date_extraction_params={"original_date": True, "extensive_search": False},
+            with_metadata=False,  # read by _read_metadata, at a fraction of the cost
         )
     except RecursionError:
         raise
     except Exception as err:  # third-party heuristics on hostile input: fall back
         LOGGER.warning("trafilatura failed (%s); using the simple extractor", err)
         return None, ""
-    return document, FALLBACK_EXTERNAL if _FallbackProbe.used else ""
+    if document is None:
+        return None, ""
+    return document.body, FALLBACK_EXTERNAL if _FallbackProbe.used else ""
 
 
 def _remove_clutter(tree: lxml.html.HtmlElement) -> None:
@@ -441,6 +444,11 @@ def _blocks_of_extraction(body: etree._Element) -> list[tuple[str, float]]:
 
 _LINK_MAX_SHARE = 0.9
 """A paragraph with more of its text in links than this is a link list (related stories, menus)."""
+
+
+def _kept_paragraphs(blocks: list[tuple[str, float]]) -> list[str]:
+    """The paragraphs that are not link lists."""
+    return [text for text, links in blocks if links < _LINK_MAX_SHARE]
 _STANDFIRST_MIN_CHARS = 80
 _STANDFIRST_LOOKAHEAD = 8
 _SENTENCE_END = re.compile(r"[.!?…:;)\"'»«“”„’]$")
@@ -455,8 +463,7 @@ def _headline_element(tree: lxml.html.HtmlElement) -> etree._Element | None:
     return None
 
 
-def _with_standfirst(tree: lxml.html.HtmlElement, headline: etree._Element | None,
-                     paragraphs: list[str]) -> list[str]:
+def _with_standfirst(headline: etree._Element | None, paragraphs: list[str]) -> list[str]:
     """The paragraphs with the standfirst the extractor skipped put first.
 
     A standfirst (lead, teaser, abstract) sits between the headline and the
@@ -541,24 +548,100 @@ def _prose_chars(element: etree._Element) -> int:
     return max(0, text - links)
 
 
-def _complete_metadata(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> None:
-    """Fill what trafilatura missed from the usual <meta> and <link> tags."""
+_ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
+                            "OpinionNewsArticle", "BlogPosting", "Report", "ScholarlyArticle",
+                            "TechArticle", "WebPage", "Posting", "SocialMediaPosting"})
+_JSON_LD_MAX_CHARS = 1_000_000
+
+
+def _read_metadata(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> str:
+    """Fill ``meta`` (date, author, url, outlet) from the page's head; return its declared title.
+
+    Sources, first found wins: JSON-LD (``application/ld+json``) of the article,
+    then the usual ``<meta>`` and ``<link>`` tags; the date is htmldate's (the
+    original publication date, normalised to ``YYYY-MM-DD``), else the first
+    declared one as written.
+    """
+    declared: dict[str, str] = {}
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        source = script.text or ""
+        if len(source) > _JSON_LD_MAX_CHARS:
+            continue
+        try:
+            _json_ld_metadata(json.loads(source), declared)
+        except (ValueError, RecursionError):
+            continue
     lookups = (
+        ("title", "//meta[@property='og:title']/@content"),
+        ("title", "//meta[@name='twitter:title']/@content"),
         ("date", "//meta[@property='article:published_time']/@content"),
         ("date", "//meta[@name='date' or @name='pubdate' or @itemprop='datePublished']/@content"),
         ("date", "//time/@datetime"),
         ("author", "//meta[@name='author']/@content"),
+        ("author", "//meta[@property='article:author']/@content"),
         ("url", "//link[@rel='canonical']/@href"),
         ("url", "//meta[@property='og:url']/@content"),
         ("outlet", "//meta[@property='og:site_name']/@content"),
+        ("outlet", "//meta[@name='application-name']/@content"),
     )
     for key, xpath in lookups:
-        if key in meta:
+        if key in declared:
             continue
-        values = tree.xpath(xpath)
-        value = _squash(str(values[0])) if values else ""
-        if value:
-            meta[key] = value
+        for found in tree.xpath(xpath):
+            value = _squash(str(found))
+            if value and not (key == "author" and "://" in value):
+                declared[key] = value
+                break
+    date = _publication_date(tree)
+    if date:
+        declared["date"] = date
+    for key in ("date", "author", "url", "outlet"):
+        if declared.get(key):
+            meta[key] = declared[key]
+    return declared.get("title", "")
+
+
+def _json_ld_metadata(data: Any, declared: dict[str, str]) -> None:
+    """What the JSON-LD objects of an article declare, into ``declared`` (first found wins)."""
+    if isinstance(data, list):
+        for item in data:
+            _json_ld_metadata(item, declared)
+        return
+    if not isinstance(data, dict):
+        return
+    if "@graph" in data:
+        _json_ld_metadata(data["@graph"], declared)
+    kinds = data.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if not any(isinstance(kind, str) and kind in _ARTICLE_TYPES for kind in kinds):
+        return
+    for key, value in (("title", data.get("headline")), ("date", data.get("datePublished")),
+                       ("author", _json_ld_name(data.get("author"))),
+                       ("outlet", _json_ld_name(data.get("publisher")))):
+        if isinstance(value, str) and _squash(value) and key not in declared:
+            declared[key] = _squash(value)
+
+
+def _json_ld_name(value: Any) -> str | None:
+    """The name of a JSON-LD person or organisation (or the names of a list of them)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        name = value.get("name")
+        return name if isinstance(name, str) else None
+    if isinstance(value, list):
+        names = [name for name in (_json_ld_name(item) for item in value) if name]
+        return ", ".join(names) or None
+    return None
+
+
+def _publication_date(tree: lxml.html.HtmlElement) -> str | None:
+    import htmldate  # a trafilatura dependency; imported late like it
+
+    try:
+        return htmldate.find_date(tree, extensive_search=False, original_date=True)
+    except (ValueError, TypeError, RecursionError):
+        return None
 
 
 def _first_text(tree: lxml.html.HtmlElement, xpath: str) -> str:
