@@ -451,6 +451,7 @@ def _kept_paragraphs(blocks: list[tuple[str, float]]) -> list[str]:
     return [text for text, links in blocks if links < _LINK_MAX_SHARE]
 _STANDFIRST_MIN_CHARS = 80
 _STANDFIRST_LOOKAHEAD = 8
+_STANDFIRST_NEAR = 3
 _SENTENCE_END = re.compile(r"[.!?…:;)\"'»«“”„’]$")
 
 
@@ -472,12 +473,17 @@ def _with_standfirst(headline: etree._Element | None, paragraphs: list[str]) -> 
     extracted paragraph that read as prose (at least
     :data:`_STANDFIRST_MIN_CHARS` characters ending like a sentence, mostly
     not links) are kept, when the body is found within
-    :data:`_STANDFIRST_LOOKAHEAD` paragraphs.
+    :data:`_STANDFIRST_LOOKAHEAD` paragraphs. When the body is not in ``<p>``
+    elements at all, only the first such paragraph is kept, and only if it
+    sits in the headline's own block (a common ancestor at most
+    :data:`_STANDFIRST_NEAR` levels up).
     """
     if headline is None:
         return paragraphs
     body_text = "\n".join(paragraphs)
     lead: list[str] = []
+    near = set(list(headline.iterancestors())[:_STANDFIRST_NEAR])
+    first: str | None = None  # the first paragraph after the headline, if prose in its block
     for element in headline.xpath("following::p"):
         text = _squash(element.text_content())
         if not text:
@@ -485,12 +491,15 @@ def _with_standfirst(headline: etree._Element | None, paragraphs: list[str]) -> 
         if text in body_text:
             return [text for text in lead if text] + paragraphs
         if len(lead) >= _STANDFIRST_LOOKAHEAD:
-            break
+            return paragraphs
         links = sum(len(_squash(a.text_content())) for a in element.iter("a"))
         prose = (len(text) >= _STANDFIRST_MIN_CHARS and _SENTENCE_END.search(text) is not None
                  and links <= len(text) / 2)
+        if not lead and prose and near.intersection(
+                list(element.iterancestors())[:_STANDFIRST_NEAR]):
+            first = text
         lead.append(text if prose else "")
-    return paragraphs
+    return [first, *paragraphs] if first is not None else paragraphs
 
 
 def _fallback_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
