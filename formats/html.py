@@ -199,7 +199,8 @@ def _extract_article(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> tuple
     """
     title = _read_metadata(tree, meta)
     for element in list(tree.iter(*_NEVER_TEXT_TAGS)):
-        if element.getparent() is not None:
+        # JSON-LD stays: trafilatura's last resort reads an article body declared there
+        if element.getparent() is not None and element.get("type") != "application/ld+json":
             element.drop_tree()
     headline = _headline_element(tree)
     _remove_furniture(tree, headline)
@@ -216,9 +217,9 @@ def _extract_article(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> tuple
         # block, menus included): a short page is what our container heuristics find in it
         paragraphs = _fallback_paragraphs(tree)
         meta["extraction"] = FALLBACK_CONTAINER
-    headline_text = _squash(headline.text_content()) if headline is not None else ""
-    if headline_text and (not title or _inside(headline, ("article", "main"))):
-        title = headline_text  # the page's own headline, not a declared one with the site's name
+    if headline is not None and (not title or _inside(headline, ("article", "main"))):
+        # the page's own headline, not a declared one with the site's name
+        title = _squash(_text_of(headline)) or title
     title = title or _first_text(tree, "//title")
     if paragraphs and _squash(paragraphs[0]) == title:
         title = paragraphs[0]
@@ -228,6 +229,7 @@ def _extract_article(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> tuple
 _SHORT_EXTRACTION = 250
 """Below this many characters from trafilatura (its minimum), our container heuristics decide."""
 FALLBACK_EXTERNAL = "trafilatura's readability/jusText fallback"
+FALLBACK_BASELINE = "trafilatura's baseline fallback"
 FALLBACK_CONTAINER = "Saywho's container heuristics"
 """``meta["extraction"]`` of a page whose text came from a fallback extractor."""
 
@@ -267,8 +269,10 @@ def _remove_furniture(tree: lxml.html.HtmlElement, headline: etree._Element | No
         return
     page_chars = _text_length(body)
     keep = set(headline.iterancestors()) if headline is not None else set()
-    dropped: list[etree._Element] = []
+    dropped: list[lxml.html.HtmlElement] = []
     for element in body.xpath(".//*[@class or @id]"):
+        if not isinstance(element, lxml.html.HtmlElement):
+            continue
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if not _FURNITURE_ATTRIBUTE.search(names) or _ARTICLE_ATTRIBUTE.search(names):
             continue
@@ -283,19 +287,22 @@ def _remove_furniture(tree: lxml.html.HtmlElement, headline: etree._Element | No
 
 def _text_length(element: etree._Element) -> int:
     """Characters of an element's text with whitespace collapsed (computed by libxml2)."""
-    return int(element.xpath("string-length(normalize-space(.))"))
+    length = element.xpath("string-length(normalize-space(.))")
+    return int(length) if isinstance(length, float) else 0
 
 
 class _FallbackProbe:
-    """Tells whether trafilatura took its readability/jusText result over its own.
+    """Tells whether the body trafilatura returned came from one of its fallbacks.
 
-    trafilatura runs its safety nets in ``trafilatura.core.compare_extraction``,
-    which returns either the body it was given (its own extraction) or another
-    one; the probe wraps that function once and records which, so the import
-    report can name the pages that needed a fallback.
+    trafilatura runs its safety nets in ``trafilatura.core.compare_extraction``
+    (readability, jusText: it returns the body it was given, its own
+    extraction, or another one) and ``trafilatura.core.baseline`` (its last
+    resort: the page's paragraphs, or the article body declared in JSON-LD).
+    The probe wraps both once and records the bodies they produce, so the
+    import report can name the pages whose text came from a fallback.
     """
 
-    used = False
+    bodies: list[tuple[Any, str]] = []
     installed = False
 
     @classmethod
@@ -304,25 +311,33 @@ class _FallbackProbe:
             return
         import trafilatura.core as core
 
-        original = core.compare_extraction
+        original_compare = core.compare_extraction
+        original_baseline = core.baseline
 
         def compare_extraction(cleaned_tree: Any, raw_tree: Any, body: Any, text: str,
                                options: Any) -> tuple[Any, str]:
-            new_body, new_text = original(cleaned_tree, raw_tree, body, text, options)
-            cls.used = new_body is not body
+            new_body, new_text = original_compare(cleaned_tree, raw_tree, body, text, options)
+            if new_body is not body:
+                cls.bodies.append((new_body, FALLBACK_EXTERNAL))
             return new_body, new_text
 
-        core.compare_extraction = compare_extraction  # type: ignore[assignment]
+        def baseline(filecontent: Any) -> tuple[Any, str, int]:
+            body, text, length = original_baseline(filecontent)
+            cls.bodies.append((body, FALLBACK_BASELINE))
+            return body, text, length
+
+        core.compare_extraction = compare_extraction
+        core.baseline = baseline
         cls.installed = True
 
 
 def _trafilatura_extract(tree: lxml.html.HtmlElement,
                          url: str | None) -> tuple[etree._Element | None, str]:
-    """trafilatura's article body (or None), and the fallback it used ('' for none)."""
+    """trafilatura's article body (or None), and the fallback it came from ('' for none)."""
     import trafilatura  # imported late: it is slow to import and only HTML needs it
 
     _FallbackProbe.install()
-    _FallbackProbe.used = False
+    _FallbackProbe.bodies.clear()
     try:
         document = trafilatura.bare_extraction(
             tree,
@@ -339,9 +354,13 @@ def _trafilatura_extract(tree: lxml.html.HtmlElement,
     except Exception as err:  # third-party heuristics on hostile input: fall back
         LOGGER.warning("trafilatura failed (%s); using the simple extractor", err)
         return None, ""
+    finally:
+        bodies = list(_FallbackProbe.bodies)
+        _FallbackProbe.bodies.clear()
     if document is None:
         return None, ""
-    return document.body, FALLBACK_EXTERNAL if _FallbackProbe.used else ""
+    body = getattr(document, "body", None)
+    return body, next((name for made, name in bodies if made is body), "")
 
 
 def _remove_clutter(tree: lxml.html.HtmlElement) -> None:
@@ -353,7 +372,7 @@ def _remove_clutter(tree: lxml.html.HtmlElement) -> None:
         if element.getparent() is not None and not _inside(element, ("article", "main")):
             element.drop_tree()
     body = tree.find("body")
-    page_chars = len(_squash(body.text_content())) if body is not None else 0
+    page_chars = len(_squash(_text_of(body))) if body is not None else 0
     for element in list(tree.iter()):
         if not isinstance(element.tag, str) or element.tag in ("html", "head", "body"):
             continue
@@ -366,7 +385,7 @@ def _remove_clutter(tree: lxml.html.HtmlElement) -> None:
             continue
         if (
             _ARTICLE_ATTRIBUTE.search(names)
-            and len(_squash(element.text_content())) > page_chars * _CLUTTER_MAX_SHARE
+            and len(_squash(_text_of(element))) > page_chars * _CLUTTER_MAX_SHARE
         ):
             continue
         element.drop_tree()
@@ -459,7 +478,7 @@ def _headline_element(tree: lxml.html.HtmlElement) -> etree._Element | None:
     """The page's headline: the first ``<h1>`` with text, in an article or main if any."""
     for xpath in ("//article//h1", "//main//h1", "//h1"):
         for element in tree.xpath(xpath):
-            if _squash(element.text_content()):
+            if _squash(_text_of(element)):
                 return element
     return None
 
@@ -484,15 +503,18 @@ def _with_standfirst(headline: etree._Element | None, paragraphs: list[str]) -> 
     lead: list[str] = []
     near = set(list(headline.iterancestors())[:_STANDFIRST_NEAR])
     first: str | None = None  # the first paragraph after the headline, if prose in its block
-    for element in headline.xpath("following::p"):
-        text = _squash(element.text_content())
+    following = headline.xpath("following::p")
+    for element in following if isinstance(following, list) else []:
+        if not isinstance(element, etree._Element):
+            continue
+        text = _squash(_text_of(element))
         if not text:
             continue
         if text in body_text:
             return [text for text in lead if text] + paragraphs
         if len(lead) >= _STANDFIRST_LOOKAHEAD:
             return paragraphs
-        links = sum(len(_squash(a.text_content())) for a in element.iter("a"))
+        links = sum(len(_squash(_text_of(a))) for a in element.iter("a"))
         prose = (len(text) >= _STANDFIRST_MIN_CHARS and _SENTENCE_END.search(text) is not None
                  and links <= len(text) / 2)
         if not lead and prose and near.intersection(
@@ -532,7 +554,7 @@ def _fallback_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
     for element in container.iter("h1", "h2", "h3", *_FALLBACK_BLOCKS):
         if any(block.tag in _FALLBACK_BLOCKS for block in _ancestors_below(element, container)):
             continue  # its text is in the enclosing block's
-        text = _squash(element.text_content())
+        text = _squash(_text_of(element))
         if text and _prose_chars(element) * 2 >= len(text):
             paragraphs.append(text)
     return paragraphs
@@ -552,8 +574,8 @@ def _ancestors_below(element: etree._Element, container: etree._Element) -> list
 
 def _prose_chars(element: etree._Element) -> int:
     """Characters of an element's text outside links."""
-    text = len(_squash(element.text_content()))
-    links = sum(len(_squash(a.text_content())) for a in element.iter("a"))
+    text = len(_squash(_text_of(element)))
+    links = sum(len(_squash(_text_of(a))) for a in element.iter("a"))
     return max(0, text - links)
 
 
@@ -655,7 +677,7 @@ def _publication_date(tree: lxml.html.HtmlElement) -> str | None:
 
 def _first_text(tree: lxml.html.HtmlElement, xpath: str) -> str:
     for element in tree.xpath(xpath):
-        text = _squash(element.text_content())
+        text = _squash(_text_of(element))
         if text:
             return text
     return ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formats.html import FALLBACK_CONTAINER
+from formats.html import FALLBACK_BASELINE, FALLBACK_CONTAINER
 from ingest import import_paths
 from ingest.files import read_file
 from storage.project import Project
@@ -57,7 +57,8 @@ def assert_no_furniture(text: str) -> None:
 
 LAYOUT_TABLE = page("Kallen bridge reopens after repairs", "kallen-bridge", """
 <table class="layout" width="100%"><tr>
-<td width="20%"><a href="/">Home</a><br><a href="/archive">Archive</a><br><a href="/contact">Contact</a></td>
+<td width="20%"><a href="/">Home</a><br><a href="/archive">Archive</a><br>
+<a href="/contact">Contact</a></td>
 <td><h1>Kallen bridge reopens after repairs</h1>
 <p>FENNICK, May 14 (Saywho Wire) — The Kallen river bridge reopened to traffic on Tuesday after
 eleven months of repairs, the regional roads office said, ending long detours for the farmers
@@ -99,7 +100,8 @@ sacrificing small boats to the trawler fleet.</p>
 children will fish."</p></blockquote>
 <p>The opposition's fisheries spokesman, Tomas Reiner, said the figures told another story and
 that a third of the northern harbours would lose their autumn catch under the plan.</p>
-<blockquote>"She speaks of children while the harbours empty today," Reiner told deputies.</blockquote>
+<blockquote>"She speaks of children while the harbours empty today," Reiner told deputies.
+</blockquote>
 <p>Parliament is due to vote on the quota next Thursday, after a second reading.</p>
 </div></article></main>
 """)
@@ -112,7 +114,8 @@ def test_blockquotes_are_kept_as_their_own_paragraphs(tmp_path: Path) -> None:
             'will fish."') in paragraphs
     assert '"She speaks of children while the harbours empty today," Reiner told deputies.' in (
         paragraphs)
-    assert paragraphs[-1] == "Parliament is due to vote on the quota next Thursday, after a second reading."
+    assert paragraphs[-1] == ("Parliament is due to vote on the quota next Thursday, after a "
+                              "second reading.")
     assert "Share on" not in document.text
     assert_no_furniture(document.text)
 
@@ -143,7 +146,8 @@ def test_list_items_are_kept_each_as_a_paragraph(tmp_path: Path) -> None:
     ]
     start = paragraphs.index(items[0])
     assert paragraphs[start:start + 3] == items
-    assert paragraphs[start - 1] == "Under the agreement, which both delegations signed late on Monday:"
+    assert paragraphs[start - 1] == (
+        "Under the agreement, which both delegations signed late on Monday:")
     assert_no_furniture(document.text)
 
 
@@ -215,3 +219,34 @@ def test_import_report_names_the_pages_that_needed_a_fallback(tmp_path: Path) ->
         stored = {d.external_id: project.document(d.id) for d in project.documents()}
         assert stored["brief"].meta["extraction"] == FALLBACK_CONTAINER
         assert "extraction" not in stored["storm"].meta
+
+
+SCRIPTED = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Pellara opens its night market | The Northern Ledger</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "Pellara opens its night market",
+"datePublished": "2024-05-14T18:00:00+02:00",
+"author": {"@type": "Person", "name": "Ilse Brandt"},
+"publisher": {"@type": "Organization", "name": "The Northern Ledger"},
+"articleBody": "PELLARA, May 14 (Saywho Wire) — Pellara opened its first night market on \
+Tuesday, with two hundred stalls along the old harbour wall and a brass band from the naval \
+school. \\"We wanted the harbour to stay awake after the ferries leave,\\" said deputy mayor \
+Rasmus Veld, who cut the ribbon at dusk. The market will run every Tuesday and Friday until the \
+end of September, the city council said, and stall fees will stay at forty kroner a night."}
+</script></head><body>
+<div id="app" data-props="{}"></div>
+<nav class="main-menu"><a href="/world">World</a> <a href="/politics">Politics</a></nav>
+<footer><p>Copyright 2024 The Northern Ledger. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def test_article_only_declared_in_json_ld_is_imported_by_the_fallback(tmp_path: Path) -> None:
+    document = read(tmp_path, "market.html", SCRIPTED)
+    assert "Pellara opened its first night market on Tuesday" in document.text
+    assert "stall fees will stay at forty kroner a night." in document.text
+    assert document.title == "Pellara opens its night market"
+    assert document.meta["extraction"] == FALLBACK_BASELINE
+    assert document.meta["author"] == "Ilse Brandt"
+    assert document.meta["outlet"] == "The Northern Ledger"
+    assert document.meta["date"] == "2024-05-14"
+    assert_no_furniture(document.text)
