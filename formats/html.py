@@ -1,11 +1,13 @@
 """Web pages (``.html``, ``.htm``): the article, its headline and metadata.
 
-The article is extracted with trafilatura after the obvious site clutter
-(menus, cookie banners, share buttons, newsletter boxes, related-article lists,
-comments, footers, scripts) has been removed; paragraphs are separated by a
-blank line and the headline is the first paragraph. Parsing never touches the
-network nor loads a DTD, and a page nested deeper than :data:`HTML_MAX_DEPTH`
-is refused.
+The article is extracted whole (its tables, lists, blockquotes and standfirst
+included) with trafilatura and its fallbacks after the page furniture named as
+such (cookie banners, menus, comments, share bars, newsletter boxes, related
+lists) has been removed; our own container heuristics take over when
+trafilatura finds next to nothing. Paragraphs are separated by a blank line and
+the headline is the first paragraph; ``meta["extraction"]`` names the fallback
+that gave the text, if one did. Parsing never touches the network nor loads a
+DTD, and a page nested deeper than :data:`HTML_MAX_DEPTH` is refused.
 """
 
 from __future__ import annotations
@@ -298,11 +300,14 @@ class _FallbackProbe:
     (readability, jusText: it returns the body it was given, its own
     extraction, or another one) and ``trafilatura.core.baseline`` (its last
     resort: the page's paragraphs, or the article body declared in JSON-LD).
-    The probe wraps both once and records the bodies they produce, so the
-    import report can name the pages whose text came from a fallback.
+    The probe wraps both once and, while :func:`_trafilatura_extract` runs
+    (``active``; other callers of trafilatura in the process are left alone),
+    records the bodies they produce, so the import report can name the pages
+    whose text came from a fallback.
     """
 
     bodies: list[tuple[Any, str]] = []
+    active = False
     installed = False
 
     @classmethod
@@ -317,13 +322,14 @@ class _FallbackProbe:
         def compare_extraction(cleaned_tree: Any, raw_tree: Any, body: Any, text: str,
                                options: Any) -> tuple[Any, str]:
             new_body, new_text = original_compare(cleaned_tree, raw_tree, body, text, options)
-            if new_body is not body:
+            if cls.active and new_body is not body:
                 cls.bodies.append((new_body, FALLBACK_EXTERNAL))
             return new_body, new_text
 
         def baseline(filecontent: Any) -> tuple[Any, str, int]:
             body, text, length = original_baseline(filecontent)
-            cls.bodies.append((body, FALLBACK_BASELINE))
+            if cls.active:
+                cls.bodies.append((body, FALLBACK_BASELINE))
             return body, text, length
 
         core.compare_extraction = compare_extraction
@@ -338,6 +344,7 @@ def _trafilatura_extract(tree: lxml.html.HtmlElement,
 
     _FallbackProbe.install()
     _FallbackProbe.bodies.clear()
+    _FallbackProbe.active = True
     try:
         document = trafilatura.bare_extraction(
             tree,
@@ -355,6 +362,7 @@ def _trafilatura_extract(tree: lxml.html.HtmlElement,
         LOGGER.warning("trafilatura failed (%s); using the simple extractor", err)
         return None, ""
     finally:
+        _FallbackProbe.active = False
         bodies = list(_FallbackProbe.bodies)
         _FallbackProbe.bodies.clear()
     if document is None:

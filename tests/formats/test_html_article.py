@@ -250,3 +250,13 @@ def test_article_only_declared_in_json_ld_is_imported_by_the_fallback(tmp_path: 
     assert document.meta["outlet"] == "The Northern Ledger"
     assert document.meta["date"] == "2024-05-14"
     assert_no_furniture(document.text)
+
+
+def test_other_trafilatura_calls_in_the_process_are_not_recorded(tmp_path: Path) -> None:
+    import trafilatura
+
+    from formats.html import _FallbackProbe
+
+    read(tmp_path, "market.html", SCRIPTED)  # installs the probe
+    assert trafilatura.extract(SCRIPTED) is not None  # its baseline runs, unrecorded
+    assert _FallbackProbe.bodies == [] and not _FallbackProbe.active
