@@ -37,8 +37,8 @@ bench: $(STAMP_TEST)
 	$(BIN)/python bench/soak.py
 
 screenshot: $(STAMP_RUN)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python resources/make_screenshots.py
-	QT_QPA_PLATFORM=offscreen $(BIN)/python resources/make_curation_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_curation_screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
