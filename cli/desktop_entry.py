@@ -54,7 +54,7 @@ def launch_command() -> list[str]:
     return [str(Path(sys.executable).absolute()), "-m", "saywho"]
 
 
-_PLAIN_ARGUMENT = re.compile(r"[A-Za-z0-9_@+=:,./-]+")
+_PLAIN_ARGUMENT = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
 
 
 def exec_argument(argument: str) -> str:
