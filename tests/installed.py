@@ -64,6 +64,9 @@ def check_installed(command: Sequence[str], workdir: Path,
     Returns the wall time of each step in seconds.
     """
     workdir.mkdir(parents=True, exist_ok=True)
+    program = Path(command[0])
+    if program.parent != Path() and program.exists():  # a path: run it from any folder
+        command = [str(program.resolve()), *command[1:]]
     environment = clean_env({"SAYWHO_DATA_DIR": str(workdir / "data"),
                              "XDG_CONFIG_HOME": str(workdir / "config"), **(env or {})})
     timings: dict[str, float] = {}

@@ -67,7 +67,8 @@ def test_entry_metainfo_mime_type_and_icons_agree() -> None:
     assert meta.findtext("launchable") == f"{APP_ID}.desktop"
     assert meta.findtext("provides/mediatype") == mime_type.get("type")
     # the newest release is this version (saywho/__init__.py is the one source)
-    assert meta.find("releases/release").get("version") == __version__
+    newest = meta.find("releases/release")
+    assert newest is not None and newest.get("version") == __version__
     sizes = sorted(int(p.parent.parent.name.split("x")[0])
                    for p in (DESKTOP / "icons" / "hicolor").glob(f"*/apps/{APP_ID}.png"))
     assert sizes == [16, 24, 32, 48, 64, 128, 256, 512]

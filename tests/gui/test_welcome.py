@@ -113,8 +113,12 @@ def test_a_folder_of_articles_becomes_a_project_beside_it(qapp, tmp_path: Path,
                                    "The council voted on the dam, its chair said.</p>"
                                    "</body></html>", encoding="utf-8")
     asked: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
-                        lambda *a, **k: asked.append("folder") or str(folder))
+
+    def choose_folder(*args: object, **kwargs: object) -> str:
+        asked.append("folder")
+        return str(folder)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", choose_folder)
 
     def welcome(dialog: WelcomeDialog, seen: Seen) -> None:
         type_name(dialog, "dana")
