@@ -46,7 +46,6 @@ from gui.document_list import DocumentList
 from gui.schema_panel import SchemaPanel
 from gui.text_view import ArticleView
 from gui.undo import EditController
-from storage import textsel
 from storage.edits import (
     ENTITY_KINDS,
     AddRelation,
@@ -64,6 +63,7 @@ from storage.edits import (
 from storage.errors import SaywhoError
 from storage.project import Project
 from storage.views import Changes, DocumentView, EntityView, RelationView, SpanView
+from text import selection as textsel
 
 SPAN_EDITS = (AddSpan, UpdateSpan, DeleteSpan, AddRelation, DeleteRelation)
 
@@ -1176,7 +1176,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _on_export(self) -> None:
-        from export import registry
+        from formats import registry
         from gui.dialogs.transfer import ExportDialog, ExportProgressDialog, export_available
 
         if not export_available():

@@ -61,9 +61,9 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from gui import theme
 from gui.span_index import SpanIndex
 from gui.unicode import Utf16Map, qt_display_text
-from storage import textsel
 from storage.schema import Schema
 from storage.views import EntityView, RelationView, SpanView
+from text import selection as textsel
 
 __all__ = ["ArticleView"]
 

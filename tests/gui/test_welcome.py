@@ -21,6 +21,7 @@ from gui import app as app_module
 from gui.app import settings
 from gui.dialogs.welcome import Start, WelcomeDialog
 from gui.main_window import MainWindow
+from ingest import import_paths
 from storage.project import Project
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -188,7 +189,7 @@ def test_a_project_file_on_the_command_line_opens_in_the_window(qapp, tmp_path: 
     """The desktop entry runs ``saywho FILE.saywho`` (Exec=saywho %f)."""
     path = tmp_path / "double clicked.saywho"
     with Project.create(path) as project:
-        project.import_paths([resources.path("samples", "05-ardova-conditions.txt")])
+        import_paths(project, [resources.path("samples", "05-ardova-conditions.txt")])
     settings().setValue("annotator/name", "gus")
 
     def no_welcome(dialog: WelcomeDialog, seen: Seen) -> None:
