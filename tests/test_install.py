@@ -53,9 +53,10 @@ def test_the_wheel_works_outside_the_checkout(installed: Path, tmp_path: Path) -
 
 
 def test_package_data_comes_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
-    probe = ("import resources, storage.db, storage.schema, export.tei, saywho\n"
+    probe = ("import resources, storage.db, storage.schema, formats.tei, saywho\n"
+             "import text, ingest, charts, export.run, agreement, cli, gui  # every package\n"
              "print(resources.path('samples', '01-varnay-warns-ostmere.txt'))\n"
-             "print(storage.schema.XSD_PATH)\nprint(export.tei.SCHEMA_PATH)\n"
+             "print(storage.schema.XSD_PATH)\nprint(formats.tei.SCHEMA_PATH)\n"
              "print(storage.db.MIGRATIONS_DIR / 'versions')\nprint(saywho.__file__)\n")
     paths = [Path(p) for p in run(installed / "python", "-c", probe, cwd=tmp_path).split()]
     environment = installed.parent.resolve()
