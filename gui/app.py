@@ -285,8 +285,8 @@ def welcome(store: QSettings) -> tuple[str, str, Path | None] | None:
     """The first start: asks who annotates and where to begin (see gui.dialogs.welcome).
 
     Returns ``(annotator, project location, file or folder to import into it)``, or None
-    when the user quits. A project that cannot be created or opened is reported and the
-    welcome is shown again.
+    when the user quits. A project that cannot be created is reported and the welcome is
+    shown again.
     """
     from gui.dialogs.welcome import Start, WelcomeDialog
 
@@ -337,11 +337,13 @@ def run(argv: Sequence[str] | None = None, project_location: str | None = None) 
     annotator = read_str(store, "annotator/name")
     to_import: Path | None = None
     location = project_location or read_str(store, "recent/last")
+    chosen_now = project_location is not None  # not the remembered last project
     if not annotator and project_location is None:
         started = welcome(store)
         if started is None:
             return 0
         annotator, location, to_import = started
+        chosen_now = True
     elif not annotator:
         chosen = ask_annotator(None)
         if chosen is None:
@@ -354,7 +356,7 @@ def run(argv: Sequence[str] | None = None, project_location: str | None = None) 
         try:
             project = open_project(location)
         except SaywhoError as exc:
-            which = "the project" if project_location else "the last project"
+            which = "the project" if chosen_now else "the last project"
             QMessageBox.warning(None, "Saywho", f"Cannot open {which}:\n{exc}\n\n"
                                 "Opening the sample project instead.")
     if project is None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 import resources
 from gui import app as app_module
@@ -158,6 +158,33 @@ def test_importing_one_file_makes_a_project_and_a_taken_name_is_not_overwritten(
     assert (tmp_path / "ferry.saywho").read_bytes() == b"someone else's file"
     with Project.open(tmp_path / "ferry-2.saywho") as project:
         assert [d.title for d in project.documents("erin")] == ["Ferry strike"]
+
+
+def test_opening_an_existing_project_and_a_broken_one_falls_back_to_the_sample(
+        qapp, tmp_path: Path, monkeypatch) -> None:
+    good = tmp_path / "shared.saywho"
+    with Project.create(good) as project:
+        import_paths(project, [resources.path("samples", "02-ostmere-tariff-offer.txt")])
+    chosen = [str(good)]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (chosen[0], ""))
+
+    def welcome(dialog: WelcomeDialog, seen: Seen) -> None:
+        type_name(dialog, "hal")
+        QTest.keyClick(dialog, Qt.Key.Key_E, ALT)
+
+    assert run_as_user(qapp, monkeypatch, welcome)["project"] == good
+
+    broken = tmp_path / "broken.saywho"
+    broken.write_bytes(b"not a database at all")
+    chosen[0] = str(broken)
+    settings().remove("annotator/name")
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text: warnings.append(text))
+    seen = run_as_user(qapp, monkeypatch, welcome)
+    assert warnings and warnings[0].startswith("Cannot open the project:")
+    assert "broken.saywho" in warnings[0]
+    assert seen["project"] == tmp_path / "data" / "samples.saywho"
 
 
 def test_no_name_or_a_cancelled_file_dialog_keeps_the_welcome_open(qtbot, monkeypatch) -> None:
