@@ -25,6 +25,26 @@ SAMPLES = ROOT / "resources" / "samples"
 TXT = "05-ardova-conditions.txt"
 HTML = "04-assembly-emergency-session.html"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: the formats checked as shipped (spacy needs the `spacy` extra; jsonl is checked apart)
+EXPORT_FORMATS = ("xmi", "tei", "conll", "brat", "csv", "hf")
+_TEXT = "Ardova speaks\n\nSelene Ardova said: \u201cWe will return to the talks.\u201d"
+_ACTOR = _TEXT.index("Selene Ardova")
+_QUOTE = _TEXT.index("\u201cWe")
+#: one document annotated by alice: an actor, a quote and the quote's speaker relation
+ANNOTATED = {
+    "id": "ardova-speaks", "title": "Ardova speaks", "text": _TEXT,
+    "annotations": [{
+        "annotator": "alice", "status": "done",
+        "spans": [
+            {"id": "s1", "label": "Actor", "start": _ACTOR, "end": _ACTOR + 13,
+             "text": "Selene Ardova", "attributes": {}},
+            {"id": "s2", "label": "Quote", "start": _QUOTE, "end": len(_TEXT),
+             "text": _TEXT[_QUOTE:], "attributes": {}},
+        ],
+        "relations": [{"id": "r1", "type": "speaker", "source": "s2", "target": "s1",
+                       "attributes": {}}],
+    }],
+}
 
 
 class InstallCheckError(AssertionError):
@@ -58,15 +78,17 @@ def png_size(path: Path) -> tuple[int, int]:
 
 def check_installed(command: Sequence[str], workdir: Path,
                     env: Mapping[str, str] | None = None) -> dict[str, float]:
-    """Runs ``--version``, init, import, check, export --format jsonl and gui --screenshot
-    in ``workdir``; raises :class:`InstallCheckError` on the first wrong result.
+    """Runs ``--version``, init, import, check, export --format jsonl, an annotated import
+    exported in every format needing no extra (:data:`EXPORT_FORMATS`) and gui --screenshot
+    in ``workdir``; raises :class:`InstallCheckError` on the first wrong result (a
+    complaint on stderr counts).
 
     Returns the wall time of each step in seconds.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     program = Path(command[0])
     if program.parent != Path() and program.exists():  # a path: run it from any folder
-        command = [str(program.resolve()), *command[1:]]
+        command = [str(program.absolute()), *command[1:]]  # not resolve(): a venv symlink
     environment = clean_env({"SAYWHO_DATA_DIR": str(workdir / "data"),
                              "XDG_CONFIG_HOME": str(workdir / "config"), **(env or {})})
     timings: dict[str, float] = {}
@@ -79,6 +101,9 @@ def check_installed(command: Sequence[str], workdir: Path,
         if result.returncode != 0:
             raise InstallCheckError(f"`saywho {' '.join(args)}` exited {result.returncode}:\n"
                                     f"{result.stdout}\n{result.stderr}")
+        # e.g. "trafilatura failed (No option ...)": a library's data file left behind
+        if "failed" in result.stderr or "Traceback" in result.stderr:
+            raise InstallCheckError(f"`saywho {' '.join(args)}` complained:\n{result.stderr}")
         return result.stdout
 
     shown = run("version", "--version").strip()
@@ -116,6 +141,25 @@ def check_installed(command: Sequence[str], workdir: Path,
     if manifest.get("saywho_version") != version():
         raise InstallCheckError(f"{out}/manifest.json: saywho_version "
                                 f"{manifest.get('saywho_version')!r}")
+
+    # annotations made elsewhere (the native JSON Lines), then every format that needs no
+    # optional extra: each must write its files and count what it wrote
+    annotated = workdir / "annotated.jsonl"
+    annotated.write_text(json.dumps(ANNOTATED, ensure_ascii=False) + "\n", encoding="utf-8")
+    said = run("import annotated", "import", str(project), str(annotated))
+    if "2 spans, 1 relations" not in said:
+        raise InstallCheckError(f"import of {annotated.name} said {said!r}")
+    for name in EXPORT_FORMATS:
+        folder = workdir / name
+        said = run(f"export {name}", "export", str(project), "--format", name,
+                   "--out", str(folder))
+        written = [p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"]
+        if "2 spans, 1 relation" not in said or not written:
+            raise InstallCheckError(f"export --format {name} said {said!r} and wrote "
+                                    f"{sorted(p.name for p in written)}")
+        if not any("Ardova" in p.read_text(encoding="utf-8", errors="replace")
+                   for p in written):
+            raise InstallCheckError(f"{folder}: no exported file holds the annotated text")
 
     shot = workdir / "window.png"
     run("gui --screenshot", "gui", str(project), "--screenshot", str(shot),
