@@ -93,6 +93,7 @@ class WelcomeDialog(QDialog):
             choice.addWidget(hint(note))
             layout.addLayout(choice)
         self.buttons[Start.SAMPLE].setDefault(True)
+        layout.addStretch(1)  # spare height goes below the choices, not between them
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText("&Quit")
         close.rejected.connect(self.reject)
