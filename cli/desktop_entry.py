@@ -223,7 +223,8 @@ def uninstall(home: Path | None = None, report: Report = print) -> list[Path]:
         cache = home / "applications" / "mimeinfo.cache"
         if cache.exists() and [p.name for p in cache.parent.iterdir()] == [cache.name]:
             cache.unlink()
-    for relative in sorted(created, key=lambda d: d.count("/"), reverse=True):
+    # deepest first; the data folder itself ("."), when the install created it, last
+    for relative in sorted(created, key=lambda d: len(Path(d).parts), reverse=True):
         folder = home / relative
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
