@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "cli.check_cmd",
     "cli.annotators_cmd",
     "cli.gui_cmd",
+    "cli.suggest_cmd",
 )
 
 
