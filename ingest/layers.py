@@ -269,7 +269,7 @@ class AddLayer(Edit):
             try:
                 fragments, values = validate_span(session, schema, document, record.label,
                                                   record.fragments, record.attributes,
-                                                  entity_id)
+                                                  entity_id, record.id)
             except ValidationError as exc:
                 raise ValidationError(f"{self.where}: span '{record.id}': {exc}") from exc
             span = Span(document_id=document.id, annotator_id=who, label=record.label,
@@ -291,7 +291,8 @@ class AddLayer(Edit):
             try:
                 values = validate_relation(session, schema, relation.type, source, target,
                                            relation.attributes,
-                                           existing=per_source[(source.id, relation.type)])
+                                           existing=per_source[(source.id, relation.type)],
+                                           external_id=relation.id)
             except ValidationError as exc:
                 raise ValidationError(f"{self.where}: relation '{relation.id}': {exc}") from exc
             per_source[(source.id, relation.type)] += 1
