@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from storage.errors import SaywhoError
+from text.names import printable
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -63,10 +64,10 @@ def run(argv: Sequence[str]) -> int:
     try:
         return int(args.handler(args))
     except UsageError as exc:
-        print(f"saywho: {exc}", file=sys.stderr)
+        print(f"saywho: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except SaywhoError as exc:
-        print(f"saywho: {exc}", file=sys.stderr)
+        print(f"saywho: {printable(str(exc))}", file=sys.stderr)
         return EXIT_REJECTED
     except KeyboardInterrupt:
         print("saywho: interrupted", file=sys.stderr)

@@ -15,6 +15,7 @@ from storage.errors import SchemaError
 from storage.models import STATUSES
 from storage.project import Project
 from storage.schema import Schema, load_schema, schema_summary
+from text.names import printable
 
 #: backups kept beside a SQLite project; ``import`` makes one before it writes
 BACKUPS_KEPT = 5
@@ -97,7 +98,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     for path in args.paths:
         if not path.exists():
-            print(f"saywho: {path}: no such file or folder", file=sys.stderr)
+            print(f"saywho: {printable(str(path))}: no such file or folder", file=sys.stderr)
     existing = [p for p in args.paths if p.exists()]
     missing = len(existing) != len(args.paths)
     max_bytes = int(args.max_mb * 1024 * 1024) if args.max_mb is not None else None
@@ -109,11 +110,11 @@ def run_import(args: argparse.Namespace) -> int:
         report = import_paths(project, existing, annotator=args.annotator,
                               max_bytes=max_bytes, progress=ProgressBar("importing"))
     for added in report.added:
-        print(f"added: {added}", file=sys.stderr)
+        print(f"added: {printable(added)}", file=sys.stderr)
     for duplicate in report.duplicates:
-        print(f"skipped: {duplicate}", file=sys.stderr)
+        print(f"skipped: {printable(duplicate)}", file=sys.stderr)
     for error in report.errors:
-        print(f"rejected: {error}", file=sys.stderr)
+        print(f"rejected: {printable(error)}", file=sys.stderr)
     print(report.summary())
     return EXIT_REJECTED if report.errors or missing else EXIT_OK
 

@@ -79,6 +79,7 @@ from storage.records import (
     SpanRecord,
 )
 from storage.schema import AttributeDef, Schema
+from text.names import path_text
 
 ANNOTATION_CONF = "annotation.conf"
 VISUAL_CONF = "visual.conf"
@@ -644,9 +645,9 @@ class BratFormat(Format):
         if sidecar is not None:
             found = {ref: sidecar.actors.get(ref, entity) for ref, entity in found.items()}
         document_id = entry.get("id")
-        record = DocumentRecord(text=text, title=entry.get("title", ann.stem),
-                                external_id=document_id or ann.stem,
-                                meta=dict(entry.get("meta", {})), source=str(text_path),
+        record = DocumentRecord(text=text, title=entry.get("title", path_text(ann.stem)),
+                                external_id=document_id or path_text(ann.stem),
+                                meta=dict(entry.get("meta", {})), source=path_text(text_path),
                                 annotations=[annotation_set])
         return document_id or key, record, list(found.values())
 

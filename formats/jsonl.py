@@ -48,6 +48,7 @@ from storage.records import (
     covered_text,
 )
 from storage.views import DocumentView, EntityView
+from text.names import path_text
 
 DOCUMENTS_FILE = "documents.jsonl"
 ENTITIES_FILE = "entities.jsonl"
@@ -348,7 +349,7 @@ def _document_from_json(value: Any, path: Path, number: int) -> DocumentRecord:
         raise _LineProblem("'text' is empty")
     doc_id = record.get("id")
     if doc_id is None:
-        doc_id = f"{path.stem}-{number}"
+        doc_id = f"{path_text(path.stem)}-{number}"
     elif isinstance(doc_id, int) and not isinstance(doc_id, bool):
         doc_id = str(doc_id)
     elif not isinstance(doc_id, str) or not doc_id.strip():
@@ -383,7 +384,7 @@ def _document_from_json(value: Any, path: Path, number: int) -> DocumentRecord:
         title=title,
         external_id=doc_id,
         meta=meta,
-        source=str(path),
+        source=path_text(path),
         annotations=annotation_sets,
         line=number,
     )

@@ -70,6 +70,7 @@ from storage.records import (
     SpanRecord,
 )
 from storage.schema import AttributeDef, Schema, find_dtd_declaration
+from text.names import path_text
 from text.tokenize import sentences
 
 SPAN_TYPE = "webanno.custom.SaywhoSpan"
@@ -471,7 +472,8 @@ class XmiFormat(Format):
                     raise ExportError(f"{file}: the status '{status}' of its {LAYER_TYPE} is "
                                       f"not one of {', '.join(STATUSES)}")
         spans.sort(key=lambda s: (s.start, s.end))
-        return DocumentRecord(text=text, title=title, external_id=external_id, source=str(file),
+        return DocumentRecord(text=text, title=title, external_id=external_id,
+                              source=path_text(file),
                               annotations=[AnnotationSetRecord(annotator, status, spans,
                                                                relations)])
 

@@ -32,7 +32,6 @@ the brat collection folder's name or the XMI annotator folder's name; the
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ from formats.base import ExportError
 from formats.brat import ANNOTATION_CONF, BratCache, BratFormat, config_dir
 from formats.reading import DEFAULT_MAX_BYTES
 from formats.xmi import XmiFormat
-from ingest.files import iter_files
+from ingest.files import iter_files, walk_folder
 from ingest.pipeline import import_documents
 from storage.edits import Edit, annotator_id, validate_relation, validate_span
 from storage.errors import NotFoundError, SaywhoError, ValidationError
@@ -126,24 +125,20 @@ class ImportPlan:
             in them or above them: the number of such files, and whether their
             ``.txt`` files go to the plain import (they do when found in a folder
             walk, not when the ``.ann`` was named itself).
+        skipped: files the folder walks left out (symbolic links leaving the
+            folder, FIFOs, devices), one message each.
     """
 
     layers: list[LayerFile] = field(default_factory=list)
     plain: list[Path] = field(default_factory=list)
     unconfigured: dict[Path, tuple[int, bool]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
 
 
-def _layer_files(folder: Path) -> list[Path]:
+def _layer_files(folder: Path, skipped: list[str]) -> list[Path]:
     """The ``.ann`` and ``.xmi`` files below ``folder``, walked as
-    :func:`ingest.files.iter_files` walks: hidden files and folders skipped, symbolic links
-    to folders not followed, sorted."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        found += [Path(dirpath, name) for name in filenames
-                  if not name.startswith(".") and Path(name).suffix.lower() in LAYER_SUFFIXES]
-    found.sort(key=lambda p: p.relative_to(folder).parts)
-    return found
+    :func:`ingest.files.iter_files` walks (:func:`ingest.files.walk_folder`)."""
+    return walk_folder(folder, LAYER_SUFFIXES, skipped)
 
 
 def _key(path: Path) -> Path:
@@ -179,12 +174,12 @@ def plan_import(paths: Iterable[Path]) -> ImportPlan:
             else:
                 plan.plain.append(given)
             continue
-        layer_files = _layer_files(given)
+        layer_files = _layer_files(given, plan.skipped)
         if not layer_files:
-            plan.plain.append(given)
+            plan.plain.append(given)  # walked (and its skipped files reported) by the import
             continue
         taken = {text for text in (add_layer(file, given) for file in layer_files) if text}
-        plan.plain += [file for file in iter_files([given]) if file not in taken]
+        plan.plain += [file for file in iter_files([given], plan.skipped) if file not in taken]
     return plan
 
 
@@ -423,6 +418,7 @@ def import_paths(project: Project, paths: Iterable[Path | str], annotator: str |
     """
     plan = plan_import(Path(p) for p in paths)
     report = AnnotatedImportReport()
+    report.errors += plan.skipped
     if not plan.layers and not plan.unconfigured:
         report.absorb(import_documents(project, plan.plain, annotator=annotator,
                                            max_bytes=max_bytes, progress=progress))

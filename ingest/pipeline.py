@@ -52,7 +52,7 @@ def import_documents(project: Project, paths: Iterable[Path | str], annotator: s
             it is stored, and as ``(total, total, "")`` at the end.
     """
     report = ImportReport()
-    files = list(iter_files(Path(p) for p in paths))
+    files = list(iter_files((Path(p) for p in paths), report.errors))
     files.sort(key=lambda p: (p.name != "entities.jsonl", str(p)))
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
     entity_files = [f for f in files if f.name == "entities.jsonl"]
