@@ -326,6 +326,23 @@ def _keep_version(session: Session, row: Span | Entity, version: int) -> None:
     set_committed_value(row, "version", version)
 
 
+def _locked_entities(session: Session, *entity_ids: int) -> dict[int, Entity]:
+    """The actors, read fresh and locked until the transaction ends (lowest id first).
+
+    On PostgreSQL (READ COMMITTED) a colleague's uncommitted change of these rows
+    is waited for, and then seen, instead of being overwritten or failing the
+    version check; a link a colleague makes to a locked actor waits for this
+    transaction (its foreign-key check needs the row). SQLite serialises writers
+    already (``BEGIN IMMEDIATE``) and ignores the lock.
+    """
+    found: dict[int, Entity] = {}
+    for entity_id in sorted(set(entity_ids)):
+        entity = session.get(Entity, entity_id, with_for_update=True, populate_existing=True)
+        if entity is not None:
+            found[entity_id] = entity
+    return found
+
+
 def _flush(session: Session, what: str) -> None:
     """Flushes; a versioned row someone else changed in between is a ConflictError."""
     try:
@@ -1105,7 +1122,7 @@ class UpdateEntity(Edit):
     text = "change actor"
 
     def _entity(self, session: Session) -> Entity:
-        entity = session.get(Entity, self.entity_id)
+        entity = _locked_entities(session, self.entity_id).get(self.entity_id)
         if entity is None:
             raise NotFoundError(f"actor {self.entity_id} does not exist (merged or deleted?)")
         return entity
@@ -1164,8 +1181,8 @@ class MergeEntities(Edit):
     def apply(self, session: Session, schema: Schema) -> Changes:
         if self.kept_id == self.merged_id:
             raise ValidationError("cannot merge an actor with itself")
-        kept = session.get(Entity, self.kept_id)
-        merged = session.get(Entity, self.merged_id)
+        locked = _locked_entities(session, self.kept_id, self.merged_id)
+        kept, merged = locked.get(self.kept_id), locked.get(self.merged_id)
         if kept is None or merged is None:
             raise NotFoundError("one of the actors to merge does not exist any more")
         if self.kept_undone is not None and self.merged_snapshot is not None:  # a redo
@@ -1183,6 +1200,7 @@ class MergeEntities(Edit):
                 aliases.append(alias)
         kept.aliases = aliases
         kept.kb_id = kept.kb_id or merged.kb_id
+        _flush(session, f"actor '{kept.name}'")
         session.execute(update(Span).where(Span.entity_id == merged.id)
                         .values(entity_id=kept.id, version=Span.version + 1),
                         execution_options={"synchronize_session": False})
@@ -1197,7 +1215,7 @@ class MergeEntities(Edit):
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.kept_before is not None and self.merged_snapshot is not None
         merged_name = self.merged_snapshot["name"]
-        kept = session.get(Entity, self.kept_id)
+        kept = _locked_entities(session, self.kept_id).get(self.kept_id)
         if kept is None:
             raise NotFoundError(f"actor {self.kept_id}, which '{merged_name}' was merged "
                                 "into, does not exist any more (deleted or merged meanwhile)")
@@ -1242,7 +1260,7 @@ class DeleteEntity(Edit):
     text = "delete actor"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        entity = session.get(Entity, self.entity_id)
+        entity = _locked_entities(session, self.entity_id).get(self.entity_id)
         if entity is None:
             raise NotFoundError(f"actor {self.entity_id} does not exist")
         unlinked = list(session.scalars(select(Span.id).where(Span.entity_id == entity.id)))

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from storage import db, importing
 from storage.db import Database, describe, is_sqlite, to_url, with_retry
@@ -627,9 +628,13 @@ class Project:
 
 
 def _conflicts_explained(work: Callable[[], Changes]) -> Changes:
-    """Turns a constraint clash (another writer got there first) into a ConflictError."""
+    """Turns a constraint clash or a failed version check (another writer got there
+    first) into a ConflictError."""
     try:
         return work()
+    except StaleDataError as exc:
+        raise ConflictError("this annotation was changed by someone else meanwhile, so the "
+                            "edit could not be made; the view has been reloaded") from exc
     except IntegrityError as exc:
         raise ConflictError(
             "this annotation was changed by someone else meanwhile, so the edit could not be "
