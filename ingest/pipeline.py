@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -109,6 +113,49 @@ def _read_one(job: tuple[Path, int]) -> list[DocumentRecord] | str:
         return f"{path}: cannot be read ({type(exc).__name__}: {exc})"
 
 
+def die_with_parent() -> None:
+    """Worker initializer: the worker exits as soon as the import that started it dies.
+
+    A killed ``saywho import`` (SIGKILL, a crash, the window closed by force)
+    runs no clean-up, and its idle workers would wait for work forever, with
+    multiprocessing's resource tracker (which lives as long as one of them
+    does). Two guards, so every platform has one:
+
+    - a thread that waits on the parent's sentinel (a pipe on POSIX, a process
+      handle on Windows; ``multiprocessing.parent_process()``), ready when the
+      parent is gone, and then ends the worker at once (``os._exit``), even in
+      the middle of parsing a file;
+    - on Linux also the kernel's parent-death signal (``prctl(PR_SET_PDEATHSIG,
+      SIGKILL)``), which needs no thread to be scheduled. (It fires when the
+      thread that started the worker ends; the pool is shut down before that.)
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl (another C library): the thread stays
+            LOGGER.debug("prctl(PR_SET_PDEATHSIG) is not available")
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        wait([sentinel])
+        os._exit(EXIT_ORPHANED)
+
+    threading.Thread(target=watch, name="saywho-parent-watch", daemon=True).start()
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+EXIT_ORPHANED = 3
+"""Exit status of a worker whose import died (nobody reads it: the parent is gone)."""
+LOGGER = logging.getLogger(__name__)
 PARALLEL_MIN_FILES = 64
 PARSE_WINDOW = 256
 
@@ -130,7 +177,8 @@ def _parse_files(files: Sequence[Path],
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=die_with_parent) as pool:
         for offset in range(0, len(files), PARSE_WINDOW):
             window = files[offset:offset + PARSE_WINDOW]
             results = pool.map(_read_one, [(f, limit) for f in window], chunksize=4)

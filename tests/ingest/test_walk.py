@@ -88,7 +88,7 @@ def test_a_device_named_explicitly_is_refused_unread(
         device: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = tmp_path / "p.saywho"
     Project.create(project).close()
-    code, out, err = _cli(["import", str(project), device, "--keep-backups", "0"], capsys)
+    code, _, err = _cli(["import", str(project), device, "--keep-backups", "0"], capsys)
     assert code == 1
     assert f"rejected: {device}: is a character device, not a regular file; never read" in err
 
