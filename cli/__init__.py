@@ -12,7 +12,10 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from storage.errors import SaywhoError
+from sqlalchemy.exc import DBAPIError
+
+from storage.db import is_disk_full
+from storage.errors import SaywhoError, disk_full_message
 from text.names import printable
 
 EXIT_OK = 0
@@ -68,6 +71,11 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     except SaywhoError as exc:
         print(f"saywho: {printable(str(exc))}", file=sys.stderr)
+        return EXIT_REJECTED
+    except (OSError, DBAPIError) as exc:
+        if not is_disk_full(exc):
+            raise
+        print(f"saywho: {disk_full_message('the command did not finish')}", file=sys.stderr)
         return EXIT_REJECTED
     except KeyboardInterrupt:
         print("saywho: interrupted", file=sys.stderr)

@@ -11,7 +11,7 @@ from typing import Any
 from cli import EXIT_OK, EXIT_REJECTED
 from cli.common import PROJECT_HELP, add_project_command
 from cli.progress import ProgressBar
-from storage.errors import SchemaError
+from storage.errors import DiskFullError, SchemaError, import_disk_full
 from storage.models import STATUSES
 from storage.project import Project
 from storage.schema import Schema, load_schema, schema_summary
@@ -106,7 +106,12 @@ def run_import(args: argparse.Namespace) -> int:
         from cli import UsageError
 
         raise UsageError("--keep-backups takes 0 or more")
-    with Project.open(args.project, backup_keep=args.keep_backups) as project:
+    try:
+        project = Project.open(args.project, backup_keep=args.keep_backups,
+                               backup_required=True)
+    except DiskFullError as exc:
+        raise import_disk_full(0, " (no backup could be made before the import)") from exc
+    with project:
         report = import_paths(project, existing, annotator=args.annotator,
                               max_bytes=max_bytes, progress=ProgressBar("importing"))
     for added in report.added:

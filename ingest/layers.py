@@ -48,7 +48,13 @@ from formats.xmi import XmiFormat
 from ingest.files import iter_files, walk_folder
 from ingest.pipeline import import_documents
 from storage.edits import Edit, annotator_id, validate_relation, validate_span
-from storage.errors import NotFoundError, SaywhoError, ValidationError
+from storage.errors import (
+    DiskFullError,
+    NotFoundError,
+    SaywhoError,
+    ValidationError,
+    import_disk_full,
+)
 from storage.importing import ImportReport, sha256_text
 from storage.models import STATUSES, Document, DocumentStatus, Entity, Relation, Span, utcnow
 from storage.project import ProgressCallback, Project
@@ -454,6 +460,8 @@ def import_paths(project: Project, paths: Iterable[Path | str], annotator: str |
             continue
         try:
             store_layer(project, record, actors, str(layer.path), report, created)
+        except DiskFullError:
+            raise import_disk_full(report.documents) from None
         except SaywhoError as exc:
             report.errors.append(_located(str(exc), layer.path))
     for folder, (count, texts_imported) in plan.unconfigured.items():
@@ -470,8 +478,11 @@ def import_paths(project: Project, paths: Iterable[Path | str], annotator: str |
             if progress is not None:
                 progress(offset + done, total, what)
 
-        report.absorb(import_documents(project, plan.plain, annotator=annotator,
+        try:
+            report.absorb(import_documents(project, plan.plain, annotator=annotator,
                                            max_bytes=max_bytes, progress=shifted))
+        except DiskFullError as exc:
+            raise import_disk_full(report.documents + exc.documents) from exc
     if progress is not None:
         progress(total, total, "")
     return report

@@ -16,7 +16,7 @@ from formats.jsonl import read_entities
 from formats.reading import DEFAULT_MAX_BYTES, IngestError
 from ingest.files import iter_files, read_file
 from storage import importing
-from storage.errors import ProjectError, ValidationError
+from storage.errors import DiskFullError, ProjectError, ValidationError, import_disk_full
 from storage.importing import ImportReport, ParsedFile, located
 from storage.project import ProgressCallback, Project
 from storage.records import DocumentRecord
@@ -61,41 +61,44 @@ def import_documents(project: Project, paths: Iterable[Path | str], annotator: s
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
     entity_files = [f for f in files if f.name == "entities.jsonl"]
     document_files = [f for f in files if f.name != "entities.jsonl"]
-    done = 0
-    for file in entity_files:
-        if progress is not None:
-            progress(done, len(files), str(file))
-        report.files += 1
-        done += 1
-        try:
-            importing.import_entities(project, read_entities(file), str(file), report)
-        except (IngestError, ValidationError, ProjectError) as exc:
-            report.errors.append(located(exc, file))
-    announced = done  # files already passed to ``progress`` (a retry does not repeat them)
-    pending: list[ParsedFile] = []
-    collecting_since = 0.0
+    try:
+        done = 0
+        for file in entity_files:
+            if progress is not None:
+                progress(done, len(files), str(file))
+            report.files += 1
+            done += 1
+            try:
+                importing.import_entities(project, read_entities(file), str(file), report)
+            except (IngestError, ValidationError, ProjectError) as exc:
+                report.errors.append(located(exc, file))
+        announced = done  # files already passed to ``progress`` (a retry does not repeat them)
+        pending: list[ParsedFile] = []
+        collecting_since = 0.0
 
-    def announce(index: int, file: Path) -> None:
-        nonlocal announced
-        if progress is not None and index >= announced:
-            progress(index, len(files), str(file))
-        announced = max(announced, index + 1)
+        def announce(index: int, file: Path) -> None:
+            nonlocal announced
+            if progress is not None and index >= announced:
+                progress(index, len(files), str(file))
+            announced = max(announced, index + 1)
 
-    def store_pending() -> None:
-        nonlocal done
-        while pending:  # more than one group when storing hit importing.GROUP_SECONDS
-            stored = importing.store_files(project, pending, annotator, report, done, announce)
-            del pending[:stored]
-            done += stored
+        def store_pending() -> None:
+            nonlocal done
+            while pending:  # more than one group when storing hit importing.GROUP_SECONDS
+                stored = importing.store_files(project, pending, annotator, report, done, announce)
+                del pending[:stored]
+                done += stored
 
-    for file, parsed in _parse_files(document_files, limit):
-        if not pending:
-            collecting_since = time.monotonic()
-        pending.append(ParsedFile(file, parsed))
-        if (len(pending) >= importing.GROUP_FILES
-                or time.monotonic() - collecting_since >= importing.GROUP_SECONDS):
-            store_pending()
-    store_pending()
+        for file, parsed in _parse_files(document_files, limit):
+            if not pending:
+                collecting_since = time.monotonic()
+            pending.append(ParsedFile(file, parsed))
+            if (len(pending) >= importing.GROUP_FILES
+                    or time.monotonic() - collecting_since >= importing.GROUP_SECONDS):
+                store_pending()
+        store_pending()
+    except DiskFullError as exc:  # what was committed stays; the rest was rolled back
+        raise import_disk_full(report.documents) from exc
     if progress is not None:
         progress(len(files), len(files), "")
     return report
