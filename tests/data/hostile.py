@@ -160,7 +160,8 @@ def import_inputs(folder: Path, secret: Path, http_base: str) -> dict[str, Hosti
         # bytes that are neither UTF-8 nor cp1252/Latin-1 (Turkish cp857; issue 10, item 13)
         "legacy-not-cp1252": ("cp857.txt", "Cumhurbaşkanı Varnay said the bridge would "
                               "stay closed.".encode("cp857"),
-                              "cp857.txt:1: is not valid UTF-8: byte 0x9F at offset 8 cannot be decoded"),
+                              "cp857.txt:1: is not valid UTF-8: byte 0x9F at offset 8 cannot "
+                              "be decoded"),
     }
     result = {}
     for key, (name, content, message) in files.items():

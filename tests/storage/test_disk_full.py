@@ -1,7 +1,7 @@
 """A full disk at every entry point: one clear message, exit 1, nothing half-written.
 
-The disk is real: a small tmpfs mounted in the test's folder (this needs root on
-Linux; elsewhere the tests are skipped), filled with a filler file to leave only a
+The disk is real: a small tmpfs mounted in the test's folder (``small_disk``: this
+needs root on Linux; elsewhere the tests are skipped), filled with a filler file to leave only a
 little room. Imports (with and without backups), edits, exports and the window's
 background jobs hit it; each says ``the disk is full: ...`` once, without a
 traceback, stores what it reports and nothing else, and the project works again
@@ -11,16 +11,11 @@ once there is space.
 from __future__ import annotations
 
 import errno
-import os
 import sqlite3
-import subprocess
-import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import project_dump, small_record
+from conftest import SmallDisk, project_dump, small_record
 
 from bench.make_articles import make_articles
 from cli import run
@@ -28,57 +23,6 @@ from storage.db import is_disk_full
 from storage.edits import AddSpan
 from storage.errors import DiskFullError
 from storage.project import Project
-
-DISK_BYTES = 8 * 1024 * 1024
-
-
-@dataclass
-class SmallDisk:
-    """A mounted tmpfs and a filler file that takes all but a little of it."""
-
-    root: Path
-
-    @property
-    def filler(self) -> Path:
-        return self.root / "filler.bin"
-
-    def free_bytes(self) -> int:
-        info = os.statvfs(self.root)
-        return info.f_bavail * info.f_frsize
-
-    def fill(self, leave: int = 0) -> None:
-        """Takes all the free space but ``leave`` bytes (0: until writing fails)."""
-        chunk = b"\0" * 65536
-        with self.filler.open("ab") as handle:
-            while True:
-                room = self.free_bytes() - leave
-                if room <= 0:
-                    break
-                try:
-                    handle.write(chunk[:max(4096, min(len(chunk), room))])
-                    handle.flush()
-                except OSError as exc:
-                    assert exc.errno == errno.ENOSPC
-                    break
-
-    def free(self) -> None:
-        self.filler.unlink(missing_ok=True)
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
-    if not sys.platform.startswith("linux") or os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root on Linux")
-    root = tmp_path / "disk"
-    root.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_BYTES}", "tmpfs",
-                              str(root)], capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
-        yield SmallDisk(root)
-    finally:
-        subprocess.run(["umount", "-l", str(root)], check=True)
 
 
 def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
