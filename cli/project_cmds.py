@@ -114,8 +114,12 @@ def run_import(args: argparse.Namespace) -> int:
     with project:
         report = import_paths(project, existing, annotator=args.annotator,
                               max_bytes=max_bytes, progress=ProgressBar("importing"))
+    for note in report.notes:
+        print(f"note: {printable(note)}", file=sys.stderr)
     for added in report.added:
         print(f"added: {printable(added)}", file=sys.stderr)
+    for fallback in report.fallbacks:
+        print(f"fallback: {printable(fallback)}", file=sys.stderr)
     for duplicate in report.duplicates:
         print(f"skipped: {printable(duplicate)}", file=sys.stderr)
     for error in report.errors:
