@@ -372,3 +372,31 @@ def test_malformed_url_is_a_clear_message(capsys: pytest.CaptureFixture[str]) ->
     code, _, err = _cli(["check", url], capsys)
     assert code == 1
     assert "not a valid database URL" in err
+
+
+# ------------------------------------------------------------------ export names
+
+@pytest.mark.parametrize("format_name", ["jsonl", "brat", "xmi", "tei", "conll", "hf", "spacy",
+                                         "csv"])
+def test_export_of_the_longest_ids_and_names(format_name: str, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Ids of 255 characters (the most a project holds), a 128-character annotator name and a
+    long title: every format exports them with file names of at most 200 bytes."""
+    from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord
+
+    path = tmp_path / "long.saywho"
+    text = "Minister Ilse Toral said the ferry would run again."
+    with Project.create(path) as project:
+        records = [DocumentRecord(
+            text=f"{text} ({n})", external_id=(prefix * 255)[:254] + str(n),
+            title="A very long headline " * 40,
+            annotations=[AnnotationSetRecord("Ж" * 128, "done", [SpanRecord(
+                "T1", "Actor", [(0, len("Minister Ilse Toral"))], {"kind": "person"})], [])])
+            for n, prefix in enumerate(["x", "Заявление "])]
+        assert project.import_records(records, "long.jsonl").documents == 2
+    out = tmp_path / "out"
+    code, output, err = _cli(["export", str(path), "--format", format_name, "--out", str(out)],
+                             capsys)
+    assert code == 0, err
+    assert "exported 2 documents" in output
+    assert all(len(p.name.encode("utf-8")) <= 200 for p in out.rglob("*"))
