@@ -478,13 +478,20 @@ def _content_of(verb: Token, lemma: str, table: VerbTable,
 
 
 def _object_span(verb: Token, obj: Token, span: Fragment) -> Fragment:
-    """An object with what completes it: "called the charges unsubstantiated", "accused X of Y"."""
+    """An object with what completes it: "called the charges unsubstantiated", "accused X of Y";
+    a quotation opened inside it runs to its closing mark ("calling her “a fraud.”")."""
     end = span[1]
     for c in verb.children:
         if c.i > obj.i and (c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in
                             ("for", "of", "as", "over"))):
             right = c.right_edge
             end = max(end, right.idx + len(right.text))
+    text = verb.doc.text
+    inside = text[span[0]:end]
+    if inside.count("“") > inside.count("”"):
+        close = text.find("”", end, end + 3)
+        if close >= 0:
+            end = close + 1
     return (span[0], end)
 
 

@@ -275,3 +275,16 @@ def test_stance_adjective_after_a_copula_or_make_clear(text: str, quote: str, cu
 def test_impersonal_stance_is_no_attribution() -> None:
     assert texts("It is clear that the quay is closed.", ["syntax"], "Quote") == []
     assert texts("The quay is clear of ice now.", ["syntax"], "Quote") == []
+
+
+@needs_model
+def test_pronoun_object_with_what_is_said_of_it() -> None:
+    text = "Mayor Ilse Marrow went after the harbour board, calling it “a closed shop.” She left."
+    result = suggest(text, default_schema(), SuggestContext(), ["syntax"])
+    q = next(s for s in result.spans if s.label == "Quote")
+    assert "a closed shop." in q.text(text)
+    rels = {r.type: result.span(str(r.target)) for r in result.relations_from(q.key)}
+    assert rels["speaker"] is not None and rels["speaker"].text(text) == "Mayor Ilse Marrow"
+    assert rels["cue"] is not None and rels["cue"].text(text) == "calling"
+    # a pronoun object alone is no content: "called him" is a telephone call
+    assert texts("Mayor Ilse Marrow called him on Friday.", ["syntax"], "Quote") == []
