@@ -7,7 +7,8 @@ Selecting a row selects the span in the article view (the main window wires
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -199,6 +200,7 @@ class AnnotationTable(QWidget):
 
     def __init__(self, schema: Schema, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._sync_depth = 0
         self.model = SpanTableModel(schema, self)
         self.proxy = SpanFilterModel(self)
         self.proxy.setSourceModel(self.model)
@@ -233,10 +235,32 @@ class AnnotationTable(QWidget):
         self.table.viewport().installEventFilter(self)
         self._update_empty_hint()
 
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.label_filter.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_label(self.label_filter.currentData()))
+        self.filter.textChanged.connect(self._on_filter_text)
+        self.label_filter.currentIndexChanged.connect(self._on_label_filter)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+
+    @contextlib.contextmanager
+    def _syncing(self) -> Iterator[None]:
+        """Rows change because the document changed: the current row moving meanwhile
+        is no user's choice and selects nothing (the window owns the selection)."""
+        self._sync_depth += 1
+        try:
+            yield
+        finally:
+            self._sync_depth -= 1
+
+    def set_content(self, text: str, spans: Sequence[SpanView],
+                    relations: Sequence[RelationView],
+                    entities: Mapping[int, EntityView]) -> None:
+        with self._syncing():
+            self.model.set_content(text, spans, relations, entities)
+
+    def update_spans(self, removed_ids: Iterable[int], changed_or_added: Iterable[SpanView],
+                     relations: Sequence[RelationView],
+                     entities: Mapping[int, EntityView]) -> None:
+        """Applies an edit's rows in place; the selection stays the window's business."""
+        with self._syncing():
+            self.model.update_spans(removed_ids, changed_or_added, relations, entities)
 
     def set_schema(self, schema: Schema) -> None:
         self.model.schema = schema
@@ -280,6 +304,14 @@ class AnnotationTable(QWidget):
             self.empty_hint.setGeometry(self.table.viewport().rect())
         return super().eventFilter(watched, event)
 
+    def _on_filter_text(self, text: str) -> None:
+        with self._syncing():
+            self.proxy.setFilterFixedString(text)
+
+    def _on_label_filter(self, _index: int) -> None:
+        with self._syncing():
+            self.proxy.set_label(self.label_filter.currentData())
+
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._sync_depth:
             self.spanActivated.emit(current.data(SpanTableModel.SPAN_ID_ROLE))

@@ -63,7 +63,7 @@ from storage.edits import (
 )
 from storage.errors import SaywhoError
 from storage.project import Project
-from storage.views import Changes, DocumentView, EntityView, RelationView, SpanView
+from storage.views import KEEP, Changes, DocumentView, EntityView, RelationView, SpanView
 
 SPAN_EDITS = (AddSpan, UpdateSpan, DeleteSpan, AddRelation, DeleteRelation)
 
@@ -387,7 +387,7 @@ class MainWindow(QMainWindow):
             self.readonly_spans.update({s.id: s for s in other})
         self.view.set_content(self.document.text, spans, self.relations, self.project.schema,
                               self.entities, readonly_layers=layers)
-        self.annotation_table.model.set_content(self.document.text, spans, self.relations,
+        self.annotation_table.set_content(self.document.text, spans, self.relations,
                                                 self.entities)
 
     def _reload_entities(self) -> None:
@@ -482,9 +482,8 @@ class MainWindow(QMainWindow):
                              f"{self._label_key(label)} to mark it as {label}.")
             return
         edit = AddSpan(self.document.id, self.annotator, label, [selection])
-        if self.perform(edit, f"add {label}"):
+        if self.perform(edit, f"add {label}"):  # selects the new span (its change record)
             self._clear_text_selection()
-            self.view.select_span(edit.span_id)
 
     def _relation_sharing_key(self, label: str, span: SpanView | None) -> str | None:
         """A relation of the selected span whose key is this label's key, if any."""
@@ -639,8 +638,6 @@ class MainWindow(QMainWindow):
         relation, source_id = self.pick
         self._cancel_pick()
         self.perform(AddRelation(relation, source_id, target_id), f"add {relation}")
-        self.view.select_span(source_id, scroll=False)
-        self._show_span(source_id)
         self.view.setFocus()
 
     def _on_relation_target_clicked(self, span_id: int) -> None:
@@ -721,9 +718,7 @@ class MainWindow(QMainWindow):
         steps.append(link)
         if self.controller.perform_steps(steps, f"create actor {name}", document_id) is None:
             return
-        span_id = add.span_id if selection is not None else span.id  # type: ignore[union-attr]
         self._clear_text_selection()
-        self.view.select_span(span_id)
         self._status(f"Actor “{name}” created and linked ({kind}); rename or merge it in the "
                      "actor registry (Ctrl+R).")
 
@@ -784,7 +779,6 @@ class MainWindow(QMainWindow):
             return
         if current not in changes.documents and not changes.entities_changed:
             return
-        selected = self.view.selected_span_id
         removed = [i for i in changes.spans_removed if i in self.spans]
         fresh: list[SpanView] = []
         for span_id in dict.fromkeys([*changes.spans_added, *changes.spans_changed]):
@@ -804,11 +798,21 @@ class MainWindow(QMainWindow):
             self.spans[span.id] = span
         self.relations = self.project.relations(current, self.annotator)
         self.view.update_spans(removed, fresh, self.relations)
-        self.annotation_table.model.update_spans(removed, fresh, self.relations, self.entities)
+        self.annotation_table.update_spans(removed, fresh, self.relations, self.entities)
         self._refresh_document_row()
-        now_selected = self.view.selected_span_id
-        if now_selected is None and selected is not None and selected in self.spans:
-            self.view.select_span(selected, scroll=False)
+        self._select_after_edit(changes, removed)
+
+    def _select_after_edit(self, changes: Changes, removed: Sequence[int]) -> None:
+        """The one place an edit moves the selection: to what its change record names."""
+        target = changes.selection
+        if target == KEEP:
+            target = self.view.selected_span_id
+        elif target is None and not removed:
+            target = self.view.selected_span_id  # another layer's span went: not ours
+        elif target is not None and target not in self.spans:
+            target = self.view.selected_span_id  # another layer's (gold) span
+        if target != self.view.selected_span_id:
+            self.view.select_span(target)
         self._show_span(self.view.selected_span_id)
 
     def _annotator_id(self) -> int | None:

@@ -249,20 +249,27 @@ class ArticleView(QPlainTextEdit):
         for span in changed_or_added:
             touched |= self._index.add(span)
         old_group = self._group_blocks()
+        old_related = {other: [r.id for r in found] for other, found in self._related.items()}
         self._set_relations(relations)
+        cleared = False
         if self._selected_span_id is not None and self._selected_span_id not in self._index:
             self._selected_span_id = None
             self._related = {}
-            self.spanSelected.emit(None)
+            cleared = True
         elif self._selected_span_id is not None:
             self._related = self._related_of(self._selected_span_id)
         if self._hover_span_id is not None and self._hover_span_id not in self._index:
             self._hover_span_id = None
         new_group = self._group_blocks()
-        if old_group != new_group:
-            touched |= old_group | new_group
+        new_related = {other: [r.id for r in found] for other, found in self._related.items()}
+        if old_group != new_group or old_related != new_related or touched & new_group:
+            # outlines and arcs of the selection's group changed (or moved with a span)
+            self._repaint_group(old_group)
+            self._repaint_group(new_group)
         self._repaint_blocks(touched)
         self._margin.update()
+        if cleared:
+            self.spanSelected.emit(None)
         return touched
 
     def span(self, span_id: int) -> SpanView | None:
@@ -368,7 +375,8 @@ class ArticleView(QPlainTextEdit):
         old_group = self._group_blocks()
         self._selected_span_id = span_id
         self._related = self._related_of(span_id) if span_id is not None else {}
-        self._repaint_blocks(old_group | self._group_blocks())
+        self._repaint_group(old_group)
+        self._repaint_group(self._group_blocks())
         self._margin.update()
         if span_id is not None and scroll:
             self.scroll_to(self._index.get(span_id).start)  # type: ignore[union-attr]
@@ -548,7 +556,18 @@ class ArticleView(QPlainTextEdit):
         for block, rect in self._visible_blocks():
             if block.blockNumber() in blocks:
                 self.viewport().update(QRect(0, int(rect.top()), width,
-                                             round(rect.height())))
+                                             round(rect.height()) + 1))
+
+    def _repaint_group(self, blocks: set[int]) -> None:
+        """Repaints a relation group's blocks, everything between them and the line above
+        the first: its arcs rise above the spans' lines and cross the paragraphs between."""
+        rects = [rect for block, rect in self._visible_blocks() if block.blockNumber() in blocks]
+        if not rects:
+            return
+        top = min(rect.top() for rect in rects) - self.fontMetrics().height() - 2
+        bottom = max(rect.bottom() for rect in rects) + 2
+        self.viewport().update(QRect(0, int(top), self.viewport().width(),
+                                     int(bottom - top) + 1))
 
     def _line_table(self, block: QTextBlock) -> tuple[list[tuple[int, int, float, float]],
                                                       dict[tuple[int, int], float]]:
@@ -776,18 +795,15 @@ class ArticleView(QPlainTextEdit):
                         self._range_rects(block, rect, start, end))
         return rects
 
-    def _paint_relation_arcs(self, painter: QPainter,
-                             blocks: list[tuple[QTextBlock, QRectF]]) -> None:
-        """Arcs with arrowheads between the selected span and related spans on screen."""
+    def _arc_shapes(self, blocks: list[tuple[QTextBlock, QRectF]]
+                    ) -> list[tuple[QPainterPath, QPolygonF]]:
+        """The arcs (path, arrowhead) between the selected span and related spans on screen."""
+        shapes: list[tuple[QPainterPath, QPolygonF]] = []
         if self._selected_span_id is None or not self._related:
-            return
+            return shapes
         rects = self._group_rects(blocks)
         if self._selected_span_id not in rects:
-            return
-        colors = theme.current_theme(self.palette())
-        color = QColor(colors.relation)
-        color.setAlpha(190)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            return shapes
         for other_id, relations in self._related.items():
             if other_id not in rects:
                 continue
@@ -803,17 +819,36 @@ class ArticleView(QPlainTextEdit):
                 control = QPointF((start.x() + end.x()) / 2, min(start.y(), end.y()) - lift)
                 path = QPainterPath(start)
                 path.quadTo(control, end)
-                painter.setPen(QPen(color, 1.4))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawPath(path)
                 direction = end - control
                 length = max(1e-6, (direction.x() ** 2 + direction.y() ** 2) ** 0.5)
                 unit = QPointF(direction.x() / length, direction.y() / length)
                 normal = QPointF(-unit.y(), unit.x())
                 head = QPolygonF([end, end - unit * 7 + normal * 3.5,
                                   end - unit * 7 - normal * 3.5])
-                painter.setBrush(color)
-                painter.drawPolygon(head)
+                shapes.append((path, head))
+        return shapes
+
+    def arc_rects(self) -> list[QRect]:
+        """Viewport rectangles of the relation arcs on screen now (what a repaint must cover)."""
+        return [path.boundingRect().united(head.boundingRect()).toAlignedRect()
+                for path, head in self._arc_shapes(self._visible_blocks())]
+
+    def _paint_relation_arcs(self, painter: QPainter,
+                             blocks: list[tuple[QTextBlock, QRectF]]) -> None:
+        """Arcs with arrowheads between the selected span and related spans on screen."""
+        shapes = self._arc_shapes(blocks)
+        if not shapes:
+            return
+        colors = theme.current_theme(self.palette())
+        color = QColor(colors.relation)
+        color.setAlpha(190)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for path, head in shapes:
+            painter.setPen(QPen(color, 1.4))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            painter.setBrush(color)
+            painter.drawPolygon(head)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
     def _paint_margin(self, painter: QPainter, event_rect: QRect) -> None:

@@ -774,7 +774,8 @@ class AddRelation(Edit):
         self.external_id = relation.external_id
         self.state = _relation_state(relation)
         self.twins = twins
-        changes = Changes(documents={source.document_id}, relations_added=[relation.id])
+        changes = Changes(documents={source.document_id}, relations_added=[relation.id],
+                          selection=source.id)
         changes.ranges += [(source.document_id, source.start, source.end),
                            (target.document_id, target.start, target.end)]
         return changes
@@ -814,7 +815,8 @@ class DeleteRelation(Edit):
         session.flush()
         self.snapshot = snapshot
         self.twins = twins
-        return Changes(documents={row.document_id}, relations_removed=[row.id])
+        return Changes(documents={row.document_id}, relations_removed=[row.id],
+                       selection=row.source_id)
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.snapshot is not None
@@ -842,7 +844,7 @@ class DeleteRelation(Edit):
         session.flush()
         self.undone = True
         return Changes(documents={snapshot["document_id"]},
-                       relations_added=[snapshot["id"]])
+                       relations_added=[snapshot["id"]], selection=snapshot["source_id"])
 
 
 @dataclass
