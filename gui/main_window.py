@@ -569,6 +569,7 @@ class MainWindow(QMainWindow):
             self.view.select_span(None)
 
     def _on_select_inside_quotes(self) -> None:
+        self.view.setFocus()  # from anywhere in the window: the caret is where it was
         if self.view.select_inside_quotes() is None:
             self._status("The cursor is not inside quotation marks.")
 

@@ -176,6 +176,7 @@ class ArticleView(QPlainTextEdit):
         self._related: dict[int, list[RelationView]] = {}
         self._hover_span_id: int | None = None
         self._snap_words = True
+        self._exact_range: tuple[int, int] | None = None
         self._press_pos: QPoint | None = None
         self._last_click: tuple[int, float] | None = None
         self._pens: dict[tuple[str, bool], tuple[QPen, QPen]] = {}
@@ -318,9 +319,14 @@ class ArticleView(QPlainTextEdit):
         return (start, min(end, len(self._text))) if start < end else None
 
     def selected_range(self) -> tuple[int, int] | None:
-        """The text selection in code points (snapped to words if :attr:`snap_words`)."""
+        """The text selection in code points, as a label key stores it.
+
+        Snapped to words (:func:`storage.textsel.snap_to_words`) when
+        :attr:`snap_words`, except a range the program selected exactly (the
+        inside of quotation marks): that one is stored as highlighted.
+        """
         raw = self.raw_selected_range()
-        if raw is None or not self._snap_words:
+        if raw is None or not self._snap_words or raw == self._exact_range:
             return raw
         return textsel.snap_to_words(self._text, *raw)
 
@@ -332,6 +338,14 @@ class ArticleView(QPlainTextEdit):
         cursor.setPosition(self._map.to_utf16(start))
         cursor.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
+
+    def _show_snapped_selection(self) -> None:
+        """After a drag, highlights the range a label key will store (words completed)."""
+        raw = self.raw_selected_range()
+        snapped = self.selected_range()
+        if raw is None or snapped is None or snapped == raw:
+            return
+        self.set_selected_range(*snapped)
 
     def cursor_offset(self) -> int:
         """The text cursor's position in code points."""
@@ -345,10 +359,11 @@ class ArticleView(QPlainTextEdit):
             is not inside a quotation.
         """
         cursor = self.textCursor()
-        offset = self._map.to_code_points(cursor.selectionStart() if cursor.hasSelection()
-                                          else cursor.position())
-        found = textsel.inside_quotes(self._text, offset)
+        start = self._map.to_code_points(cursor.selectionStart())
+        end = self._map.to_code_points(cursor.selectionEnd(), round_up=True)
+        found = textsel.inside_quotes(self._text, start, min(end, len(self._text)))
         if found is not None:
+            self._exact_range = found  # what is highlighted is what a label key stores
             self.set_selected_range(*found)
         return found
 
@@ -1047,6 +1062,7 @@ class ArticleView(QPlainTextEdit):
         moved = (position - self._press_pos).manhattanLength()
         self._press_pos = None
         if moved > CLICK_SLOP or self.textCursor().hasSelection():
+            self._show_snapped_selection()
             return
         offset = self._offset_at(position)
         spans = self.spans_at(offset) if offset is not None else []

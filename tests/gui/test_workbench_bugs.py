@@ -35,7 +35,10 @@ STORY = (
     "round.\n\n"
     "Ardova urged both capitals to \u201cstop the war\u201d before the winter.\n\n"
     "Relling said \u201c[Ardova] has never asked for a meeting.\u201d Malk was asked "
-    "whether \u201cthe \u2018road map\u2019 is ready?\u201d and she said no."
+    "whether \u201cthe \u2018road map\u2019 is ready?\u201d and she said no.\n\n"
+    "Malk wrote \"end the war\u201d twice; Ardova answered \u00ab nous restons ici \u00bb "
+    "and Relling \u201ewir bleiben hier\u201c, then \u201cthey said \u2018not yet,\u2019 "
+    "again.\u201d"
 )
 LONG_QUOTE = "Even Relling told me he would come, and I am ready to host him,"
 
@@ -260,3 +263,53 @@ def test_relation_arcs_are_repainted_when_added_undone_and_deselected(
     qtbot.wait(30)
     assert window.view.selected_span_id is None
     assert recorder.covers(arcs), "pieces of the arc stay after deselecting"
+
+
+# ------------------------------------- bugs 3 and 4: what is highlighted is stored
+
+
+def test_a_dragged_quote_keeps_its_punctuation_and_the_highlight_is_what_is_stored(
+        window: MainWindow, story_path: Path, qtbot) -> None:
+    start, end = find(window, LONG_QUOTE)
+    mouse_drag(window, start + 2, end)  # from inside "Even" to after "him,"
+    highlighted = window.view.raw_selected_range()
+    assert highlighted == (start, end)  # the cut word completed where the user sees it
+    qtbot.keyClick(window.view, Qt.Key.Key_Q)
+    window.view.setFocus()
+    relling = find(window, "[Ardova]")[0]
+    mouse_drag(window, relling, find(window, "a meeting.")[1])
+    qtbot.keyClick(window.view, Qt.Key.Key_Q)
+    name = find(window, "Irena Malk would")[0]
+    mouse_drag(window, name + 1, name + len("Irena Malk wo"))  # a sloppy drag over a name
+    assert window.view.selected_range() == (name, name + len("Irena Malk would"))
+    assert ("Quote", LONG_QUOTE) in stored_texts(story_path)
+    assert ("Quote", "[Ardova] has never asked for a meeting.") in stored_texts(story_path)
+
+
+@pytest.mark.parametrize(("inside", "quoted"), [
+    ("nd the war", "end the war"),
+    ("restons", "nous restons ici"),
+    ("bleiben", "wir bleiben hier"),
+    ("not yet", "not yet,"),
+    ("said \u2018not", "they said \u2018not yet,\u2019 again."),
+    ("road map", "road map"),
+    ("Ardova] has", "[Ardova] has never asked for a meeting."),
+])
+def test_select_inside_quotes_from_the_caret_or_a_selection_stores_exactly(
+        window: MainWindow, story_path: Path, qtbot, inside: str, quoted: str) -> None:
+    start, end = find(window, inside)
+    # from the caret, with the focus elsewhere in the window (no click first)
+    window.view.set_selected_range(start + 1, start + 1)
+    window.annotation_table.table.setFocus()
+    qtbot.keyClick(window.annotation_table.table, Qt.Key.Key_Apostrophe, CTRL)
+    assert window.view.hasFocus()
+    assert window.view.raw_selected_range() == find(window, quoted)
+    qtbot.keyClick(window.view, Qt.Key.Key_Q)
+    assert ("Quote", quoted) in stored_texts(story_path)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    # from a selection inside the quotation
+    window.view.set_selected_range(start, end)
+    qtbot.keyClick(window.view, Qt.Key.Key_Apostrophe, CTRL)
+    assert window.view.selected_range() == find(window, quoted)
+    qtbot.keyClick(window.view, Qt.Key.Key_Q)
+    assert ("Quote", quoted) in stored_texts(story_path)
