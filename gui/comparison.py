@@ -54,7 +54,10 @@ from gui.theme import is_dark, mark_color, tint
 from gui.undo import EditController
 from gui.unicode import Utf16Map
 from storage.adjudication import (
+    DISPUTED,
     GOLD,
+    SINGLE,
+    UNANIMOUS,
     AcceptRelation,
     AcceptSpan,
     Comparison,
@@ -63,6 +66,7 @@ from storage.adjudication import (
     compare,
     layer_annotators,
     layer_summary,
+    span_key,
     unanimous_edit,
 )
 from storage.edits import (
@@ -91,8 +95,6 @@ __all__ = [
     "open_comparison",
 ]
 
-UNANIMOUS, DISPUTED, SINGLE = "unanimous", "disputed", "single"
-
 #: Row tint per agreement class (mixed into the page background by theme.tint).
 AGREEMENT_COLORS = {UNANIMOUS: "#3f9c4a", DISPUTED: "#e0a020", SINGLE: "#d0454c"}
 
@@ -100,18 +102,8 @@ GroupRow = SpanGroup | RelationGroup
 
 
 def agreement_of(group: GroupRow, annotators: Sequence[str]) -> str:
-    """'unanimous', 'disputed' or 'single' (marked by one annotator of several)."""
-    marked = group.spans if isinstance(group, SpanGroup) else group.relations
-    if len(annotators) > 1 and len(marked) == 1:
-        return SINGLE
-    if len(marked) == len(annotators):
-        if isinstance(group, RelationGroup):
-            values = [r.attributes for r in group.relations.values()]
-            if all(v == values[0] for v in values):
-                return UNANIMOUS
-        elif group.attributes_agree():
-            return UNANIMOUS
-    return DISPUTED
+    """'unanimous', 'disputed' or 'single': the core's rule (storage.adjudication)."""
+    return group.agreement(annotators)
 
 
 def _attribute_summary(attributes: dict[str, Any]) -> str:
@@ -169,8 +161,10 @@ class ComparisonModel(QAbstractTableModel):
         rows: list[_Row] = []
         for group in comparison.spans:
             rows.append(_Row(group, agreement_of(group, self.annotators)))
-            for relation_group in by_source.pop(group.key, []):
-                rows.append(_Row(relation_group, agreement_of(relation_group, self.annotators)))
+            for key in (group.key, *(variant.key for variant in group.variants)):
+                for relation_group in by_source.pop(key, []):
+                    rows.append(_Row(relation_group,
+                                     agreement_of(relation_group, self.annotators)))
         for leftover in by_source.values():
             rows.extend(_Row(g, agreement_of(g, self.annotators)) for g in leftover)
         self.rows = rows
@@ -200,14 +194,27 @@ class ComparisonModel(QAbstractTableModel):
         if annotator is None:
             marked = group.in_gold
         elif isinstance(group, SpanGroup):
-            marked = group.spans.get(annotator)
+            marked = group.versions().get(annotator)
         else:
             marked = group.relations.get(annotator)
         if marked is None:
             return "", ""
         summary = _attribute_summary(marked.attributes)
         mark = "★" if annotator is None else "✓"
-        return (f"{mark} {summary}" if summary else mark), _attribute_tooltip(marked.attributes)
+        tip = _attribute_tooltip(marked.attributes)
+        differ = group.differing_attributes() if annotator is not None else []
+        if differ:  # the values that make the row disputed, named in every cell
+            values = {**group.defaults, **marked.attributes}
+            summary = ", ".join(f"{name}={_short(str(values.get(name, '—')), 12)}"
+                                for name in differ)
+        if isinstance(group, SpanGroup) and annotator is not None:
+            moved = group.boundary_difference(annotator)
+            if moved:
+                covered = self.covered(span_key(marked))
+                summary = f"{moved} “{_short(covered, 24)}”" + (f"; {summary}" if summary
+                                                                else "")
+                tip = f"{annotator} marked “{covered}” ({moved})\n{tip}"
+        return (f"{mark} {summary}" if summary else mark), tip
 
     # Qt overrides
 
@@ -267,13 +274,18 @@ class ComparisonModel(QAbstractTableModel):
             text, tip = self._cell(group, None)
             return tip if tooltip and text else text
         if column == gold_column + 1:
-            marked = group.spans if isinstance(group, SpanGroup) else group.relations
+            marked = group.versions() if isinstance(group, SpanGroup) else group.relations
             if row.agreement == UNANIMOUS:
                 return "unanimous"
             if row.agreement == SINGLE:
                 return f"only {next(iter(marked))}"
-            if len(marked) == len(self.annotators):
-                return "attributes differ"
+            if isinstance(group, SpanGroup) and group.variants:
+                return "boundaries differ"
+            if isinstance(group, RelationGroup) and group.ends_differ:
+                return "ends differ"
+            differ = group.differing_attributes()
+            if len(marked) == len(self.annotators) and differ:
+                return "differ: " + ", ".join(differ)
             return f"{len(marked)} of {len(self.annotators)}"
         return None
 
@@ -791,10 +803,12 @@ class ComparisonWindow(QMainWindow):
             self._advance()
 
     def _accept_span(self, group: SpanGroup, name: str) -> bool:
-        span = group.spans.get(name)
+        span = group.versions().get(name)
         if span is None:
             self._message(f"{name} did not mark this {group.label}: nothing to take.")
             return False
+        if name not in group.spans:  # a near-miss version: its own group, its own extent
+            group = next(v for v in group.variants if name in v.spans)
         gold = group.in_gold
         if gold is not None:
             if self._same_attributes(group.label, gold.attributes, span.attributes) and \

@@ -571,7 +571,7 @@ class ArticleView(QPlainTextEdit):
         for block, rect in self._visible_blocks():
             if block.blockNumber() in blocks:
                 self.viewport().update(QRect(0, int(rect.top()), width,
-                                             round(rect.height()) + 1))
+                                             round(rect.height())))
 
     def _repaint_group(self, blocks: set[int]) -> None:
         """Repaints a relation group's blocks, everything between them and the line above

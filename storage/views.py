@@ -182,7 +182,7 @@ class Changes:
     #: added, changed or restored (or the source of a relation it touched), None
     #: after a span was removed (undoing its creation included), or :data:`KEEP`
     #: when the edit says nothing about it (statuses, actors).
-    selection: int | None | Literal["keep"] = "keep"
+    selection: int | Literal["keep"] | None = "keep"
 
     def merge(self, other: Changes) -> Changes:
         self.documents |= other.documents

@@ -144,7 +144,7 @@ def test_moving_a_boundary_keeps_the_edited_span_selected(window: MainWindow, st
         assert window.schema_panel._span.id == ids["quote"]
     qtbot.keyClick(window.view, Qt.Key.Key_Left, ALT)
     assert window.view.selected_span_id == ids["quote"]
-    text, spans, _ = stored(story_path)
+    _, spans, _ = stored(story_path)
     assert [s.fragments for s in spans if s.id == ids["quote"]] == [((start - 1, end + 2),)]
     assert ("Actor", "Irena Malk") in stored_texts(story_path)  # untouched
 
@@ -162,7 +162,7 @@ def test_relabel_and_attribute_edits_keep_the_span_selected(window: MainWindow,
     combo.setCurrentIndex(combo.findData("mixed"))
     assert window.view.selected_span_id == ids["quote"]
     qtbot.keyClick(window.view, Qt.Key.Key_Q, SHIFT)  # nothing to change: still the quote
-    text, spans, _ = stored(story_path)
+    _, spans, _ = stored(story_path)
     quote = next(s for s in spans if s.id == ids["quote"])
     assert quote.label == "Quote" and quote.attributes["form"] == "mixed"
     assert sorted(s.label for s in spans) == ["Actor"] * 4 + ["Quote"]
