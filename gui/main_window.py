@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.readonly_annotators: list[str] = []
         self.readonly_spans: dict[int, SpanView] = {}
         self.pick: tuple[str, int] | None = None  # (relation type, source span id)
+        self._hint: str | None = None  # the status message telling what to do next
         self.actions: dict[str, QAction] = {}
         self.definitions: list[action_table.ActionDef] = []
 
@@ -461,7 +462,7 @@ class MainWindow(QMainWindow):
         span = self.selected_span
         if span is None:
             self._status(f"Select a span first ({what}): click it, Tab at the cursor, or pick "
-                         "a row in the annotation table.")
+                         "a row in the annotation table.", hint=True)
         return span
 
     def _on_label_key(self, label: str) -> None:
@@ -479,7 +480,7 @@ class MainWindow(QMainWindow):
                              f"label to {label}; select text to mark a new {label}.")
             else:
                 self._status(f"Select some text first, then press "
-                             f"{self._label_key(label)} to mark it as {label}.")
+                             f"{self._label_key(label)} to mark it as {label}.", hint=True)
             return
         edit = AddSpan(self.document.id, self.annotator, label, [selection])
         if self.perform(edit, f"add {label}"):  # selects the new span (its change record)
@@ -587,8 +588,8 @@ class MainWindow(QMainWindow):
             return
         if span.label not in definition.sources:
             self._status(f"A {relation} relation goes from "
-                         f"{' or '.join(definition.sources)}; the selected span is a "
-                         f"{span.label}.")
+                         f"{' or '.join(definition.sources)}; the selected span is "
+                         f"{with_article(span.label)}.")
             return
         text = self.document.text
         targets = []
@@ -662,7 +663,8 @@ class MainWindow(QMainWindow):
     def _on_link_actor(self) -> None:
         span = self._require_span("to link it to an actor")
         if span is not None and not self.schema_panel.focus_entity_edit():
-            self._status(f"A {span.label} does not link to the actor registry.")
+            self._status(f"{with_article(span.label).capitalize()} does not link to the "
+                         "actor registry.")
 
     def _on_entity_chosen(self, entity_id: int) -> None:
         span = self.selected_span
@@ -770,6 +772,7 @@ class MainWindow(QMainWindow):
             self.open_document(document_id)
 
     def _on_edit_changed(self, changes: Changes, document_id: int | None) -> None:
+        self._clear_hint()  # done: what the hint asked for, or something else
         if changes.entities_changed:
             self._reload_entities()
         current = self.document.id if self.document is not None else None
@@ -830,13 +833,22 @@ class MainWindow(QMainWindow):
     def _on_saved(self, message: str) -> None:
         self.saved_label.setText(message)
 
-    def _status(self, message: str, error: bool = False) -> None:
+    def _status(self, message: str, error: bool = False, hint: bool = False) -> None:
+        """Shows a message; a *hint* (what to do next) goes as soon as the user acts."""
         self.statusBar().showMessage(message, 12000 if error else 6000)
         self.statusBar().setProperty("error", error)
+        self._hint = message if hint else None
+
+    def _clear_hint(self) -> None:
+        if self._hint and self.statusBar().currentMessage() == self._hint:
+            self.statusBar().clearMessage()
+        self._hint = None
 
     # ============================================================ view signals
 
     def _on_view_span_selected(self, span_id: int | None) -> None:
+        if span_id is not None and self.pick is None:
+            self._clear_hint()
         if self.pick is not None and span_id is None:
             if self.pick[1] in self.spans:
                 # a click beside the spans while picking keeps the source selected
@@ -853,7 +865,8 @@ class MainWindow(QMainWindow):
                     target.label in definition.targets:
                 self._add_relation(span_id)
                 return
-            self._status(f"A {relation} must be a {' or '.join(definition.targets)}"
+            self._status(f"A {relation} must be "
+                         f"{' or '.join(with_article(t) for t in definition.targets)}"
                          if definition else "Not an allowed target.", error=True)
             self.view.select_span(source_id, scroll=False)
             return
@@ -862,8 +875,10 @@ class MainWindow(QMainWindow):
     def _on_view_range_changed(self, selection: tuple[int, int] | None) -> None:
         if selection is not None and self.document is not None:
             start, end = selection
-            self.statusBar().showMessage(f"Selected {end - start} characters ({start}–{end}); "
-                                         "press a label's key", 4000)
+            self._status(f"Selected {end - start} characters ({start}–{end}); press a "
+                         "label's key", hint=True)
+        else:
+            self._clear_hint()  # the selection was used or dropped: its hint goes too
 
     def _on_table_span_activated(self, span_id: int) -> None:
         self.view.select_span(span_id)
@@ -1242,6 +1257,11 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._place_picker)
 
 
+def with_article(noun: str) -> str:
+    """“an Actor”, “a Quote”: the indefinite article by the noun's first letter."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def _merge_fragments(fragments: list[list[int]]) -> list[list[int]]:
     """Sorts fragments and joins those that overlap or touch."""
     result: list[list[int]] = []
@@ -1253,4 +1273,4 @@ def _merge_fragments(fragments: list[list[int]]) -> list[list[int]]:
     return result
 
 
-__all__ = ["MainWindow", "step_character"]
+__all__ = ["MainWindow", "step_character", "with_article"]

@@ -313,3 +313,31 @@ def test_select_inside_quotes_from_the_caret_or_a_selection_stores_exactly(
     assert window.view.selected_range() == find(window, quoted)
     qtbot.keyClick(window.view, Qt.Key.Key_Q)
     assert ("Quote", quoted) in stored_texts(story_path)
+
+
+# ------------------------------------------------------------------- bug 6: messages
+
+
+def test_hints_go_when_used_and_labels_take_the_right_article(window: MainWindow,
+                                                              story_path: Path, qtbot) -> None:
+    status = window.statusBar()
+    qtbot.keyClick(window.view, Qt.Key.Key_Q)  # nothing selected yet
+    assert "Select some text first" in status.currentMessage()
+    start, end = find(window, "Tomas Relling")
+    window.view.set_selected_range(start, end)
+    assert status.currentMessage().startswith("Selected 13 characters")
+    qtbot.keyClick(window.view, Qt.Key.Key_A)
+    assert "Selected" not in status.currentMessage()  # used: the hint is gone
+    assert "Select some text" not in status.currentMessage()
+    assert ("Actor", "Tomas Relling") in stored_texts(story_path)
+    qtbot.keyClick(window.view, Qt.Key.Key_S)  # the Actor is selected: no speaker from it
+    assert "the selected span is an Actor." in status.currentMessage()
+    quote = mark(qtbot, window, "stop the war", Qt.Key.Key_Q)
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+    assert window.picker.isVisible()
+    cue = mark(qtbot, window, "urged", Qt.Key.Key_C)  # cancels the pick, marks a Cue
+    window.view.select_span(quote)
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+    window.view.select_span(cue)  # a click on a span that cannot be a speaker
+    assert "A speaker must be an Actor" in status.currentMessage()
+    assert " a Actor" not in status.currentMessage()
