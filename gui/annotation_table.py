@@ -36,7 +36,12 @@ def covered_text(text: str, fragments: Iterable[tuple[int, int]]) -> str:
 
 
 class SpanTableModel(RowTableModel[SpanView]):
-    """One row per span of one document and annotator, sorted by position."""
+    """One row per span of one document and annotator, sorted by position.
+
+    An edit changes rows in place (``dataChanged``), or removes and inserts the
+    rows it moved (``beginRemoveRows``/``beginInsertRows``): a row is found by a
+    bisection on the positions, so an edit costs the same on 10 or 10,000 rows.
+    """
 
     COLUMNS = ("Label", "Text", "Attributes", "Speaker / holder", "Actor")
     SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -46,10 +51,12 @@ class SpanTableModel(RowTableModel[SpanView]):
         super().__init__(parent)
         self.schema = schema
         self._text = ""
-        self._relations: list[RelationView] = []
+        self._keys: list[tuple[int, int, int]] = []  # the rows' positions, sorted
+        self._relations: dict[int, RelationView] = {}
         self._entities: Mapping[int, EntityView] = {}
         self._by_id: dict[int, SpanView] = {}
         self._outgoing: dict[int, list[RelationView]] = {}
+        self._incoming: dict[int, list[RelationView]] = {}
 
     # ------------------------------------------------------------------ API
 
@@ -59,37 +66,98 @@ class SpanTableModel(RowTableModel[SpanView]):
         self.beginResetModel()
         self._text = text
         self._rows = sorted(spans, key=_position)
-        self._relations = list(relations)
+        self._keys = [_position(span) for span in self._rows]
+        self._by_id = {span.id: span for span in self._rows}
+        self._relations = {}
+        self._outgoing = {}
+        self._incoming = {}
+        for relation in relations:
+            self._add_relation(relation)
         self._entities = entities
-        self._reindex()
         self.endResetModel()
 
+    def row_of(self, key: Any) -> int | None:
+        span = self._by_id.get(key)
+        if span is None:
+            return None
+        row = bisect.bisect_left(self._keys, _position(span))
+        return row if row < len(self._rows) and self._rows[row].id == key else None
+
     def update_spans(self, removed_ids: Iterable[int], changed_or_added: Iterable[SpanView],
-                     relations: Sequence[RelationView],
-                     entities: Mapping[int, EntityView]) -> None:
-        """Applies a change set row by row (remove, change in place or move, insert)."""
+                     relations: Sequence[RelationView] | None,
+                     entities: Mapping[int, EntityView],
+                     relations_removed: Iterable[int] = (),
+                     relations_added: Iterable[RelationView] = (),
+                     entities_changed: bool = False) -> None:
+        """Applies a change set row by row: remove, change in place or move, insert.
+
+        ``relations`` (all of them) replaces the relations when given; else the
+        relation changes are applied. Rows whose speaker/holder cell shows a
+        changed span or relation are announced changed too.
+        """
         self._entities = entities
+        touched: set[int] = set()  # sources whose speaker/holder cell may read differently
+        if relations is not None:
+            touched.update(self._outgoing)
+            self._relations, self._outgoing, self._incoming = {}, {}, {}
+            for relation in relations:
+                self._add_relation(relation)
+            touched.update(self._outgoing)
+        for relation_id in relations_removed:
+            relation = self._relations.pop(relation_id, None)
+            if relation is not None:
+                self._drop_relation(relation)
+                touched.add(relation.source_id)
+        for relation in relations_added:
+            old = self._relations.pop(relation.id, None)
+            if old is not None:
+                self._drop_relation(old)
+                touched.add(old.source_id)
+            self._add_relation(relation)
+            touched.add(relation.source_id)
         for span_id in set(removed_ids):
             row = self.row_of(span_id)
             if row is not None:
                 self.remove_row(row)
+                del self._keys[row]
+                del self._by_id[span_id]
+            touched.update(r.source_id for r in self._incoming.get(span_id, ()))
         for span in changed_or_added:
             row = self.row_of(span.id)
+            touched.update(r.source_id for r in self._incoming.get(span.id, ()))
+            if row is not None and self._keys[row] == _position(span):
+                self._rows[row] = span
+                self._by_id[span.id] = span
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+                continue
             if row is not None:
                 self.remove_row(row)
-            keys = [_position(s) for s in self._rows]
-            self.insert_rows(bisect.bisect_left(keys, _position(span)), [span])
-        self._relations = list(relations)
-        self._reindex()
-        if self._rows:
+                del self._keys[row]
+            at = bisect.bisect_left(self._keys, _position(span))
+            self._by_id[span.id] = span
+            self.insert_rows(at, [span])
+            self._keys.insert(at, _position(span))
+        if entities_changed and self._rows:
             self.dataChanged.emit(self.index(0, 3), self.index(len(self._rows) - 1, 4))
+            return
+        for source_id in touched:
+            row = self.row_of(source_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 3), self.index(row, 3))
 
-    def _reindex(self) -> None:
-        """Lookups for the speaker/holder column (data() is called per visible cell)."""
-        self._by_id = {span.id: span for span in self._rows}
-        self._outgoing = {}
-        for relation in self._relations:
-            self._outgoing.setdefault(relation.source_id, []).append(relation)
+    def _add_relation(self, relation: RelationView) -> None:
+        self._relations[relation.id] = relation
+        self._outgoing.setdefault(relation.source_id, []).append(relation)
+        self._incoming.setdefault(relation.target_id, []).append(relation)
+
+    def _drop_relation(self, relation: RelationView) -> None:
+        for index, span_id in ((self._outgoing, relation.source_id),
+                               (self._incoming, relation.target_id)):
+            kept = [r for r in index.get(span_id, ()) if r.id != relation.id]
+            if kept:
+                index[span_id] = kept
+            else:
+                index.pop(span_id, None)
 
     span_at = RowTableModel.item
     spans = RowTableModel.items
@@ -256,11 +324,15 @@ class AnnotationTable(QWidget):
             self.model.set_content(text, spans, relations, entities)
 
     def update_spans(self, removed_ids: Iterable[int], changed_or_added: Iterable[SpanView],
-                     relations: Sequence[RelationView],
-                     entities: Mapping[int, EntityView]) -> None:
+                     relations: Sequence[RelationView] | None,
+                     entities: Mapping[int, EntityView],
+                     relations_removed: Iterable[int] = (),
+                     relations_added: Iterable[RelationView] = (),
+                     entities_changed: bool = False) -> None:
         """Applies an edit's rows in place; the selection stays the window's business."""
         with self._syncing():
-            self.model.update_spans(removed_ids, changed_or_added, relations, entities)
+            self.model.update_spans(removed_ids, changed_or_added, relations, entities,
+                                    relations_removed, relations_added, entities_changed)
 
     def set_schema(self, schema: Schema) -> None:
         self.model.schema = schema

@@ -146,6 +146,7 @@ class ComparisonModel(QAbstractTableModel):
         self.colors: dict[str, str] = {}
         self.dark = False
         self._span_text: dict[tuple[Any, ...], str] = {}
+        self._tints: dict[tuple[str, bool], QColor] = {}
 
     def set_comparison(self, comparison: Comparison, text: str, colors: dict[str, str],
                        dark: bool) -> None:
@@ -243,7 +244,11 @@ class ComparisonModel(QAbstractTableModel):
         column = index.column()
         gold_column = len(self.FIXED) + len(self.annotators)
         if role == Qt.ItemDataRole.BackgroundRole:
-            return tint(AGREEMENT_COLORS[row.agreement], self.dark, 0.55)
+            cached = self._tints.get((row.agreement, self.dark))
+            if cached is None:
+                cached = self._tints[row.agreement, self.dark] = tint(
+                    AGREEMENT_COLORS[row.agreement], self.dark, 0.55)
+            return cached
         if role == Qt.ItemDataRole.FontRole:
             if group.in_gold is not None and column in (0, gold_column):
                 font = QFont()

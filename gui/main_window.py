@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.document: DocumentView | None = None
         self.spans: dict[int, SpanView] = {}
-        self.relations: list[RelationView] = []
+        self.relations: dict[int, RelationView] = {}  # the open layer's, by id
         self.entities: dict[int, EntityView] = LiveRegistry()
         self.readonly_annotators: list[str] = []
         self.readonly_spans: dict[int, SpanView] = {}
@@ -379,16 +379,17 @@ class MainWindow(QMainWindow):
         document_id = self.document.id
         spans = self.project.spans(document_id, self.annotator)
         self.spans = {span.id: span for span in spans}
-        self.relations = self.project.relations(document_id, self.annotator)
+        relations = self.project.relations(document_id, self.annotator)
+        self.relations = {relation.id: relation for relation in relations}
         layers = []
         self.readonly_spans = {}
         for name in self.readonly_annotators:
             other = self.project.spans(document_id, name)
             layers.append((name, other))
             self.readonly_spans.update({s.id: s for s in other})
-        self.view.set_content(self.document.text, spans, self.relations, self.project.schema,
+        self.view.set_content(self.document.text, spans, relations, self.project.schema,
                               self.entities, readonly_layers=layers)
-        self.annotation_table.set_content(self.document.text, spans, self.relations,
+        self.annotation_table.set_content(self.document.text, spans, relations,
                                                 self.entities)
 
     def _reload_entities(self) -> None:
@@ -416,8 +417,10 @@ class MainWindow(QMainWindow):
             readonly = span is not None
         if self.document is None:
             span = None
+        relations = sorted(self.view.relations_of(span.id), key=lambda r: r.id) \
+            if span is not None and not readonly else []
         self.schema_panel.show_span(span, self.document.text if self.document else "",
-                                    self.relations, self.spans, self.entities, readonly)
+                                    relations, self.spans, self.entities, readonly)
         self.annotation_table.select_span(span.id if span is not None else None)
 
     def _update_status_labels(self) -> None:
@@ -800,9 +803,27 @@ class MainWindow(QMainWindow):
             self.spans.pop(span_id, None)
         for span in fresh:
             self.spans[span.id] = span
-        self.relations = self.project.relations(current, self.annotator)
-        self.view.update_spans(removed, fresh, self.relations)
-        self.annotation_table.update_spans(removed, fresh, self.relations, self.entities)
+        # relations: only those the edit touched are read (never the whole layer)
+        relations_removed = [i for i in changes.relations_removed if i in self.relations]
+        relations_added: list[RelationView] = []
+        for relation_id in dict.fromkeys([*changes.relations_added,
+                                          *changes.relations_changed]):
+            try:
+                relation = self.project.relation(relation_id)
+            except SaywhoError:
+                relations_removed.append(relation_id)
+                continue
+            if relation.document_id == current and \
+                    relation.annotator_id == self._annotator_id():
+                relations_added.append(relation)
+        for relation_id in relations_removed:
+            self.relations.pop(relation_id, None)
+        for relation in relations_added:
+            self.relations[relation.id] = relation
+        self.view.update_spans(removed, fresh, None, relations_removed, relations_added)
+        self.annotation_table.update_spans(removed, fresh, None, self.entities,
+                                           relations_removed, relations_added,
+                                           bool(changes.entities_changed))
         self._refresh_document_row()
         self._select_after_edit(changes, removed)
 

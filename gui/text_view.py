@@ -167,7 +167,7 @@ class ArticleView(QPlainTextEdit):
         self._index = SpanIndex([0], 0)
         self._layers: list[tuple[str, SpanIndex]] = []
         self._layers_visible = True
-        self._relations: Sequence[RelationView] = ()
+        self._relations: dict[int, RelationView] = {}
         self._relations_by_span: dict[int, list[RelationView]] | None = {}
         self._entities: Mapping[int, EntityView] = {}
         self._colors: dict[str, tuple[QColor, QColor, QColor]] = {}
@@ -232,13 +232,18 @@ class ArticleView(QPlainTextEdit):
 
     def update_spans(self, changes_spans_removed: Iterable[int],
                      changed_or_added: Iterable[SpanView],
-                     relations: Sequence[RelationView]) -> set[int]:
+                     relations: Sequence[RelationView] | None = None,
+                     relations_removed: Iterable[int] = (),
+                     relations_added: Iterable[RelationView] = ()) -> set[int]:
         """Applies an edit's result and repaints only the paragraphs it touched.
 
         Args:
             changes_spans_removed: Ids of spans that no longer exist.
             changed_or_added: New or changed spans as stored now.
-            relations: All relations of the document's layer as stored now.
+            relations: All relations of the document's layer as stored now, or
+                None to apply only the relation changes given next.
+            relations_removed: Ids of relations that no longer exist.
+            relations_added: New or changed relations as stored now.
 
         Returns:
             The block numbers scheduled for repaint (old and new extents, plus
@@ -251,7 +256,9 @@ class ArticleView(QPlainTextEdit):
             touched |= self._index.add(span)
         old_group = self._group_blocks()
         old_related = {other: [r.id for r in found] for other, found in self._related.items()}
-        self._set_relations(relations)
+        if relations is not None:
+            self._set_relations(relations)
+        self._change_relations(relations_removed, relations_added)
         cleared = False
         if self._selected_span_id is not None and self._selected_span_id not in self._index:
             self._selected_span_id = None
@@ -483,14 +490,34 @@ class ArticleView(QPlainTextEdit):
 
     def _set_relations(self, relations: Sequence[RelationView]) -> None:
         """Keeps the relations; the by-span map is built when first needed."""
-        self._relations = relations
+        self._relations = {relation.id: relation for relation in relations}
         self._relations_by_span = None
+
+    def _change_relations(self, removed: Iterable[int], added: Iterable[RelationView]) -> None:
+        """Applies relation changes to the relations and, once built, the by-span map."""
+        by_span = self._relations_by_span
+        for relation_id in removed:
+            relation = self._relations.pop(relation_id, None)
+            if relation is not None and by_span is not None:
+                for span_id in {relation.source_id, relation.target_id}:
+                    kept = [r for r in by_span.get(span_id, ()) if r.id != relation_id]
+                    if kept:
+                        by_span[span_id] = kept
+                    else:
+                        by_span.pop(span_id, None)
+        for relation in added:
+            if relation.id in self._relations:
+                self._change_relations([relation.id], ())
+            self._relations[relation.id] = relation
+            if by_span is not None:
+                for span_id in {relation.source_id, relation.target_id}:
+                    by_span.setdefault(span_id, []).append(relation)
 
     @property
     def _relations_of(self) -> dict[int, list[RelationView]]:
         if self._relations_by_span is None:
             relations_of: dict[int, list[RelationView]] = {}
-            for relation in self._relations:
+            for relation in self._relations.values():
                 relations_of.setdefault(relation.source_id, []).append(relation)
                 if relation.target_id != relation.source_id:
                     relations_of.setdefault(relation.target_id, []).append(relation)

@@ -177,21 +177,28 @@ def _near_miss(text: str, first: SpanKey, second: SpanKey) -> bool:
     return True
 
 
+#: How far apart (characters) the starts of two near-miss versions may be at most.
+NEAR_MISS_WINDOW = 16
+
+
 def _fold_near_misses(text: str, groups: list[SpanGroup]) -> list[SpanGroup]:
     """Folds each near-miss group into the overlapping group most annotators marked,
     when no annotator is in both (their versions are alternatives, not two spans)."""
     ordered = sorted(groups, key=lambda g: (-len(g.spans), g.start, g.end, g.label))
     kept: list[SpanGroup] = []
+    by_start: dict[tuple[str, int], list[SpanGroup]] = {}
     for group in ordered:
-        for main in kept:
-            if main.label == group.label and main.start < group.end + NEAR_MISS_CHARS \
-                    and group.start < main.end + NEAR_MISS_CHARS \
-                    and not set(main.versions()) & set(group.spans) \
-                    and _near_miss(text, main.key, group.key):
-                main.variants.append(group)
-                break
-        else:
-            kept.append(group)
+        label, start = group.label, group.start
+        main = next((candidate
+                     for delta in range(-NEAR_MISS_WINDOW, NEAR_MISS_WINDOW + 1)
+                     for candidate in by_start.get((label, start + delta), ())
+                     if not set(candidate.versions()) & set(group.spans)
+                     and _near_miss(text, candidate.key, group.key)), None)
+        if main is not None:
+            main.variants.append(group)
+            continue
+        kept.append(group)
+        by_start.setdefault((label, start), []).append(group)
     return sorted(kept, key=lambda g: (g.start, g.end, g.label))
 
 
