@@ -65,14 +65,21 @@ class SpanTableModel(RowTableModel[SpanView]):
                     entities: Mapping[int, EntityView]) -> None:
         self.beginResetModel()
         self._text = text
-        self._rows = sorted(spans, key=_position)
-        self._keys = [_position(span) for span in self._rows]
+        keys = [(span.fragments[0][0], span.fragments[-1][1], span.id) for span in spans]
+        if all(keys[i] < keys[i + 1] for i in range(len(keys) - 1)):  # storage's order
+            self._rows, self._keys = list(spans), keys
+        else:
+            ordered = sorted(zip(keys, spans, strict=True), key=lambda pair: pair[0])
+            self._rows = [span for _, span in ordered]
+            self._keys = [key for key, _ in ordered]
         self._by_id = {span.id: span for span in self._rows}
-        self._relations = {}
-        self._outgoing = {}
-        self._incoming = {}
-        for relation in relations:
-            self._add_relation(relation)
+        self._relations = {relation.id: relation for relation in relations}
+        outgoing: dict[int, list[RelationView]] = {}
+        incoming: dict[int, list[RelationView]] = {}
+        for relation in self._relations.values():
+            outgoing.setdefault(relation.source_id, []).append(relation)
+            incoming.setdefault(relation.target_id, []).append(relation)
+        self._outgoing, self._incoming = outgoing, incoming
         self._entities = entities
         self.endResetModel()
 

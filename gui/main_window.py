@@ -12,6 +12,7 @@ undo step). Ctrl+D marks it done, Ctrl+PgDown goes to the next unfinished one.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import time
 import unicodedata
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.document: DocumentView | None = None
         self.spans: dict[int, SpanView] = {}
+        self._label_counts: collections.Counter[str] = collections.Counter()  # of self.spans
         self.relations: dict[int, RelationView] = {}  # the open layer's, by id
         self.entities: dict[int, EntityView] = LiveRegistry()
         self.readonly_annotators: list[str] = []
@@ -379,6 +381,7 @@ class MainWindow(QMainWindow):
         document_id = self.document.id
         spans = self.project.spans(document_id, self.annotator)
         self.spans = {span.id: span for span in spans}
+        self._label_counts = collections.Counter(span.label for span in spans)
         relations = self.project.relations(document_id, self.annotator)
         self.relations = {relation.id: relation for relation in relations}
         layers = []
@@ -440,9 +443,7 @@ class MainWindow(QMainWindow):
         if row is None:
             return
         info = self.document_list.model.info(row)
-        counts: dict[str, int] = {}
-        for span in self.spans.values():
-            counts[span.label] = counts.get(span.label, 0) + 1
+        counts = {label: count for label, count in self._label_counts.items() if count}
         status = self.project.status(self.document.id, self.annotator)
         self.document_list.model.update_document(
             dataclasses.replace(info, status=status, counts=counts))
@@ -800,8 +801,14 @@ class MainWindow(QMainWindow):
                 continue
             fresh.append(span)
         for span_id in removed:
-            self.spans.pop(span_id, None)
+            gone = self.spans.pop(span_id, None)
+            if gone is not None:
+                self._label_counts[gone.label] -= 1
         for span in fresh:
+            old = self.spans.get(span.id)
+            if old is not None:
+                self._label_counts[old.label] -= 1
+            self._label_counts[span.label] += 1
             self.spans[span.id] = span
         # relations: only those the edit touched are read (never the whole layer)
         relations_removed = [i for i in changes.relations_removed if i in self.relations]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -26,6 +26,9 @@ from PySide6.QtWidgets import (
 from gui.schema_panel import swatch_icon
 
 SPAN_ID_ROLE = 256
+#: Rows listed at once: the nearest targets that match the filter (typing finds the others),
+#: so opening the picker costs the same with 20 or 20,000 targets.
+MAX_ROWS = 200
 
 
 class RelationPicker(QFrame):
@@ -69,23 +72,18 @@ class RelationPicker(QFrame):
         self.filter.installEventFilter(self)
         self.list.itemActivated.connect(self._on_item_activated)
         self.list.itemClicked.connect(self._on_item_activated)
+        self._targets: list[tuple[int, str, str, str]] = []
+        self._icons: dict[str, QIcon] = {}
         self.hide()
 
     def open(self, title: str, targets: Sequence[tuple[int, str, str, str]]) -> None:
         """Shows the targets: (span id, label, colour, covered text), nearest first."""
         self.title.setText(title)
-        self.list.clear()
-        for span_id, label, color, text in targets:
-            item = QListWidgetItem(swatch_icon(color), f"{label}: {text}")
-            item.setData(SPAN_ID_ROLE, span_id)
-            item.setToolTip(text)
-            self.list.addItem(item)
-        if not targets:
-            item = QListWidgetItem("No allowed target in this document yet")
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.list.addItem(item)
+        self._targets = list(targets)
+        self.filter.blockSignals(True)
         self.filter.clear()
-        self.list.setCurrentRow(0)
+        self.filter.blockSignals(False)
+        self._fill("")
         self.show()
         self.raise_()
         self.filter.setFocus(Qt.FocusReason.PopupFocusReason)
@@ -107,17 +105,32 @@ class RelationPicker(QFrame):
 
     # ------------------------------------------------------------- handlers
 
+    def _fill(self, needle: str) -> None:
+        """Lists the first :data:`MAX_ROWS` targets whose row text holds ``needle``."""
+        self.list.clear()
+        shown = 0
+        for span_id, label, color, text in self._targets:
+            row_text = f"{label}: {text}"
+            if needle and needle not in row_text.casefold():
+                continue
+            icon = self._icons.get(color)
+            if icon is None:
+                icon = self._icons[color] = swatch_icon(color)
+            item = QListWidgetItem(icon, row_text)
+            item.setData(SPAN_ID_ROLE, span_id)
+            item.setToolTip(text)
+            self.list.addItem(item)
+            shown += 1
+            if shown == MAX_ROWS:
+                break
+        if not self._targets:
+            item = QListWidgetItem("No allowed target in this document yet")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+
     def _on_filter_changed(self, text: str) -> None:
-        needle = text.casefold().strip()
-        first = None
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            visible = not needle or needle in item.text().casefold()
-            item.setHidden(not visible)
-            if visible and first is None:
-                first = row
-        if first is not None:
-            self.list.setCurrentRow(first)
+        self._fill(text.casefold().strip())
 
     def _on_item_activated(self, item: QListWidgetItem) -> None:
         value = item.data(SPAN_ID_ROLE)
