@@ -111,10 +111,10 @@ class SpanTableModel(RowTableModel[SpanView]):
                 self._add_relation(relation)
             touched.update(self._outgoing)
         for relation_id in relations_removed:
-            relation = self._relations.pop(relation_id, None)
-            if relation is not None:
-                self._drop_relation(relation)
-                touched.add(relation.source_id)
+            gone = self._relations.pop(relation_id, None)
+            if gone is not None:
+                self._drop_relation(gone)
+                touched.add(gone.source_id)
         for relation in relations_added:
             old = self._relations.pop(relation.id, None)
             if old is not None:

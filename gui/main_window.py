@@ -63,6 +63,7 @@ from storage.edits import (
     UpdateSpan,
 )
 from storage.errors import SaywhoError
+from storage.gcpause import collector_paused
 from storage.project import Project
 from storage.views import KEEP, Changes, DocumentView, EntityView, RelationView, SpanView
 
@@ -377,6 +378,10 @@ class MainWindow(QMainWindow):
         self._remember_document()
 
     def _reload_layer(self) -> None:
+        with collector_paused():  # thousands of views at once: no heap scans meanwhile
+            self._load_layer()
+
+    def _load_layer(self) -> None:
         assert self.document is not None
         document_id = self.document.id
         spans = self.project.spans(document_id, self.annotator)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from storage.edits import AddRelation, AddSpan, Compound, Edit, annotator_id
 from storage.errors import NotFoundError, ValidationError
+from storage.gcpause import collector_paused
 from storage.models import Annotator, Relation, Span
 from storage.project import Project
 from storage.schema import Schema
@@ -210,6 +211,12 @@ def compare(project: Project, document_id: int, annotators: Sequence[str],
     comma, the other did not) are one group with variants; attribute values
     compare with the schema's defaults filled in.
     """
+    with collector_paused():
+        return _compare(project, document_id, annotators, gold)
+
+
+def _compare(project: Project, document_id: int, annotators: Sequence[str],
+             gold: str) -> Comparison:
     schema = project.schema
     names = [a for a in annotators if a != gold]
     groups: dict[SpanKey, SpanGroup] = {}
@@ -238,21 +245,22 @@ def compare(project: Project, document_id: int, annotators: Sequence[str],
             if source is None or target is None:
                 continue
             source_key, target_key = span_key(source), span_key(target)
-            key = (relation.type, row_key.get(source_key, source_key),
+            relation_key = (relation.type, row_key.get(source_key, source_key),
                    row_key.get(target_key, target_key))
-            relation_group = relation_groups.get(key)
+            relation_group = relation_groups.get(relation_key)
             if relation_group is None:
                 relation_def = schema.relation(relation.type)
                 defaults = {a.name: a.default for a in relation_def.attributes
                             if a.default is not None} if relation_def is not None else {}
-                relation_group = relation_groups[key] = RelationGroup(key, defaults=defaults)
+                relation_group = relation_groups[relation_key] = RelationGroup(
+                    relation_key, defaults=defaults)
             if name == gold:
                 relation_group.in_gold = relation
             else:
                 relation_group.relations[name] = relation
-                ends.setdefault(key, set()).add((source_key, target_key))
-    for key, seen in ends.items():
-        relation_groups[key].ends_differ = len(seen) > 1
+                ends.setdefault(relation_key, set()).add((source_key, target_key))
+    for relation_key, seen in ends.items():
+        relation_groups[relation_key].ends_differ = len(seen) > 1
     relation_list = sorted((g for g in relation_groups.values() if g.relations),
                            key=lambda g: (g.key[1][1][0][0], g.key[0]))
     return Comparison(document_id, names, span_list, relation_list)

@@ -43,6 +43,7 @@ from storage.errors import (
     SchemaError,
     ValidationError,
 )
+from storage.gcpause import collector_paused
 from storage.models import (
     STATUSES,
     Annotator,
@@ -502,7 +503,7 @@ class Project:
 
     def spans(self, document_id: int, annotator: str | None = None) -> list[SpanView]:
         """Spans of one document (one annotator, or all), sorted by start then end."""
-        with self.db.reading() as session:
+        with self.db.reading() as session, collector_paused():
             query = select(*_SPAN_TEXT_COLUMNS).where(Span.document_id == document_id)
             if annotator is not None:
                 query = query.join(Annotator).where(Annotator.name == annotator)
@@ -523,7 +524,7 @@ class Project:
             return SpanView.of(row)
 
     def relations(self, document_id: int, annotator: str | None = None) -> list[RelationView]:
-        with self.db.reading() as session:
+        with self.db.reading() as session, collector_paused():
             query = select(*_RELATION_TEXT_COLUMNS).where(
                 Relation.document_id == document_id)
             if annotator is not None:
