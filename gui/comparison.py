@@ -502,6 +502,10 @@ class ComparisonWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
+        # fixed row heights and column widths from the rows on screen: a document's
+        # 30,000 rows are never all measured
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
@@ -644,7 +648,9 @@ class ComparisonWindow(QMainWindow):
                                   is_dark(self.palette()))
         self._show_layers()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # widths measured once on the first rows (not re-measured on every scroll)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         row = self.model.row_of(selected.key) if selected is not None else None
         if row is None and self.model.rowCount():
@@ -662,11 +668,11 @@ class ComparisonWindow(QMainWindow):
         paragraphs whose gold spans changed.
         """
         assert self.document is not None and self.comparison is not None
-        gold = self.project.spans(self.document.id, self.curator)
+        gold = self.comparison.layers.get(self.curator, [])
         relations = self.project.relations(self.document.id, self.curator)
         versions = {span.id: span.version for span in gold}
         if self.text_view.property("document_id") != self.document.id:
-            layers = [(name, self.project.spans(self.document.id, name))
+            layers = [(name, self.comparison.layers.get(name, []))
                       for name in self.comparison.annotators]
             self.text_view.set_content(self.document.text, gold, relations, self.project.schema,
                                        readonly_layers=layers)

@@ -68,6 +68,8 @@ class SpanGroup:
     in_gold: SpanView | None = None
     defaults: dict[str, Any] = field(default_factory=dict)  # the label's attribute defaults
     variants: list[SpanGroup] = field(default_factory=list)
+    _agreement: tuple[tuple[str, ...], str] | None = field(default=None, repr=False,
+                                                          compare=False)
 
     @property
     def label(self) -> str:
@@ -113,6 +115,12 @@ class SpanGroup:
 
     def agreement(self, annotators: Sequence[str]) -> str:
         """'unanimous', 'disputed' or 'single' (marked by one annotator of several)."""
+        names = tuple(annotators)
+        if self._agreement is None or self._agreement[0] != names:
+            self._agreement = (names, self._agreement_of(names))
+        return self._agreement[1]
+
+    def _agreement_of(self, annotators: Sequence[str]) -> str:
         versions = self.versions()
         if len(annotators) > 1 and len(versions) == 1:
             return SINGLE
@@ -152,6 +160,8 @@ class Comparison:
     annotators: list[str]
     spans: list[SpanGroup]
     relations: list[RelationGroup]
+    #: every compared layer's spans as read (annotators and gold), by annotator name
+    layers: dict[str, list[SpanView]] = field(default_factory=dict)
 
     def unanimous_spans(self) -> list[SpanGroup]:
         return [g for g in self.spans if g.agreement(self.annotators) == UNANIMOUS]
@@ -221,8 +231,10 @@ def _compare(project: Project, document_id: int, annotators: Sequence[str],
     names = [a for a in annotators if a != gold]
     groups: dict[SpanKey, SpanGroup] = {}
     by_id: dict[int, SpanView] = {}
+    layers: dict[str, list[SpanView]] = {}
     for name in [*names, gold]:
-        for span in project.spans(document_id, name):
+        layers[name] = project.spans(document_id, name)
+        for span in layers[name]:
             by_id[span.id] = span
             key = span_key(span)
             group = groups.get(key)
@@ -263,7 +275,7 @@ def _compare(project: Project, document_id: int, annotators: Sequence[str],
         relation_groups[relation_key].ends_differ = len(seen) > 1
     relation_list = sorted((g for g in relation_groups.values() if g.relations),
                            key=lambda g: (g.key[1][1][0][0], g.key[0]))
-    return Comparison(document_id, names, span_list, relation_list)
+    return Comparison(document_id, names, span_list, relation_list, layers)
 
 
 def _gold_span(session: Session, document_id: int, gold_id: int, key: SpanKey) -> Span | None:
