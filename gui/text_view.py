@@ -489,9 +489,11 @@ class ArticleView(QPlainTextEdit):
         return starts or [0]
 
     def _set_relations(self, relations: Sequence[RelationView]) -> None:
-        """Keeps the relations; the by-span map is built when first needed."""
+        """Keeps the relations and their by-span map (built now, with the document,
+        rather than on the first click)."""
         self._relations = {relation.id: relation for relation in relations}
         self._relations_by_span = None
+        _ = self._relations_of
 
     def _change_relations(self, removed: Iterable[int], added: Iterable[RelationView]) -> None:
         """Applies relation changes to the relations and, once built, the by-span map."""
