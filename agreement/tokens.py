@@ -1,7 +1,7 @@
 """Token-level labels for the kappa and alpha coefficients.
 
 A document is cut into tokens by the tokeniser the token exports use
-(:func:`export.tokenize.tokenize`: regular expressions, code point offsets).
+(:func:`text.tokenize.tokenize`: regular expressions, code point offsets).
 For each annotator, each token then gets
 
 * one binary code per label: 1 when the token shares at least one character
@@ -21,9 +21,9 @@ import numpy as np
 import numpy.typing as npt
 
 from agreement.spans import SpanLike
-from export.tokenize import tokenize
+from text.tokenize import tokenize
 
-TOKENIZER = "export.tokenize"
+TOKENIZER = "text.tokenize"
 MAX_LABELS = 62
 
 

@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from export.run import export_project  # noqa: E402
-from export.spacy_format import SHARD_SIZE  # noqa: E402
+from formats.spacy_format import SHARD_SIZE  # noqa: E402
 from storage.project import Project  # noqa: E402
 from storage.records import (  # noqa: E402
     AnnotationSetRecord,
@@ -55,11 +55,11 @@ GROUPS_PER_DOCUMENT = 5  # each: Quote, Actor, Cue, Condition (4 spans) + 1 spea
 BATCH = 500
 NAMES = ["Aldric Varnay", "Zoë Haddad-Keller", "the ministry", "a spokesman", "李明",
          "Minister Oren Salk", "the council", "سامر نادر"]
-TIMED_FORMATS = (("conll", ("export.conll",)), ("xmi", ("export.xmi",)),
-                 ("spacy", ("export.spacy_format", "spacy")))
+TIMED_FORMATS = (("conll", ("formats.conll",)), ("xmi", ("formats.xmi",)),
+                 ("spacy", ("formats.spacy_format", "spacy")))
 """Formats timed against jsonl, with the modules each needs."""
-MEMORY_FORMATS = (("jsonl", ("export.jsonl",), "1x"), ("conll", ("export.conll",), "1/4x"),
-                  ("spacy", ("export.spacy_format", "spacy"), "1/4x"))
+MEMORY_FORMATS = (("jsonl", ("formats.jsonl",), "1x"), ("conll", ("formats.conll",), "1/4x"),
+                  ("spacy", ("formats.spacy_format", "spacy"), "1/4x"))
 """Formats whose peak memory is measured, with the modules each needs and the smaller of the
 two corpora it is measured on (the larger has 4 times its documents): jsonl at 1x and 4x,
 the slower conll and spacy at 1/4x and 1x, which keeps the bench within minutes."""

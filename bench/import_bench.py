@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.make_articles import make_articles  # noqa: E402
+from ingest import import_paths  # noqa: E402
 from storage.project import Project  # noqa: E402
 
 
@@ -63,7 +64,7 @@ def floor(folder: Path, database: Path) -> float:
 def saywho(folder: Path, project_path: Path) -> tuple[float, int]:
     started = time.perf_counter()
     with Project.create(project_path) as project:
-        report = project.import_paths([folder])
+        report = import_paths(project, [folder])
         if report.errors:
             raise SystemExit("import errors:\n" + "\n".join(report.errors[:10]))
         count = report.documents
@@ -72,7 +73,7 @@ def saywho(folder: Path, project_path: Path) -> tuple[float, int]:
 
 def parse_only(folder: Path) -> float:
     """Saywho's readers alone (extraction, encoding detection), serial, no database."""
-    from storage.ingest import read_file
+    from ingest.files import read_file
 
     started = time.perf_counter()
     for path in sorted(folder.iterdir()):

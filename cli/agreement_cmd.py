@@ -27,7 +27,7 @@ kappa when every token is "O" for everyone, is ``null``)::
       "left_out": ["dave"],                        # selected, but sharing none
       "labels": ["Actor", "Quote", ...],
       "options": {"min_overlap": 0.5, "matching": "hungarian",
-                  "tokenizer": "export.tokenize"},
+                  "tokenizer": "text.tokenize"},
       "pairs": [                                   # every pair with done documents in common
         {
           "reference": "alice", "other": "bob",    # reference: the earlier annotator

@@ -9,10 +9,10 @@ from typing import Any
 
 from cli import EXIT_OK, EXIT_REJECTED, UsageError
 from cli.progress import ProgressBar
-from export import registry
-from export.base import ExportError, ExportOptions, MissingDependencyError
 from export.run import GOLD, export_project, summary
 from export.splits import SplitError, parse_split
+from formats import registry
+from formats.base import ExportError, ExportOptions, MissingDependencyError
 from storage.models import STATUSES
 from storage.project import Project
 

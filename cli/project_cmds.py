@@ -93,7 +93,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from export.importing import import_paths
+    from ingest.layers import import_paths
 
     for path in args.paths:
         if not path.exists():
@@ -170,7 +170,7 @@ def _agreement_chart(project: Project, folder: Path) -> list[Path]:
     values = per_label_f1(project)
     if not values:
         return []
-    from export.charts import grouped_bar_chart
+    from charts.figures import grouped_bar_chart
 
     return [grouped_bar_chart(values, folder / "agreement_per_label.png",
                               "Span agreement per label (pairwise F1)", "F1",
@@ -186,7 +186,7 @@ def run_stats(args: argparse.Namespace) -> int:
         stats["done_over_time"] = {name: [[day.isoformat(), total] for day, total in points]
                                    for name, points in series.items()}
         if args.charts is not None:
-            from export.charts import done_over_time_chart, grouped_bar_chart
+            from charts.figures import done_over_time_chart, grouped_bar_chart
 
             args.charts.mkdir(parents=True, exist_ok=True)
             written = [

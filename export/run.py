@@ -29,9 +29,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from export import registry
-from export.base import ExportContext, ExportError, ExportOptions, Format, Manifest
 from export.splits import Splitter
+from formats import registry
+from formats.base import ExportContext, ExportError, ExportOptions, Format, Manifest
 from storage.adjudication import adjudication_statuses
 from storage.corpus import CorpusFilter, entity_map, iter_corpus
 from storage.models import STATUSES
@@ -115,7 +115,7 @@ def export_project(project: Project, format_name: str, out_dir: Path | str,
 
     Args:
         project: the open project.
-        format_name: a name of :func:`export.registry.names`.
+        format_name: a name of :func:`formats.registry.names`.
         out_dir: a new or empty folder.
         options: annotators, status, labels, split and seed.
         progress: called as ``(done, total, document id)`` after each document.

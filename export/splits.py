@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 
-from export.base import ExportError
+from formats.base import ExportError
 
 SPLIT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 TOLERANCE = 1e-6

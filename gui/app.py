@@ -25,6 +25,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
+from ingest import import_paths
 from storage.db import without_password
 from storage.errors import SaywhoError
 from storage.project import Project
@@ -228,7 +229,7 @@ def sample_project(folder: Path | None = None) -> Path:
     if path.exists():
         return path
     with Project.create(path) as project:
-        project.import_paths(sorted(p for p in SAMPLES.iterdir() if p.name != "README.md"))
+        import_paths(project, sorted(p for p in SAMPLES.iterdir() if p.name != "README.md"))
     return path
 
 

@@ -79,8 +79,8 @@ from storage.edits import (
     UpdateSpan,
 )
 from storage.errors import SaywhoError
-from storage.ingest import FRAGMENT_JOINER
 from storage.project import Project
+from storage.records import FRAGMENT_JOINER
 from storage.schema import AttributeDef
 from storage.views import Changes, DocumentView, SpanView
 

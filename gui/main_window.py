@@ -47,7 +47,6 @@ from gui.document_list import DocumentList
 from gui.schema_panel import SchemaPanel
 from gui.text_view import ArticleView
 from gui.undo import EditController
-from storage import textsel
 from storage.edits import (
     ENTITY_KINDS,
     AddRelation,
@@ -66,6 +65,7 @@ from storage.errors import SaywhoError
 from storage.gcpause import collector_paused
 from storage.project import Project
 from storage.views import KEEP, Changes, DocumentView, EntityView, RelationView, SpanView
+from text import selection as textsel
 
 SPAN_EDITS = (AddSpan, UpdateSpan, DeleteSpan, AddRelation, DeleteRelation)
 
@@ -1229,7 +1229,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _on_export(self) -> None:
-        from export import registry
+        from formats import registry
         from gui.dialogs.transfer import ExportDialog, ExportProgressDialog, export_available
 
         if not export_available():

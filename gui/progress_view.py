@@ -1,6 +1,6 @@
 """The progress view: documents done over time, spans per label, agreement per label.
 
-The charts are the PNG files :mod:`export.charts` writes for ``stats --charts``
+The charts are the PNG files :mod:`charts.figures` writes for ``stats --charts``
 (matplotlib, Agg), rendered into a temporary folder and shown scaled; each has
 a "Save as PNG…" button. :func:`label_agreement` (Qt-free) gathers the
 agreement figures from :mod:`agreement` (the same as ``saywho agreement``):
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from agreement import compute_agreement
 from agreement.spans import MatchCounts
-from export.charts import done_over_time_chart, grouped_bar_chart
+from charts.figures import done_over_time_chart, grouped_bar_chart
 from gui.theme import is_dark
 from storage.errors import SaywhoError
 from storage.progress import done_over_time, spans_per_label

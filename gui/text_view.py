@@ -61,9 +61,9 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from gui import theme
 from gui.span_index import SpanIndex
 from gui.unicode import Utf16Map, qt_display_text
-from storage import textsel
 from storage.schema import Schema
 from storage.views import EntityView, RelationView, SpanView
+from text import selection as textsel
 
 __all__ = ["ArticleView"]
 
@@ -328,7 +328,7 @@ class ArticleView(QPlainTextEdit):
     def selected_range(self) -> tuple[int, int] | None:
         """The text selection in code points, as a label key stores it.
 
-        Snapped to words (:func:`storage.textsel.snap_to_words`) when
+        Snapped to words (:func:`text.selection.snap_to_words`) when
         :attr:`snap_words`, except a range the program selected exactly (the
         inside of quotation marks): that one is stored as highlighted.
         """

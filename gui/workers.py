@@ -79,11 +79,11 @@ def start(job: ProjectJob) -> ProjectJob:
 
 def import_job(project: Project, paths: list[Path], annotator: str | None) -> ProjectJob:
     """A job importing files and folders (brat and XMI exports with their annotations);
-    its result is the ImportReport (an :class:`export.importing.AnnotatedImportReport`)."""
+    its result is the ImportReport (an :class:`ingest.layers.AnnotatedImportReport`)."""
 
     def work(worker_project: Project, progress: Callable[[int, int, str], None],
              _cancelled: Callable[[], bool]) -> Any:
-        from export.importing import import_paths
+        from ingest.layers import import_paths
 
         return import_paths(worker_project, paths, annotator=annotator, progress=progress)
 
@@ -100,6 +100,6 @@ def export_job(project: Project, format_name: str, out_dir: Path, options: Any) 
         return export_project(worker_project, format_name, out_dir, options,
                               progress=progress, cancel=cancelled)
 
-    from export.base import ExportError
+    from formats.base import ExportError
 
     return ProjectJob(project_url(project), work, expected=(SaywhoError, ExportError))

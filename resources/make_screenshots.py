@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QSettings  # noqa: E402
 
+from ingest import import_paths  # noqa: E402
 from storage.edits import SetStatus, UpdateSpan  # noqa: E402
 from storage.project import Project  # noqa: E402
 
@@ -127,7 +128,7 @@ def main() -> int:
         os.environ["SAYWHO_DATA_DIR"] = str(Path(folder) / "data")
         path = Path(folder) / "samples.saywho"
         with Project.create(path) as project:
-            project.import_paths(sorted(p for p in (ROOT / "resources" / "samples").iterdir()
+            import_paths(project, sorted(p for p in (ROOT / "resources" / "samples").iterdir()
                                         if p.name != "README.md"))
             document_id = annotate(project)
         app = make_application()

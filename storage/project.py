@@ -11,19 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Text, func, insert, select, type_coerce
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 
-from storage import db
+from storage import db, importing
 from storage.db import Database, describe, is_sqlite, to_url, with_retry
 from storage.edits import (
     AddRelation,
@@ -32,9 +29,6 @@ from storage.edits import (
     CreateEntity,
     Edit,
     annotator_id,
-    check_attributes,
-    validate_relation,
-    validate_span,
 )
 from storage.errors import (
     ConflictError,
@@ -44,6 +38,7 @@ from storage.errors import (
     ValidationError,
 )
 from storage.gcpause import collector_paused
+from storage.importing import ImportReport
 from storage.models import (
     STATUSES,
     Annotator,
@@ -73,41 +68,6 @@ from storage.views import (
 
 SAYWHO_VERSION = "0.1.0"
 ProgressCallback = Callable[[int, int, str], None]
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass
-class ImportReport:
-    """What an import did: documents added, skipped duplicates, rejected inputs."""
-
-    files: int = 0
-    documents: int = 0
-    spans: int = 0
-    relations: int = 0
-    entities: int = 0
-    duplicates: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> str:
-        parts = [f"{self.documents} document{'s' if self.documents != 1 else ''} imported "
-                 f"from {self.files} file{'s' if self.files != 1 else ''}"]
-        if self.spans or self.relations:
-            parts.append(f"{self.spans} spans, {self.relations} relations")
-        if self.entities:
-            parts.append(f"{self.entities} actors")
-        if self.duplicates:
-            parts.append(f"{len(self.duplicates)} already in the project (skipped)")
-        if self.errors:
-            parts.append(f"{len(self.errors)} rejected")
-        return "; ".join(parts)
-
 
 
 # The JSON columns read as their stored text (SQLite gives text) and decoded here: the few
@@ -142,6 +102,7 @@ class _JsonColumns:
             self._attributes[raw] = value
             return value.copy()
         return value
+
 
 class Project:
     """An open Saywho project. Use :meth:`create` or :meth:`open`."""
@@ -474,19 +435,6 @@ class Project:
                 raise NotFoundError(f"no document with id '{external_id}'")
             return DocumentView.of(row)
 
-    def iter_documents(self, batch: int = 200) -> Iterator[DocumentView]:
-        """Every document in order, read in batches so memory stays flat."""
-        last = -1
-        while True:
-            with self.db.reading() as session:
-                rows = session.scalars(select(Document).where(Document.id > last)
-                                       .order_by(Document.id).limit(batch)).all()
-                views = [DocumentView.of(r) for r in rows]
-            if not views:
-                return
-            yield from views
-            last = views[-1].id
-
     def status(self, document_id: int, annotator: str) -> str:
         with self.db.reading() as session:
             row = session.scalar(
@@ -711,458 +659,18 @@ class Project:
 
     # --------------------------------------------------------------- import
 
-    def import_paths(self, paths: Iterable[Path | str], annotator: str | None = None,
-                     max_bytes: int | None = None,
-                     progress: ProgressCallback | None = None) -> ImportReport:
-        """Imports files and folders, each file all or nothing.
-
-        A bad file is reported with its path (and line) and skipped; every
-        other file still imports. A text already in the project (or met
-        earlier in this import) is skipped and reported. ``entities.jsonl``
-        files fill the actor registry first.
-
-        Files are parsed (in worker processes for large imports) and stored
-        in groups of up to :data:`GROUP_FILES` files or about
-        :data:`GROUP_SECONDS` of storing, whichever comes first: one write
-        transaction per group, one SAVEPOINT per file. A file that fails
-        validation rolls back its own savepoint only, is reported, and the
-        group goes on. What is durable when: a group is on disk when its
-        commit returns, and only then are its files counted in the report; a
-        crash mid-group loses that group's files (none of them partly), and
-        importing the same paths again skips what is already stored as
-        duplicates. A group retried because the database was busy is stored
-        again from scratch (its report rebuilt, nothing inserted twice); a
-        group that stays busy after every retry reports each of its files and
-        the import goes on with the next group. Write transactions hold no
-        parsing, so other writers wait at most one group's storing time.
-
-        Args:
-            paths: files and folders (read recursively).
-            annotator: queues plain documents for this annotator (and owns
-                JSONL annotation sets that name none).
-            max_bytes: larger files are refused (default: ingest's limit).
-            progress: called as ``(done, total, file)`` once per file, before
-                it is stored, and as ``(total, total, "")`` at the end.
-        """
-        from storage import ingest
-
-        report = ImportReport()
-        files = list(ingest.iter_files(Path(p) for p in paths))
-        files.sort(key=lambda p: (p.name != "entities.jsonl", str(p)))
-        limit = max_bytes if max_bytes is not None else ingest.DEFAULT_MAX_BYTES
-        entity_files = [f for f in files if f.name == "entities.jsonl"]
-        document_files = [f for f in files if f.name != "entities.jsonl"]
-        done = 0
-        for file in entity_files:
-            if progress is not None:
-                progress(done, len(files), str(file))
-            report.files += 1
-            done += 1
-            try:
-                self.import_entities(ingest.read_entities(file), str(file), report)
-            except (ingest.IngestError, ValidationError, ProjectError) as exc:
-                report.errors.append(_located(exc, file))
-        announced = done  # files already passed to ``progress`` (a retry does not repeat them)
-        pending: list[_ParsedFile] = []
-        collecting_since = 0.0
-
-        def announce(index: int, file: Path) -> None:
-            nonlocal announced
-            if progress is not None and index >= announced:
-                progress(index, len(files), str(file))
-            announced = max(announced, index + 1)
-
-        def store_pending() -> None:
-            nonlocal done
-            while pending:  # more than one group when storing hit GROUP_SECONDS
-                stored = self._store_group(pending, annotator, report, done, announce)
-                del pending[:stored]
-                done += stored
-
-        for file, parsed in _parse_files(document_files, limit):
-            if not pending:
-                collecting_since = time.monotonic()
-            pending.append(_ParsedFile(file, parsed))
-            if (len(pending) >= GROUP_FILES
-                    or time.monotonic() - collecting_since >= GROUP_SECONDS):
-                store_pending()
-        store_pending()
-        if progress is not None:
-            progress(len(files), len(files), "")
-        return report
-
-    def _store_group(self, pending: Sequence[_ParsedFile], annotator: str | None,
-                     report: ImportReport, done: int,
-                     announce: Callable[[int, Path], None]) -> int:
-        """Stores the first files of ``pending`` in one transaction; returns how many.
-
-        Stops after :data:`GROUP_SECONDS` of storing (at least one file), so the
-        write lock is never held long. Each file is stored in its own SAVEPOINT:
-        a file that breaks the schema or clashes with the project is rolled
-        back alone and reported. ``report`` is updated only once the group's
-        commit has returned; a retry (busy database) rebuilds the group's report.
-        """
-        consumed = 0
-        group = ImportReport()
-
-        def work() -> None:
-            nonlocal consumed, group
-            consumed = 0
-            group = ImportReport()
-            with self.db.writing() as session:
-                store = _Store(session)
-                store.prefetch((item.parsed, item.digests) for item in pending
-                               if not isinstance(item.parsed, str))
-                started = time.monotonic()
-                for item in pending:
-                    if consumed and time.monotonic() - started >= GROUP_SECONDS:
-                        break
-                    announce(done + consumed, item.file)
-                    consumed += 1
-                    group.files += 1
-                    if isinstance(item.parsed, str):
-                        group.errors.append(item.parsed)
-                        continue
-                    where = str(item.file)
-                    local = ImportReport()
-                    savepoint = session.begin_nested()
-                    store.begin_file()
-                    try:
-                        self._store_records(store, item.parsed, where, annotator, local)
-                        savepoint.commit()
-                    except ValidationError as exc:
-                        savepoint.rollback()
-                        store.rollback_file()
-                        group.errors.append(_located(exc, item.file))
-                        continue
-                    except IntegrityError as exc:
-                        savepoint.rollback()
-                        store.rollback_file()
-                        group.errors.append(
-                            _located(ValidationError(f"{where}: conflicts with the project: "
-                                                     f"{exc.orig}"), item.file))
-                        continue
-                    _add_counts(group, local)
-
-        try:
-            with_retry(work)
-        except ProjectError as exc:  # busy after every retry: these files were not stored
-            group = ImportReport()
-            consumed = len(pending)
-            for index, item in enumerate(pending):
-                announce(done + index, item.file)
-                group.files += 1
-                group.errors.append(item.parsed if isinstance(item.parsed, str)
-                                    else _located(exc, item.file))
-        _add_counts(report, group)
-        report.files += group.files
-        report.errors += group.errors
-        return consumed
-
     def import_entities(self, records: Sequence[EntityRecord], where: str,
                         report: ImportReport | None = None) -> int:
-        """Adds actors to the registry (an id already there is kept as is)."""
-
-        def work() -> int:
-            added = 0
-            with self.db.writing() as session:
-                known = set(session.scalars(select(Entity.external_id)))
-                for record in records:
-                    if record.id in known:
-                        continue
-                    try:
-                        CreateEntity(record.name, record.kind, record.aliases, record.kb_id,
-                                     external_id=record.id).apply(session, self.schema)
-                    except ValidationError as exc:
-                        raise ValidationError(f"{where}: actor '{record.id}': {exc}") from exc
-                    known.add(record.id)
-                    added += 1
-            return added
-
-        added = with_retry(work)
-        if report is not None:
-            report.entities += added
-        return added
+        """Adds actors to the registry (an id already there is kept as is); see
+        :func:`storage.importing.import_entities`."""
+        return importing.import_entities(self, records, where, report)
 
     def import_records(self, records: Sequence[DocumentRecord], where: str,
                        annotator: str | None = None,
                        report: ImportReport | None = None) -> ImportReport:
-        """Stores the documents of one file in one transaction, all or nothing.
-
-        Durable when this returns (its own commit).
-
-        Raises:
-            ValidationError: naming ``where`` and the line of the first bad record.
-        """
-        report = report if report is not None else ImportReport()
-        local = ImportReport()
-
-        def work() -> None:
-            local.__init__()  # type: ignore[misc]
-            with self.db.writing() as session:
-                store = _Store(session)
-                store.prefetch([(records, _digests(records))])
-                self._store_records(store, records, where, annotator, local)
-
-        try:
-            with_retry(work)
-        except IntegrityError as exc:
-            raise ValidationError(f"{where}: conflicts with the project: {exc.orig}") from exc
-        _add_counts(report, local)
-        return report
-
-    def _store_records(self, store: _Store, records: Sequence[DocumentRecord], where: str,
-                       annotator: str | None, report: ImportReport) -> None:
-        """Stores the records of one file through ``store`` (the caller owns the transaction).
-
-        Raises:
-            ValidationError: a record breaks the schema or the text; the caller
-                rolls back what this file stored.
-        """
-        session = store.session
-        default_annotator = annotator
-        for record in records:
-            at = f"{where}:{record.line}" if record.line else where
-            digest = store.digest(record.text)
-            if store.hash_taken(digest):
-                report.duplicates.append(f"{at}: '{record.title or record.external_id}' is "
-                                         "already in the project")
-                continue
-            store.take_hash(digest)
-            external_id = record.external_id or digest[:12]
-            if store.id_taken(external_id):
-                suffix = 2
-                while store.id_taken(f"{external_id}-{suffix}"):
-                    suffix += 1
-                external_id = f"{external_id}-{suffix}"
-            store.take_id(external_id)
-            document_id = store.insert_document(
-                external_id=external_id, title=record.title or external_id, text=record.text,
-                sha256=digest, source=record.source or where, meta=dict(record.meta))
-            report.documents += 1
-            if default_annotator and not record.annotations:
-                store.insert_status(document_id, store.annotator(default_annotator), "new")
-            if not record.annotations:
-                continue
-            document = Document(id=document_id, text=record.text)  # for validation only
-            for annotation_set in record.annotations:
-                name = annotation_set.annotator or default_annotator
-                if not name:
-                    raise ValidationError(f"{at}: an annotation set has no annotator")
-                if annotation_set.status not in STATUSES:
-                    raise ValidationError(f"{at}: status '{annotation_set.status}' is not one "
-                                          f"of {', '.join(STATUSES)}")
-                who = store.annotator(name)
-                store.insert_status(document_id, who, annotation_set.status)
-                span_ids: dict[str, Span] = {}
-                for span_record in annotation_set.spans:
-                    entity_id = None
-                    if span_record.entity is not None:
-                        entity_id = store.entity_ids().get(span_record.entity)
-                        if entity_id is None:
-                            raise ValidationError(
-                                f"{at}: span '{span_record.id}' links to actor "
-                                f"'{span_record.entity}', which is not in the registry "
-                                "(import its entities.jsonl first)")
-                    try:
-                        fragments, values = validate_span(
-                            session, self.schema, document, span_record.label,
-                            span_record.fragments, span_record.attributes, entity_id)
-                    except ValidationError as exc:
-                        raise ValidationError(f"{at}: span '{span_record.id}': {exc}") from exc
-                    span = Span(document_id=document_id, annotator_id=who,
-                                label=span_record.label, start=fragments[0][0],
-                                end=fragments[-1][1], fragments=[list(f) for f in fragments],
-                                attributes=values, entity_id=entity_id,
-                                external_id=span_record.id)
-                    session.add(span)
-                    span_ids[span_record.id] = span
-                    report.spans += 1
-                session.flush()
-                per_source: dict[tuple[int, str], int] = defaultdict(int)
-                for relation_record in annotation_set.relations:
-                    source = span_ids.get(relation_record.source)
-                    target = span_ids.get(relation_record.target)
-                    if source is None or target is None:
-                        missing = relation_record.source if source is None else \
-                            relation_record.target
-                        raise ValidationError(f"{at}: relation '{relation_record.id}' refers "
-                                              f"to a missing span '{missing}'")
-                    try:
-                        values = validate_relation(
-                            session, self.schema, relation_record.type, source, target,
-                            relation_record.attributes,
-                            existing=per_source[(source.id, relation_record.type)])
-                    except ValidationError as exc:
-                        raise ValidationError(
-                            f"{at}: relation '{relation_record.id}': {exc}") from exc
-                    per_source[(source.id, relation_record.type)] += 1
-                    session.add(Relation(document_id=document_id, annotator_id=who,
-                                         type=relation_record.type, source_id=source.id,
-                                         target_id=target.id, attributes=values,
-                                         external_id=relation_record.id))
-                    report.relations += 1
-                session.flush()
-
-
-GROUP_FILES = 100
-GROUP_SECONDS = 0.5
-LOOKUP_CHUNK = 500  # values per IN (...) look-up, well under every backend's limit
-_DOCUMENT_INSERT = insert(Document.__table__)  # type: ignore[arg-type]
-_STATUS_INSERT = insert(DocumentStatus.__table__)  # type: ignore[arg-type]
-
-
-@dataclass
-class _ParsedFile:
-    """A file as the parser returned it (its records, or its error message).
-
-    The SHA-256 of each text is computed here, before any transaction begins.
-    """
-
-    file: Path
-    parsed: list[DocumentRecord] | str
-    digests: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.parsed, str):
-            self.digests = _digests(self.parsed)
-
-
-def _digests(records: Sequence[DocumentRecord]) -> dict[str, str]:
-    """Text -> SHA-256 for the records of one file."""
-    return {record.text: sha256_text(record.text) for record in records}
-
-
-class _Store:
-    """What the files of one write transaction share while they are stored.
-
-    Look-ups that do not change during the transaction are made once: the
-    next position, annotator ids, the actor registry, and (one query per
-    :data:`LOOKUP_CHUNK` values) which SHA-256s and external ids of the
-    group's records are already in the project. Each file's additions to
-    these are logged so :meth:`rollback_file` forgets them when the file's
-    savepoint is rolled back.
-    """
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.position = session.scalar(select(func.max(Document.position))) or 0
-        self._annotators: dict[str, int] = {}
-        self._entity_ids: dict[str, int] | None = None
-        self._digests: dict[str, str] = {}
-        self._hashes: set[str] = set()  # in the project or stored in this transaction
-        self._hashes_checked: set[str] = set()
-        self._ids: set[str] = set()
-        self._ids_checked: set[str] = set()
-        self._file_position = self.position
-        self._file_log: list[tuple[str, str]] = []
-
-    def prefetch(self, files: Iterable[tuple[Sequence[DocumentRecord], dict[str, str]]]) -> None:
-        """Learns in a few queries which of these records' texts and ids are taken.
-
-        Args:
-            files: each file's records with their text -> SHA-256 map.
-        """
-        candidates: dict[str, None] = {}
-        for records, digests in files:
-            self._digests.update(digests)
-            for record in records:
-                candidates[record.external_id or digests[record.text][:12]] = None
-        wanted = [d for d in dict.fromkeys(self._digests.values())
-                  if d not in self._hashes_checked]
-        self._hashes.update(self._existing(Document.sha256, wanted))
-        self._hashes_checked.update(wanted)
-        self._prefetch_ids(candidates)
-
-    def _prefetch_ids(self, candidates: Iterable[str]) -> None:
-        wanted = [c for c in candidates if c not in self._ids_checked]
-        self._ids.update(self._existing(Document.external_id, wanted))
-        self._ids_checked.update(wanted)
-
-    def digest(self, text: str) -> str:
-        found = self._digests.get(text)
-        return found if found is not None else sha256_text(text)
-
-    def _existing(self, column: Any, values: list[str]) -> set[str]:
-        found: set[str] = set()
-        for offset in range(0, len(values), LOOKUP_CHUNK):
-            chunk = values[offset:offset + LOOKUP_CHUNK]
-            found.update(self.session.scalars(select(column).where(column.in_(chunk))))
-        return found
-
-    def hash_taken(self, digest: str) -> bool:
-        """True when the text is in the project or was stored earlier in this transaction."""
-        if digest not in self._hashes_checked:
-            self._hashes.update(self._existing(Document.sha256, [digest]))
-            self._hashes_checked.add(digest)
-        return digest in self._hashes
-
-    def take_hash(self, digest: str) -> None:
-        self._hashes.add(digest)
-        self._file_log.append(("hash", digest))
-
-    def id_taken(self, candidate: str) -> bool:
-        if candidate not in self._ids_checked:
-            self._prefetch_ids([candidate])
-        return candidate in self._ids
-
-    def take_id(self, external_id: str) -> None:
-        self._ids.add(external_id)
-        self._file_log.append(("id", external_id))
-
-    def annotator(self, name: str) -> int:
-        """The annotator's id, created on first use (and forgotten if its file rolls back)."""
-        found = self._annotators.get(name)
-        if found is None:
-            found = self.session.scalar(select(Annotator.id).where(Annotator.name == name))
-            if found is None:
-                found = annotator_id(self.session, name)
-                self._file_log.append(("annotator", name))
-            self._annotators[name] = found
-        return found
-
-    def entity_ids(self) -> dict[str, int]:
-        if self._entity_ids is None:
-            self._entity_ids = dict(self.session.execute(
-                select(Entity.external_id, Entity.id)).all())
-        return self._entity_ids
-
-    def insert_document(self, **values: Any) -> int:
-        self.position += 1
-        result = self.session.connection().execute(
-            _DOCUMENT_INSERT, {**values, "position": self.position})
-        key = result.inserted_primary_key
-        assert key is not None
-        document_id: int = key[0]
-        return document_id
-
-    def insert_status(self, document_id: int, annotator: int, status: str) -> None:
-        self.session.connection().execute(
-            _STATUS_INSERT, {"document_id": document_id, "annotator_id": annotator,
-                             "status": status})
-
-    def begin_file(self) -> None:
-        self._file_position = self.position
-        self._file_log = []
-
-    def rollback_file(self) -> None:
-        """Forgets what the file whose savepoint was just rolled back added."""
-        self.position = self._file_position
-        for kind, value in self._file_log:
-            if kind == "hash":
-                self._hashes.discard(value)
-            elif kind == "id":
-                self._ids.discard(value)
-            else:
-                self._annotators.pop(value, None)
-        self._file_log = []
-
-
-def _add_counts(report: ImportReport, other: ImportReport) -> None:
-    report.documents += other.documents
-    report.spans += other.spans
-    report.relations += other.relations
-    report.duplicates += other.duplicates
+        """Stores the documents of one file in one transaction, all or nothing; see
+        :func:`storage.importing.import_records`."""
+        return importing.import_records(self, records, where, annotator, report)
 
 
 def _conflicts_explained(work: Callable[[], Changes]) -> Changes:
@@ -1207,65 +715,3 @@ def _backup(path: Path, keep: int) -> None:
         make_backup(path, keep=keep)
     except ProjectError as exc:
         logging.getLogger(__name__).warning("%s", exc)
-
-
-def _located(exc: Exception, file: Path) -> str:
-    message = str(exc)
-    return message if message.startswith(str(file)) else f"{file}: {message}"
-
-
-def _read_one(job: tuple[Path, int]) -> list[DocumentRecord] | str:
-    """Parses one file (in a worker process); an error comes back as its message."""
-    from storage import ingest
-
-    path, limit = job
-    try:
-        return ingest.read_file(path, limit)
-    except ingest.IngestError as exc:
-        return str(exc)
-    except Exception as exc:  # a parser bug must not stop the other files
-        return f"{path}: cannot be read ({type(exc).__name__}: {exc})"
-
-
-PARALLEL_MIN_FILES = 64
-PARSE_WINDOW = 256
-
-
-def _parse_files(files: Sequence[Path],
-                 limit: int) -> Iterator[tuple[Path, list[DocumentRecord] | str]]:
-    """Parses files in order; large imports parse in worker processes meanwhile.
-
-    Extraction (trafilatura) costs more than storing, so with several cores the
-    workers parse the next files while this process stores the previous ones.
-    Files are handed out in windows so memory stays bounded.
-    """
-    workers = min(4, (os.cpu_count() or 1))
-    if len(files) < PARALLEL_MIN_FILES or workers < 2:
-        for file in files:
-            yield file, _read_one((file, limit))
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for offset in range(0, len(files), PARSE_WINDOW):
-            window = files[offset:offset + PARSE_WINDOW]
-            results = pool.map(_read_one, [(f, limit) for f in window], chunksize=4)
-            yield from zip(window, results, strict=True)
-
-
-def check_attribute_values(schema: Schema, label: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Validates attribute values for a label (used by editors before an edit)."""
-    definition = schema.label(label)
-    if definition is None:
-        raise ValidationError(f"label '{label}' is not in the schema")
-    return check_attributes(definition.attributes, values, f"label '{label}'")
-
-
-def open_or_create(project: str | Path, schema: Path | None = None) -> Project:
-    """Opens a project, creating it first when the SQLite file does not exist."""
-    url = to_url(project)
-    if is_sqlite(url) and not Path(url.database or "").exists():
-        return Project.create(project, schema)
-    return Project.open(project)

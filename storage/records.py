@@ -7,10 +7,27 @@ Offsets are Unicode code points, end exclusive.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 Fragment = tuple[int, int]
+
+FRAGMENT_JOINER = " … "
+"""Joins the fragment texts of a discontinuous span: U+2026 with a space each side."""
+
+
+def covered_text(text: str, fragments: Sequence[Fragment]) -> str:
+    """The text a span covers: its fragments' texts joined with :data:`FRAGMENT_JOINER`.
+
+    Args:
+        text: The document's text.
+        fragments: ``(start, end)`` code-point offsets, in order.
+
+    Returns:
+        The covered text; for one fragment, simply ``text[start:end]``.
+    """
+    return FRAGMENT_JOINER.join(text[start:end] for start, end in fragments)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import contextlib
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -23,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from export_support import INPUT, JSONL_INPUT
 
+from ingest import import_paths
 from storage.db import read_only_uri
 from storage.project import Project
 from storage.records import (
@@ -32,6 +35,7 @@ from storage.records import (
     RelationRecord,
     SpanRecord,
 )
+from storage.schema import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "resources" / "samples"
@@ -344,3 +348,28 @@ class HostileSet:
     secret: Path
     marker: str
     trap: HttpTrap
+
+
+# ------------------------------------------------ corpora of the format and export tests
+@pytest.fixture
+def corpus(any_project: Project) -> Project:
+    """The golden input (golden/input) imported into the test's new project, on SQLite
+    and on PostgreSQL.
+
+    Imported by a relative path, so that the source paths the exports carry (TEI's
+    ``<note type="source">``) are the same in every checkout.
+    """
+    with contextlib.chdir(INPUT.parent):
+        report = import_paths(any_project, [Path(INPUT.name)])
+    assert report.ok, report.errors
+    return any_project
+
+
+@pytest.fixture
+def jsonl_corpus(tmp_path: Path) -> Iterator[Project]:
+    """The golden JSONL corpus (golden/jsonl, with its schema) imported into a new project."""
+    project = Project.create(tmp_path / "corpus.saywho", load_schema(JSONL_INPUT / "schema.xml"))
+    report = import_paths(project, [JSONL_INPUT])
+    assert report.ok, report.errors
+    yield project
+    project.close()

@@ -1,4 +1,6 @@
-"""Helpers shared by the export tests (tests/export): drive a format, compare golden files,
+"""Helpers shared by the format and export tests (tests/formats, tests/export).
+
+Drive a format, compare golden files,
 build one-document projects and random documents.
 
 The fixtures built on these (``corpus``, ``jsonl_corpus``) live in tests/export/conftest.py.
@@ -18,15 +20,15 @@ from typing import Any, TypeVar, cast
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from export.base import ExportContext, ExportOptions, Format, Manifest
 from export.run import export_project
+from formats.base import ExportContext, ExportOptions, Format, Manifest
+from ingest import import_paths
 from storage.corpus import CorpusFilter, entity_map, iter_corpus
-from storage.ingest import covered_text
 from storage.project import Project
-from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord
+from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord, covered_text
 from storage.views import DocumentView, SpanView
 
-GOLDEN = Path(__file__).parent / "export" / "golden"
+GOLDEN = Path(__file__).parent / "formats" / "golden"
 INPUT = GOLDEN / "input"
 """The corpus every per-format golden export (tei, xmi, conll, hf, spacy) is made from."""
 JSONL_INPUT = GOLDEN / "jsonl"
@@ -74,7 +76,7 @@ def exported_input(folder: Path, fmt: Format) -> Iterator[tuple[Path, Project, M
     """A project in ``folder`` holding the golden input, exported to ``folder/out``."""
     project = Project.create(folder / "p.saywho")
     try:
-        assert project.import_paths([INPUT]).ok
+        assert import_paths(project, [INPUT]).ok
         manifest = export_format(project, folder / "out", fmt)
         yield folder / "out", project, manifest
     finally:

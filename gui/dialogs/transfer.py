@@ -2,7 +2,7 @@
 
 Both run their job on the thread pool (:mod:`gui.workers`); the dialog only
 shows progress and the outcome. The import report lists every rejected file
-with its reason; the export dialog collects :class:`export.base.ExportOptions`.
+with its reason; the export dialog collects :class:`formats.base.ExportOptions`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def export_available() -> bool:
 def format_title(name: str) -> str:
     """"name — description" of an export format (the name alone if it cannot load)."""
     try:
-        from export import registry
+        from formats import registry
 
         description = str(getattr(registry.get(name), "DESCRIPTION", "") or "")
     except Exception:  # an optional dependency missing: the export reports it when chosen
@@ -275,7 +275,7 @@ class ExportProgressDialog(ProgressDialog):
 
     def __init__(self, project: Project, format_name: str, out_dir: Path,
                  options: dict[str, Any], parent: QWidget | None = None) -> None:
-        from export.base import ExportOptions
+        from formats.base import ExportOptions
 
         self.out_dir = out_dir
         super().__init__(f"Export ({format_name})", workers.export_job(

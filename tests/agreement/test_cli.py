@@ -109,7 +109,7 @@ def test_json_layout(three_annotators: Project, capsys: pytest.CaptureFixture[st
     assert data["format"] == "saywho-agreement/1"
     assert data["labels"] == ["Actor", "Quote"]
     assert data["options"] == {"min_overlap": 0.6, "matching": "greedy",
-                               "tokenizer": "export.tokenize"}
+                               "tokenizer": "text.tokenize"}
     pair = data["pairs"][0]
     assert (pair["reference"], pair["other"], pair["documents"]) == ("alice", "bob", 2)
     assert set(pair) == {"annotators", "reference", "other", "documents", "tokens", "labels",

@@ -30,10 +30,10 @@ from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 
 from agreement import AgreementOptions, NotEnoughAnnotations, compute_agreement
 from agreement.unitizing import unitizing_alpha
-from export.tokenize import tokenize
 from storage.errors import ValidationError
 from storage.project import Project
 from storage.records import AnnotationSetRecord, SpanRecord
+from text.tokenize import tokenize
 
 LABELS = ["Actor", "Quote", "Cue", "Condition", "Consequence"]
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import SMALL_TEXT, project_dump
 
 from cli import run
-from export.importing import plan_import
+from ingest.layers import plan_import
 from storage.project import Project
 
 OFFER_TEXT = ("Ostmere offers a truce\n\n"

@@ -9,11 +9,11 @@ from typing import ClassVar
 import pytest
 
 from cli import run as cli_run
-from export import registry
-from export.base import ExportContext, ExportOptions, Format, MissingDependencyError
-from export.jsonl import JsonlFormat
 from export.run import ExportCancelled, ExportInputError, export_project
 from export.splits import SplitError
+from formats import registry
+from formats.base import ExportContext, ExportOptions, Format, MissingDependencyError
+from formats.jsonl import JsonlFormat
 from storage.corpus import CorpusDocument
 from storage.project import SAYWHO_VERSION, Project
 

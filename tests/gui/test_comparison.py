@@ -293,8 +293,8 @@ def test_open_comparison_shows_a_window(qtbot, two) -> None:  # type: ignore[no-
 
 def test_adjudication_end_to_end_then_gold_export(qtbot, window, two, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Two annotators, adjudicated in the window with keys, the gold layer exported as JSONL."""
-    from export.base import ExportOptions
     from export.run import export_project
+    from formats.base import ExportOptions
 
     path, _first, _ = two
     qtbot.keyClick(window.table, Qt.Key.Key_A)  # Actors, Consequence

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QToolButton
 from gui.app import settings
 from gui.main_window import MainWindow, step_character
 from gui.unicode import Utf16Map
+from ingest import import_paths
 from storage.project import Project
 from storage.records import DocumentRecord
 
@@ -42,7 +43,7 @@ def sample_path(tmp_path: Path) -> Path:
     """A project file holding the five sample stories and a document with marks and emoji."""
     path = tmp_path / "samples.saywho"
     with Project.create(path) as project:
-        report = project.import_paths(sorted(p for p in SAMPLES.iterdir()
+        report = import_paths(project, sorted(p for p in SAMPLES.iterdir()
                                              if p.name != "README.md"))
         assert report.ok, report.errors
         project.import_records([DocumentRecord(text=MARKS_TEXT, title="Unicode test",
@@ -632,7 +633,7 @@ def test_import_runs_in_the_background_with_a_per_file_report(window: MainWindow
 
 def test_export_dialog_runs_the_export_in_the_background(window: MainWindow, tmp_path: Path,
                                                          sample_path: Path, qtbot) -> None:
-    from export import registry
+    from formats import registry
     from gui.dialogs.transfer import ExportDialog, ExportProgressDialog
 
     mark(qtbot, window, "Aldric Varnay", Qt.Key.Key_A)

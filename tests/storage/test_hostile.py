@@ -18,6 +18,7 @@ import pytest
 from conftest import SAMPLES, HostileSet, project_dump
 
 from cli import run
+from ingest import import_paths
 from storage.project import Project
 
 pytestmark = pytest.mark.usefixtures("no_network")
@@ -50,7 +51,7 @@ def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 def filled(project_path: Path) -> Path:
     """A closed SQLite project holding the sample articles."""
     with Project.create(project_path) as project:
-        report = project.import_paths([SAMPLES], annotator="alice")
+        report = import_paths(project, [SAMPLES], annotator="alice")
         assert report.ok, report.errors
     return project_path
 
@@ -110,7 +111,7 @@ def test_storage_import_refusals_on_both_backends(case: str, hostile: HostileSet
                                                   backend_url: str) -> None:
     item = hostile.imports[case]
     before = project_dump(backend_url)
-    report = any_small_project.import_paths([item.path])
+    report = import_paths(any_small_project, [item.path])
     assert report.documents == 0
     [error] = report.errors
     assert str(item.path) in error and item.message in error
@@ -247,7 +248,7 @@ def _not_sqlite(folder: Path) -> Path:
 def _truncated(folder: Path) -> Path:
     whole = folder / "whole.saywho"
     with Project.create(whole) as project:
-        project.import_paths([SAMPLES], annotator="alice")
+        import_paths(project, [SAMPLES], annotator="alice")
     cut = folder / "cut.saywho"
     cut.write_bytes(whole.read_bytes()[:4096 + 100])
     return cut
@@ -256,7 +257,7 @@ def _truncated(folder: Path) -> Path:
 def _newer(folder: Path) -> Path:
     path = folder / "future.saywho"
     with Project.create(path) as project:
-        project.import_paths([SAMPLES])
+        import_paths(project, [SAMPLES])
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = 'f00dfacefeed'")
         connection.execute("UPDATE project_meta SET value = '9.9.9' "

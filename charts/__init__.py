@@ -1,0 +1,1 @@
+"""Progress and agreement charts drawn as PNG files (matplotlib, no Qt)."""

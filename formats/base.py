@@ -1,0 +1,143 @@
+"""What every export format shares: options, the write context, the manifest.
+
+A format is a small class (see :class:`Format`) registered in
+:mod:`formats.registry`. :func:`export.run.export_project` streams the corpus
+(one :class:`~storage.corpus.CorpusDocument` at a time) to the format's
+``write_document`` and lets it finish with ``finish``; the manifest records
+counts and every span the format could not represent exactly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from storage.corpus import CorpusDocument
+from storage.project import Project
+from storage.records import DocumentRecord, EntityRecord
+from storage.schema import Schema
+from storage.views import EntityView
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class ExportError(Exception):
+    """An export or a read-back failed; the message names the file and line."""
+
+
+class MissingDependencyError(ExportError):
+    """An optional package a format needs is not installed."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export.
+
+    Attributes:
+        annotators: annotator names to include (None: all, gold included).
+        status: only layers with this status, e.g. "done" (None: any).
+        labels: only these span labels (None: all).
+        split: split name -> fraction, e.g. {"train": 0.8, "dev": 0.1, "test": 0.1}.
+        seed: the seed of the document-level split.
+        format_options: keyword arguments of the format's constructor, e.g.
+            ``{"offsets": False}`` for conll.
+    """
+
+    annotators: Sequence[str] | None = None
+    status: str | None = None
+    labels: Sequence[str] | None = None
+    split: dict[str, float] | None = None
+    seed: int = 0
+    format_options: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format_options": dict(self.format_options),
+            "annotators": list(self.annotators) if self.annotators is not None else None,
+            "status": self.status,
+            "labels": list(self.labels) if self.labels is not None else None,
+            "split": dict(self.split) if self.split is not None else None,
+            "seed": self.seed,
+        }
+
+
+@dataclass
+class Manifest:
+    """Counts and losses of one export, written as ``manifest.json``."""
+
+    documents: Counter[str] = field(default_factory=Counter)
+    spans_by_label: Counter[str] = field(default_factory=Counter)
+    spans_by_annotator: Counter[str] = field(default_factory=Counter)
+    relations_by_type: Counter[str] = field(default_factory=Counter)
+    inexact: list[dict[str, Any]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def note_inexact(self, document: str, annotator: str, span: str, label: str,
+                     reason: str, **details: Any) -> None:
+        """Records a span that the format could not represent exactly."""
+        self.inexact.append({"document": document, "annotator": annotator, "span": span,
+                             "label": label, "reason": reason, **details})
+
+
+@dataclass
+class ExportContext:
+    """Everything a format needs besides the documents themselves."""
+
+    project: Project
+    schema: Schema
+    out_dir: Path
+    options: ExportOptions
+    manifest: Manifest
+    entities: dict[int, EntityView]
+
+    def split_dir(self, split: str | None) -> Path:
+        """The folder a split's files go to (the output folder itself without splits)."""
+        path = self.out_dir / split if split else self.out_dir
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+class Format:
+    """Base class of an export format.
+
+    Subclasses set ``NAME``, ``EXTENSIONS`` and ``DESCRIPTION`` and implement
+    ``start``/``write_document``/``finish``. Formats that hold one annotation
+    layer per document set ``PER_ANNOTATOR`` and write one folder per
+    annotator. Formats that can be imported back implement ``read``.
+    """
+
+    NAME: ClassVar[str] = ""
+    EXTENSIONS: ClassVar[tuple[str, ...]] = ()
+    DESCRIPTION: ClassVar[str] = ""
+    PER_ANNOTATOR: ClassVar[bool] = False
+    READABLE: ClassVar[bool] = False
+
+    def start(self, context: ExportContext) -> None:
+        """Called once before the first document (write headers, open files)."""
+
+    def write_document(self, context: ExportContext, item: CorpusDocument,
+                       split: str | None) -> None:
+        raise NotImplementedError
+
+    def finish(self, context: ExportContext) -> None:
+        """Called once after the last document (close files, write config)."""
+
+    def abort(self, context: ExportContext) -> None:
+        """Called instead of ``finish`` when the export fails or is cancelled.
+
+        Close open files here; the partial output is then removed by
+        :func:`export.run.export_project`.
+        """
+
+    @classmethod
+    def read(cls, path: Path) -> tuple[list[DocumentRecord], list[EntityRecord]]:
+        """Reads an export back as records the project can import.
+
+        Raises:
+            ExportError: naming the file and line of the first problem.
+        """
+        raise ExportError(f"the {cls.NAME} format cannot be imported")

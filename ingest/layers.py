@@ -1,0 +1,481 @@
+"""Importing files and folders, annotated exports included (brat and UIMA CAS XMI).
+
+:func:`import_paths` is what the CLI's ``import`` and the window's File > Import
+call. It sorts what the user gave (see :func:`plan_import`):
+
+* a ``.ann`` file (named, or found in a folder) with an ``annotation.conf`` in
+  its folder or a folder above it is one brat layer: the ``.ann`` and its
+  ``.txt``, read by :meth:`formats.brat.BratFormat.read_layer`;
+* a ``.xmi`` file is one XMI layer, read by :meth:`formats.xmi.XmiFormat.read_layer`;
+* everything else goes to :func:`ingest.pipeline.import_documents` unchanged.
+  A ``.ann`` without any ``annotation.conf`` above it is reported (its folder,
+  once) and its ``.txt`` imports as plain text.
+
+So a brat or XMI export folder imports with every annotator's layer, wherever
+it sits in the folders given, and the plain files beside it import as before.
+
+Each layer file is one unit, like each file of a plain import: a problem (a bad
+line, a label the schema lacks) rejects that file with its path and line, in
+its own transaction, and every other file still imports. The layer of a text
+not in the project yet creates the document through
+:meth:`~storage.project.Project.import_records`; the layer of a document
+already there (same text, by SHA-256: another annotator's file of the same
+export, or a document imported before) is added to it by :class:`AddLayer`
+when that annotator has no spans in it yet, and otherwise skipped and
+reported. Actors the layer links to fill the registry first (an id already
+there is kept).
+
+Annotators: the one ``saywho.json`` (brat) or ``SaywhoLayer`` (XMI) names, else
+the brat collection folder's name or the XMI annotator folder's name; the
+``annotator`` argument only applies to an XMI file that names none.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from formats.base import ExportError
+from formats.brat import ANNOTATION_CONF, BratCache, BratFormat, config_dir
+from formats.reading import DEFAULT_MAX_BYTES
+from formats.xmi import XmiFormat
+from ingest.files import iter_files
+from ingest.pipeline import import_documents
+from storage.edits import Edit, annotator_id, validate_relation, validate_span
+from storage.errors import NotFoundError, SaywhoError, ValidationError
+from storage.importing import ImportReport, sha256_text
+from storage.models import STATUSES, Document, DocumentStatus, Entity, Relation, Span, utcnow
+from storage.project import ProgressCallback, Project
+from storage.records import AnnotationSetRecord, DocumentRecord, EntityRecord
+from storage.schema import Schema
+from storage.views import Changes
+
+BRAT = "brat"
+XMI = "xmi"
+LAYER_SUFFIXES = {".ann": BRAT, ".xmi": XMI}
+"""File extensions read as one annotator's layer (compared case-insensitively)."""
+
+
+# ------------------------------------------------------------------- the report
+
+
+@dataclass
+class AnnotatedImportReport(ImportReport):
+    """An :class:`ImportReport` that also lists layers added to documents already there.
+
+    Attributes:
+        added: one line per layer added to a document that was in the project
+            before this import (``file: what was added to which document``).
+    """
+
+    added: list[str] = field(default_factory=list)
+
+    def absorb(self, other: ImportReport) -> None:
+        """Adds the counts and messages of another report (a plain import) to this one."""
+        self.files += other.files
+        self.documents += other.documents
+        self.spans += other.spans
+        self.relations += other.relations
+        self.entities += other.entities
+        self.duplicates += other.duplicates
+        self.errors += other.errors
+
+    def summary(self) -> str:
+        text = super().summary()
+        if self.added:
+            count = len(self.added)
+            text += (f"; {count} annotation layer{'s' if count != 1 else ''} added to "
+                     "documents already in the project")
+        return text
+
+
+# --------------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True)
+class LayerFile:
+    """One annotator's layer of one document, in a file of an annotated format.
+
+    Attributes:
+        kind: ``"brat"`` or ``"xmi"``.
+        path: the ``.ann`` or ``.xmi`` file.
+        root: the folder the user gave it in (None: the file was named itself).
+    """
+
+    kind: str
+    path: Path
+    root: Path | None
+
+
+@dataclass
+class ImportPlan:
+    """What :func:`import_paths` does with the paths it was given.
+
+    Attributes:
+        layers: the layer files, in order.
+        plain: files and folders for :func:`ingest.pipeline.import_documents` (a folder
+            only when nothing in it is a layer file).
+        unconfigured: folders holding ``.ann`` files with no ``annotation.conf``
+            in them or above them: the number of such files, and whether their
+            ``.txt`` files go to the plain import (they do when found in a folder
+            walk, not when the ``.ann`` was named itself).
+    """
+
+    layers: list[LayerFile] = field(default_factory=list)
+    plain: list[Path] = field(default_factory=list)
+    unconfigured: dict[Path, tuple[int, bool]] = field(default_factory=dict)
+
+
+def _layer_files(folder: Path) -> list[Path]:
+    """The ``.ann`` and ``.xmi`` files below ``folder``, walked as
+    :func:`ingest.files.iter_files` walks: hidden files and folders skipped, symbolic links
+    to folders not followed, sorted."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        found += [Path(dirpath, name) for name in filenames
+                  if not name.startswith(".") and Path(name).suffix.lower() in LAYER_SUFFIXES]
+    found.sort(key=lambda p: p.relative_to(folder).parts)
+    return found
+
+
+def _key(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def plan_import(paths: Iterable[Path]) -> ImportPlan:
+    """Sorts the user's paths into layer files and plain input (see the module docstring)."""
+    plan = ImportPlan()
+    seen: set[Path] = set()
+
+    def add_layer(path: Path, root: Path | None) -> Path | None:
+        """Adds a layer file; returns the brat .txt it takes from the plain import."""
+        kind = LAYER_SUFFIXES[path.suffix.lower()]
+        configured = kind != BRAT or config_dir(path.parent) is not None
+        if _key(path) not in seen:
+            seen.add(_key(path))
+            if configured:
+                plan.layers.append(LayerFile(kind, path, root))
+            else:
+                count, _ = plan.unconfigured.get(path.parent, (0, False))
+                plan.unconfigured[path.parent] = (count + 1, root is not None)
+        return path.with_suffix(".txt") if kind == BRAT and configured else None
+
+    for given in paths:
+        given = Path(given)
+        if not given.is_dir():
+            if given.suffix.lower() in LAYER_SUFFIXES and given.is_file():
+                add_layer(given, None)
+            else:
+                plan.plain.append(given)
+            continue
+        layer_files = _layer_files(given)
+        if not layer_files:
+            plan.plain.append(given)
+            continue
+        taken = {text for text in (add_layer(file, given) for file in layer_files) if text}
+        plan.plain += [file for file in iter_files([given]) if file not in taken]
+    return plan
+
+
+# ---------------------------------------------------------------------- storing
+
+
+class LayerExists(SaywhoError):
+    """The annotator's layer is in the document already: it is not added again.
+
+    Attributes:
+        annotator: whose layer it is.
+        spans: how many spans the annotator has in the document (0: an empty
+            layer with the same status as the one imported).
+        status: the stored status.
+    """
+
+    def __init__(self, annotator: str, spans: int, status: str) -> None:
+        self.annotator = annotator
+        self.spans = spans
+        self.status = status
+        super().__init__(f"{annotator} already has {_plural(spans, 'span')} in it")
+
+
+@dataclass
+class AddLayer(Edit):
+    """Adds one annotator's spans, relations and status to a document already stored.
+
+    Refused with :class:`LayerExists` when the annotator has spans in the
+    document already, or an empty layer is imported over an empty layer with the
+    same status. Spans and relations are checked as an import checks them (the
+    schema, the text, the actor registry). An import, so not undoable.
+
+    Attributes:
+        document_id: the stored document.
+        layer: the annotator's annotation set (its annotator must be set).
+        where: the file, for messages.
+        spans_added: set by ``apply``.
+        relations_added: set by ``apply``.
+    """
+
+    document_id: int
+    layer: AnnotationSetRecord
+    where: str
+    spans_added: int = 0
+    relations_added: int = 0
+    text = "import annotations"
+
+    def apply(self, session: Session, schema: Schema) -> Changes:
+        document = session.get(Document, self.document_id)
+        if document is None:
+            raise NotFoundError(f"document {self.document_id} does not exist (deleted meanwhile?)")
+        name = self.layer.annotator
+        if self.layer.status not in STATUSES:
+            raise ValidationError(f"{self.where}: status '{self.layer.status}' is not one of "
+                                  f"{', '.join(STATUSES)}")
+        who = annotator_id(session, name)
+        existing = session.scalar(select(func.count()).select_from(Span).where(
+            Span.document_id == document.id, Span.annotator_id == who)) or 0
+        status_row = session.get(DocumentStatus, (document.id, who))
+        stored_status = status_row.status if status_row is not None else "new"
+        if existing or (not self.layer.spans and status_row is not None
+                        and stored_status == self.layer.status):
+            raise LayerExists(name, existing, stored_status)
+        if status_row is None:
+            session.add(DocumentStatus(document_id=document.id, annotator_id=who,
+                                       status=self.layer.status))
+        elif status_row.status != self.layer.status:
+            status_row.status = self.layer.status
+            status_row.updated_at = utcnow()
+        changes = Changes(documents={document.id}, statuses_changed=[(document.id, who)])
+        entity_ids: dict[str, int] = {}
+        if any(span.entity is not None for span in self.layer.spans):
+            entity_ids = dict(session.execute(select(Entity.external_id, Entity.id)).all())
+        spans: dict[str, Span] = {}
+        for record in self.layer.spans:
+            entity_id = None
+            if record.entity is not None:
+                entity_id = entity_ids.get(record.entity)
+                if entity_id is None:
+                    raise ValidationError(f"{self.where}: span '{record.id}' links to actor "
+                                          f"'{record.entity}', which is not in the registry")
+            try:
+                fragments, values = validate_span(session, schema, document, record.label,
+                                                  record.fragments, record.attributes,
+                                                  entity_id)
+            except ValidationError as exc:
+                raise ValidationError(f"{self.where}: span '{record.id}': {exc}") from exc
+            span = Span(document_id=document.id, annotator_id=who, label=record.label,
+                        start=fragments[0][0], end=fragments[-1][1],
+                        fragments=[list(f) for f in fragments], attributes=values,
+                        entity_id=entity_id, external_id=record.id)
+            session.add(span)
+            spans[record.id] = span
+        session.flush()
+        for span in spans.values():
+            changes.touch_span(span, "added")
+        per_source: dict[tuple[int, str], int] = defaultdict(int)
+        for relation in self.layer.relations:
+            source, target = spans.get(relation.source), spans.get(relation.target)
+            if source is None or target is None:
+                missing = relation.source if source is None else relation.target
+                raise ValidationError(f"{self.where}: relation '{relation.id}' refers to a "
+                                      f"missing span '{missing}'")
+            try:
+                values = validate_relation(session, schema, relation.type, source, target,
+                                           relation.attributes,
+                                           existing=per_source[(source.id, relation.type)])
+            except ValidationError as exc:
+                raise ValidationError(f"{self.where}: relation '{relation.id}': {exc}") from exc
+            per_source[(source.id, relation.type)] += 1
+            row = Relation(document_id=document.id, annotator_id=who, type=relation.type,
+                           source_id=source.id, target_id=target.id, attributes=values,
+                           external_id=relation.id)
+            session.add(row)
+            session.flush()
+            changes.relations_added.append(row.id)
+        self.spans_added = len(spans)
+        self.relations_added = len(self.layer.relations)
+        return changes
+
+
+def _stored_document(project: Project, text: str) -> tuple[int, str] | None:
+    """The id and title of the stored document with this exact text, if any."""
+    with project.db.reading() as session:
+        row = session.execute(select(Document.id, Document.title)
+                              .where(Document.sha256 == sha256_text(text))).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def store_layer(project: Project, record: DocumentRecord, actors: list[EntityRecord],
+                where: str, report: AnnotatedImportReport,
+                created: set[str] | None = None) -> None:
+    """Stores one document record holding one annotator's layer (see the module docstring).
+
+    Args:
+        project: the open project.
+        record: the document with exactly one annotation set, its annotator set.
+        actors: the actors its spans link to; added to the registry first.
+        where: the file, for messages.
+        report: counts and messages are added here.
+        created: SHA-256 digests of the documents this import created; a layer
+            added to one of them is not listed in ``report.added``.
+
+    Raises:
+        ValidationError, ProjectError: the layer breaks the schema or the text;
+            nothing of it was stored (actors excepted).
+    """
+    created = created if created is not None else set()
+    layer = record.annotations[0]
+    if actors:
+        project.import_entities(actors, where, report)
+    stored = _stored_document(project, record.text)
+    if stored is None:
+        before = report.documents
+        project.import_records([record], where, None, report)
+        if report.documents > before:
+            created.add(sha256_text(record.text))
+        return
+    document_id, title = stored
+    edit = AddLayer(document_id, layer, where)
+    try:
+        project.apply(edit)
+    except LayerExists as exc:
+        if exc.spans:
+            report.duplicates.append(
+                f"{where}: '{title}' is already in the project and {exc}, so this layer was "
+                "not imported (delete those spans first, or import it as another annotator)")
+        else:
+            report.duplicates.append(
+                f"{where}: '{title}' is already in the project with {exc.annotator}'s "
+                f"layer (status {exc.status}, no spans)")
+        return
+    report.spans += edit.spans_added
+    report.relations += edit.relations_added
+    if sha256_text(record.text) not in created:
+        report.added.append(f"{where}: {layer.annotator}'s {_plural(edit.spans_added, 'span')} "
+                            f"and {_plural(edit.relations_added, 'relation')} (status "
+                            f"{layer.status}) added to '{title}', already in the project")
+
+
+# ---------------------------------------------------------------------- reading
+
+
+def _located(message: str, file: Path) -> str:
+    return message if message.startswith(str(file)) else f"{file}: {message}"
+
+
+def _size_problem(files: Iterable[Path], limit: int) -> str | None:
+    for file in files:
+        try:
+            size = file.stat().st_size
+        except OSError:
+            continue  # the reader reports a missing file with its own words
+        if size > limit:
+            return (f"{file}: is {size / (1024 * 1024):.1f} MB, over the "
+                    f"{limit / (1024 * 1024):.1f} MB limit")
+    return None
+
+
+class _Readers:
+    """Reads layer files, sharing the configurations and type systems read so far."""
+
+    def __init__(self) -> None:
+        self.brat: BratCache = {}
+        self.xmi: dict[Path, Any] = {}
+
+    def read(self, layer: LayerFile) -> tuple[DocumentRecord, list[EntityRecord]]:
+        if layer.kind == BRAT:
+            return BratFormat.read_layer(layer.path, None, self.brat)
+        return XmiFormat.read_layer(layer.path, layer.root, self.xmi)
+
+
+def import_paths(project: Project, paths: Iterable[Path | str], annotator: str | None = None,
+                 max_bytes: int | None = None,
+                 progress: ProgressCallback | None = None) -> AnnotatedImportReport:
+    """Imports files and folders, brat and XMI exports with their annotations.
+
+    Layer files first (one unit each), then the plain files through
+    :func:`ingest.pipeline.import_documents`; see the module docstring.
+
+    Args:
+        project: the open project.
+        paths: files and folders, as the user gave them.
+        annotator: queues plain documents for this annotator (and owns JSONL
+            annotation sets and XMI files that name none).
+        max_bytes: larger files are refused (default: :data:`formats.reading.DEFAULT_MAX_BYTES`).
+        progress: called as ``(done, total, file)``.
+
+    Returns:
+        What was imported, skipped and rejected.
+    """
+    plan = plan_import(Path(p) for p in paths)
+    report = AnnotatedImportReport()
+    if not plan.layers and not plan.unconfigured:
+        report.absorb(import_documents(project, plan.plain, annotator=annotator,
+                                           max_bytes=max_bytes, progress=progress))
+        return report
+    limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
+    plain_files = sum(1 for _ in iter_files(plan.plain))
+    total = len(plan.layers) + plain_files
+    readers = _Readers()
+    created: set[str] = set()
+    for done, layer in enumerate(plan.layers):
+        if progress is not None:
+            progress(done, total, str(layer.path))
+        report.files += 1
+        companions = [layer.path.with_suffix(".txt")] if layer.kind == BRAT else []
+        too_large = _size_problem([layer.path, *companions], limit)
+        if too_large:
+            report.errors.append(too_large)
+            continue
+        try:
+            record, actors = readers.read(layer)
+        except ExportError as exc:
+            report.errors.append(_located(str(exc), layer.path))
+            continue
+        except Exception as exc:  # a reader bug must not stop the other files
+            report.errors.append(f"{layer.path}: cannot be read ({type(exc).__name__}: {exc})")
+            continue
+        annotation_set = record.annotations[0]
+        annotation_set.annotator = annotation_set.annotator or annotator or ""
+        if not annotation_set.annotator:
+            report.errors.append(f"{layer.path}: the file names no annotator; import the "
+                                 "folder above it (its annotator folders name them) or, on "
+                                 "the command line, give --annotator NAME")
+            continue
+        try:
+            store_layer(project, record, actors, str(layer.path), report, created)
+        except SaywhoError as exc:
+            report.errors.append(_located(str(exc), layer.path))
+    for folder, (count, texts_imported) in plan.unconfigured.items():
+        texts = " (the .txt files beside them import as plain text)" if texts_imported else ""
+        report.errors.append(
+            f"{folder}: {_plural(count, 'brat .ann file')} but no {ANNOTATION_CONF} in this "
+            f"folder or any folder above it, so their annotations were not imported{texts}; "
+            f"put the brat collection's {ANNOTATION_CONF} beside them and import them again "
+            "to add the annotations")
+    if plan.plain:
+        offset = len(plan.layers)
+
+        def shifted(done: int, _total: int, what: str) -> None:
+            if progress is not None:
+                progress(offset + done, total, what)
+
+        report.absorb(import_documents(project, plan.plain, annotator=annotator,
+                                           max_bytes=max_bytes, progress=shifted))
+    if progress is not None:
+        progress(total, total, "")
+    return report
+
