@@ -243,6 +243,9 @@ def test_relation_arcs_are_repainted_when_added_undone_and_deselected(
     relations = stored(story_path)[2]
     assert [(r.type, r.source_id, r.target_id) for r in relations] == \
         [("speaker", ids["quote"], ids["Carvonian President Aldric Varnay"])]
+    model = window.annotation_table.model
+    assert model.index(model.row_of(ids["quote"]), 3).data() == \
+        "Carvonian President Aldric Varnay"
     arcs = window.view.arc_rects()
     assert arcs, "the arc between the quote and its speaker is on screen"
     assert recorder.covers(arcs), "the new arc was never painted"
@@ -252,6 +255,7 @@ def test_relation_arcs_are_repainted_when_added_undone_and_deselected(
     qtbot.wait(30)
     assert stored(story_path)[2] == []
     assert window.view.arc_rects() == []
+    assert model.index(model.row_of(ids["quote"]), 3).data() == ""
     assert recorder.covers(arcs), "the undone arc stays on screen"
 
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | SHIFT)
