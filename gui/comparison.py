@@ -79,6 +79,7 @@ from storage.edits import (
     UpdateSpan,
 )
 from storage.errors import SaywhoError
+from storage.gcpause import collector_paused
 from storage.project import Project
 from storage.records import FRAGMENT_JOINER
 from storage.schema import AttributeDef
@@ -636,6 +637,10 @@ class ComparisonWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Re-reads the layers of the document shown, keeping the selected group."""
+        with collector_paused():  # tens of thousands of groups and rows at once
+            self._refresh()
+
+    def _refresh(self) -> None:
         assert self.document is not None
         selected = self.selected_group()
         row_before = self.table.currentIndex().row()

@@ -87,8 +87,14 @@ class _JsonColumns:
         self._attributes: dict[str, dict[str, Any]] = {}
 
     @staticmethod
-    def value(raw: Any) -> Any:
-        return json.loads(raw) if type(raw) is str else raw
+    def fragments(raw: Any) -> Any:
+        """A span's fragments; one fragment (most spans) is read without a JSON parse."""
+        if type(raw) is not str:
+            return raw
+        if raw.count("[") == 2:
+            start, end = raw.strip("[] ").split(",")
+            return ((int(start), int(end)),)
+        return json.loads(raw)
 
     def attributes(self, raw: Any) -> dict[str, Any]:
         """A fresh dict per row, as decoding each value would give."""
@@ -459,7 +465,7 @@ class Project:
                 query.order_by(Span.start, Span.end, Span.id)).fetchall()
             decoded = _JsonColumns()
             return [SpanView.of_row((span_id, external_id, document, who, label,
-                                     decoded.value(fragments), decoded.attributes(attributes),
+                                     decoded.fragments(fragments), decoded.attributes(attributes),
                                      entity_id, version))
                     for (span_id, external_id, document, who, label, fragments, attributes,
                          entity_id, version) in rows]
