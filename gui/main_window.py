@@ -601,20 +601,29 @@ class MainWindow(QMainWindow):
                          f"{with_article(span.label)}.")
             return
         text = self.document.text
+        colors = {}
+        for name in definition.targets:
+            label = self.project.schema.label(name)
+            colors[name] = label.color if label is not None else "#888"
+        start, end = span.start, span.end
         targets = []
-        for other in self.spans.values():
-            if other.id == span.id or other.label not in definition.targets:
+        for other in self.spans.values():  # one pass, nothing but arithmetic per span
+            if other.label not in colors or other.id == span.id:
                 continue
-            distance = max(0, other.start - span.end, span.start - other.end)
-            label = self.project.schema.label(other.label)
-            entity = self.entities.get(other.entity_id) if other.entity_id else None
-            shown = covered_text(text, other.fragments)
+            fragments = other.fragments
+            if len(fragments) == 1:
+                shown = text[fragments[0][0]:min(fragments[0][1], fragments[0][0] + 71)]
+                shown = shown.replace("\n", " ")
+            else:
+                shown = covered_text(text, fragments)
             if len(shown) > 70:
                 shown = shown[:67] + "…"
+            entity = self.entities.get(other.entity_id) if other.entity_id else None
             if entity is not None and entity.name != shown:
                 shown += f" = {entity.name}"
-            targets.append((distance, other.start, other.id, other.label,
-                            label.color if label else "#888", shown))
+            targets.append((max(0, fragments[0][0] - end, start - fragments[-1][1]),
+                            fragments[0][0], other.id, other.label, colors[other.label],
+                            shown))
         targets.sort()
         self.pick = (relation, span.id)
         sources = covered_text(text, span.fragments)
