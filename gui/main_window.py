@@ -397,8 +397,7 @@ class MainWindow(QMainWindow):
             self.readonly_spans.update({s.id: s for s in other})
         self.view.set_content(self.document.text, spans, relations, self.project.schema,
                               self.entities, readonly_layers=layers)
-        self.annotation_table.set_content(self.document.text, spans, relations,
-                                                self.entities)
+        self.annotation_table.set_content(self.document.text, spans, relations, self.entities)
 
     def _reload_entities(self) -> None:
         """Refreshes the registry in place: the view and table hold the same mapping."""

@@ -219,6 +219,7 @@ class ArticleView(QPlainTextEdit):
         self._related = {}
         self._hover_span_id = None
         self._last_click = None
+        self._exact_range = None
         self.setPlainText(qt_display_text(text))
         if self.document().blockCount() != len(self._map.block_starts):
             self._map.block_starts = self._qt_block_starts()
