@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import gc
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -63,7 +62,7 @@ from storage.edits import (
     UpdateSpan,
 )
 from storage.errors import SaywhoError
-from storage.gcpause import collector_paused
+from storage.gcpause import collector_paused, freeze_long_lived
 from storage.project import Project
 from storage.views import KEEP, Changes, DocumentView, EntityView, RelationView, SpanView
 from text import selection as textsel
@@ -385,7 +384,7 @@ class MainWindow(QMainWindow):
         # kept out of the cyclic collector's scans, a key press that allocates never
         # pays for a full collection over 100,000 spans (reference counting still
         # frees all of it when the document goes).
-        gc.freeze()
+        freeze_long_lived()
 
     def _load_layer(self) -> None:
         assert self.document is not None
