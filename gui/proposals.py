@@ -22,11 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QTextBlock
 from PySide6.QtWidgets import QInputDialog
-
-import shiboken6
 
 from gui import workers
 from storage.edits import Edit, SetStatus
@@ -134,8 +133,8 @@ class ProposalController(QObject):
             if self.last_problems:
                 self.window._status("Suggestions: " + "; ".join(self.last_problems), error=True)
             elif self.proposals:
-                self.window._status(f"{len(self.proposals)} suggestions: Alt+N / Alt+P to go through "
-                                    "them, Enter accepts, Backspace rejects")
+                self.window._status(f"{len(self.proposals)} suggestions: Alt+N / Alt+P to go "
+                                    "through them, Enter accepts, Backspace rejects")
 
     def _failed(self, document_id: int, message: str) -> None:
         if not self._alive():
