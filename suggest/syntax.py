@@ -33,7 +33,7 @@ from storage.schema import Schema
 from suggest.assemble import Attribution, Found, build
 from suggest.base import Fragment, Problem, Proposals, SuggestContext
 from suggest.conditions import find_conditionals
-from suggest.lexicon import SPEECH_VERBS
+from suggest.lexicon import SPEECH_NOUNS, SPEECH_VERBS
 from suggest.quotes import Quotation, find_quotations, is_scare_quote
 from suggest.rules import RulesSuggester, headline_attributions
 from suggest.verbtable import (
@@ -361,6 +361,13 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
                 last_speaker = (att.speaker, _paragraph_end(text, tok.idx)) if att.speaker \
                     else last_speaker
             continue
+        if tok.pos_ == "NOUN" and lemma in SPEECH_NOUNS:
+            noun_att = _noun_attribution(doc, tok)
+            if noun_att is not None and not any(_overlaps(f, c) for f in noun_att.content
+                                                for c in claimed):
+                found.attributions.append(noun_att)
+                claimed.extend(noun_att.content)
+            continue
         if tok.pos_ not in ("VERB", "AUX"):
             continue
         if any(q.start < tok.idx < q.end for q in quotations):
@@ -371,15 +378,21 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             continue
         rest: Fragment | None = None
         if comp is not None and relation == "parataxis":
-            # "The border, the minister said, stays closed": the clause the verb interrupts,
-            # in two fragments when it goes on after the attribution
+            # "The border stays closed, the minister said" / "The border, the minister said,
+            # stays closed": the clause the verb interrupts, in two fragments around it
             head_span = _subtree_span(comp)
-            span = (head_span[0], _before(doc, tok.left_edge.i))
             after = tok.right_edge.i + 1
             while after < len(doc) and doc[after].is_punct and doc[after].text in ",—–-":
                 after += 1
-            if after < len(doc) and doc[after].idx < head_span[1]:
-                rest = (doc[after].idx, head_span[1])
+            right = (doc[after].idx, head_span[1]) \
+                if after < len(doc) and doc[after].idx < head_span[1] else None
+            if head_span[0] < tok.left_edge.idx:
+                span = (head_span[0], _before(doc, tok.left_edge.i))
+                rest = right
+            elif right is not None:
+                span = right
+            else:
+                continue
         elif comp is not None:
             span = _subtree_span(comp)
             if comp.dep_ == "dobj":
@@ -457,6 +470,32 @@ def _object_span(verb: Token, obj: Token, span: Fragment) -> Fragment:
             right = c.right_edge
             end = max(end, right.idx + len(right.text))
     return (span[0], end)
+
+
+def _noun_attribution(doc: Doc, noun: Token) -> Attribution | None:
+    """"Her claim that the vote was rigged", "a statement by the ministry that …": a reporting
+    noun with a that-clause; the speaker is its possessor, its "by"/"from" object, or the
+    subject of the verb it is the object of ("made the claim that")."""
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "appos")
+                   and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)), None)
+    if clause is None:
+        return None
+    speaker: Token | None = None
+    why = ""
+    for c in noun.children:
+        if c.dep_ == "poss":
+            speaker, why = c, f"whose '{noun.text}'"
+        elif c.dep_ == "prep" and c.lower_ in ("by", "from") and speaker is None:
+            speaker = next((g for g in c.children if g.dep_ == "pobj"), None)
+            why = f"'{noun.text} {c.text}'"
+    if speaker is None and noun.dep_ == "dobj":
+        speaker, why = _subject(noun.head)
+    if speaker is None:
+        return None
+    span = _subtree_span(clause)
+    return Attribution((span,), "indirect", _speaker_span(speaker),
+                       ((noun.idx, noun.idx + len(noun.text)),), 0.6,
+                       f"clause of the reporting noun '{noun.text}'", speaker_explanation=why)
 
 
 def _before(doc: Doc, i: int) -> int:

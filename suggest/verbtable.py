@@ -96,14 +96,14 @@ def candidates(verb: Token) -> Iterator[tuple[Token, str]]:
             for g in c.children:
                 if g.dep_ in ("pobj", "pcomp"):
                     yield g, f"prep:{c.lower_}"
-    if verb.dep_ == "parataxis" and verb.head.i < verb.i:
+    if verb.dep_ == "parataxis":
         yield verb.head, "parataxis"
 
 
 def candidate_span(verb: Token, head: Token, relation: str) -> tuple[int, int]:
     """Character span of a candidate (the parataxis clause stops before the verb)."""
     lo = head.left_edge
-    if relation == "parataxis":
+    if relation == "parataxis" and verb.left_edge.i > lo.i:
         hi = verb.left_edge.i - 1
         return (lo.idx, head.doc[hi].idx + len(head.doc[hi].text))
     hi_tok = head.right_edge

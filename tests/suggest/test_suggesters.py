@@ -207,3 +207,25 @@ def test_quote_resumed_after_its_attribution_is_one_quote(names: list[str]) -> N
     result = suggest(text, default_schema(), SuggestContext(), names)
     quotes = [s.text(text) for s in result.spans if s.label == "Quote"]
     assert quotes == ["We will not yield … Not one metre.", "The talks are over"]
+
+
+@needs_model
+def test_syntax_finds_what_marks_cannot() -> None:
+    text = ("The envoy made the claim that the ferry line had been sold. "
+            "The border, Marrow said, stays closed until spring. "
+            "Varnay called for a ban on night flights.\n\n"
+            "Kessel Wire: Harbour Authority Suspends Night Ferries")
+    result = suggest(text, default_schema(), SuggestContext(), ["syntax"])
+    quotes = {s.text(text): s for s in result.spans if s.label == "Quote"}
+    assert list(quotes) == ["the ferry line had been sold",
+                            "The border … stays closed until spring",
+                            "a ban on night flights", "Harbour Authority Suspends Night Ferries"]
+    cues = [s.text(text) for s in result.spans if s.label == "Cue"]
+    assert cues == ["claim", "said", "called for", ":"]
+    speakers = {result.span(q.key).text(text): result.span(str(r.target)).text(text)  # type: ignore[union-attr]
+                for q in quotes.values() for r in result.relations_from(q.key)
+                if r.type == "speaker"}
+    assert speakers == {"the ferry line had been sold": "The envoy",
+                        "The border … stays closed until spring": "Marrow",
+                        "a ban on night flights": "Varnay",
+                        "Harbour Authority Suspends Night Ferries": "Kessel Wire"}
