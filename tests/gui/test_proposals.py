@@ -133,3 +133,34 @@ def test_a_failing_suggester_is_named_in_the_status_bar_and_annotating_goes_on(
     finally:
         QThreadPool.globalInstance().waitForDone(30000)
         registry.unregister("boom")
+
+
+def test_train_action_runs_in_the_background_and_the_project_uses_its_model(
+        project: Project, rules_only: None, qtbot,  # type: ignore[no-untyped-def]
+        show_window: Callable[[Project], MainWindow]) -> None:
+    from storage.records import AnnotationSetRecord, SpanRecord
+    from suggest import project_model
+
+    records = []
+    for number in range(6):
+        text = f"“The pass stays shut,” Governor Elna Vask said on day {number}."
+        q, a = text.index("The pass"), text.index("Governor")
+        records.append(DocumentRecord(text=text, external_id=f"day-{number}", annotations=[
+            AnnotationSetRecord("gold", "done", [
+                SpanRecord("Q", "Quote", [(q, q + len("The pass stays shut"))]),
+                SpanRecord("A", "Actor", [(a, a + len("Governor Elna Vask"))])])]))
+    project.import_records(records, "days.jsonl")
+    window = show_window(project)
+    _shown(window, qtbot)
+    try:
+        window.actions["suggest.train"].trigger()
+        assert "in the background" in window.statusBar().currentMessage()
+        qtbot.waitUntil(lambda: window.proposals.train_job is None, timeout=60000)
+        assert "Suggestion model trained on 6 documents" in window.statusBar().currentMessage()
+        assert project_model.load_model(project) is not None
+        qtbot.waitUntil(lambda: window.proposals.job is None, timeout=30000)
+        assert all("project model" in p.explanation
+                   for p in project.proposals(window.document.id))
+    finally:
+        QThreadPool.globalInstance().waitForDone(60000)
+        registry.unregister(project_model.NAME)
