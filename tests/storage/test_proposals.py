@@ -160,3 +160,16 @@ def test_proposals_go_with_their_document(doc_project: tuple[Project, int],
         connection.execute("DELETE FROM document")
         assert connection.execute("SELECT count(*) FROM proposal").fetchone() == (0,)
         assert connection.execute("SELECT count(*) FROM proposal_link").fetchone() == (0,)
+
+
+def test_store_accept_and_undo_on_every_backend(any_project: Project) -> None:
+    any_project.import_records([DocumentRecord(text=TEXT, external_id="pass")], "pass.jsonl")
+    doc = any_project.documents()[0].id
+    any_project.store_proposals(doc, "rules", [QUOTE, ACTOR, CUE, OTHER], LINKS)
+    quote = next(p for p in any_project.proposals(doc) if p.fragments == QUOTE.fragments)
+    edit = AcceptProposals(doc, "alice", [quote.id])
+    any_project.apply(edit)
+    assert {s.label for s in any_project.spans(doc, "alice")} == {"Quote", "Actor", "Cue"}
+    assert len(any_project.relations(doc, "alice")) == 2
+    any_project.revert(edit)
+    assert any_project.spans(doc, "alice") == [] and len(any_project.proposals(doc)) == 4
