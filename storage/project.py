@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 
+from saywho import __version__
 from storage import db, importing
 from storage.db import Database, describe, is_sqlite, to_url, with_retry
 from storage.edits import (
@@ -74,7 +75,8 @@ from storage.views import (
     SpanView,
 )
 
-SAYWHO_VERSION = "0.1.0"
+#: the program version (written once, in saywho/__init__.py), recorded in each project
+SAYWHO_VERSION = __version__
 ProgressCallback = Callable[[int, int, str], None]
 
 
