@@ -229,3 +229,22 @@ def test_syntax_finds_what_marks_cannot() -> None:
                         "The border … stays closed until spring": "Marrow",
                         "a ban on night flights": "Varnay",
                         "Harbour Authority Suspends Night Ferries": "Kessel Wire"}
+
+
+def test_only_if_without_comma_ends_at_the_inverted_auxiliary() -> None:
+    text = ("“Only if the blockade is lifted will we release the grain,” the harbour chief "
+            "warned.\nOnly if the rebels disarm can the talks in Velmar resume.")
+    result = suggest(text, default_schema(), SuggestContext(), ["rules"])
+    pairs = []
+    for cond in (s for s in result.spans if s.label == "Condition"):
+        rels = {r.type: result.span(str(r.target)) for r in result.relations_from(cond.key)}
+        consequence = rels["consequence"]
+        assert consequence is not None
+        holder = rels.get("holder")
+        pairs.append((cond.text(text), consequence.text(text),
+                      holder.text(text) if holder is not None else None))
+    assert pairs == [
+        ("Only if the blockade is lifted", "will we release the grain", "the harbour chief"),
+        ("Only if the rebels disarm", "can the talks in Velmar resume", None)]
+    # no inverted auxiliary and no comma: no consequence to pair, so no conditional
+    assert texts("Only if it rains.", ["rules"], "Condition") == []
