@@ -195,7 +195,7 @@ def register_project_commands(sub: Any) -> None:
     run.add_argument("--suggesters", help="comma-separated suggester names (default: the "
                                           "project's model if trained, else syntax)")
     run.add_argument("--timeout", type=float, default=None,
-                     help="seconds a suggester may take on one document (default 60)")
+                     help="seconds a suggester may take on one document (default 120)")
     run.set_defaults(handler=run_pre_annotate)
     train = sub.add_parser(
         "train", help="train the project's own suggestion model on its done documents",

@@ -11,11 +11,8 @@ are still stored and the next document goes on.
 
 from __future__ import annotations
 
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,17 +22,12 @@ from suggest import registry
 from suggest.base import (
     ActorEntry,
     ExistingSpan,
-    Problem,
     Proposals,
     SuggestContext,
 )
 
 #: the seconds a suggester may take on one document before it is given up
-DEFAULT_TIMEOUT = 60.0
-
-
-class SuggesterTimeout(Exception):
-    """A suggester took longer than the time limit on one document."""
+DEFAULT_TIMEOUT = registry.DEFAULT_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -79,44 +71,11 @@ def context_for(project: Project, document_id: int, annotator: str | None,
     return SuggestContext(existing, actors, settings or {})
 
 
-@contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Raises :class:`SuggesterTimeout` in the block after ``seconds`` (main thread only:
-    elsewhere, e.g. in the window's worker thread, the block runs unlimited)."""
-    usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-
-    def expired(_signum: int, _frame: Any) -> None:
-        raise SuggesterTimeout(f"gave up after {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds or 0))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def run_suggesters(text: str, project: Project, context: SuggestContext,
                    names: Sequence[str], timeout: float | None) -> Proposals:
-    """Runs each suggester with the time limit; a timeout is that suggester's problem."""
-    results: list[tuple[str, Proposals]] = []
-    problems: list[Problem] = []
-    for name in names:
-        try:
-            with _time_limit(timeout):
-                proposals = registry.suggest(text, project.schema, context, [name])
-        except SuggesterTimeout as exc:
-            problems.append(Problem(name, str(exc)))
-            continue
-        results.append((name, proposals))
-        problems.extend(proposals.problems)
-    merged = registry.merge(results, project.schema)
-    return Proposals(merged.spans, merged.relations, tuple(problems))
+    """The suggesters' merged proposals; one that raises or takes longer than ``timeout``
+    seconds (None: the registry's default, 0: no limit) is a problem naming it."""
+    return registry.suggest(text, project.schema, context, names, timeout=timeout)
 
 
 def _only(proposals: Proposals, labels: Sequence[str] | None, min_confidence: float
@@ -139,11 +98,11 @@ def suggest_document(project: Project, document_id: int, *, annotator: str | Non
     """Runs the suggesters on one document and stores their proposals (one transaction)."""
     document = project.document(document_id)
     started = time.perf_counter()
-    context = context_for(project, document_id, annotator, settings)
+    name = document.external_id or f"document {document_id}"
+    context = context_for(project, document_id, annotator, {"document": name, **(settings or {})})
     chosen = list(names) if names is not None else default_names(project)
     proposals = _only(run_suggesters(document.text, project, context, chosen, timeout),
                       labels, min_confidence)
-    name = document.external_id or f"document {document_id}"
     report = project.store_proposals(document_id, "+".join(chosen), proposals.spans,
                                      proposals.relations)
     problems = [DocumentProblem(name, str(p)) for p in proposals.problems]

@@ -105,7 +105,7 @@ def test_failing_and_slow_suggesters_name_the_document_and_the_rest_goes_on(
     assert code == 1
     err = capsys.readouterr().err
     assert "saywho: d2: suggester 'boom': RuntimeError: cannot read this one" in err
-    assert "saywho: d3: suggester 'slow'" in err and "gave up after 0.5 s" in err
+    assert "saywho: d3: suggester 'slow'" in err and "took longer than 0.5 s" in err
     with Project.open(samples_path) as project:
         per_document = {info.external_id: project.proposals(info.id)
                         for info in project.documents()}
