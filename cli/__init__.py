@@ -12,8 +12,12 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DBAPIError
+
 from saywho import __version__
-from storage.errors import SaywhoError
+from storage.db import is_disk_full
+from storage.errors import SaywhoError, disk_full_message
+from text.names import printable
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -81,10 +85,15 @@ def run(argv: Sequence[str]) -> int:
     try:
         return int(args.handler(args))
     except UsageError as exc:
-        print(f"saywho: {exc}", file=sys.stderr)
+        print(f"saywho: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except SaywhoError as exc:
-        print(f"saywho: {exc}", file=sys.stderr)
+        print(f"saywho: {printable(str(exc))}", file=sys.stderr)
+        return EXIT_REJECTED
+    except (OSError, DBAPIError) as exc:
+        if not is_disk_full(exc):
+            raise
+        print(f"saywho: {disk_full_message('the command did not finish')}", file=sys.stderr)
         return EXIT_REJECTED
     except KeyboardInterrupt:
         print("saywho: interrupted", file=sys.stderr)

@@ -110,7 +110,7 @@ ACTIONS: tuple[ActionDef, ...] = (
        scope="sheet", section="Edit"),
     _a("edit.deselect", "Deselect / Cancel", "Esc", "_on_escape", "Edit", scope="view"),
     _a("edit.inside_quotes", "Select Inside &Quotation Marks", "Ctrl+'",
-       "_on_select_inside_quotes", "Edit", scope="view", section="Marking"),
+       "_on_select_inside_quotes", "Edit", section="Marking"),
     _a("edit.start_left", "Start One Character Left", "Alt+Left", "_on_boundary", "Edit",
        scope="view", section="Boundaries", separator_before=True, arg=("start", -1, "char")),
     _a("edit.start_right", "Start One Character Right", "Alt+Right", "_on_boundary", "Edit",
