@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from formats.html import FALLBACK_BASELINE, FALLBACK_CONTAINER
 from ingest import import_paths
 from ingest.files import read_file
@@ -260,3 +262,45 @@ def test_other_trafilatura_calls_in_the_process_are_not_recorded(tmp_path: Path)
     read(tmp_path, "market.html", SCRIPTED)  # installs the probe
     assert trafilatura.extract(SCRIPTED) is not None  # its baseline runs, unrecorded
     assert _FallbackProbe.bodies == [] and not _FallbackProbe.active
+
+
+FURNITURE_LINES = page("Pellara opens its night ferry", "night-ferry", """
+<main><article><h1>Pellara opens its night ferry</h1>
+<div class="article-text">
+<p>14.05.2024</p>
+<p>PELLARA, May 14 (Saywho Wire) — The first night ferry between Pellara and the Varn islands
+left the old harbour at eleven on Tuesday evening, carrying 212 passengers and a brass band
+hired by the islands' council for the occasion.</p>
+<p>Photo: Mara Lind / Northern Ledger</p>
+<p>"People on the islands asked for this boat for twenty years," said council chair Britta
+Solem, who sailed on the first crossing. "Tonight nobody has to sleep in a waiting room."</p>
+<p>Related: Ferry fares to rise in June</p>
+<p>The council pays for the crossings until the end of the year and will then ask the port
+authority to take them over; a subscription pass for islanders goes on sale next month.</p>
+<p>The ferry sails every night except Sundays, and the crossing takes two hours and a half.</p>
+<p>© 2024 The Northern Ledger. Written by Ilse Brandt.</p>
+<p>Subscribe to the Ledger for all our stories from the islands, or follow us on Varnbook.</p>
+</div></article></main>
+""")
+FURNITURE_LINE_BODY = (
+    "PELLARA, May 14 (Saywho Wire) — The first night ferry",
+    "Tonight nobody has to sleep in a waiting room.",
+    "a subscription pass for islanders goes on sale next month.",
+    "The ferry sails every night except Sundays, and the crossing takes two hours and a half.",
+)
+
+
+@pytest.mark.parametrize("line", [
+    "14.05.2024",  # a date line on its own
+    "Photo: Mara Lind",  # a picture credit
+    "Related: Ferry fares",  # a "read more" label
+    "© 2024 The Northern Ledger",  # a copyright line
+    "Subscribe to the Ledger",  # a call to subscribe among the last paragraphs
+])
+def test_furniture_lines_inside_the_article_are_left_out(tmp_path: Path, line: str) -> None:
+    document = read(tmp_path, "ferry.html", FURNITURE_LINES)
+    assert line not in document.text
+    for body in FURNITURE_LINE_BODY:
+        assert body in document.text
+    assert document.text.split("\n\n")[-1] == FURNITURE_LINE_BODY[-1]
+    assert_no_furniture(document.text)
