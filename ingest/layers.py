@@ -32,7 +32,6 @@ the brat collection folder's name or the XMI annotator folder's name; the
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,10 +45,16 @@ from formats.base import ExportError
 from formats.brat import ANNOTATION_CONF, BratCache, BratFormat, config_dir
 from formats.reading import DEFAULT_MAX_BYTES
 from formats.xmi import XmiFormat
-from ingest.files import iter_files
+from ingest.files import iter_files, walk_folder
 from ingest.pipeline import import_documents
 from storage.edits import Edit, annotator_id, validate_relation, validate_span
-from storage.errors import NotFoundError, SaywhoError, ValidationError
+from storage.errors import (
+    DiskFullError,
+    NotFoundError,
+    SaywhoError,
+    ValidationError,
+    import_disk_full,
+)
 from storage.importing import ImportReport, sha256_text
 from storage.models import STATUSES, Document, DocumentStatus, Entity, Relation, Span, utcnow
 from storage.project import ProgressCallback, Project
@@ -128,24 +133,20 @@ class ImportPlan:
             in them or above them: the number of such files, and whether their
             ``.txt`` files go to the plain import (they do when found in a folder
             walk, not when the ``.ann`` was named itself).
+        skipped: files the folder walks left out (symbolic links leaving the
+            folder, FIFOs, devices), one message each.
     """
 
     layers: list[LayerFile] = field(default_factory=list)
     plain: list[Path] = field(default_factory=list)
     unconfigured: dict[Path, tuple[int, bool]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
 
 
-def _layer_files(folder: Path) -> list[Path]:
+def _layer_files(folder: Path, skipped: list[str]) -> list[Path]:
     """The ``.ann`` and ``.xmi`` files below ``folder``, walked as
-    :func:`ingest.files.iter_files` walks: hidden files and folders skipped, symbolic links
-    to folders not followed, sorted."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        found += [Path(dirpath, name) for name in filenames
-                  if not name.startswith(".") and Path(name).suffix.lower() in LAYER_SUFFIXES]
-    found.sort(key=lambda p: p.relative_to(folder).parts)
-    return found
+    :func:`ingest.files.iter_files` walks (:func:`ingest.files.walk_folder`)."""
+    return walk_folder(folder, LAYER_SUFFIXES, skipped)
 
 
 def _key(path: Path) -> Path:
@@ -181,12 +182,12 @@ def plan_import(paths: Iterable[Path]) -> ImportPlan:
             else:
                 plan.plain.append(given)
             continue
-        layer_files = _layer_files(given)
+        layer_files = _layer_files(given, plan.skipped)
         if not layer_files:
-            plan.plain.append(given)
+            plan.plain.append(given)  # walked (and its skipped files reported) by the import
             continue
         taken = {text for text in (add_layer(file, given) for file in layer_files) if text}
-        plan.plain += [file for file in iter_files([given]) if file not in taken]
+        plan.plain += [file for file in iter_files([given], plan.skipped) if file not in taken]
     return plan
 
 
@@ -271,7 +272,7 @@ class AddLayer(Edit):
             try:
                 fragments, values = validate_span(session, schema, document, record.label,
                                                   record.fragments, record.attributes,
-                                                  entity_id)
+                                                  entity_id, record.id)
             except ValidationError as exc:
                 raise ValidationError(f"{self.where}: span '{record.id}': {exc}") from exc
             span = Span(document_id=document.id, annotator_id=who, label=record.label,
@@ -293,7 +294,8 @@ class AddLayer(Edit):
             try:
                 values = validate_relation(session, schema, relation.type, source, target,
                                            relation.attributes,
-                                           existing=per_source[(source.id, relation.type)])
+                                           existing=per_source[(source.id, relation.type)],
+                                           external_id=relation.id)
             except ValidationError as exc:
                 raise ValidationError(f"{self.where}: relation '{relation.id}': {exc}") from exc
             per_source[(source.id, relation.type)] += 1
@@ -424,6 +426,7 @@ def import_paths(project: Project, paths: Iterable[Path | str], annotator: str |
     """
     plan = plan_import(Path(p) for p in paths)
     report = AnnotatedImportReport()
+    report.errors += plan.skipped
     if not plan.layers and not plan.unconfigured:
         report.absorb(import_documents(project, plan.plain, annotator=annotator,
                                            max_bytes=max_bytes, progress=progress))
@@ -459,6 +462,8 @@ def import_paths(project: Project, paths: Iterable[Path | str], annotator: str |
             continue
         try:
             store_layer(project, record, actors, str(layer.path), report, created)
+        except DiskFullError:
+            raise import_disk_full(report.documents) from None
         except SaywhoError as exc:
             report.errors.append(_located(str(exc), layer.path))
     for folder, (count, texts_imported) in plan.unconfigured.items():
@@ -475,8 +480,11 @@ def import_paths(project: Project, paths: Iterable[Path | str], annotator: str |
             if progress is not None:
                 progress(offset + done, total, what)
 
-        report.absorb(import_documents(project, plan.plain, annotator=annotator,
+        try:
+            report.absorb(import_documents(project, plan.plain, annotator=annotator,
                                            max_bytes=max_bytes, progress=shifted))
+        except DiskFullError as exc:
+            raise import_disk_full(report.documents + exc.documents) from exc
     if progress is not None:
         progress(total, total, "")
     return report

@@ -37,6 +37,16 @@ from storage.models import (
     utcnow,
 )
 from storage.schema import AttributeDef, Schema
+from storage.validation import (
+    ENTITY_ID_MAX,
+    KB_ID_MAX,
+    RELATION_ID_MAX,
+    SPAN_ID_MAX,
+    check_annotator_name,
+    check_json,
+    check_text,
+    short,
+)
 from storage.views import Changes, EntityView, RelationView, SpanView
 
 ENTITY_KINDS = ("person", "organisation", "state", "group", "other")
@@ -134,7 +144,13 @@ def _span(session: Session, span_id: int) -> Span:
 
 
 def annotator_id(session: Session, name: str, create: bool = True) -> int:
-    """The id of the annotator called ``name``, created on first use."""
+    """The id of the annotator called ``name``, created on first use.
+
+    Raises:
+        ValidationError: the name is empty, too long or holds a character that
+            cannot be stored (:mod:`storage.validation`).
+    """
+    check_annotator_name(name)
     found = session.scalar(select(Annotator.id).where(Annotator.name == name))
     if found is not None:
         return found
@@ -156,14 +172,18 @@ def validate_span(
     fragments: Sequence[Sequence[int]],
     attributes: dict[str, Any],
     entity_id: int | None,
+    external_id: str | None = None,
 ) -> tuple[list[tuple[int, int]], dict[str, Any]]:
     """Checks a span against the schema and the text; returns clean fragments and attributes."""
+    if external_id is not None:
+        check_text(external_id, f"span id '{short(external_id)}'", SPAN_ID_MAX)
     label_def = schema.label(label)
     if label_def is None:
         raise ValidationError(
             f"label '{label}' is not in the schema (labels: {', '.join(schema.label_names)})"
         )
     clean = check_fragments(fragments, len(document.text), f"{label} span")
+    check_json(attributes, f"the attributes of this {label} span")
     values = check_attributes(label_def.attributes, attributes, f"label '{label}'")
     if entity_id is not None:
         if not label_def.entity:
@@ -182,12 +202,15 @@ def validate_relation(
     attributes: dict[str, Any],
     ignore_relation: int | None = None,
     existing: int | None = None,
+    external_id: str | None = None,
 ) -> dict[str, Any]:
     """Checks a relation against the schema, its endpoints and the cardinality limit.
 
     ``existing`` (when the caller already knows it) is how many relations of
     this type the source has; otherwise the database is asked.
     """
+    if external_id is not None:
+        check_text(external_id, f"relation id '{short(external_id)}'", RELATION_ID_MAX)
     definition = schema.relation(type_)
     if definition is None:
         names = ", ".join(r.name for r in schema.relations)
@@ -219,6 +242,7 @@ def validate_relation(
                 f"{'s' if existing > 1 else ''}; the schema allows "
                 f"{definition.max_per_source}"
             )
+    check_json(attributes, f"the attributes of this '{type_}' relation")
     return check_attributes(definition.attributes, attributes, f"relation '{type_}'")
 
 
@@ -300,6 +324,23 @@ def _keep_version(session: Session, row: Span | Entity, version: int) -> None:
     session.execute(update(model).where(model.id == row.id).values(version=version),
                     execution_options={"synchronize_session": False})
     set_committed_value(row, "version", version)
+
+
+def _locked_entities(session: Session, *entity_ids: int) -> dict[int, Entity]:
+    """The actors, read fresh and locked until the transaction ends (lowest id first).
+
+    On PostgreSQL (READ COMMITTED) a colleague's uncommitted change of these rows
+    is waited for, and then seen, instead of being overwritten or failing the
+    version check; a link a colleague makes to a locked actor waits for this
+    transaction (its foreign-key check needs the row). SQLite serialises writers
+    already (``BEGIN IMMEDIATE``) and ignores the lock.
+    """
+    found: dict[int, Entity] = {}
+    for entity_id in sorted(set(entity_ids)):
+        entity = session.get(Entity, entity_id, with_for_update=True, populate_existing=True)
+        if entity is not None:
+            found[entity_id] = entity
+    return found
 
 
 def _flush(session: Session, what: str) -> None:
@@ -487,8 +528,8 @@ class AddSpan(Edit):
         values = dict(schema.default_attributes(self.label))
         values.update(self.attributes or {})
         fragments, values = validate_span(
-            session, schema, document, self.label, self.fragments, values, self.entity_id
-        )
+            session, schema, document, self.label, self.fragments, values, self.entity_id,
+            self.external_id)
         who = annotator_id(session, self.annotator)
         twins = _span_twins(session, self.document_id, who, self.label, fragments)
         redo = self.undone_version is not None
@@ -749,7 +790,7 @@ class AddRelation(Edit):
         source = _span(session, self.source_id)
         target = _span(session, self.target_id)
         values = validate_relation(session, schema, self.type, source, target,
-                                   self.attributes or {})
+                                   self.attributes or {}, external_id=self.external_id)
         twins = _relation_twins(session, self.type, source.id, target.id)
         if self.undone:  # a redo
             if self.relation_id is not None and \
@@ -1059,13 +1100,21 @@ class Assign(Edit):
         return self._set(session, self.changed, not self.assigned)
 
 
-def _check_entity_fields(name: str, kind: str, aliases: Sequence[str]) -> None:
+def _check_entity_fields(name: str, kind: str, aliases: Sequence[str],
+                         kb_id: str | None = None, external_id: str | None = None) -> None:
     if not name.strip():
         raise ValidationError("an actor needs a name")
+    check_text(name, f"actor name '{short(name)}'")
+    if external_id is not None:
+        check_text(external_id, f"actor id '{short(external_id)}'", ENTITY_ID_MAX)
+    if kb_id is not None:
+        check_text(kb_id, f"knowledge-base id '{short(kb_id)}' of actor '{short(name)}'",
+                   KB_ID_MAX)
     if kind not in ENTITY_KINDS:
         raise ValidationError(f"actor kind '{kind}' is not one of {', '.join(ENTITY_KINDS)}")
     if any(not isinstance(a, str) for a in aliases):
         raise ValidationError("actor aliases must be text")
+    check_json(list(aliases), f"the aliases of actor '{short(name)}'")
 
 
 @dataclass
@@ -1081,7 +1130,7 @@ class CreateEntity(Edit):
     text = "create actor"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        _check_entity_fields(self.name, self.kind, self.aliases)
+        _check_entity_fields(self.name, self.kind, self.aliases, self.kb_id, self.external_id)
         redo = self.undone_version is not None
         if redo and self.entity_id is not None and \
                 session.get(Entity, self.entity_id) is not None:
@@ -1141,13 +1190,14 @@ class UpdateEntity(Edit):
     text = "change actor"
 
     def _entity(self, session: Session) -> Entity:
-        entity = session.get(Entity, self.entity_id)
+        entity = _locked_entities(session, self.entity_id).get(self.entity_id)
         if entity is None:
             raise NotFoundError(f"actor {self.entity_id} does not exist (merged or deleted?)")
         return entity
 
     def _set(self, session: Session, entity: Entity, values: dict[str, Any]) -> Changes:
-        _check_entity_fields(values["name"], values["kind"], values["aliases"])
+        _check_entity_fields(values["name"], values["kind"], values["aliases"],
+                             values["kb_id"])
         entity.name = values["name"].strip()
         entity.kind = values["kind"]
         entity.aliases = list(values["aliases"])
@@ -1199,8 +1249,8 @@ class MergeEntities(Edit):
     def apply(self, session: Session, schema: Schema) -> Changes:
         if self.kept_id == self.merged_id:
             raise ValidationError("cannot merge an actor with itself")
-        kept = session.get(Entity, self.kept_id)
-        merged = session.get(Entity, self.merged_id)
+        locked = _locked_entities(session, self.kept_id, self.merged_id)
+        kept, merged = locked.get(self.kept_id), locked.get(self.merged_id)
         if kept is None or merged is None:
             raise NotFoundError("one of the actors to merge does not exist any more")
         if self.kept_undone is not None and self.merged_snapshot is not None:  # a redo
@@ -1218,6 +1268,7 @@ class MergeEntities(Edit):
                 aliases.append(alias)
         kept.aliases = aliases
         kept.kb_id = kept.kb_id or merged.kb_id
+        _flush(session, f"actor '{kept.name}'")
         session.execute(update(Span).where(Span.entity_id == merged.id)
                         .values(entity_id=kept.id, version=Span.version + 1),
                         execution_options={"synchronize_session": False})
@@ -1232,7 +1283,7 @@ class MergeEntities(Edit):
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.kept_before is not None and self.merged_snapshot is not None
         merged_name = self.merged_snapshot["name"]
-        kept = session.get(Entity, self.kept_id)
+        kept = _locked_entities(session, self.kept_id).get(self.kept_id)
         if kept is None:
             raise NotFoundError(f"actor {self.kept_id}, which '{merged_name}' was merged "
                                 "into, does not exist any more (deleted or merged meanwhile)")
@@ -1277,7 +1328,7 @@ class DeleteEntity(Edit):
     text = "delete actor"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        entity = session.get(Entity, self.entity_id)
+        entity = _locked_entities(session, self.entity_id).get(self.entity_id)
         if entity is None:
             raise NotFoundError(f"actor {self.entity_id} does not exist")
         unlinked = list(session.scalars(select(Span.id).where(Span.entity_id == entity.id)))

@@ -25,6 +25,14 @@ from storage.edits import CreateEntity, annotator_id, validate_relation, validat
 from storage.errors import ProjectError, ValidationError
 from storage.models import STATUSES, Annotator, Document, DocumentStatus, Entity, Relation, Span
 from storage.records import DocumentRecord, EntityRecord
+from storage.validation import (
+    DOCUMENT_ID_MAX,
+    check_annotator_name,
+    check_document,
+    check_text,
+    short,
+    storable,
+)
 
 if TYPE_CHECKING:
     from storage.project import Project
@@ -142,7 +150,8 @@ class Store:
         self._prefetch_ids(candidates)
 
     def _prefetch_ids(self, candidates: Iterable[str]) -> None:
-        wanted = [c for c in candidates if c not in self._ids_checked]
+        # an id that cannot be stored is refused by check_document, not looked up
+        wanted = [c for c in candidates if c not in self._ids_checked and storable(c)]
         self._ids.update(self._existing(Document.external_id, wanted))
         self._ids_checked.update(wanted)
 
@@ -181,6 +190,7 @@ class Store:
         """The annotator's id, created on first use (and forgotten if its file rolls back)."""
         found = self._annotators.get(name)
         if found is None:
+            check_annotator_name(name)
             found = self.session.scalar(select(Annotator.id).where(Annotator.name == name))
             if found is None:
                 found = annotator_id(self.session, name)
@@ -375,6 +385,10 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
     default_annotator = annotator
     for record in records:
         at = f"{where}:{record.line}" if record.line else where
+        try:
+            check_document(record, where)
+        except ValidationError as exc:
+            raise ValidationError(f"{at}: {exc}") from exc
         digest = store.digest(record.text)
         if store.hash_taken(digest):
             report.duplicates.append(f"{at}: '{record.title or record.external_id}' is "
@@ -387,6 +401,11 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
             while store.id_taken(f"{external_id}-{suffix}"):
                 suffix += 1
             external_id = f"{external_id}-{suffix}"
+            try:
+                check_text(external_id, f"document id '{short(external_id)}' (numbered "
+                           "because the id was taken)", DOCUMENT_ID_MAX)
+            except ValidationError as exc:
+                raise ValidationError(f"{at}: {exc}") from exc
         store.take_id(external_id)
         document_id = store.insert_document(
             external_id=external_id, title=record.title or external_id, text=record.text,
@@ -396,7 +415,7 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
         if extraction:
             report.fallbacks.append(f"{at}: text from {extraction}")
         if default_annotator and not record.annotations:
-            store.insert_status(document_id, store.annotator(default_annotator), "new")
+            store.insert_status(document_id, _annotator(store, default_annotator, at), "new")
         if not record.annotations:
             continue
         document = Document(id=document_id, text=record.text)  # for validation only
@@ -407,7 +426,7 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
             if annotation_set.status not in STATUSES:
                 raise ValidationError(f"{at}: status '{annotation_set.status}' is not one "
                                       f"of {', '.join(STATUSES)}")
-            who = store.annotator(name)
+            who = _annotator(store, name, at)
             store.insert_status(document_id, who, annotation_set.status)
             span_ids: dict[str, Span] = {}
             for span_record in annotation_set.spans:
@@ -422,7 +441,8 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
                 try:
                     fragments, values = validate_span(
                         session, project.schema, document, span_record.label,
-                        span_record.fragments, span_record.attributes, entity_id)
+                        span_record.fragments, span_record.attributes, entity_id,
+                        span_record.id)
                 except ValidationError as exc:
                     raise ValidationError(f"{at}: span '{span_record.id}': {exc}") from exc
                 span = Span(document_id=document_id, annotator_id=who,
@@ -447,7 +467,8 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
                     values = validate_relation(
                         session, project.schema, relation_record.type, source, target,
                         relation_record.attributes,
-                        existing=per_source[(source.id, relation_record.type)])
+                        existing=per_source[(source.id, relation_record.type)],
+                        external_id=relation_record.id)
                 except ValidationError as exc:
                     raise ValidationError(
                         f"{at}: relation '{relation_record.id}': {exc}") from exc
@@ -460,3 +481,10 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
             session.flush()
 
 
+
+
+def _annotator(store: Store, name: str, at: str) -> int:
+    try:
+        return store.annotator(name)
+    except ValidationError as exc:
+        raise ValidationError(f"{at}: {exc}") from exc

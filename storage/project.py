@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from saywho import __version__
 from storage import db, importing
 from storage.db import Database, describe, is_sqlite, to_url, with_retry
 from storage.edits import (
@@ -31,6 +33,7 @@ from storage.edits import (
 )
 from storage.errors import (
     ConflictError,
+    DiskFullError,
     NotFoundError,
     ProjectError,
     SchemaError,
@@ -64,7 +67,8 @@ from storage.views import (
     SpanView,
 )
 
-SAYWHO_VERSION = "0.1.0"
+#: the program version (written once, in saywho/__init__.py), recorded in each project
+SAYWHO_VERSION = __version__
 ProgressCallback = Callable[[int, int, str], None]
 
 
@@ -128,7 +132,7 @@ class Project:
 
     @classmethod
     def open(cls, project: str | Path, backup_keep: int = 0, *,
-             readonly: bool = False) -> Project:
+             readonly: bool = False, backup_required: bool = False) -> Project:
         """Opens an existing project, migrating it to the current revision.
 
         A SQLite file is looked at through a read-only connection first, so a
@@ -142,6 +146,9 @@ class Project:
         Args:
             project: a project file path or a database URL.
             backup_keep: how many backups to keep (0: make none).
+            backup_required: a backup that cannot be written because the disk is
+                full refuses the project (``import``: a full disk must stop it before
+                it writes) instead of being logged.
             readonly: open for reading only (``check``, ``stats``, ``export``):
                 never migrates, never backs up (``backup_keep`` is ignored),
                 never writes, works on a read-only file or folder; every write
@@ -152,6 +159,7 @@ class Project:
             ProjectError: missing, not a project, too new, too old to read
                 without upgrading (``readonly``), read-only (unless ``readonly``),
                 unreachable.
+            DiskFullError: ``backup_required`` and the backup hit a full disk.
         """
         url = to_url(project)
         if is_sqlite(url):
@@ -166,7 +174,7 @@ class Project:
             _refuse_unsupported(describe(url), facts, readonly)
             if not readonly:
                 if is_sqlite(url) and backup_keep > 0:
-                    _backup(Path(url.database or ""), backup_keep)
+                    _backup(Path(url.database or ""), backup_keep, backup_required)
                 if facts.revision != db.head_revision():
                     db.upgrade(database)
             with database.reading() as session:
@@ -627,9 +635,13 @@ class Project:
 
 
 def _conflicts_explained(work: Callable[[], Changes]) -> Changes:
-    """Turns a constraint clash (another writer got there first) into a ConflictError."""
+    """Turns a constraint clash or a failed version check (another writer got there
+    first) into a ConflictError."""
     try:
         return work()
+    except StaleDataError as exc:
+        raise ConflictError("this annotation was changed by someone else meanwhile, so the "
+                            "edit could not be made; the view has been reloaded") from exc
     except IntegrityError as exc:
         raise ConflictError(
             "this annotation was changed by someone else meanwhile, so the edit could not be "
@@ -661,10 +673,14 @@ def _refuse_unsupported(name: str, facts: db.ProjectFacts, readonly: bool) -> No
         )
 
 
-def _backup(path: Path, keep: int) -> None:
+def _backup(path: Path, keep: int, required: bool) -> None:
     from storage.backup import make_backup
 
     try:
         make_backup(path, keep=keep)
+    except DiskFullError as exc:
+        if required:
+            raise
+        logging.getLogger(__name__).warning("%s", exc)
     except ProjectError as exc:
         logging.getLogger(__name__).warning("%s", exc)

@@ -24,11 +24,11 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
+import resources
 from storage.errors import SchemaError
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-XSD_PATH = RESOURCES / "schemas" / "saywho-schema.xsd"
-DEFAULT_SCHEMA_PATH = RESOURCES / "schemas" / "news-attribution.xml"
+XSD_PATH = resources.path("schemas", "saywho-schema.xsd")
+DEFAULT_SCHEMA_PATH = resources.path("schemas", "news-attribution.xml")
 
 ATTRIBUTE_TYPES = ("enum", "boolean", "text")
 

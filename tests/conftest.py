@@ -16,7 +16,10 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import contextlib
+import errno
 import sqlite3
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -348,6 +351,62 @@ class HostileSet:
     secret: Path
     marker: str
     trap: HttpTrap
+
+
+# ---------------------------------------------------------------- a full disk
+
+SMALL_DISK_BYTES = 8 * 1024 * 1024
+
+
+@dataclass
+class SmallDisk:
+    """A mounted tmpfs and a filler file that takes all but a little of it."""
+
+    root: Path
+
+    @property
+    def filler(self) -> Path:
+        return self.root / "filler.bin"
+
+    def free_bytes(self) -> int:
+        info = os.statvfs(self.root)
+        return info.f_bavail * info.f_frsize
+
+    def fill(self, leave: int = 0) -> None:
+        """Takes all the free space but ``leave`` bytes (0: until writing fails)."""
+        chunk = b"\0" * 65536
+        with self.filler.open("ab") as handle:
+            while True:
+                room = self.free_bytes() - leave
+                if room <= 0:
+                    break
+                try:
+                    handle.write(chunk[:max(4096, min(len(chunk), room))])
+                    handle.flush()
+                except OSError as exc:
+                    assert exc.errno == errno.ENOSPC
+                    break
+
+    def free(self) -> None:
+        self.filler.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
+    """An 8 MB tmpfs mounted in the test's folder (root on Linux only; skipped elsewhere),
+    unmounted after the test."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root on Linux")
+    root = tmp_path / "disk"
+    root.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={SMALL_DISK_BYTES}", "tmpfs",
+                              str(root)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield SmallDisk(root)
+    finally:
+        subprocess.run(["umount", "-l", str(root)], check=True)
 
 
 # ------------------------------------------------ corpora of the format and export tests

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from gui import workers
 from gui.dialogs.layout import browse_row, button_box, form, stack
 from storage.project import ImportReport, Project
+from text.names import printable
 
 
 def export_available() -> bool:
@@ -161,8 +162,8 @@ class ImportProgressDialog(ProgressDialog):
 
     def summarize(self, result: Any) -> tuple[str, list[str]]:
         assert isinstance(result, ImportReport)
-        details = [f"Rejected: {e}" for e in result.errors]
-        details += [f"Skipped: {d}" for d in result.duplicates]
+        details = [f"Rejected: {printable(e)}" for e in result.errors]
+        details += [f"Skipped: {printable(d)}" for d in result.duplicates]
         return result.summary() + ".", details
 
 
