@@ -147,7 +147,31 @@ def _decode_html(data: bytes, path: Path) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         refuse_bomless_utf16(data, path)
-        return detect_legacy_or_refuse(data, path)
+        try:
+            return detect_legacy_or_refuse(data, path)
+        except IngestError:
+            return _mostly_utf8_or_refuse(data, path)
+
+
+_STRAY_BYTES_PER_LETTER = 0.1
+"""A page that is UTF-8 but for at most this many stray bytes per non-ASCII character..."""
+
+
+def _mostly_utf8_or_refuse(data: bytes, path: Path) -> tuple[str, str]:
+    """...is read as UTF-8 with its stray bytes replaced by U+FFFD, as a browser does.
+
+    A page pasted together from UTF-8 and a few Latin-1 bytes is neither
+    UTF-8 nor Western cp1252 text; any other page refused by
+    :func:`detect_legacy_or_refuse` stays refused (another code page read as
+    UTF-8 gives a replacement for most of its non-ASCII bytes).
+    """
+    text = data.decode("utf-8", errors="replace")
+    stray = text.count("\ufffd")
+    letters = sum(1 for char in text if ord(char) > 127) - stray
+    if stray > letters * _STRAY_BYTES_PER_LETTER:
+        return detect_legacy_or_refuse(data, path)  # raises: the refusal naming the byte
+    LOGGER.warning("%s: %d stray bytes that are not UTF-8 replaced by U+FFFD", path, stray)
+    return text, "utf-8"
 
 
 HTML_MAX_DEPTH = 256

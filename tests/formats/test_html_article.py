@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from formats.html import FALLBACK_BASELINE, FALLBACK_CONTAINER
+from formats.reading import IngestError
 from ingest import import_paths
 from ingest.files import read_file
 from storage.project import Project
@@ -304,3 +305,33 @@ def test_furniture_lines_inside_the_article_are_left_out(tmp_path: Path, line: s
         assert body in document.text
     assert document.text.split("\n\n")[-1] == FURNITURE_LINE_BODY[-1]
     assert_no_furniture(document.text)
+
+
+def test_utf8_page_with_a_few_stray_latin1_bytes_is_imported(tmp_path: Path) -> None:
+    html = page("Kallen bridge reopens after repairs", "kallen-bridge", """
+<main><article><h1>Kallen bridge reopens after repairs</h1>
+<p>FENNICK, May 14 (Saywho Wire) — The bridge over the Kallen reopened on Tuesday, said
+Jürgen Åberg of the roads office, after eleven months of repairs: “We kept our word.”</p>
+<p>The repairs cost 14 million kroner, two million more than planned, after engineers found
+corrosion in the northern piers that the original survey had missed, Åberg said.</p>
+<p>The office expects full traffic again from next week, once the last inspections are done
+and the temporary lights are taken down at both ends of the bridge — STRAYMARK.</p>
+<p>„Über die Brücke fährt man wieder, und die Bäckerei am Südufer öffnet früh“, sagte die
+Bürgermeisterin von Fennick, Käthe Sørensen, die die Öffnung der Brücke für Fußgänger und
+Radfahrer schon ab Montag ankündigte.</p>
+</article></main>""")
+    path = tmp_path / "bridge.html"
+    stray = "Gr\u00fc\u00dfe".encode("latin-1")  # two bytes that are not UTF-8
+    path.write_bytes(html.encode("utf-8").replace(b"STRAYMARK", stray))
+    [document] = read_file(path)
+    assert "Jürgen Åberg of the roads office" in document.text
+    assert "Gr\ufffd\ufffde" in document.text
+    assert_no_furniture(document.text)
+
+
+def test_page_in_another_code_page_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "cyrillic.html"
+    path.write_bytes(("<html><body><p>" + "Мост через реку Каллен снова открыт. " * 20
+                      + "</p></body></html>").encode("cp1251"))
+    with pytest.raises(IngestError, match="is not valid UTF-8"):
+        read_file(path)
