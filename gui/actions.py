@@ -110,7 +110,7 @@ ACTIONS: tuple[ActionDef, ...] = (
        scope="sheet", section="Edit"),
     _a("edit.deselect", "Deselect / Cancel", "Esc", "_on_escape", "Edit", scope="view"),
     _a("edit.inside_quotes", "Select Inside &Quotation Marks", "Ctrl+'",
-       "_on_select_inside_quotes", "Edit", scope="view", section="Marking"),
+       "_on_select_inside_quotes", "Edit", section="Marking"),
     _a("edit.start_left", "Start One Character Left", "Alt+Left", "_on_boundary", "Edit",
        scope="view", section="Boundaries", separator_before=True, arg=("start", -1, "char")),
     _a("edit.start_right", "Start One Character Right", "Alt+Right", "_on_boundary", "Edit",
@@ -138,6 +138,27 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("annotate.actors", "Actor &Registry", "Ctrl+R", "_on_show_actors", "Annotate",
        icon="actors", toolbar=True, separator_before=True,
        tip="Show the actor registry"),
+    # Suggestions (gui/proposals.py): the window's ``proposals`` helper handles them
+    _a("suggest.accept", "&Accept Suggestion and What It Links To", ("Return", "Enter"),
+       "proposals.accept", "Annotate", scope="view", section="Suggestions",
+       separator_before=True, tip="Store the suggestion at the cursor and the suggestions it "
+       "links to (a quote with its speaker and cue) in your layer"),
+    _a("suggest.reject", "&Reject Suggestion", "Backspace", "proposals.reject", "Annotate",
+       scope="view", section="Suggestions",
+       tip="Never suggest this mark again for this document"),
+    _a("suggest.next", "&Next Suggestion", "Alt+N", "proposals.next", "Annotate",
+       scope="view", section="Suggestions"),
+    _a("suggest.prev", "&Previous Suggestion", "Alt+P", "proposals.previous",
+       "Annotate", scope="view", section="Suggestions"),
+    _a("suggest.accept_label", "Accept All Suggestions of This &Label", "Shift+Return",
+       "proposals.accept_label", "Annotate", scope="view", section="Suggestions",
+       tip="Accept every suggestion in this document with the label of the one at the "
+       "cursor"),
+    _a("suggest.refresh", "Suggest &Again", "Ctrl+Shift+R", "proposals.refresh", "Annotate",
+       section="Suggestions", tip="Run the suggesters on this document again"),
+    _a("suggest.train", "&Train Suggestion Model", "Ctrl+Alt+T", "proposals.train",
+       "Annotate", section="Suggestions", tip="Learn from the done documents and the accepted "
+       "and rejected suggestions (in the background)"),
     # View
     _a("view.zoom_in", "Zoom &In", ("Ctrl++", "Ctrl+="), "_on_zoom_in", "View",
        icon="zoom-in"),
@@ -151,6 +172,11 @@ ACTIONS: tuple[ActionDef, ...] = (
        checkable=True),
     _a("view.theme_dark", "Theme: &Dark", "Ctrl+Alt+D", "_on_theme_dark", "View",
        checkable=True),
+    _a("view.suggestions", "Show &Suggestions", "Ctrl+Alt+G", "proposals.set_visible",
+       "View", checkable=True, separator_before=True, section="Suggestions"),
+    _a("view.suggestion_threshold", "Suggestion &Confidence Threshold…", "Ctrl+Alt+C",
+       "proposals.ask_threshold", "View", section="Suggestions",
+       tip="Hide suggestions below this confidence"),
     _a("view.show_annotator", "Show &Annotator…", "Ctrl+Shift+H", "_on_show_annotator",
        "View", separator_before=True,
        tip="Show another annotator's annotations read-only"),
@@ -296,7 +322,9 @@ def create_actions(window: QWidget, definitions: Iterable[ActionDef], view: QWid
             tooltip += f"  ({QKeySequence(definition.shortcuts[0]).toString()})"
         action.setToolTip(tooltip)
         action.setCheckable(definition.checkable)
-        handler = getattr(window, definition.handler)
+        handler = window
+        for name in definition.handler.split("."):  # "proposals.accept": a helper's method
+            handler = getattr(handler, name)
         if definition.arg is not None:
             arg = definition.arg
             action.triggered.connect(lambda _checked=False, h=handler, a=arg: h(a))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -130,10 +130,30 @@ def check_attributes(
 
 
 def _document(session: Session, document_id: int) -> Document:
-    document = session.get(Document, document_id)
+    """The document row without its text (loaded only if read: an edit on a 10 MB book
+    checks offsets against the text's length, see :func:`text_length`)."""
+    document = session.get(Document, document_id, options=[defer(Document.text)])
     if document is None:
         raise NotFoundError(f"document {document_id} does not exist")
     return document
+
+
+_TEXT_LENGTHS: dict[tuple[int, str], int] = {}
+
+
+def text_length(document: Document) -> int:
+    """``len(document.text)``; a stored text not loaded yet is read once per process
+    (remembered by document id and the text's sha256)."""
+    if "text" in document.__dict__ or document.id is None or not document.sha256:
+        return len(document.text)  # already in memory, or not stored yet
+    key = (document.id, document.sha256)
+    length = _TEXT_LENGTHS.get(key)
+    if length is None:
+        length = len(document.text)
+        if len(_TEXT_LENGTHS) >= 4096:
+            _TEXT_LENGTHS.clear()
+        _TEXT_LENGTHS[key] = length
+    return length
 
 
 def _span(session: Session, span_id: int) -> Span:
@@ -182,7 +202,7 @@ def validate_span(
         raise ValidationError(
             f"label '{label}' is not in the schema (labels: {', '.join(schema.label_names)})"
         )
-    clean = check_fragments(fragments, len(document.text), f"{label} span")
+    clean = check_fragments(fragments, text_length(document), f"{label} span")
     check_json(attributes, f"the attributes of this {label} span")
     values = check_attributes(label_def.attributes, attributes, f"label '{label}'")
     if entity_id is not None:
@@ -815,7 +835,8 @@ class AddRelation(Edit):
         self.external_id = relation.external_id
         self.state = _relation_state(relation)
         self.twins = twins
-        changes = Changes(documents={source.document_id}, relations_added=[relation.id])
+        changes = Changes(documents={source.document_id}, relations_added=[relation.id],
+                          selection=source.id)
         changes.ranges += [(source.document_id, source.start, source.end),
                            (target.document_id, target.start, target.end)]
         return changes
@@ -923,7 +944,8 @@ class DeleteRelation(Edit):
         session.flush()
         self.snapshot = snapshot
         self.twins = twins
-        return Changes(documents={row.document_id}, relations_removed=[row.id])
+        return Changes(documents={row.document_id}, relations_removed=[row.id],
+                       selection=row.source_id)
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.snapshot is not None
@@ -951,7 +973,7 @@ class DeleteRelation(Edit):
         session.flush()
         self.undone = True
         return Changes(documents={snapshot["document_id"]},
-                       relations_added=[snapshot["id"]])
+                       relations_added=[snapshot["id"]], selection=snapshot["source_id"])
 
 
 @dataclass

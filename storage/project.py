@@ -9,13 +9,14 @@ lock) and returns the :class:`~storage.views.Changes` it made.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,6 +40,7 @@ from storage.errors import (
     SchemaError,
     ValidationError,
 )
+from storage.gcpause import collector_paused
 from storage.importing import ImportReport
 from storage.models import (
     STATUSES,
@@ -52,6 +54,16 @@ from storage.models import (
     Relation,
     SchemaVersion,
     Span,
+)
+from storage.proposals import (
+    ProposalLinkView,
+    ProposalView,
+    RelationProposal,
+    SpanProposal,
+    StoreReport,
+    read_links,
+    read_proposals,
+    store_proposals,
 )
 from storage.records import DocumentRecord, EntityRecord
 from storage.schema import Schema, default_schema, load_schema, parse_schema
@@ -70,6 +82,46 @@ from storage.views import (
 #: the program version (written once, in saywho/__init__.py), recorded in each project
 SAYWHO_VERSION = __version__
 ProgressCallback = Callable[[int, int, str], None]
+
+
+# The JSON columns read as their stored text (SQLite gives text) and decoded here: the few
+# distinct attribute objects of a document are parsed once (opening a document with
+# 10,000 spans and 8,000 relations parses a handful, not 18,000). Drivers that decode JSON
+# themselves (psycopg) hand over the value, used as it is.
+_SPAN_TEXT_COLUMNS = (*SPAN_COLUMNS[:5], type_coerce(Span.fragments, Text),
+                      type_coerce(Span.attributes, Text), *SPAN_COLUMNS[7:])
+_RELATION_TEXT_COLUMNS = (*RELATION_COLUMNS[:7], type_coerce(Relation.attributes, Text))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+class _JsonColumns:
+    """Decodes JSON column values of one read; attribute objects of scalars once each."""
+
+    def __init__(self) -> None:
+        self._attributes: dict[str, dict[str, Any]] = {}
+
+    @staticmethod
+    def fragments(raw: Any) -> Any:
+        """A span's fragments; one fragment (most spans) is read without a JSON parse."""
+        if type(raw) is not str:
+            return raw
+        if raw.count("[") == 2:
+            start, end = raw.strip("[] ").split(",")
+            return ((int(start), int(end)),)
+        return json.loads(raw)
+
+    def attributes(self, raw: Any) -> dict[str, Any]:
+        """A fresh dict per row, as decoding each value would give."""
+        if type(raw) is not str:
+            return dict(raw or {})
+        cached = self._attributes.get(raw)
+        if cached is not None:
+            return cached.copy()
+        value = json.loads(raw) or {}
+        if type(value) is dict and all(type(item) in _SCALARS for item in value.values()):
+            self._attributes[raw] = value
+            return value.copy()
+        return value
 
 
 class Project:
@@ -423,12 +475,18 @@ class Project:
 
     def spans(self, document_id: int, annotator: str | None = None) -> list[SpanView]:
         """Spans of one document (one annotator, or all), sorted by start then end."""
-        with self.db.reading() as session:
-            query = select(*SPAN_COLUMNS).where(Span.document_id == document_id)
+        with self.db.reading() as session, collector_paused():
+            query = select(*_SPAN_TEXT_COLUMNS).where(Span.document_id == document_id)
             if annotator is not None:
                 query = query.join(Annotator).where(Annotator.name == annotator)
-            rows = session.connection().execute(query.order_by(Span.start, Span.end, Span.id))
-            return [SpanView.of_row(r) for r in rows]
+            rows = session.connection().execute(
+                query.order_by(Span.start, Span.end, Span.id)).fetchall()
+            decoded = _JsonColumns()
+            return [SpanView.of_row((span_id, external_id, document, who, label,
+                                     decoded.fragments(fragments), decoded.attributes(attributes),
+                                     entity_id, version))
+                    for (span_id, external_id, document, who, label, fragments, attributes,
+                         entity_id, version) in rows]
 
     def span(self, span_id: int) -> SpanView:
         with self.db.reading() as session:
@@ -438,12 +496,17 @@ class Project:
             return SpanView.of(row)
 
     def relations(self, document_id: int, annotator: str | None = None) -> list[RelationView]:
-        with self.db.reading() as session:
-            query = select(*RELATION_COLUMNS).where(Relation.document_id == document_id)
+        with self.db.reading() as session, collector_paused():
+            query = select(*_RELATION_TEXT_COLUMNS).where(
+                Relation.document_id == document_id)
             if annotator is not None:
                 query = query.join(Annotator).where(Annotator.name == annotator)
-            return [RelationView.of_row(r)
-                    for r in session.connection().execute(query.order_by(Relation.id))]
+            decoded = _JsonColumns()
+            return [RelationView(relation_id, external_id, document, who, kind, source,
+                                 target, decoded.attributes(attributes))
+                    for (relation_id, external_id, document, who, kind, source, target,
+                         attributes) in session.connection().execute(
+                             query.order_by(Relation.id)).fetchall()]
 
     def relation(self, relation_id: int) -> RelationView:
         with self.db.reading() as session:
@@ -500,6 +563,30 @@ class Project:
                 result.append((DocumentInfo(span.document_id, external_id, title, len(text)),
                                view, covered))
             return result
+
+    # ------------------------------------------------------------ proposals
+
+    def proposals(self, document_id: int | None = None,
+                  states: Sequence[str] | None = ("open",)) -> list[ProposalView]:
+        """The proposals layer of one document (or all): open ones unless ``states`` says."""
+        with self.db.reading() as session:
+            return read_proposals(session, document_id, states)
+
+    def proposal_links(self, document_id: int) -> list[ProposalLinkView]:
+        with self.db.reading() as session:
+            return read_links(session, document_id)
+
+    def store_proposals(self, document_id: int, suggester: str, spans: Sequence[SpanProposal],
+                        relations: Sequence[RelationProposal] = ()) -> StoreReport:
+        """Replaces a document's open proposals, in one transaction (see
+        :func:`storage.proposals.store_proposals`)."""
+
+        def work() -> StoreReport:
+            with self.db.writing() as session:
+                return store_proposals(session, self.schema, document_id, suggester, spans,
+                                       relations)
+
+        return with_retry(work)
 
     def stats(self) -> dict[str, Any]:
         """Documents by status, spans and relations per label per annotator, actors."""

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from gui.actions import ACTIONS, MENUS, schema_actions
 from gui.app import settings
 from gui.main_window import MainWindow
+from gui.proposals import ProposalController
 from storage.project import Project
 from storage.schema import default_schema
 
@@ -22,7 +23,9 @@ def test_ids_unique_and_handlers_exist() -> None:
     assert not [i for i, n in Counter(d.id for d in definitions).items() if n > 1]
     for definition in definitions:
         if definition.scope != "sheet":
-            assert callable(getattr(MainWindow, definition.handler)), definition.id
+            owner, _, name = definition.handler.rpartition(".")
+            holder = {"": MainWindow, "proposals": ProposalController}[owner]
+            assert callable(getattr(holder, name)), definition.id
         assert definition.menu in ("", *MENUS)
 
 

@@ -488,7 +488,7 @@ def test_close_and_reopen_finds_everything(qtbot, sample_path: Path) -> None:
     assert second.document.id == document  # the last document is remembered
     second.open_document(1)
     assert set(second.spans) == {quote, actor}
-    assert [(r.type, r.source_id, r.target_id) for r in second.relations] == [
+    assert [(r.type, r.source_id, r.target_id) for r in second.relations.values()] == [
         ("speaker", quote, actor)]
     assert second.annotation_table.model.rowCount() == 2
     second.close()
