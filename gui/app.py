@@ -27,6 +27,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
 
 import resources
+from gui import workers
 from ingest import import_paths
 from storage.db import without_password
 from storage.errors import SaywhoError
@@ -368,7 +369,9 @@ def run(argv: Sequence[str] | None = None, project_location: str | None = None) 
     if to_import is not None:
         window.statusBar().showMessage(f"Created {location}; importing {to_import.name}…")
         window.import_paths([to_import])
-    return app.exec()
+    code = app.exec()
+    workers.wait_for_jobs()
+    return code
 
 
 def render_window(window: QWidget, path: Path) -> Path:
@@ -423,7 +426,10 @@ def screenshot_or_run(location: str, screenshot: Path | None = None,
         render_window(window, screenshot)
         print(f"wrote {screenshot}")
         window.close()
+        workers.wait_for_jobs()
         project.close()
         return 0
     window.show()
-    return app.exec()
+    code = app.exec()
+    workers.wait_for_jobs()
+    return code
