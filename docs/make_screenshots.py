@@ -120,6 +120,7 @@ def annotate(project: Project) -> int:
 def main() -> int:
     from gui.app import apply_theme, make_application, render_window, settings
     from gui.main_window import MainWindow
+    from gui import workers
 
     out = ROOT / "docs"
     with tempfile.TemporaryDirectory() as folder:
@@ -146,6 +147,7 @@ def main() -> int:
             render_window(window, out / name)
             print(f"wrote {out / name}")
             window.close()
+            workers.wait_for_jobs()
             project.close()
     return 0
 
