@@ -115,7 +115,7 @@ def export_project(project: Project, format_name: str, out_dir: Path | str,
 
     Args:
         project: the open project.
-        format_name: a name of :func:`formats.registry.names`.
+        format_name: a name of :func:`formats.registry.writer_names`.
         out_dir: a new or empty folder.
         options: annotators, status, labels, split and seed.
         progress: called as ``(done, total, document id)`` after each document.

@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from formats.base import ExportContext, ExportError, Format
+from formats.base import LAYERS, ExportContext, ExportError, Format
 from storage.corpus import CorpusDocument, Layer
 from storage.models import STATUSES
 from storage.project import SAYWHO_VERSION
@@ -360,10 +360,25 @@ class BratFormat(Format):
     """brat standoff, one folder per annotator, with generated configuration."""
 
     NAME: ClassVar[str] = "brat"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".ann", ".txt")
+    EXTENSIONS: ClassVar[tuple[str, ...]] = (".ann",)
     DESCRIPTION: ClassVar[str] = "brat standoff (.txt + .ann, one folder per annotator)"
     PER_ANNOTATOR: ClassVar[bool] = True
-    READABLE: ClassVar[bool] = True
+    READS: ClassVar[str | None] = LAYERS
+
+    @classmethod
+    def accepts(cls, path: Path) -> bool:
+        """A ``.ann`` is a layer when an ``annotation.conf`` is in its folder or above."""
+        return config_dir(path.parent) is not None
+
+    @classmethod
+    def companions(cls, path: Path) -> list[Path]:
+        return [path.with_suffix(".txt")]
+
+    @classmethod
+    def import_layer(cls, path: Path, found_in: Path | None, cache: dict[Any, Any]
+                     ) -> tuple[DocumentRecord, list[EntityRecord]]:
+        # the annotation.conf may sit above the folder given: search up to the top
+        return cls.read_layer(path, None, cache)
 
     def __init__(self) -> None:
         self._folders: dict[str, Path] = {}

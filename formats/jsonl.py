@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from formats.base import ExportContext, ExportError
+from formats.base import DOCUMENTS, ExportContext, ExportError
 from formats.common import StreamingFormat
 from formats.decoding import bomless_utf16, split_bom
 from formats.reading import (
@@ -141,7 +141,11 @@ class JsonlFormat(StreamingFormat):
     NAME: ClassVar[str] = "jsonl"
     EXTENSIONS: ClassVar[tuple[str, ...]] = (".jsonl",)
     DESCRIPTION: ClassVar[str] = "Saywho JSON Lines (native, lossless; imports back)"
-    READABLE: ClassVar[bool] = True
+    READS: ClassVar[str | None] = DOCUMENTS
+
+    @classmethod
+    def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
+        return parse_jsonl(data, path)
 
     def __init__(self) -> None:
         super().__init__()

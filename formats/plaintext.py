@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import ClassVar
 
+from formats.base import DOCUMENTS, Format
 from formats.decoding import (
     BINARY_CONTROLS,
     check_not_binary,
@@ -122,3 +124,15 @@ def detect_title(text: str) -> str | None:
     return None
 
 
+class TextFormat(Format):
+    """Plain text: one document per file (read only)."""
+
+    NAME: ClassVar[str] = "text"
+    EXTENSIONS: ClassVar[tuple[str, ...]] = (".txt",)
+    DESCRIPTION: ClassVar[str] = "plain text, one document per file"
+    READS: ClassVar[str | None] = DOCUMENTS
+    WRITES: ClassVar[bool] = False
+
+    @classmethod
+    def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
+        return [parse_text(data, path)]

@@ -59,7 +59,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from formats.base import ExportContext, ExportError, Format
+from formats.base import LAYERS, ExportContext, ExportError, Format
 from storage.corpus import CorpusDocument, Layer
 from storage.models import STATUSES
 from storage.records import (
@@ -172,7 +172,12 @@ class XmiFormat(Format):
     EXTENSIONS: ClassVar[tuple[str, ...]] = (".xmi",)
     DESCRIPTION: ClassVar[str] = "UIMA CAS XMI for INCEpTION (one file per document)"
     PER_ANNOTATOR: ClassVar[bool] = True
-    READABLE: ClassVar[bool] = True
+    READS: ClassVar[str | None] = LAYERS
+
+    @classmethod
+    def import_layer(cls, path: Path, found_in: Path | None, cache: dict[Any, Any]
+                     ) -> tuple[DocumentRecord, list[EntityRecord]]:
+        return cls.read_layer(path, found_in, cache)
 
     def __init__(self) -> None:
         self._typesystem: Any = None

@@ -1142,9 +1142,9 @@ class MainWindow(QMainWindow):
 
     def _on_import(self) -> None:
 
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import Documents", "",
-            "Documents (*.txt *.html *.htm *.jsonl *.json *.ann *.xmi);;All files (*)")
+        from gui.dialogs.transfer import import_filter
+
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import Documents", "", import_filter())
         if not paths:
             return
         self.import_paths([Path(p) for p in paths])
@@ -1185,7 +1185,7 @@ class MainWindow(QMainWindow):
                                     "`python main.py export` when it is installed.")
             return
         folder = (self.project.path.parent if self.project.path else Path.home()) / "export"
-        dialog = ExportDialog(registry.names(), [a.name for a in self.project.annotators()],
+        dialog = ExportDialog(registry.writer_names(), [a.name for a in self.project.annotators()],
                               self.project.schema.label_names, folder, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return

@@ -1,18 +1,18 @@
 """Which files an import reads, and which reader reads each.
 
-Folders are walked in a deterministic order; the reader is chosen by the
-file's extension.
+Folders are walked in a deterministic order, keeping the extensions the format
+registry (:mod:`formats.registry`) declares; each file's reader is the
+registry's choice for it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
-from formats.html import parse_html
-from formats.jsonl import parse_jsonl
-from formats.plaintext import parse_text
+from formats import registry
+from formats.base import DOCUMENTS, Format
 from formats.reading import (
     DEFAULT_MAX_BYTES,
     read_bytes_limited,
@@ -21,35 +21,33 @@ from storage.records import (
     DocumentRecord,
 )
 
-TEXT_EXTENSIONS = frozenset({".txt"})
-HTML_EXTENSIONS = frozenset({".html", ".htm"})
-JSONL_EXTENSIONS = frozenset({".jsonl"})
-INGEST_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
-"""Extensions picked up when a folder is expanded (compared case-insensitively)."""
-
 # --------------------------------------------------------------------------- files
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+def iter_files(paths: Iterable[Path],
+               extensions: Collection[str] | None = None) -> Iterator[Path]:
     """Expand folders into the files to ingest, in a deterministic order.
 
     Folders are walked recursively (without following symbolic links to
     folders); inside them hidden files and folders are skipped and only files
-    with an extension of :data:`INGEST_EXTENSIONS` are kept, sorted by their
+    with one of ``extensions`` are kept, sorted by their
     path relative to the folder. A path given explicitly is yielded whatever
     its extension, and even if it does not exist, so that :func:`read_file`
     reports the problem. A file reached twice is yielded once.
 
     Args:
         paths: Files and folders, as the user gave them.
+        extensions: Lower-case extensions with their dot (default: what the
+            registry's document readers read).
 
     Yields:
         The files, in order.
     """
+    wanted = registry.read_extensions(DOCUMENTS) if extensions is None else extensions
     seen: set[Path] = set()
     for given in paths:
         given = Path(given)
-        candidates = _walk_folder(given) if given.is_dir() else [given]
+        candidates = walk_folder(given, wanted) if given.is_dir() else [given]
         for candidate in candidates:
             try:
                 key = candidate.resolve()
@@ -61,28 +59,35 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield candidate
 
 
-def _walk_folder(folder: Path) -> list[Path]:
+def walk_folder(folder: Path, extensions: Collection[str]) -> list[Path]:
+    """The files below ``folder`` with one of ``extensions`` (compared case-insensitively).
+
+    Hidden files and folders are skipped, symbolic links to folders not
+    followed; sorted by the path relative to ``folder``.
+    """
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
         for name in filenames:
             if name.startswith("."):
                 continue
-            if os.path.splitext(name)[1].lower() in INGEST_EXTENSIONS:
+            if os.path.splitext(name)[1].lower() in extensions:
                 found.append(Path(dirpath, name))
     found.sort(key=lambda p: p.relative_to(folder).parts)
     return found
 
 
-def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[DocumentRecord]:
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
+              reader: type[Format] | None = None) -> list[DocumentRecord]:
     """Read all documents of one file, or none.
 
-    The format is chosen by extension: ``.jsonl`` is JSON Lines, ``.html`` and
-    ``.htm`` are web pages, anything else is plain text.
+    The format is the registry's choice (:func:`formats.registry.document_reader`):
+    by extension, plain text for an extension no reader declares.
 
     Args:
         path: The file.
         max_bytes: Larger files are refused before being read.
+        reader: The format to read it with (default: the registry's choice).
 
     Returns:
         The documents (one, except for JSON Lines), in file order.
@@ -93,11 +98,5 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[DocumentRe
     """
     path = Path(path)
     data = read_bytes_limited(path, max_bytes)
-    suffix = path.suffix.lower()
-    if suffix in JSONL_EXTENSIONS:
-        return parse_jsonl(data, path)
-    if suffix in HTML_EXTENSIONS:
-        return [parse_html(data, path)]
-    return [parse_text(data, path)]
-
-
+    chosen = reader if reader is not None else registry.document_reader(path)
+    return chosen.read_documents(data, path)

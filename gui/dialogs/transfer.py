@@ -40,6 +40,13 @@ def export_available() -> bool:
     return importlib.util.find_spec("export.run") is not None
 
 
+def import_filter() -> str:
+    """The import file dialog's filter: every extension the format registry reads."""
+    from formats import registry
+
+    return f"Documents ({' '.join(registry.import_patterns())});;All files (*)"
+
+
 def format_title(name: str) -> str:
     """"name — description" of an export format (the name alone if it cannot load)."""
     try:

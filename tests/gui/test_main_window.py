@@ -637,7 +637,7 @@ def test_export_dialog_runs_the_export_in_the_background(window: MainWindow, tmp
     from gui.dialogs.transfer import ExportDialog, ExportProgressDialog
 
     mark(qtbot, window, "Aldric Varnay", Qt.Key.Key_A)
-    options = ExportDialog(registry.names(), ["alice"], window.project.schema.label_names,
+    options = ExportDialog(registry.writer_names(), ["alice"], window.project.schema.label_names,
                            tmp_path / "out", window)
     options.format_combo.setCurrentIndex(options.format_combo.findData("jsonl"))
     options.split_check.setChecked(True)
