@@ -100,6 +100,4 @@ def export_job(project: Project, format_name: str, out_dir: Path, options: Any) 
         return export_project(worker_project, format_name, out_dir, options,
                               progress=progress, cancel=cancelled)
 
-    from formats.base import ExportError
-
-    return ProjectJob(project_url(project), work, expected=(SaywhoError, ExportError))
+    return ProjectJob(project_url(project), work, expected=(SaywhoError,))
