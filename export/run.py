@@ -34,7 +34,7 @@ from formats import registry
 from formats.base import ExportContext, ExportError, ExportOptions, Format, Manifest
 from storage.adjudication import adjudication_statuses
 from storage.corpus import CorpusFilter, entity_map, iter_corpus
-from storage.models import STATUSES
+from storage.models import STATUSES, Status
 from storage.project import SAYWHO_VERSION, ProgressCallback, Project
 
 GOLD = "gold"
@@ -200,7 +200,8 @@ def _stream(project: Project, fmt: Format, context: ExportContext, splitter: Spl
         raise ExportCancelled("export cancelled; the partial output was removed")
     manifest.extra["adjudicated"] = {
         "documents": len(adjudicated), "ids": list(adjudicated),
-        "done": [external_id for external_id, status in adjudicated.items() if status == "done"],
+        "done": [external_id for external_id, status in adjudicated.items()
+                 if status == Status.DONE],
         "status": adjudicated}
     if progress is not None:
         progress(total, total, "")

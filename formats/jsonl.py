@@ -37,6 +37,7 @@ from formats.reading import (
 )
 from storage.corpus import CorpusDocument, Layer
 from storage.models import STATUSES as ANNOTATION_STATUSES
+from storage.models import Status
 from storage.records import (
     AnnotationSetRecord,
     DocumentRecord,
@@ -362,7 +363,7 @@ def _annotation_set_from_json(value: Any, index: int, text: str) -> AnnotationSe
     if not isinstance(annotator, str) or not annotator.strip():
         raise _LineProblem(f"annotations[{index}]: 'annotator' must be a non-empty string")
     where = f"annotator {_quote(annotator)}"
-    status = record.get("status", "new")
+    status = record.get("status", Status.NEW)
     if status not in ANNOTATION_STATUSES:
         raise _LineProblem(
             f"{where}: unknown status {_quote(status)} "

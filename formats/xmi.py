@@ -61,7 +61,7 @@ from typing import Any, ClassVar
 
 from formats.base import LAYERS, ExportContext, ExportError, Format
 from storage.corpus import CorpusDocument, Layer
-from storage.models import STATUSES
+from storage.models import STATUSES, Status
 from storage.records import (
     AnnotationSetRecord,
     DocumentRecord,
@@ -70,6 +70,7 @@ from storage.records import (
     SpanRecord,
 )
 from storage.schema import AttributeDef, Schema, find_dtd_declaration
+from storage.vocabulary import ValueType
 from text.tokenize import sentences
 
 SPAN_TYPE = "webanno.custom.SaywhoSpan"
@@ -107,7 +108,7 @@ def _attribute_ranges(attributes: Iterable[AttributeDef]) -> dict[str, str]:
     """UIMA range per attribute name; conflicting declarations fall back to String."""
     ranges: dict[str, str] = {}
     for attribute in attributes:
-        wanted = "uima.cas.Boolean" if attribute.type == "boolean" else "uima.cas.String"
+        wanted = "uima.cas.Boolean" if attribute.type == ValueType.BOOLEAN else "uima.cas.String"
         ranges[attribute.name] = wanted if ranges.get(attribute.name, wanted) == wanted \
             else "uima.cas.String"
     return ranges
@@ -458,7 +459,7 @@ class XmiFormat(Format):
                     id_of[governor.xmiID], id_of[dependent.xmiID],
                     {relation_attribute_of[n]: annotation.get(n) for n in relation_attribute_of
                      if annotation.get(n) is not None}))
-        status = "new"
+        status: str = Status.NEW
         if typesystem.contains_type(LAYER_TYPE):
             for layer in cas.select(LAYER_TYPE)[:1]:
                 annotator = layer.get("annotator") or annotator

@@ -308,6 +308,7 @@ class MainWindow(QMainWindow):
         self.project.ensure_annotator(self.annotator)
         self.schema_panel.set_schema(self.project.schema)
         self.annotation_table.set_schema(self.project.schema)
+        self.document_list.model.set_schema(self.project.schema)
         self._reload_entities()
         documents = self.project.documents(self.annotator)
         self.document_list.set_documents(documents)

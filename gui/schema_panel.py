@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from gui.annotation_table import covered_text
 from storage.schema import AttributeDef, Schema
 from storage.views import EntityView, RelationView, SpanView
+from storage.vocabulary import ValueType
 
 ENTITY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -320,7 +321,7 @@ class SchemaPanel(QScrollArea):
 
     def _attribute_editor(self, definition: AttributeDef, value: Any) -> QWidget:
         name = definition.name
-        if definition.type == "enum":
+        if definition.type == ValueType.ENUM:
             combo = QComboBox()
             if not definition.required:
                 combo.addItem("—", None)
@@ -335,7 +336,7 @@ class SchemaPanel(QScrollArea):
             combo.currentIndexChanged.connect(
                 lambda _i, c=combo, n=name: self._emit_attribute(n, c.currentData()))
             return combo
-        if definition.type == "boolean":
+        if definition.type == ValueType.BOOLEAN:
             check = QCheckBox()
             check.setChecked(bool(value))
             check.toggled.connect(lambda checked, n=name: self._emit_attribute(n, checked))

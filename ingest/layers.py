@@ -50,7 +50,7 @@ from ingest.pipeline import import_documents
 from storage.edits import Edit, annotator_id
 from storage.errors import NotFoundError, SaywhoError
 from storage.importing import ImportReport, check_status, sha256_text, store_annotation_set
-from storage.models import Document, DocumentStatus, Entity, Span, utcnow
+from storage.models import Document, DocumentStatus, Entity, Span, Status, utcnow
 from storage.project import ProgressCallback, Project
 from storage.records import AnnotationSetRecord, DocumentRecord, EntityRecord
 from storage.schema import Schema
@@ -223,7 +223,7 @@ class AddLayer(Edit):
         existing = session.scalar(select(func.count()).select_from(Span).where(
             Span.document_id == document.id, Span.annotator_id == who)) or 0
         status_row = session.get(DocumentStatus, (document.id, who))
-        stored_status = status_row.status if status_row is not None else "new"
+        stored_status = status_row.status if status_row is not None else Status.NEW
         if existing or (not self.layer.spans and status_row is not None
                         and stored_status == self.layer.status):
             raise LayerExists(name, existing, stored_status)

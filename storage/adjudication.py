@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from storage.edits import AddRelation, AddSpan, Compound, Edit, annotator_id
 from storage.errors import NotFoundError, ValidationError
-from storage.models import Annotator, Relation, Span
+from storage.models import Annotator, Relation, Span, Status
 from storage.project import Project
 from storage.schema import Schema
 from storage.views import Changes, RelationView, SpanView
@@ -286,7 +286,7 @@ def adjudication_statuses(project: Project, gold: str = GOLD) -> dict[int, str]:
             .where(DocumentStatus.annotator_id == who)).all())
         with_spans = set(session.scalars(select(Span.document_id)
                                          .where(Span.annotator_id == who).distinct()))
-    return {document_id: stored.get(document_id, "new")
+    return {document_id: stored.get(document_id, Status.NEW)
             for document_id in sorted(set(stored) | with_spans)}
 
 

@@ -34,6 +34,7 @@ from storage.models import (
     Entity,
     Relation,
     Span,
+    Status,
     utcnow,
 )
 from storage.schema import AttributeDef, Schema
@@ -940,7 +941,7 @@ class SetStatus(Edit):
             raise ValidationError(f"status '{self.status}' is not one of {', '.join(STATUSES)}")
         _document(session, self.document_id)
         stored = self._stored(session)
-        if self.undone and (stored or "new") != (self.before or "new"):  # a redo
+        if self.undone and (stored or Status.NEW) != (self.before or Status.NEW):  # a redo
             raise self._changed(session, stored)
         changes = self._set(session, self.status)
         self.before = stored
@@ -948,7 +949,7 @@ class SetStatus(Edit):
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         stored = self._stored(session)
-        if (stored or "new") != self.status:
+        if (stored or Status.NEW) != self.status:
             raise self._changed(session, stored)
         changes = self._set(session, self.before)
         self.undone = True

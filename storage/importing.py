@@ -23,7 +23,16 @@ from sqlalchemy.orm import Session
 from storage.db import with_retry
 from storage.edits import CreateEntity, annotator_id, validate_relation, validate_span
 from storage.errors import ProjectError, ValidationError
-from storage.models import STATUSES, Annotator, Document, DocumentStatus, Entity, Relation, Span
+from storage.models import (
+    STATUSES,
+    Annotator,
+    Document,
+    DocumentStatus,
+    Entity,
+    Relation,
+    Span,
+    Status,
+)
 from storage.records import AnnotationSetRecord, DocumentRecord, EntityRecord
 from storage.schema import Schema
 
@@ -387,7 +396,8 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
             sha256=digest, source=record.source or where, meta=dict(record.meta))
         report.documents += 1
         if default_annotator and not record.annotations:
-            store.insert_status(document_id, store.annotator(default_annotator), "new")
+            store.insert_status(document_id, store.annotator(default_annotator),
+                                Status.NEW)
         if not record.annotations:
             continue
         document = Document(id=document_id, text=record.text)  # for validation only

@@ -49,6 +49,7 @@ from storage.models import (
     Relation,
     SchemaVersion,
     Span,
+    Status,
 )
 from storage.records import DocumentRecord, EntityRecord
 from storage.schema import Schema, default_schema, load_schema, parse_schema
@@ -63,6 +64,7 @@ from storage.views import (
     RelationView,
     SpanView,
 )
+from storage.vocabulary import ValueType
 
 SAYWHO_VERSION = "0.1.0"
 ProgressCallback = Callable[[int, int, str], None]
@@ -307,7 +309,7 @@ class Project:
                 .order_by(Document.position, Document.id)).all()
         result = []
         for document_id, external_id, title, length, position in rows:
-            document_status = statuses.get(document_id, "new")
+            document_status = statuses.get(document_id, Status.NEW)
             if status is not None and document_status != status:
                 continue
             result.append(DocumentInfo(document_id, external_id, title, length or 0,
@@ -404,7 +406,7 @@ class Project:
             row = session.scalar(
                 select(DocumentStatus.status).join(Annotator)
                 .where(DocumentStatus.document_id == document_id, Annotator.name == annotator))
-            return row or "new"
+            return row or Status.NEW
 
     def statuses(self, document_id: int) -> dict[str, str]:
         """Status per annotator name for one document."""
@@ -503,14 +505,14 @@ class Project:
                     .join(Annotator).group_by(Annotator.name, DocumentStatus.status)):
                 by_status.setdefault(name, dict.fromkeys(STATUSES, 0))[status] = count
             for name, counts in by_status.items():
-                counts["new"] = total - counts["in_progress"] - counts["done"]
+                counts[Status.NEW] = total - counts[Status.IN_PROGRESS] - counts[Status.DONE]
                 by_status[name] = counts
             spans: dict[str, dict[str, int]] = defaultdict(dict)
             for name, label, count in session.execute(
                     select(Annotator.name, Span.label, func.count()).join(Annotator)
                     .group_by(Annotator.name, Span.label)):
                 spans[name][label] = count
-                by_status.setdefault(name, {"new": total, "in_progress": 0, "done": 0})
+                by_status.setdefault(name, {**dict.fromkeys(STATUSES, 0), Status.NEW: total})
             relations: dict[str, dict[str, int]] = defaultdict(dict)
             for name, type_, count in session.execute(
                     select(Annotator.name, Relation.type, func.count()).join(Annotator)
@@ -591,7 +593,7 @@ class Project:
                 definition = new_label.attribute(key)
                 if definition is None:
                     blockers.append(f"attribute '{key}' of '{label}' is set on {used} spans")
-                elif definition.type == "enum" and value not in definition.values:
+                elif definition.type == ValueType.ENUM and value not in definition.values:
                     blockers.append(f"value '{value}' of '{label}.{key}' is used by "
                                     f"{used} spans")
         for type_, count in relation_counts.items():

@@ -25,12 +25,13 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from storage.errors import SchemaError
+from storage.vocabulary import LabelRole, RelationRole, ValueType
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 XSD_PATH = RESOURCES / "schemas" / "saywho-schema.xsd"
 DEFAULT_SCHEMA_PATH = RESOURCES / "schemas" / "news-attribution.xml"
 
-ATTRIBUTE_TYPES = ("enum", "boolean", "text")
+ATTRIBUTE_TYPES: tuple[str, ...] = tuple(ValueType)
 
 SCHEMA_MAX_BYTES = 2 * 1024 * 1024
 """Schema files larger than this are refused before they are read (the bundled one is 10 KB)."""
@@ -238,10 +239,10 @@ class AttributeDef:
 
     def check(self, value: Any) -> str | None:
         """Returns why ``value`` is not allowed, or None when it is."""
-        if self.type == "boolean":
+        if self.type == ValueType.BOOLEAN:
             if not isinstance(value, bool):
                 return f"attribute '{self.name}' takes true or false, not {value!r}"
-        elif self.type == "enum":
+        elif self.type == ValueType.ENUM:
             if value not in self.values:
                 allowed = ", ".join(self.values)
                 return f"attribute '{self.name}' takes one of {allowed}, not {value!r}"
@@ -260,6 +261,7 @@ class LabelDef:
     entity: bool = False
     description: str = ""
     attributes: tuple[AttributeDef, ...] = ()
+    role: str | None = None
 
     def attribute(self, name: str) -> AttributeDef | None:
         for attribute in self.attributes:
@@ -279,6 +281,7 @@ class RelationDef:
     key: str | None = None
     description: str = ""
     attributes: tuple[AttributeDef, ...] = ()
+    role: str | None = None
 
     def attribute(self, name: str) -> AttributeDef | None:
         for attribute in self.attributes:
@@ -314,6 +317,14 @@ class Schema:
     def label_names(self) -> list[str]:
         return [label.name for label in self.labels]
 
+    def labels_with_role(self, role: LabelRole) -> list[str]:
+        """The names of the labels playing ``role`` (see :class:`~storage.vocabulary.LabelRole`)."""
+        return [label.name for label in self.labels if label.role == role]
+
+    def relations_with_role(self, role: RelationRole) -> list[str]:
+        """The names of the relation types playing ``role``."""
+        return [relation.name for relation in self.relations if relation.role == role]
+
     def relations_from(self, label: str) -> list[RelationDef]:
         """The relation types a span with ``label`` may be the source of."""
         return [r for r in self.relations if label in r.sources]
@@ -324,6 +335,15 @@ class Schema:
         if label_def is None:
             return {}
         return {a.name: a.default for a in label_def.attributes if a.default is not None}
+
+
+def _role(element: Any, roles: type[LabelRole] | type[RelationRole]) -> str | None:
+    """The declared role, else the name's when it is a role ("Quote": quote), else None."""
+    declared = element.get("role")
+    if declared is not None:
+        return str(declared)  # the XSD allowed only the roles' values
+    name = str(element.get("name", "")).lower()
+    return name if name in {role.value for role in roles} else None
 
 
 def _text(element: etree._Element | None) -> str:
@@ -342,20 +362,20 @@ def _parse_attribute(
         (v.text or "").strip(): v.get("description", "") for v in element.findall("value")
     }
     line = f"{where}:{element.sourceline}"
-    if kind == "enum" and not values:
+    if kind == ValueType.ENUM and not values:
         problems.append(f"{line}: attribute '{name}' of {owner} is an enum with no <value>")
-    if kind != "enum" and values:
+    if kind != ValueType.ENUM and values:
         problems.append(f"{line}: attribute '{name}' of {owner} is {kind} but lists values")
     if len(set(values)) != len(values):
         problems.append(f"{line}: attribute '{name}' of {owner} repeats a value")
     raw_default = element.get("default")
     default: Any = raw_default
     if raw_default is not None:
-        if kind == "boolean":
+        if kind == ValueType.BOOLEAN:
             if raw_default not in ("true", "false", "1", "0"):
                 problems.append(f"{line}: default of boolean '{name}' must be true or false")
             default = raw_default in ("true", "1")
-        elif kind == "enum" and raw_default not in values:
+        elif kind == ValueType.ENUM and raw_default not in values:
             problems.append(
                 f"{line}: default '{raw_default}' of attribute '{name}' is not one of its values"
             )
@@ -460,6 +480,7 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
                 entity=element.get("entity", "false") in ("true", "1"),
                 description=_text(element.find("description")),
                 attributes=_attributes(element, f"label '{name}'", where, problems),
+                role=_role(element, LabelRole),
             )
         )
     label_names = {label.name for label in labels}
@@ -496,6 +517,7 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
                 key=key,
                 description=_text(element.find("description")),
                 attributes=_attributes(element, f"relation '{name}'", where, problems),
+                role=_role(element, RelationRole),
             )
         )
     if problems:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.models import Document, Entity, Relation, Span
+from storage.vocabulary import Status
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class DocumentInfo:
     external_id: str
     title: str
     length: int
-    status: str = "new"
+    status: str = Status.NEW
     counts: dict[str, int] = field(default_factory=dict)
     position: int = 0
     assigned: bool = False

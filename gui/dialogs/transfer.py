@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from gui import workers
 from gui.dialogs.layout import browse_row, button_box, form, stack
 from storage.project import ImportReport, Project
+from storage.vocabulary import Status
 
 
 def export_available() -> bool:
@@ -186,8 +187,8 @@ class ExportDialog(QDialog):
             self.format_combo.addItem(format_title(name), name)
         self.annotator_list = self._checklist(annotators)
         self.status_combo = QComboBox()
-        for text, value in (("Any status", None), ("Done only", "done"),
-                            ("In progress", "in_progress")):
+        for text, value in (("Any status", None), ("Done only", Status.DONE.value),
+                            (Status.IN_PROGRESS.text, Status.IN_PROGRESS.value)):
             self.status_combo.addItem(text, value)
         self.label_list = self._checklist(labels)
         self.split_check = QCheckBox("Split documents into train / dev / test")
