@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,13 +38,16 @@ from PySide6.QtWidgets import (
 )
 
 from gui import actions as action_table
+from gui import preferences as prefs
 from gui.actors import ActorRegistry
 from gui.annotation_table import AnnotationTable, covered_text
 from gui.dialogs.layout import stack
+from gui.dialogs.project_dialogs import ask_annotator
 from gui.dialogs.relation_picker import RelationPicker
 from gui.document_list import DocumentList
 from gui.schema_panel import SchemaPanel
 from gui.text_view import ArticleView
+from gui.theme import ICONS, apply_mode
 from gui.undo import EditController
 from storage.edits import (
     ENTITY_KINDS,
@@ -234,8 +237,6 @@ class MainWindow(QMainWindow):
         return dock
 
     def _icon(self, name: str | None) -> QIcon:
-        from gui.app import ICONS
-
         return action_table.standard_icon(self, name, ICONS)
 
     def _build_actions(self) -> None:
@@ -275,28 +276,26 @@ class MainWindow(QMainWindow):
                 relabel.addAction(self.actions[definition.id])
 
     def _restore_settings(self) -> None:
-        from gui.app import read_bool, read_str
-
-        geometry = self.settings.value("window/geometry", QByteArray(), type=QByteArray)
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        geometry = prefs.WINDOW_GEOMETRY.read(self.settings)
+        if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1440, 900)
-        state = self.settings.value("window/state", QByteArray(), type=QByteArray)
-        if isinstance(state, QByteArray) and not state.isEmpty():
+        state = prefs.WINDOW_STATE.read(self.settings)
+        if not state.isEmpty():
             self.restoreState(state)
         else:
             self.resizeDocks([self.documents_dock, self.schema_dock], [340, 330],
                              Qt.Orientation.Horizontal)
             self.resizeDocks([self.table_dock], [210], Qt.Orientation.Vertical)
-        snap = read_bool(self.settings, "view/snap_words", True)
+        snap = prefs.SNAP_WORDS.read(self.settings)
         self.view.snap_words = snap
         self.actions["view.snap"].setChecked(snap)
-        theme = read_str(self.settings, "view/theme", "system")
+        theme = prefs.THEME.read(self.settings)
         self.actions.get(f"view.theme_{theme}", self.actions["view.theme_system"]).setChecked(
             True)
-        zoom = self.settings.value("view/zoom", 0.0, type=float)
-        if isinstance(zoom, float) and zoom > 0:
+        zoom = prefs.ZOOM.read(self.settings)
+        if zoom > 0:
             self.view.set_zoom(zoom)
         # every zoom (keys, menu, Ctrl+wheel) is remembered
         self.view.zoomChanged.connect(self._on_view_zoom_changed)
@@ -313,7 +312,7 @@ class MainWindow(QMainWindow):
         documents = self.project.documents(self.annotator)
         self.document_list.set_documents(documents)
         self._update_status_labels()
-        last = self.settings.value(f"project/{self._project_key()}/document", 0, type=int)
+        last = prefs.LAST_DOCUMENT.at(project=self._project_key()).read(self.settings)
         ids = [info.id for info in documents]
         if ids:
             self.open_document(last if isinstance(last, int) and last in ids else ids[0])
@@ -326,8 +325,6 @@ class MainWindow(QMainWindow):
 
     def set_project(self, project: Project, location: str | None = None) -> None:
         """Switches the window to another project (the undo history is cleared)."""
-        from gui.app import remember_project
-
         self._remember_document()
         self._cancel_pick()
         old = self.project
@@ -340,14 +337,15 @@ class MainWindow(QMainWindow):
         self._load_project()
         old.close()
         if location:
-            remember_project(location, self.settings)
+            prefs.remember_project(location, self.settings)
 
     def _project_key(self) -> str:
         return str(abs(hash(self.project.name)) % 10**10)
 
     def _remember_document(self) -> None:
         if self.document is not None and self.persist:
-            self.settings.setValue(f"project/{self._project_key()}/document", self.document.id)
+            prefs.LAST_DOCUMENT.at(project=self._project_key()).write(self.settings,
+                                                                      self.document.id)
 
     # =============================================================== document
 
@@ -967,7 +965,7 @@ class MainWindow(QMainWindow):
             # longer on screen: Ctrl+Z must not change it unseen
             self.controller.clear()
         self.annotator = name
-        self.settings.setValue("annotator/name", name)
+        prefs.ANNOTATOR.write(self.settings, name)
         self.project.ensure_annotator(name)
         self.readonly_annotators = [a for a in self.readonly_annotators if a != name]
         self.document_list.set_documents(self.project.documents(self.annotator))
@@ -977,8 +975,6 @@ class MainWindow(QMainWindow):
         self._status(f"Annotating as {name}.")
 
     def _on_switch_annotator(self) -> None:
-        from gui.app import ask_annotator
-
         known = [a.name for a in self.project.annotators()]
         name = ask_annotator(self, self.annotator, known)
         if name and name != self.annotator:
@@ -1015,21 +1011,19 @@ class MainWindow(QMainWindow):
         self.view.zoom_out()
 
     def _on_view_zoom_changed(self, points: float) -> None:
-        self.settings.setValue("view/zoom", points)
+        prefs.ZOOM.write(self.settings, points)
 
     def _on_toggle_snap(self, checked: bool) -> None:
         self.view.snap_words = checked
-        self.settings.setValue("view/snap_words", checked)
+        prefs.SNAP_WORDS.write(self.settings, checked)
         self._status("Selections snap to whole words." if checked else
                      "Selections keep exact characters.")
 
     def _set_theme(self, mode: str) -> None:
-        from gui.app import apply_theme
-
-        self.settings.setValue("view/theme", mode)
+        prefs.THEME.write(self.settings, mode)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(app, mode)
+            apply_mode(app, mode)
         self.refresh_icons()
 
     def refresh_icons(self) -> None:
@@ -1040,9 +1034,7 @@ class MainWindow(QMainWindow):
                 action.setIcon(self._icon(definition.icon))
 
     def _on_system_color_scheme_changed(self, *_args: object) -> None:
-        from gui.app import read_str
-
-        if read_str(self.settings, "view/theme", "system") == "system":
+        if prefs.THEME.read(self.settings) == "system":
             self._set_theme("system")
 
     def _on_theme_system(self, _checked: bool = True) -> None:
@@ -1079,10 +1071,9 @@ class MainWindow(QMainWindow):
     # ================================================================== files
 
     def _on_new_project(self) -> None:
-        from gui.app import data_dir
         from gui.dialogs.project_dialogs import NewProjectDialog
 
-        dialog = NewProjectDialog(data_dir(), self)
+        dialog = NewProjectDialog(prefs.data_dir(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         path, schema = dialog.values()
@@ -1095,25 +1086,21 @@ class MainWindow(QMainWindow):
         self._status(f"Created {path.name}. Import documents with Ctrl+Shift+I.")
 
     def _open_location(self, location: str) -> None:
-        from gui.app import open_project
-
         try:
-            project = open_project(location)
+            project = prefs.open_project(location)
         except SaywhoError as exc:
             QMessageBox.warning(self, "Open Project", str(exc))
             return
         self.set_project(project, location)
 
     def _on_backups_to_keep(self) -> None:
-        from gui.app import MAX_BACKUPS_KEPT, backups_kept
-
         count, ok = QInputDialog.getInt(
             self, "Backups to Keep",
             "Each time a project file is opened, a copy goes into the 'backups' folder\n"
             "beside it. How many copies to keep (0: make none):",
-            backups_kept(self.settings), 0, MAX_BACKUPS_KEPT)
+            prefs.backups_kept(self.settings), 0, prefs.MAX_BACKUPS_KEPT)
         if ok:
-            self.settings.setValue("backups/keep", count)
+            prefs.BACKUPS_KEEP.write(self.settings, count)
             self._status(f"{count} backup(s) of each project file will be kept.")
 
     def _on_open_project(self) -> None:
@@ -1124,18 +1111,15 @@ class MainWindow(QMainWindow):
             self._open_location(path)
 
     def _on_open_shared_project(self) -> None:
-        from gui.app import recent_projects
         from gui.dialogs.project_dialogs import SharedProjectDialog
 
-        dialog = SharedProjectDialog(recent_projects(self.settings), self)
+        dialog = SharedProjectDialog(prefs.recent_projects(self.settings), self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.url():
             self._open_location(dialog.url())
 
     def _fill_recent_menu(self) -> None:
-        from gui.app import recent_projects
-
         self.recent_menu.clear()
-        for location in recent_projects(self.settings):
+        for location in prefs.recent_projects(self.settings):
             action = self.recent_menu.addAction(location)
             action.triggered.connect(lambda _c=False, loc=location: self._open_location(loc))
         if self.recent_menu.isEmpty():
@@ -1220,8 +1204,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.persist:
             self._remember_document()
-            self.settings.setValue("window/geometry", self.saveGeometry())
-            self.settings.setValue("window/state", self.saveState())
+            prefs.WINDOW_GEOMETRY.write(self.settings, self.saveGeometry())
+            prefs.WINDOW_STATE.write(self.settings, self.saveState())
             self.settings.sync()
         event.accept()
 

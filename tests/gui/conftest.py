@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 
-from gui.app import settings
+from gui.preferences import settings
 from gui.main_window import MainWindow
 from storage.project import Project
 

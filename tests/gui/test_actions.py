@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from gui.actions import ACTIONS, MENUS, schema_actions
-from gui.app import settings
+from gui.preferences import settings
 from gui.main_window import MainWindow
 from storage.project import Project
 from storage.schema import default_schema
@@ -173,7 +173,7 @@ def test_theme_override_is_applied_and_stored(window: MainWindow) -> None:
 
 
 def test_recent_projects_never_store_a_password(qapp) -> None:
-    from gui.app import recent_projects, remember_project
+    from gui.preferences import recent_projects, remember_project
 
     remember_project("postgresql+psycopg://ann:secret@db.example/saywho")
     remember_project("/data/a.saywho")
