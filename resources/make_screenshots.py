@@ -119,9 +119,9 @@ def annotate(project: Project) -> int:
 
 def main() -> int:
     from gui.app import make_application, render_window
+    from gui.main_window import MainWindow
     from gui.preferences import settings
     from gui.theme import apply_mode
-    from gui.main_window import MainWindow
 
     out = ROOT / "docs"
     with tempfile.TemporaryDirectory() as folder:

@@ -11,8 +11,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from gui.actions import ACTIONS, MENUS, schema_actions
-from gui.preferences import settings
 from gui.main_window import MainWindow
+from gui.preferences import settings
 from storage.project import Project
 from storage.schema import default_schema
 

@@ -17,8 +17,8 @@ from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolButton
 
-from gui.preferences import settings
 from gui.main_window import MainWindow, step_character
+from gui.preferences import settings
 from gui.unicode import Utf16Map
 from ingest import import_paths
 from storage.project import Project
