@@ -64,8 +64,10 @@ from storage.edits import (
     UpdateSpan,
 )
 from storage.errors import SaywhoError
+from storage.operations import annotation_steps
 from storage.project import Project
 from storage.views import Changes, DocumentView, EntityView, RelationView, SpanView
+from storage.vocabulary import Status
 from text import selection as textsel
 
 SPAN_EDITS = (AddSpan, UpdateSpan, DeleteSpan, AddRelation, DeleteRelation)
@@ -449,11 +451,11 @@ class MainWindow(QMainWindow):
         """Stores one edit (undoable); the first annotation marks a new document in progress."""
         if document_id is None and self.document is not None and isinstance(edit, SPAN_EDITS):
             document_id = self.document.id
-        if (document_id is not None and isinstance(edit, (AddSpan, AddRelation))
-                and self.project.status(document_id, self.annotator) == "new"):
-            steps = [edit, SetStatus(document_id, self.annotator, "in_progress")]
-            return self.controller.perform_steps(steps, text or edit.text,
-                                                 document_id) is not None
+        if document_id is not None:
+            steps = annotation_steps(self.project, document_id, self.annotator, edit)
+            if len(steps) > 1:
+                return self.controller.perform_steps(list(steps), text or edit.text,
+                                                     document_id) is not None
         return self.controller.perform(edit, text, document_id) is not None
 
     def _require_span(self, what: str) -> SpanView | None:
@@ -707,9 +709,7 @@ class MainWindow(QMainWindow):
         steps: list[Edit | Callable[[], Edit]] = []
         if selection is not None:
             add = AddSpan(document_id, self.annotator, label_name, [selection])
-            steps.append(add)
-            if self.project.status(document_id, self.annotator) == "new":
-                steps.append(SetStatus(document_id, self.annotator, "in_progress"))
+            steps += annotation_steps(self.project, document_id, self.annotator, add)
         create = CreateEntity(name, kind)
         steps.append(create)
 
@@ -877,7 +877,7 @@ class MainWindow(QMainWindow):
         here = ids.index(self.document.id) if self.document and self.document.id in ids else -1
         for offset in range(1, len(ids) + 1):
             index = (here + step * offset) % len(ids)
-            if not unfinished or documents[index].status != "done":
+            if not unfinished or documents[index].status != Status.DONE:
                 if ids[index] != (self.document.id if self.document else None):
                     self.open_document(ids[index])
                     self.view.setFocus()
@@ -901,19 +901,19 @@ class MainWindow(QMainWindow):
             return
         if self.project.status(self.document.id, self.annotator) == status:
             return
-        text = {"done": "mark done", "in_progress": "mark in progress", "new": "mark new"}
+        text = {s.value: f"mark {s.text.lower()}" for s in Status}
         if self.perform(SetStatus(self.document.id, self.annotator, status), text[status],
                         self.document.id):
             self._status(f"“{self.document.title}” is now {status.replace('_', ' ')}.")
 
     def _on_mark_done(self) -> None:
-        self._set_status("done")
+        self._set_status(Status.DONE)
 
     def _on_mark_in_progress(self) -> None:
-        self._set_status("in_progress")
+        self._set_status(Status.IN_PROGRESS)
 
     def _on_mark_new(self) -> None:
-        self._set_status("new")
+        self._set_status(Status.NEW)
 
     def _search_texts(self, needle: str) -> set[int]:
         return self.project.search_documents(needle)

@@ -66,6 +66,10 @@ class RelationGroup:
     relations: dict[str, RelationView] = field(default_factory=dict)
     in_gold: RelationView | None = None
 
+    def attributes_agree(self) -> bool:
+        values = [r.attributes for r in self.relations.values()]
+        return all(v == values[0] for v in values)
+
 
 @dataclass
 class Comparison:
@@ -84,7 +88,8 @@ class Comparison:
         return [g for g in self.spans if g not in self.unanimous_spans()]
 
     def unanimous_relations(self) -> list[RelationGroup]:
-        return [g for g in self.relations if len(g.relations) == len(self.annotators)]
+        return [g for g in self.relations if len(g.relations) == len(self.annotators)
+                and g.attributes_agree()]
 
 
 def compare(project: Project, document_id: int, annotators: Sequence[str],
