@@ -50,7 +50,6 @@ from gui.text_view import ArticleView
 from gui.theme import ICONS, apply_mode
 from gui.undo import EditController
 from storage.edits import (
-    ENTITY_KINDS,
     AddRelation,
     AddSpan,
     CreateEntity,
@@ -67,7 +66,7 @@ from storage.errors import SaywhoError
 from storage.operations import annotation_steps
 from storage.project import Project
 from storage.views import Changes, DocumentView, EntityView, RelationView, SpanView
-from storage.vocabulary import Status
+from storage.vocabulary import ACTOR_KIND_ATTRIBUTE, Status
 from text import selection as textsel
 
 SPAN_EDITS = (AddSpan, UpdateSpan, DeleteSpan, AddRelation, DeleteRelation)
@@ -310,6 +309,7 @@ class MainWindow(QMainWindow):
         self.schema_panel.set_schema(self.project.schema)
         self.annotation_table.set_schema(self.project.schema)
         self.document_list.model.set_schema(self.project.schema)
+        self.actor_registry.kinds = self.project.schema.actor_kinds
         self._reload_entities()
         documents = self.project.documents(self.annotator)
         self.document_list.set_documents(documents)
@@ -698,10 +698,10 @@ class MainWindow(QMainWindow):
         text = self.document.text
         name = " ".join((text[selection[0]:selection[1]] if selection is not None else
                          covered_text(text, span.fragments)).split())  # type: ignore[union-attr]
-        kind = "person"
+        schema = self.project.schema
+        kind = schema.actor_kinds[0]
         if span is not None and selection is None:
-            kind = str(span.attributes.get("kind", "person"))
-        kind = kind if kind in ENTITY_KINDS else "other"
+            kind = schema.actor_kind(span.attributes.get(ACTOR_KIND_ATTRIBUTE, kind))
         if not name:
             self._status("The selection holds no name.")
             return

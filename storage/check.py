@@ -32,7 +32,6 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from storage.edits import ENTITY_KINDS
 from storage.models import (
     STATUSES,
     Annotator,
@@ -117,7 +116,7 @@ def check_project(project: Project, progress: ProgressCallback | None = None) ->
         _check_sqlite_file(project, problems)
     with project.db.reading() as session:
         _check_references(session, problems)
-        _check_statuses_and_entities(session, report, problems)
+        _check_statuses_and_entities(session, project.schema, report, problems)
         document_ids = list(session.scalars(select(Document.id).order_by(Document.id)))
     report.counts = {"documents": len(document_ids), **report.counts}
     report.counts.setdefault("spans", 0)
@@ -208,7 +207,7 @@ def _check_references(session: Session, problems: _Collector) -> None:
         problems.add("ref", f"span {row_id}: linked actor {missing} does not exist")
 
 
-def _check_statuses_and_entities(session: Session, report: CheckReport,
+def _check_statuses_and_entities(session: Session, schema: Schema, report: CheckReport,
                                  problems: _Collector) -> None:
     for document_id, who, status in session.execute(
             select(DocumentStatus.document_id, DocumentStatus.annotator_id,
@@ -220,9 +219,9 @@ def _check_statuses_and_entities(session: Session, report: CheckReport,
             select(Entity.id, Entity.name, Entity.kind, cast(Entity.aliases, Text))):
         entities += 1
         where = f"actor '{name}' (id {entity_id})"
-        if kind not in ENTITY_KINDS:
+        if kind not in schema.actor_kinds:
             problems.add("entity", f"{where}: kind '{kind}' is not one of "
-                         f"{', '.join(ENTITY_KINDS)}")
+                         f"{', '.join(schema.actor_kinds)}")
         aliases, error = _json(raw_aliases)
         if error or not isinstance(aliases, list) or \
                 any(not isinstance(a, str) for a in aliases):

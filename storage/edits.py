@@ -40,8 +40,6 @@ from storage.models import (
 from storage.schema import AttributeDef, Schema
 from storage.views import Changes, EntityView, RelationView, SpanView
 
-ENTITY_KINDS = ("person", "organisation", "state", "group", "other")
-
 
 class _Unset:
     def __repr__(self) -> str:
@@ -992,11 +990,12 @@ class Assign(Edit):
         return self._set(session, self.changed, not self.assigned)
 
 
-def _check_entity_fields(name: str, kind: str, aliases: Sequence[str]) -> None:
+def _check_entity_fields(schema: Schema, name: str, kind: str, aliases: Sequence[str]) -> None:
     if not name.strip():
         raise ValidationError("an actor needs a name")
-    if kind not in ENTITY_KINDS:
-        raise ValidationError(f"actor kind '{kind}' is not one of {', '.join(ENTITY_KINDS)}")
+    if kind not in schema.actor_kinds:
+        raise ValidationError(f"actor kind '{kind}' is not one of "
+                              f"{', '.join(schema.actor_kinds)}")
     if any(not isinstance(a, str) for a in aliases):
         raise ValidationError("actor aliases must be text")
 
@@ -1014,7 +1013,7 @@ class CreateEntity(Edit):
     text = "create actor"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        _check_entity_fields(self.name, self.kind, self.aliases)
+        _check_entity_fields(schema, self.name, self.kind, self.aliases)
         redo = self.undone_version is not None
         if redo and self.entity_id is not None and \
                 session.get(Entity, self.entity_id) is not None:
@@ -1079,8 +1078,9 @@ class UpdateEntity(Edit):
             raise NotFoundError(f"actor {self.entity_id} does not exist (merged or deleted?)")
         return entity
 
-    def _set(self, session: Session, entity: Entity, values: dict[str, Any]) -> Changes:
-        _check_entity_fields(values["name"], values["kind"], values["aliases"])
+    def _set(self, session: Session, schema: Schema, entity: Entity,
+             values: dict[str, Any]) -> Changes:
+        _check_entity_fields(schema, values["name"], values["kind"], values["aliases"])
         entity.name = values["name"].strip()
         entity.kind = values["kind"]
         entity.aliases = list(values["aliases"])
@@ -1101,7 +1101,7 @@ class UpdateEntity(Edit):
             value = getattr(self, key)
             if value is not UNSET:
                 values[key] = value
-        changes = self._set(session, entity, values)
+        changes = self._set(session, schema, entity, values)
         self.before = current
         self.after = _entity_state(entity)
         return changes
@@ -1111,7 +1111,7 @@ class UpdateEntity(Edit):
         entity = self._entity(session)
         if _entity_state(entity) != self.after:
             raise _entity_changed(entity, self.after["name"])
-        changes = self._set(session, entity, self.before)
+        changes = self._set(session, schema, entity, self.before)
         self.undone = _entity_state(entity)
         return changes
 

@@ -25,7 +25,14 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from storage.errors import SchemaError
-from storage.vocabulary import LabelRole, RelationRole, ValueType
+from storage.vocabulary import (
+    ACTOR_KIND_ATTRIBUTE,
+    ACTOR_KINDS,
+    OTHER_ACTOR_KIND,
+    LabelRole,
+    RelationRole,
+    ValueType,
+)
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 XSD_PATH = RESOURCES / "schemas" / "saywho-schema.xsd"
@@ -316,6 +323,26 @@ class Schema:
     @property
     def label_names(self) -> list[str]:
         return [label.name for label in self.labels]
+
+    @property
+    def actor_kinds(self) -> tuple[str, ...]:
+        """The kinds an actor may have: the values of the actor label's ``kind``
+        attribute (the first label with ``entity="true"`` that declares one), else
+        :data:`~storage.vocabulary.ACTOR_KINDS`; the first is the default."""
+        for label in self.labels:
+            attribute = label.attribute(ACTOR_KIND_ATTRIBUTE) if label.entity else None
+            if attribute is not None and attribute.type == ValueType.ENUM and attribute.values:
+                values = tuple(attribute.values)
+                default = attribute.default if attribute.default in values else values[0]
+                return (default, *(v for v in values if v != default))
+        return ACTOR_KINDS
+
+    def actor_kind(self, value: object) -> str:
+        """``value`` when it is an actor kind, else "other" when declared, else the default."""
+        kinds = self.actor_kinds
+        if isinstance(value, str) and value in kinds:
+            return value
+        return OTHER_ACTOR_KIND if OTHER_ACTOR_KIND in kinds else kinds[0]
 
     def labels_with_role(self, role: LabelRole) -> list[str]:
         """The names of the labels playing ``role`` (see :class:`~storage.vocabulary.LabelRole`)."""

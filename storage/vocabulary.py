@@ -1,5 +1,6 @@
 """The words of the domain, declared once: document statuses, annotator roles,
-the roles labels and relations play, and attribute value types.
+the roles labels and relations play, attribute value types, and the actor kinds
+a schema without its own uses.
 
 Everything that stores, shows or checks a status uses :class:`Status` (its
 members are the stored strings). This module imports nothing, so readers in
@@ -59,3 +60,15 @@ class ValueType(StrEnum):
     ENUM = "enum"
     BOOLEAN = "boolean"
     TEXT = "text"
+
+
+ACTOR_KIND_ATTRIBUTE = "kind"
+"""The attribute of a schema's actor label (``entity="true"``) whose values are the
+kinds an actor of the registry may have (see :attr:`storage.schema.Schema.actor_kinds`)."""
+
+ACTOR_KINDS: tuple[str, ...] = ("person", "organisation", "state", "group", "other")
+"""The actor kinds of a schema whose actor label declares none (the bundled schema
+declares these)."""
+
+OTHER_ACTOR_KIND = "other"
+"""The kind a mention gets when its own is not one the registry knows (if declared)."""
