@@ -32,6 +32,9 @@ Handler = Callable[["MainWindow"], Callable[..., Any]]
 
 MENUS = ("File", "Edit", "Annotate", "View", "Document", "Help")
 
+#: F1 sheet sections listed first: the keys used on every quote
+ANNOTATION_SECTIONS = ("Labels (view focus)", "Relations (span selected)", "Marking")
+
 
 @dataclass(frozen=True)
 class ActionDef:
@@ -106,7 +109,8 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("edit.delete", "&Delete Span", "Delete", lambda w: w._on_delete_span, "Edit",
        separator_before=True, icon="delete", tip="Delete the selected span"),
     _a("edit.add_fragment", "Add Selection as &Fragment", "F", lambda w: w._on_add_fragment, "Edit",
-       scope="view", tip="Add the selected text to the selected span as a fragment"),
+       scope="view", section="Marking", tip="Add the selected text to the selected span as a "
+       "fragment"),
     _a("edit.next_span", "Next Overlapping Span at the Cursor", "Tab", None, "",
        scope="sheet", section="Edit"),
     _a("edit.prev_span", "Previous Overlapping Span at the Cursor", "Shift+Tab", None, "",
@@ -115,7 +119,7 @@ ACTIONS: tuple[ActionDef, ...] = (
        scope="sheet", section="Edit"),
     _a("edit.deselect", "Deselect / Cancel", "Esc", lambda w: w._on_escape, "Edit", scope="view"),
     _a("edit.inside_quotes", "Select Inside &Quotation Marks", "Ctrl+'",
-       lambda w: w._on_select_inside_quotes, "Edit", scope="view"),
+       lambda w: w._on_select_inside_quotes, "Edit", scope="view", section="Marking"),
     _a("edit.start_left", "Start One Character Left", "Alt+Left", lambda w: w._on_boundary, "Edit",
        scope="view", section="Boundaries", separator_before=True, arg=("start", -1, "char")),
     _a("edit.start_right", "Start One Character Right", "Alt+Right",
@@ -235,6 +239,14 @@ def schema_actions(schema: Schema) -> list[ActionDef]:
             scope="view", section="Relations (span selected)",
             arg=relation.name, tip=f"key {key} (shared with a label)" if key in label_keys
             else ""))
+        if key not in label_keys and len(relation.targets) == 1:
+            # the same key with text selected (see MainWindow._relation_key_on_selection)
+            text = (f"Mark Selection as {relation.name.capitalize()}: {targets} Linked to the "
+                    f"Selected {sources}")
+            if len(relation.sources) == 1:
+                text += f"; or a New {sources}, then Pick"
+            result.append(ActionDef(f"relation.{relation.name}.selection", text, (key,), None, "",
+                                    scope="sheet", section="Relations (span selected)"))
     return result
 
 
@@ -349,9 +361,16 @@ def build_toolbar(toolbar: QToolBar, definitions: Iterable[ActionDef],
 
 
 def shortcut_rows(definitions: Iterable[ActionDef]) -> list[tuple[str, str, str]]:
-    """(section, action text, keys) for the F1 sheet, in declaration order."""
+    """(section, action text, keys) for the F1 sheet: annotation keys first, then by menu.
+
+    The sections of :data:`ANNOTATION_SECTIONS` (labels, relations, marking
+    keys such as Ctrl+') come first; within a section, declaration order.
+    """
     rows = []
-    for definition in definitions:
+    listed = list(definitions)
+    first = {section: index for index, section in enumerate(ANNOTATION_SECTIONS)}
+    listed.sort(key=lambda d: first.get(d.group, len(first)))
+    for definition in listed:
         keys = ", ".join(k if k == "Click" else
                          QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
                          for k in definition.shortcuts)

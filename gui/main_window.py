@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,7 +43,7 @@ from gui.actors import ActorRegistry
 from gui.annotation_table import AnnotationTable, covered_text
 from gui.dialogs.layout import stack
 from gui.dialogs.project_dialogs import ask_annotator
-from gui.dialogs.relation_picker import RelationPicker
+from gui.dialogs.relation_picker import LazyEntries, PickerEntry, RelationPicker
 from gui.document_list import DocumentList
 from gui.schema_panel import SchemaPanel
 from gui.text_view import ArticleView
@@ -57,6 +57,7 @@ from storage.edits import (
     DeleteRelation,
     DeleteSpan,
     Edit,
+    MarkAndLink,
     MergeEntities,
     SetStatus,
     UpdateEntity,
@@ -65,11 +66,13 @@ from storage.edits import (
 from storage.errors import SaywhoError
 from storage.operations import annotation_steps
 from storage.project import Project
+from storage.schema import RelationDef
 from storage.views import Changes, DocumentView, EntityView, RelationView, SpanView
 from storage.vocabulary import ACTOR_KIND_ATTRIBUTE, Status
+from suggest import speakers
 from text import selection as textsel
 
-SPAN_EDITS = (AddSpan, UpdateSpan, DeleteSpan, AddRelation, DeleteRelation)
+SPAN_EDITS = (AddSpan, UpdateSpan, DeleteSpan, AddRelation, DeleteRelation, MarkAndLink)
 
 
 def step_character(text: str, offset: int, step: int) -> int:
@@ -583,6 +586,10 @@ class MainWindow(QMainWindow):
 
     def _on_relation_key(self, relation: str) -> None:
         definition = self.project.schema.relation(relation)
+        selection = self.view.selected_range()
+        if definition is not None and selection is not None and self.document is not None \
+                and self._relation_key_on_selection(definition, selection):
+            return
         span = self._require_span(f"to give it a {relation}")
         if definition is None or span is None or self.document is None:
             return
@@ -592,37 +599,220 @@ class MainWindow(QMainWindow):
                          f"{span.label}.")
             return
         text = self.document.text
-        targets = []
-        for other in self.spans.values():
-            if other.id == span.id or other.label not in definition.targets:
-                continue
-            distance = max(0, other.start - span.end, span.start - other.end)
-            label = self.project.schema.label(other.label)
-            entity = self.entities.get(other.entity_id) if other.entity_id else None
-            shown = covered_text(text, other.fragments)
-            if len(shown) > 70:
-                shown = shown[:67] + "…"
-            if entity is not None and entity.name != shown:
-                shown += f" = {entity.name}"
-            targets.append((distance, other.start, other.id, other.label,
-                            label.color if label else "#888", shown))
-        targets.sort()
         self.pick = (relation, span.id)
         sources = covered_text(text, span.fragments)
+        entries = self._picker_entries(definition, span)
         self.picker.open(
             f"{relation.capitalize()} of “{sources[:40]}{'…' if len(sources) > 40 else ''}”",
-            [(t[2], t[3], t[4], t[5]) for t in targets])
+            entries, lambda typed: self._typed_entries(definition, span, typed))
         self._place_picker()
-        self._status(f"Pick the {relation} ({' or '.join(definition.targets)}): type to "
-                     "filter and press Enter, or click it in the text. Esc cancels.")
+        self._status(f"Pick the {relation} ({' or '.join(definition.targets)}): Enter takes "
+                     "the first, type to filter or to find a name, or click it in the text. "
+                     "Esc cancels.")
+
+    def _relation_key_on_selection(self, definition: RelationDef,
+                                   selection: tuple[int, int]) -> bool:
+        """A relation key with text selected: mark and link in one step.
+
+        With a source span selected (a Quote) that still lacks this relation,
+        a selection elsewhere that is not itself a quotation is the target: it
+        is marked (an Actor mention for a speaker) and linked, one undo step.
+        Otherwise the selection is marked as a new source (a Quote) and the
+        picker opens for its target. Returns False to leave the key to the
+        usual path (pick a target for the selected span).
+        """
+        assert self.document is not None
+        text = self.document.text
+        span = self.selected_span
+        source_ok = span is not None and span.label in definition.sources
+        if source_ok and span is not None and any(
+                a < selection[1] and selection[0] < b for a, b in span.fragments):
+            return False  # a selection over the selected span itself: pick its target
+        quote_like = speakers.looks_like_quote(text, *selection)
+        full = source_ok and span is not None and definition.max_per_source is not None and \
+            sum(1 for r in self.view.relations_of(span.id) if r.source_id == span.id and
+                r.type == definition.name) >= definition.max_per_source
+        if source_ok and span is not None and not quote_like and not full:
+            if len(definition.targets) != 1:
+                self._status(f"A {definition.name} may be a {' or '.join(definition.targets)}: "
+                             "mark it with its label key first, then pick it.")
+                return True
+            self._mark_target(definition, span, selection)
+            return True
+        words = len(text[selection[0]:selection[1]].split())
+        if full and not quote_like and words <= 4:
+            assert span is not None
+            self._status(f"This {span.label} has its {definition.name} already; Esc "
+                         f"deselects it, then {(definition.key or '').upper()} marks the "
+                         f"selection as a new {' or '.join(definition.sources)}.", error=True)
+            return True
+        if len(definition.sources) != 1:
+            self._status(f"Select a {' or '.join(definition.sources)} first, then press "
+                         f"{(definition.key or '').upper()}.")
+            return True
+        label = definition.sources[0]
+        # a quotation selected whole: the parts inside the marks, without the attribution
+        fragments = (speakers.quote_fragments(text, *selection) if quote_like else []) or \
+            [selection]
+        add = AddSpan(self.document.id, self.annotator, label, fragments)
+        if not self.perform(add, f"add {label}"):
+            return True
+        self._clear_text_selection()
+        self.view.select_span(add.span_id, scroll=False)
+        return False  # the picker opens for the new source
+
+    def _mark_target(self, definition: RelationDef, source: SpanView,
+                     selection: tuple[int, int], entity_id: int | None = None,
+                     source_kind: str = "") -> None:
+        """Marks ``selection`` with the relation's target label and links it from ``source``."""
+        assert self.document is not None
+        label = definition.targets[0]
+        mention = " ".join(self.document.text[selection[0]:selection[1]].split())
+        edit = MarkAndLink(definition.name, source.id, self.document.id, self.annotator, label,
+                           [selection], self._new_mention_attributes(label, mention, entity_id,
+                                                                     source_kind),
+                           entity_id)
+        if self.perform(edit, f"add {definition.name} {mention}"):
+            self._clear_text_selection()
+            self.view.select_span(source.id, scroll=False)
+            self._show_span(source.id)
+            self._status(f"{label} “{mention}” marked as the {definition.name}.")
+        self.view.setFocus()
+
+    def _new_mention_attributes(self, label: str, mention: str, entity_id: int | None = None,
+                                source_kind: str = "") -> dict[str, Any]:
+        """Attributes a new mention gets from what it looks like: its kind and form."""
+        label_def = self.project.schema.label(label)
+        if label_def is None or not label_def.entity:
+            return {}
+        values: dict[str, Any] = {}
+        registry = [self.entities[entity_id]] if entity_id in self.entities else []
+        kind = speakers.guess_kind(mention, registry or self.entities.values(),
+                                   self.document.text if self.document else "")
+        kind_def = label_def.attribute("kind")
+        if kind is not None and kind_def is not None and kind_def.check(kind) is None:
+            values["kind"] = kind
+        form = {"pronoun": "pronoun", "description": "nominal"}.get(source_kind)
+        form_def = label_def.attribute("mention")
+        if form is not None and form_def is not None and form_def.check(form) is None:
+            values["mention"] = form
+        return values
+
+    def _picker_entries(self, definition: RelationDef, span: SpanView) -> LazyEntries:
+        """The picker's entries: marked targets and, for actors, mentions not marked yet."""
+        assert self.document is not None
+        entity_label = self._entity_label()
+        unmarked = len(definition.targets) == 1 and definition.targets[0] == entity_label
+        found = speakers.speaker_candidates(
+            self.document.text, span.fragments, self.spans.values(), self.relations,
+            self.entities.values(), target_labels=definition.targets,
+            relation=definition.name, quote_id=span.id, unmarked=unmarked)
+        return LazyEntries(found, lambda candidate: self._entry(definition, candidate))
+
+    def _entry(self, definition: RelationDef, candidate: speakers.Candidate) -> PickerEntry:
+        if candidate.span_id is not None and candidate.span_id in self.spans:
+            label = self.spans[candidate.span_id].label
+        else:
+            label = definition.targets[0]
+        label_def = self.project.schema.label(label)
+        text = candidate.text if len(candidate.text) <= 70 else candidate.text[:67] + "…"
+        entity = self.entities.get(candidate.entity_id) if candidate.entity_id else None
+        note = candidate.pattern
+        if entity is not None and entity.name != candidate.text:
+            note = f"= {entity.name}" + (f" · {note}" if note else "")
+        return PickerEntry(label, label_def.color if label_def else "#888", text,
+                           candidate.marked, candidate.paragraph, note, candidate)
+
+    def _typed_entries(self, definition: RelationDef, span: SpanView,
+                       typed: str) -> list[PickerEntry]:
+        """Where the typed words occur in the text, nearest the source first, to be marked."""
+        if self.document is None or len(definition.targets) != 1:
+            return []
+        taken = [(s.start, s.end) for s in self.spans.values() if s.label in definition.targets]
+        return [self._entry(definition, candidate) for candidate in speakers.typed_candidates(
+            self.document.text, typed, span.fragments, taken)]
 
     def _place_picker(self) -> None:
-        width = min(420, max(280, self.view.width() // 2))
-        height = min(self.picker.preferred_height(), max(160, self.view.height() - 40))
-        self.picker.setGeometry(self.view.width() - width - 24, 12, width, height)
+        """Puts the picker below (or above) the source and its likeliest targets, never on them."""
+        viewport = self.view.viewport()
+        offset = viewport.mapTo(self.view, QPoint(0, 0))
+        area = QRect(offset, viewport.size())
+        width = min(560, max(340, area.width() * 3 // 5), area.width() - 16)
+        height = min(self.picker.preferred_height(), max(150, area.height() - 24))
+        protected = self._picker_protected_rects()
+        visible = [r for r in protected if r.intersects(area)]
+        if not visible:
+            self.picker.setGeometry(area.right() - width - 12, area.top() + 12, width, height)
+            return
+        union = visible[0]
+        for rect in visible[1:]:
+            union = union.united(rect)
+        below = area.bottom() - union.bottom() - 16
+        above = union.top() - area.top() - 16
+        if below < height and above < height and self.pick is not None:
+            # no room either side: scroll the source near the top, then place below
+            source = self.spans.get(self.pick[1])
+            if source is not None:
+                bar = self.view.verticalScrollBar()
+                bar.setValue(bar.value() + max(0, union.top() - area.top() - 12)
+                             // max(1, self._line_height()))
+                protected = self._picker_protected_rects()
+                visible = [r for r in protected if r.intersects(area)] or visible
+                union = visible[0]
+                for rect in visible[1:]:
+                    union = union.united(rect)
+                below = area.bottom() - union.bottom() - 16
+                above = union.top() - area.top() - 16
+        x = max(area.left() + 8, min(union.left(), area.right() - width - 8))
+        if below >= min(height, 150) or below >= above:
+            height = max(100, min(height, below))
+            y = union.bottom() + 8
+        else:
+            height = max(100, min(height, above))
+            y = union.top() - height - 8
+        self.picker.setGeometry(x, y, width, height)
 
-    def _on_picker_picked(self, target_id: int) -> None:
-        self._add_relation(target_id)
+    def _line_height(self) -> int:
+        """Pixels per scroll step of the article view (one line of text)."""
+        return max(1, self.view.fontMetrics().lineSpacing())
+
+    def _picker_protected_rects(self) -> list[QRect]:
+        """Where the source span and the first entries are drawn (view coordinates)."""
+        if self.pick is None or self.document is None:
+            return []
+        offset = self.view.viewport().mapTo(self.view, QPoint(0, 0))
+        ranges: list[tuple[int, int]] = []
+        source = self.spans.get(self.pick[1])
+        if source is not None:
+            ranges.extend((a, b) for a, b in source.fragments)
+        for row in range(min(3, self.picker.model.rowCount())):
+            entry = self.picker.model.entry(row)
+            payload = entry.payload if entry is not None else None
+            if isinstance(payload, speakers.Candidate) and not payload.inside_quote:
+                ranges.append((payload.start, payload.end))
+        return [self.view.range_viewport_rect(a, b).translated(offset) for a, b in ranges]
+
+    def _on_picker_picked(self, target: object) -> None:
+        if isinstance(target, speakers.Candidate) and target.span_id is None:
+            self._link_new_mention(target)
+        elif isinstance(target, speakers.Candidate):
+            assert target.span_id is not None
+            self._add_relation(target.span_id)
+        elif isinstance(target, int):
+            self._add_relation(target)
+
+    def _link_new_mention(self, candidate: speakers.Candidate) -> None:
+        """Marks a picked mention that was not marked yet and links it, one undo step."""
+        if self.pick is None:
+            return
+        relation, source_id = self.pick
+        self._cancel_pick()
+        definition = self.project.schema.relation(relation)
+        source = self.spans.get(source_id)
+        if definition is None or source is None:
+            return
+        self._mark_target(definition, source, (candidate.start, candidate.end),
+                          candidate.entity_id, candidate.source)
 
     def _on_picker_cancelled(self) -> None:
         self._cancel_pick()
@@ -698,17 +888,15 @@ class MainWindow(QMainWindow):
         text = self.document.text
         name = " ".join((text[selection[0]:selection[1]] if selection is not None else
                          covered_text(text, span.fragments)).split())  # type: ignore[union-attr]
-        schema = self.project.schema
-        kind = schema.actor_kinds[0]
-        if span is not None and selection is None:
-            kind = schema.actor_kind(span.attributes.get(ACTOR_KIND_ATTRIBUTE, kind))
+        kind = self._actor_kind(label_name, name, span if selection is None else None)
         if not name:
             self._status("The selection holds no name.")
             return
         document_id = self.document.id
         steps: list[Edit | Callable[[], Edit]] = []
         if selection is not None:
-            add = AddSpan(document_id, self.annotator, label_name, [selection])
+            add = AddSpan(document_id, self.annotator, label_name, [selection],
+                          self._new_mention_attributes(label_name, name))
             steps += annotation_steps(self.project, document_id, self.annotator, add)
         create = CreateEntity(name, kind)
         steps.append(create)
@@ -725,6 +913,25 @@ class MainWindow(QMainWindow):
         self.view.select_span(span_id)
         self._status(f"Actor “{name}” created and linked ({kind}); rename or merge it in the "
                      "actor registry (Ctrl+R).")
+
+    def _actor_kind(self, label: str, name: str, span: SpanView | None) -> str:
+        """The kind a new registry actor gets: the mention's own, a guess, the schema's default.
+
+        A mention whose kind was set (not the schema default) keeps it; else the
+        name tells ("Prime Minister …" a person, "the foreign ministry" an
+        organisation); else the schema's default kind, or "other".
+        """
+        schema = self.project.schema
+        label_def = schema.label(label)
+        kind_def = label_def.attribute(ACTOR_KIND_ATTRIBUTE) if label_def is not None else None
+        default = kind_def.default if kind_def is not None else None
+        if span is not None and span.attributes.get(ACTOR_KIND_ATTRIBUTE) not in (None, default):
+            kind = span.attributes[ACTOR_KIND_ATTRIBUTE]
+        else:
+            guessed = speakers.guess_kind(name, self.entities.values(),
+                                          self.document.text if self.document else "")
+            kind = guessed or default
+        return schema.actor_kind(kind)
 
     def _on_show_actors(self) -> None:
         self.actors_dock.show()

@@ -415,6 +415,20 @@ class ArticleView(QPlainTextEdit):
 
     # --------------------------------------------------------------------- zoom
 
+    def range_viewport_rect(self, start: int, end: int) -> QRect:
+        """Where ``[start, end)`` (code points) is drawn, in viewport coordinates.
+
+        A range over several lines gives the full width of those lines.
+        """
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_utf16(max(0, min(start, len(self._text)))))
+        first = self.cursorRect(cursor)
+        cursor.setPosition(self._map.to_utf16(max(0, min(end, len(self._text)))))
+        last = self.cursorRect(cursor)
+        if first.top() == last.top():
+            return QRect(first.topLeft(), last.bottomRight()).normalized()
+        return QRect(0, first.top(), self.viewport().width(), last.bottom() - first.top() + 1)
+
     @property
     def zoom(self) -> float:
         """The reading font size in points."""

@@ -792,6 +792,74 @@ class AddRelation(Edit):
 
 
 @dataclass
+class MarkAndLink(Edit):
+    """Marks a new span and links it to an existing span in one step.
+
+    With ``mark_source`` False (the default) the new span is the relation's
+    target: a Quote selected, S on a speaker not yet marked stores the Actor
+    mention and the ``speaker`` relation from the quote. With ``mark_source``
+    True the new span is the source and ``other_id`` the target. Undo takes
+    back both, relation first; a redo stores them again with the same ids.
+    """
+
+    relation: str
+    other_id: int
+    document_id: int
+    annotator: str
+    label: str
+    fragments: Sequence[Sequence[int]]
+    attributes: dict[str, Any] | None = None
+    entity_id: int | None = None
+    mark_source: bool = False
+    add: AddSpan | None = None
+    link: AddRelation | None = None
+    text = "mark and link"
+
+    @property
+    def span_id(self) -> int | None:
+        """The id of the span this edit marked (None before the first apply)."""
+        return self.add.span_id if self.add is not None else None
+
+    @property
+    def relation_id(self) -> int | None:
+        return self.link.relation_id if self.link is not None else None
+
+    def apply(self, session: Session, schema: Schema) -> Changes:
+        other = _span(session, self.other_id)
+        if other.document_id != self.document_id:
+            raise ValidationError(f"a '{self.relation}' relation links spans of one document")
+        definition = schema.relation(self.relation)
+        if definition is None:
+            names = ", ".join(r.name for r in schema.relations)
+            raise ValidationError(
+                f"relation type '{self.relation}' is not in the schema ({names})")
+        allowed = definition.sources if self.mark_source else definition.targets
+        if self.label not in allowed:
+            role = "from" if self.mark_source else "to"
+            raise ValidationError(
+                f"'{self.relation}' goes {role} {' or '.join(allowed)}, not {role} {self.label}")
+        if self.add is None:
+            self.add = AddSpan(self.document_id, self.annotator, self.label,
+                               [list(f) for f in self.fragments], self.attributes,
+                               self.entity_id)
+        changes = self.add.apply(session, schema)
+        assert self.add.span_id is not None
+        if self.link is None:
+            source, target = ((self.add.span_id, self.other_id) if self.mark_source
+                              else (self.other_id, self.add.span_id))
+            self.link = AddRelation(self.relation, source, target)
+        # a refused link raises before the caller's transaction commits: nothing is kept
+        changes.merge(self.link.apply(session, schema))
+        return changes
+
+    def revert(self, session: Session, schema: Schema) -> Changes:
+        assert self.add is not None and self.link is not None
+        changes = self.link.revert(session, schema)
+        changes.merge(self.add.revert(session, schema))
+        return changes
+
+
+@dataclass
 class DeleteRelation(Edit):
     relation_id: int
     snapshot: dict[str, Any] | None = None
@@ -1283,7 +1351,7 @@ class Compound(Edit):
 
 __all__ = [
     "UNSET", "AddRelation", "AddSpan", "Assign", "Compound", "CreateEntity", "DeleteEntity",
-    "DeleteRelation", "DeleteSpan", "Edit", "EntityView", "MergeEntities", "RelationView",
-    "SetStatus", "SpanView", "UpdateEntity", "UpdateRelation", "UpdateSpan", "describe_entity",
-    "describe_relation", "describe_span",
+    "DeleteRelation", "DeleteSpan", "Edit", "EntityView", "MarkAndLink", "MergeEntities",
+    "RelationView", "SetStatus", "SpanView", "UpdateEntity", "UpdateRelation", "UpdateSpan",
+    "describe_entity", "describe_relation", "describe_span",
 ]

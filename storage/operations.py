@@ -6,11 +6,11 @@ with it, as further Qt-free edits the caller applies in the same undo step.
 
 from __future__ import annotations
 
-from storage.edits import AddRelation, AddSpan, Edit, SetStatus
+from storage.edits import AddRelation, AddSpan, Edit, MarkAndLink, SetStatus
 from storage.project import Project
 from storage.vocabulary import Status
 
-ANNOTATING_EDITS = (AddSpan, AddRelation)
+ANNOTATING_EDITS = (AddSpan, AddRelation, MarkAndLink)
 """Edits that add an annotation: the first one starts a new document."""
 
 

@@ -1,42 +1,268 @@
-"""The relation target picker: a small panel over the text listing allowed targets.
+"""The relation target picker: a small panel over the text listing likely targets.
 
 It opens when the user presses a relation's key with a source span selected.
-Targets are the document's spans with a label the schema allows, nearest to
-the source first; typing filters them, Up/Down move, Enter picks, Esc cancels.
-While it is open, clicking an allowed span in the text picks it as well (the
-main window handles that click).
+Entries are marked spans and, for a speaker or holder, mentions not marked yet
+(see :mod:`suggest.speakers`), the likeliest first; each shows its context and
+paragraph so two mentions with the same words can be told apart. Typing
+filters them (and offers the typed words where they occur in the text, to be
+marked); Up/Down move, Enter picks, Esc cancels. While it is open, clicking
+an allowed span in the text picks it as well (the main window handles that).
+
+The list is a lazy model: rows are drawn from the entries when shown, so a
+document with thousands of candidates opens the picker as fast as a short one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
-from gui.schema_panel import swatch_icon
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
-SPAN_ID_ROLE = 256
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class PickerEntry:
+    """One target to pick.
+
+    Attributes:
+        label: the label it has (or will get when picked).
+        color: that label's colour.
+        text: the mention as written.
+        marked: a stored span (False: picking it marks it first).
+        paragraph: its paragraph number (0: unknown).
+        note: why it is offered (``"X said"``, ``"new"``…), shown after the mention.
+        payload: what the main window needs to act on it (a span id, a candidate).
+    """
+
+    label: str
+    color: str
+    text: str
+    marked: bool
+    paragraph: int = 0
+    note: str = ""
+    payload: Any = None
+
+    @property
+    def before(self) -> str:
+        """The words before the mention: the payload's ``before``, read when drawn."""
+        return str(getattr(self.payload, "before", ""))
+
+    @property
+    def after(self) -> str:
+        return str(getattr(self.payload, "after", ""))
+
+    @property
+    def shown(self) -> str:
+        """The entry on one line, as tests and the accessibility layer read it."""
+        state = "" if self.marked else " (new)"
+        where = f" · ¶{self.paragraph}" if self.paragraph else ""
+        return f"{self.label}: {self.text}{state}{where}"
+
+
+class LazyEntries(Sequence[PickerEntry]):
+    """Entries made from a sequence of targets when a row asks for them (then kept)."""
+
+    def __init__(self, targets: Sequence[Any], make: Callable[[Any], PickerEntry]) -> None:
+        self._targets = targets
+        self._make = make
+        self._made: dict[int, PickerEntry] = {}
+
+    def __len__(self) -> int:
+        return len(self._targets)
+
+    @overload
+    def __getitem__(self, index: int) -> PickerEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[PickerEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> PickerEntry | list[PickerEntry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        entry = self._made.get(index)
+        if entry is None:
+            entry = self._made[index] = self._make(self._targets[index])
+        return entry
+
+
+class PickerModel(QAbstractListModel):
+    """The entries, filtered by the typed text; typed words found in the text follow."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._entries: Sequence[PickerEntry] = []
+        self._rows: list[int] = []
+        self._typed: list[PickerEntry] = []
+        self._find_typed: Callable[[str], list[PickerEntry]] | None = None
+
+    def set_entries(self, entries: Sequence[PickerEntry],
+                    find_typed: Callable[[str], list[PickerEntry]] | None = None) -> None:
+        self.beginResetModel()
+        self._entries = entries
+        self._rows = list(range(len(self._entries)))
+        self._typed = []
+        self._find_typed = find_typed
+        self.endResetModel()
+
+    def _filtered(self, text: str) -> tuple[list[int], list[PickerEntry]]:
+        needle = " ".join(text.casefold().split())
+        if not needle:
+            return list(range(len(self._entries))), []
+        rows = [i for i, entry in enumerate(self._entries) if needle in entry.text.casefold()]
+        typed = self._find_typed(text) if self._find_typed is not None else []
+        if not typed:
+            return rows, []
+        # typed words inside an entry already listed ("Dunn" of "Sela Dunn") are not offered
+        listed = [(e.payload.start, e.payload.end) for e in (self._entries[i] for i in rows)
+                  if hasattr(e.payload, "start")]
+        return rows, [e for e in typed if not any(
+            a < e.payload.end and e.payload.start < b for a, b in listed)]
+
+    def set_filter(self, text: str) -> None:
+        self.beginResetModel()
+        self._rows, self._typed = self._filtered(text)
+        self.endResetModel()
+
+    def first_for(self, text: str) -> PickerEntry | None:
+        """The entry that would come first with ``text`` typed (the list is left as it is)."""
+        rows, typed = self._filtered(text)
+        if rows:
+            return self._entries[rows[0]]
+        return typed[0] if typed else None
+
+    def entry(self, row: int) -> PickerEntry | None:
+        if 0 <= row < len(self._rows):
+            return self._entries[self._rows[row]]
+        row -= len(self._rows)
+        if 0 <= row < len(self._typed):
+            return self._typed[row]
+        return None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows) + len(self._typed)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self.entry(index.row()) if index.isValid() else None
+        if entry is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return entry.shown
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{entry.before}{entry.text}{entry.after}"
+        if role == ENTRY_ROLE:
+            return entry
+        return None
+
+
+class EntryDelegate(QStyledItemDelegate):
+    """Two lines per entry: swatch, mention, why; then paragraph and context, dimmed."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        metrics = QFontMetrics(option.font)
+        return QSize(200, metrics.height() * 2 + 10)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        entry = index.data(ENTRY_ROLE)
+        if not isinstance(entry, PickerEntry):
+            super().paint(painter, option, index)
+            return
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        if selected:
+            painter.fillRect(rect, palette.highlight())
+        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected
+                                   else QPalette.ColorRole.Text)
+        dim = QColor(text_color)
+        dim.setAlphaF(0.62)
+        metrics = QFontMetrics(option.font)
+        line = metrics.height()
+        swatch = QRect(rect.left() + 6, rect.top() + 5 + (line - 10) // 2, 10, 10)
+        color = QColor(entry.color)
+        if entry.marked:
+            painter.fillRect(swatch, color)
+        else:  # not marked yet: an outline
+            painter.setPen(QPen(color, 2))
+            painter.drawRect(swatch.adjusted(1, 1, -1, -1))
+        left = swatch.right() + 8
+        width = rect.right() - left - 6
+        font = painter.font()
+        bold = painter.font()
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(text_color)
+        first = QRect(left, rect.top() + 4, width, line)
+        mention = QFontMetrics(bold).elidedText(entry.text, Qt.TextElideMode.ElideRight,
+                                                width * 2 // 3)
+        painter.drawText(first, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         mention)
+        used = QFontMetrics(bold).horizontalAdvance(mention)
+        painter.setFont(font)
+        painter.setPen(dim)
+        notes = [entry.label if entry.marked else "new"]
+        if entry.note:
+            notes.append(entry.note)
+        painter.drawText(first.adjusted(used + 8, 0, 0, 0),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(" · ".join(notes), Qt.TextElideMode.ElideRight,
+                                            max(0, width - used - 8)))
+        second = QRect(left, rect.top() + 4 + line, width, line)
+        where = f"¶{entry.paragraph}  " if entry.paragraph else ""
+        # the context keeps the mention whole and cuts the words either side
+        painter.drawText(second, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         where)
+        second.setLeft(second.left() + metrics.horizontalAdvance(where))
+        inner = metrics.elidedText(entry.text, Qt.TextElideMode.ElideRight, second.width())
+        room = max(0, second.width() - metrics.horizontalAdvance(inner))
+        before = metrics.elidedText(entry.before, Qt.TextElideMode.ElideLeft, room // 2)
+        after = metrics.elidedText(entry.after, Qt.TextElideMode.ElideRight,
+                                   room - metrics.horizontalAdvance(before))
+        for piece, pen in ((before, dim), (inner, text_color), (after, dim)):
+            painter.setPen(pen)
+            painter.drawText(second, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             piece)
+            second.setLeft(second.left() + metrics.horizontalAdvance(piece))
+        painter.restore()
 
 
 class RelationPicker(QFrame):
     """The picker panel.
 
     Signals:
-        picked(int): the chosen target span id.
+        picked(object): the chosen entry's payload (a span id or a candidate).
         cancelled(): Esc or closed without a choice.
     """
 
-    picked = Signal(int)
+    picked = Signal(object)
     cancelled = Signal()
 
     def __init__(self, parent: QWidget) -> None:
@@ -49,14 +275,19 @@ class RelationPicker(QFrame):
         self.title.setWordWrap(True)
         self.filter = QLineEdit()
         self.filter.setObjectName("pickerFilter")
-        self.filter.setPlaceholderText("Type to filter · Enter picks · Esc cancels")
-        self.list = QListWidget()
+        self.filter.setPlaceholderText("Type to filter or to find a name · Enter picks · "
+                                       "Esc cancels")
+        self.model = PickerModel(self)
+        self.list = QListView()
         self.list.setObjectName("pickerList")
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(EntryDelegate(self.list))
         self.list.setUniformItemSizes(True)
-        self.list.setIconSize(QSize(12, 12))
-        self.list.setSpacing(1)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        hint = QLabel("…or click the target span in the text")
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.empty = QLabel("No allowed target in this document yet")
+        self.empty.setObjectName("hint")
+        hint = QLabel("…or click it in the text")
         hint.setObjectName("hint")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
@@ -64,75 +295,74 @@ class RelationPicker(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.filter)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty)
         layout.addWidget(hint)
         self.filter.textChanged.connect(self._on_filter_changed)
         self.filter.installEventFilter(self)
-        self.list.itemActivated.connect(self._on_item_activated)
-        self.list.itemClicked.connect(self._on_item_activated)
+        self.list.activated.connect(self._on_index_activated)
+        self.list.clicked.connect(self._on_index_activated)
         self.hide()
 
-    def open(self, title: str, targets: Sequence[tuple[int, str, str, str]]) -> None:
-        """Shows the targets: (span id, label, colour, covered text), nearest first."""
+    def open(self, title: str, entries: Sequence[PickerEntry],
+             find_typed: Callable[[str], list[PickerEntry]] | None = None) -> None:
+        """Shows the entries, likeliest first; ``find_typed`` offers typed words to mark."""
         self.title.setText(title)
-        self.list.clear()
-        for span_id, label, color, text in targets:
-            item = QListWidgetItem(swatch_icon(color), f"{label}: {text}")
-            item.setData(SPAN_ID_ROLE, span_id)
-            item.setToolTip(text)
-            self.list.addItem(item)
-        if not targets:
-            item = QListWidgetItem("No allowed target in this document yet")
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.list.addItem(item)
+        self.filter.blockSignals(True)
         self.filter.clear()
-        self.list.setCurrentRow(0)
+        self.filter.blockSignals(False)
+        self.model.set_entries(entries, find_typed)
+        self._select_first()
         self.show()
         self.raise_()
         self.filter.setFocus(Qt.FocusReason.PopupFocusReason)
 
+    def entries_shown(self) -> list[str]:
+        """The rows as listed (one line each), for tests and copy-paste."""
+        return [self.model.entry(row).shown  # type: ignore[union-attr]
+                for row in range(self.model.rowCount())]
+
     def preferred_height(self) -> int:
-        """Room for the rows (up to 12) plus the title, filter and hint."""
-        rows = min(12, max(1, self.list.count()))
-        return 118 + rows * (self.list.sizeHintForRow(0) + 2)
+        """Room for the rows (up to 6) plus the title, filter and hint."""
+        rows = min(6, max(1, self.model.rowCount()))
+        row_height = self.list.sizeHintForRow(0) if self.model.rowCount() else 36
+        return 110 + rows * max(row_height, 20)
 
     def close_picker(self) -> None:
         self.hide()
 
-    def current_target(self) -> int | None:
-        item = self.list.currentItem()
-        if item is None or item.isHidden():
-            return None
-        value = item.data(SPAN_ID_ROLE)
-        return int(value) if value is not None else None
+    def current_entry(self) -> PickerEntry | None:
+        index = self.list.currentIndex()
+        return self.model.entry(index.row()) if index.isValid() else None
+
+    def current_target(self) -> Any:
+        entry = self.current_entry()
+        return entry.payload if entry is not None else None
 
     # ------------------------------------------------------------- handlers
 
-    def _on_filter_changed(self, text: str) -> None:
-        needle = text.casefold().strip()
-        first = None
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            visible = not needle or needle in item.text().casefold()
-            item.setHidden(not visible)
-            if visible and first is None:
-                first = row
-        if first is not None:
-            self.list.setCurrentRow(first)
+    def _select_first(self) -> None:
+        has_rows = self.model.rowCount() > 0
+        self.empty.setVisible(not has_rows and not self.filter.text())
+        if has_rows:
+            self.list.setCurrentIndex(self.model.index(0, 0))
+            self.list.scrollToTop()
 
-    def _on_item_activated(self, item: QListWidgetItem) -> None:
-        value = item.data(SPAN_ID_ROLE)
-        if value is not None:
+    def _on_filter_changed(self, text: str) -> None:
+        self.model.set_filter(text)
+        self._select_first()
+
+    def _on_index_activated(self, index: QModelIndex) -> None:
+        entry = self.model.entry(index.row())
+        if entry is not None:
             self.hide()
-            self.picked.emit(int(value))
+            self.picked.emit(entry.payload)
 
     def _move(self, step: int) -> None:
-        row = self.list.currentRow()
-        count = self.list.count()
-        for _ in range(count):
-            row = (row + step) % count if count else 0
-            if not self.list.item(row).isHidden():
-                self.list.setCurrentRow(row)
-                return
+        count = self.model.rowCount()
+        if not count:
+            return
+        row = (self.list.currentIndex().row() + step) % count
+        self.list.setCurrentIndex(self.model.index(row, 0))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.filter and event.type() == QEvent.Type.KeyPress:
@@ -145,10 +375,10 @@ class RelationPicker(QFrame):
                 self._move(-1)
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                target = self.current_target()
-                if target is not None:
+                entry = self.current_entry()
+                if entry is not None:
                     self.hide()
-                    self.picked.emit(target)
+                    self.picked.emit(entry.payload)
                 return True
             if key == Qt.Key.Key_Escape:
                 self.hide()
