@@ -13,11 +13,12 @@ what it touches is no longer as this edit left it, it raises
 
 from __future__ import annotations
 
+import enum
 import itertools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Generic, TypeVar
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -41,12 +42,17 @@ from storage.schema import AttributeDef, Schema
 from storage.views import Changes, EntityView, RelationView, SpanView
 
 
-class _Unset:
+class Unset(enum.Enum):
+    """The type of :data:`UNSET`: "leave this field as it is" in an update edit."""
+
+    UNSET = "UNSET"
+
     def __repr__(self) -> str:
         return "UNSET"
 
 
-UNSET: Any = _Unset()
+UNSET: Final = Unset.UNSET
+"""An update edit's field not given (None is a value: "no actor", "no id")."""
 
 
 def new_id(prefix: str) -> str:
@@ -464,6 +470,80 @@ class Edit:
         raise NotImplementedError
 
 
+Row = TypeVar("Row", Span, Relation, Entity)
+
+
+@dataclass
+class ChangeEdit(Edit, Generic[Row]):
+    """An edit that changes one stored row in place, with one undo/conflict protocol.
+
+    ``apply`` reads the row's state, refuses a redo when the row is no longer as
+    the undo left it (and a first apply when ``expected_version`` is stale),
+    writes the wanted state and remembers the state before and after; ``revert``
+    refuses when the row is no longer as apply left it, then writes the state
+    before back. Subclasses say how to load the row, read its state, word a
+    conflict, and write a state (:meth:`_write` validates).
+
+    Attributes:
+        expected_version: the version the user edited (None: no check).
+        before: the row's state before apply.
+        after: the row's state as apply left it (checked by revert).
+        undone: the row's state as revert left it (checked by a redo).
+    """
+
+    expected_version: int | None = field(default=None, kw_only=True)
+    before: dict[str, Any] | None = field(default=None, kw_only=True)
+    after: dict[str, Any] | None = field(default=None, kw_only=True)
+    undone: dict[str, Any] | None = field(default=None, kw_only=True)
+
+    def _load(self, session: Session) -> Row:
+        raise NotImplementedError
+
+    def _state(self, row: Row) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _version(self, row: Row) -> int | None:
+        """The row's version for the ``expected_version`` check (None: not versioned)."""
+        return None
+
+    def _wanted(self, row: Row, current: dict[str, Any]) -> dict[str, Any]:
+        """The state this edit asks for, given the current one."""
+        raise NotImplementedError
+
+    def _write(self, session: Session, schema: Schema, row: Row,
+               state: dict[str, Any]) -> Changes:
+        raise NotImplementedError
+
+    def _conflict(self, session: Session, schema: Schema, row: Row,
+                  known: dict[str, Any] | None) -> ConflictError:
+        """Someone else changed the row; ``known`` is the state expected (None: a
+        stale ``expected_version``)."""
+        raise NotImplementedError
+
+    def apply(self, session: Session, schema: Schema) -> Changes:
+        row = self._load(session)
+        current = self._state(row)
+        if self.undone is not None:  # a redo: the row must be as the undo left it
+            if current != self.undone:
+                raise self._conflict(session, schema, row, self.undone)
+        elif self.expected_version is not None and \
+                self._version(row) != self.expected_version:
+            raise self._conflict(session, schema, row, None)
+        changes = self._write(session, schema, row, self._wanted(row, current))
+        self.before = current
+        self.after = self._state(row)
+        return changes
+
+    def revert(self, session: Session, schema: Schema) -> Changes:
+        assert self.before is not None and self.after is not None
+        row = self._load(session)
+        if self._state(row) != self.after:
+            raise self._conflict(session, schema, row, self.after)
+        changes = self._write(session, schema, row, self.before)
+        self.undone = self._state(row)
+        return changes
+
+
 @dataclass
 class AddSpan(Edit):
     """Adds a span. Undo deletes it, unless someone else changed or linked it meanwhile."""
@@ -638,7 +718,7 @@ class DeleteSpan(Edit):
 
 
 @dataclass
-class UpdateSpan(Edit):
+class UpdateSpan(ChangeEdit[Span]):
     """Changes a span's label, fragments, attributes or entity link.
 
     ``expected_version`` (when given) must match the stored version, so a
@@ -647,15 +727,43 @@ class UpdateSpan(Edit):
     """
 
     span_id: int
-    label: Any = UNSET
-    fragments: Any = UNSET
-    attributes: Any = UNSET
-    entity_id: Any = UNSET
-    expected_version: int | None = None
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None  # the span as apply left it
-    undone: dict[str, Any] | None = None  # the span as revert left it
+    label: str | Unset = UNSET
+    fragments: Sequence[Sequence[int]] | Unset = UNSET
+    attributes: dict[str, Any] | Unset = UNSET
+    entity_id: int | Unset | None = UNSET
     text = "change span"
+
+    def _load(self, session: Session) -> Span:
+        return _span(session, self.span_id)
+
+    def _state(self, row: Span) -> dict[str, Any]:
+        return _span_state(row)
+
+    def _version(self, row: Span) -> int | None:
+        return row.version
+
+    def _conflict(self, session: Session, schema: Schema, row: Span,
+                  known: dict[str, Any] | None) -> ConflictError:
+        if known is None:
+            return _span_changed(session, schema, row, row.label,
+                                 f"version {row.version}, you edited version "
+                                 f"{self.expected_version}; ")
+        return _span_changed(session, schema, row, known["label"])
+
+    def _wanted(self, row: Span, current: dict[str, Any]) -> dict[str, Any]:
+        attributes = current["attributes"] if self.attributes is UNSET else {
+            **current["attributes"], **self.attributes}
+        return {
+            "label": row.label if self.label is UNSET else self.label,
+            "fragments": current["fragments"] if self.fragments is UNSET else self.fragments,
+            "attributes": {k: v for k, v in attributes.items() if v is not None},
+            "entity_id": row.entity_id if self.entity_id is UNSET else self.entity_id,
+        }
+
+    def _write(self, session: Session, schema: Schema, row: Span,
+               state: dict[str, Any]) -> Changes:
+        return self._set(session, schema, row, state["label"], state["fragments"],
+                         dict(state["attributes"]), state["entity_id"])
 
     def _set(self, session: Session, schema: Schema, span: Span, label: str,
              fragments: Sequence[Sequence[int]], attributes: dict[str, Any],
@@ -693,41 +801,6 @@ class UpdateSpan(Edit):
         span.updated_at = utcnow()
         _flush(session, "this span")
         changes.touch_span(span, "changed")
-        return changes
-
-    def apply(self, session: Session, schema: Schema) -> Changes:
-        span = _span(session, self.span_id)
-        current = _span_state(span)
-        if self.undone is not None:  # a redo: the span must be as the undo left it
-            if current != self.undone:
-                raise _span_changed(session, schema, span, self.undone["label"])
-        elif self.expected_version is not None and span.version != self.expected_version:
-            raise _span_changed(session, schema, span, span.label,
-                                f"version {span.version}, you edited version "
-                                f"{self.expected_version}; ")
-        attributes = current["attributes"] if self.attributes is UNSET else {
-            **current["attributes"], **self.attributes}
-        attributes = {k: v for k, v in attributes.items() if v is not None}
-        changes = self._set(
-            session, schema, span,
-            span.label if self.label is UNSET else self.label,
-            current["fragments"] if self.fragments is UNSET else self.fragments,
-            attributes,
-            span.entity_id if self.entity_id is UNSET else self.entity_id,
-        )
-        self.before = current
-        self.after = _span_state(span)
-        return changes
-
-    def revert(self, session: Session, schema: Schema) -> Changes:
-        assert self.before is not None and self.after is not None
-        span = _span(session, self.span_id)
-        if _span_state(span) != self.after:
-            raise _span_changed(session, schema, span, self.after["label"])
-        before = self.before
-        changes = self._set(session, schema, span, before["label"], before["fragments"],
-                            dict(before["attributes"]), before["entity_id"])
-        self.undone = _span_state(span)
         return changes
 
 
@@ -913,20 +986,33 @@ class DeleteRelation(Edit):
 
 
 @dataclass
-class UpdateRelation(Edit):
+class UpdateRelation(ChangeEdit[Relation]):
     relation_id: int
     attributes: dict[str, Any] = field(default_factory=dict)
     target_id: int | None = None
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None  # the relation as apply left it
-    undone: dict[str, Any] | None = None  # the relation as revert left it
     text = "change relation"
 
-    def _row(self, session: Session) -> Relation:
+    def _load(self, session: Session) -> Relation:
         row = session.get(Relation, self.relation_id, with_for_update=True)
         if row is None:
             raise NotFoundError(f"relation {self.relation_id} does not exist")
         return row
+
+    def _state(self, row: Relation) -> dict[str, Any]:
+        return _relation_state(row)
+
+    def _conflict(self, session: Session, schema: Schema, row: Relation,
+                  known: dict[str, Any] | None) -> ConflictError:
+        return _relation_changed(session, row, (known or _relation_state(row))["type"])
+
+    def _wanted(self, row: Relation, current: dict[str, Any]) -> dict[str, Any]:
+        merged = {**current["attributes"], **self.attributes}
+        return {**current, "attributes": {k: v for k, v in merged.items() if v is not None},
+                "target_id": self.target_id or row.target_id}
+
+    def _write(self, session: Session, schema: Schema, row: Relation,
+               state: dict[str, Any]) -> Changes:
+        return self._set(session, schema, row, dict(state["attributes"]), state["target_id"])
 
     def _set(self, session: Session, schema: Schema, row: Relation,
              attributes: dict[str, Any], target_id: int) -> Changes:
@@ -938,28 +1024,6 @@ class UpdateRelation(Edit):
         row.updated_at = utcnow()
         session.flush()
         return Changes(documents={row.document_id}, relations_changed=[row.id])
-
-    def apply(self, session: Session, schema: Schema) -> Changes:
-        row = self._row(session)
-        current = _relation_state(row)
-        if self.undone is not None and current != self.undone:  # a redo
-            raise _relation_changed(session, row, self.undone["type"])
-        merged = {**current["attributes"], **self.attributes}
-        merged = {k: v for k, v in merged.items() if v is not None}
-        changes = self._set(session, schema, row, merged, self.target_id or row.target_id)
-        self.before = current
-        self.after = _relation_state(row)
-        return changes
-
-    def revert(self, session: Session, schema: Schema) -> Changes:
-        assert self.before is not None and self.after is not None
-        row = self._row(session)
-        if _relation_state(row) != self.after:
-            raise _relation_changed(session, row, self.after["type"])
-        changes = self._set(session, schema, row, dict(self.before["attributes"]),
-                            self.before["target_id"])
-        self.undone = _relation_state(row)
-        return changes
 
 
 @dataclass
@@ -1122,7 +1186,7 @@ class CreateEntity(Edit):
 
 
 @dataclass
-class UpdateEntity(Edit):
+class UpdateEntity(ChangeEdit[Entity]):
     """Renames an actor or changes its kind, aliases or knowledge-base id.
 
     ``expected_version`` guards against overwriting a colleague's change; undo
@@ -1130,21 +1194,39 @@ class UpdateEntity(Edit):
     """
 
     entity_id: int
-    name: Any = UNSET
-    kind: Any = UNSET
-    aliases: Any = UNSET
-    kb_id: Any = UNSET
-    expected_version: int | None = None
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None  # the actor as apply left it
-    undone: dict[str, Any] | None = None  # the actor as revert left it
+    name: str | Unset = UNSET
+    kind: str | Unset = UNSET
+    aliases: Sequence[str] | Unset = UNSET
+    kb_id: str | Unset | None = UNSET
     text = "change actor"
 
-    def _entity(self, session: Session) -> Entity:
+    def _load(self, session: Session) -> Entity:
         entity = session.get(Entity, self.entity_id)
         if entity is None:
             raise NotFoundError(f"actor {self.entity_id} does not exist (merged or deleted?)")
         return entity
+
+    def _state(self, row: Entity) -> dict[str, Any]:
+        return _entity_state(row)
+
+    def _version(self, row: Entity) -> int | None:
+        return row.version
+
+    def _conflict(self, session: Session, schema: Schema, row: Entity,
+                  known: dict[str, Any] | None) -> ConflictError:
+        return _entity_changed(row, row.name if known is None else known["name"])
+
+    def _wanted(self, row: Entity, current: dict[str, Any]) -> dict[str, Any]:
+        values = dict(current)
+        for key in ENTITY_STATE:
+            value = getattr(self, key)
+            if value is not UNSET:
+                values[key] = value
+        return values
+
+    def _write(self, session: Session, schema: Schema, row: Entity,
+               state: dict[str, Any]) -> Changes:
+        return self._set(session, schema, row, state)
 
     def _set(self, session: Session, schema: Schema, entity: Entity,
              values: dict[str, Any]) -> Changes:
@@ -1155,33 +1237,6 @@ class UpdateEntity(Edit):
         entity.kb_id = values["kb_id"] or None
         _flush(session, f"actor '{values['name']}'")
         return Changes(entities_changed=[entity.id])
-
-    def apply(self, session: Session, schema: Schema) -> Changes:
-        entity = self._entity(session)
-        current = _entity_state(entity)
-        if self.undone is not None:  # a redo: the actor must be as the undo left it
-            if current != self.undone:
-                raise _entity_changed(entity, self.undone["name"])
-        elif self.expected_version is not None and entity.version != self.expected_version:
-            raise _entity_changed(entity, entity.name)
-        values = dict(current)
-        for key in ENTITY_STATE:
-            value = getattr(self, key)
-            if value is not UNSET:
-                values[key] = value
-        changes = self._set(session, schema, entity, values)
-        self.before = current
-        self.after = _entity_state(entity)
-        return changes
-
-    def revert(self, session: Session, schema: Schema) -> Changes:
-        assert self.before is not None and self.after is not None
-        entity = self._entity(session)
-        if _entity_state(entity) != self.after:
-            raise _entity_changed(entity, self.after["name"])
-        changes = self._set(session, schema, entity, self.before)
-        self.undone = _entity_state(entity)
-        return changes
 
 
 @dataclass
