@@ -20,6 +20,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import db, importing
+from storage.consistency import schema_conflicts
 from storage.db import Database, describe, is_sqlite, to_url, with_retry
 from storage.edits import (
     AddRelation,
@@ -551,8 +552,6 @@ class Project:
         Raises:
             SchemaError: the new schema is invalid or stored annotations block it.
         """
-        from storage.check import schema_conflicts
-
         schema = new if isinstance(new, Schema) else load_schema(new)
         heading = f"cannot change the schema to '{schema.name}' version {schema.version}: "
 
