@@ -130,7 +130,8 @@ class MainWindow(QMainWindow):
         self.readonly_annotators: list[str] = []
         self.readonly_spans: dict[int, SpanView] = {}
         self.pick: tuple[str, int] | None = None  # (relation type, source span id)
-        self.actions: dict[str, QAction] = {}
+        # by id; shadows QWidget.actions(), which this window does not use
+        self.actions: dict[str, QAction] = {}  # type: ignore[assignment]
         self.definitions: list[action_table.ActionDef] = []
 
         self.controller = EditController(project, self)
@@ -903,6 +904,7 @@ class MainWindow(QMainWindow):
 
         def link() -> Edit:
             target = add.span_id if selection is not None else span.id  # type: ignore[union-attr]
+            assert target is not None  # the span was added by the step before
             return UpdateSpan(target, entity_id=create.entity_id)
 
         steps.append(link)

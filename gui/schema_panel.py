@@ -207,7 +207,9 @@ class SchemaPanel(QScrollArea):
 
         self.entity_edit.textEdited.connect(self._on_entity_text_edited)
         self.entity_edit.returnPressed.connect(self._on_entity_return)
-        self.completer.activated[QModelIndex].connect(self._on_completion_activated)
+        # the QModelIndex overload of activated; the stubs do not type overload indexing
+        self.completer.activated[QModelIndex].connect(  # type: ignore[index]
+            self._on_completion_activated)
         self.unlink_button.clicked.connect(self.unlinkRequested)
         self.create_actor_button.clicked.connect(self.createActorRequested)
 
@@ -221,8 +223,9 @@ class SchemaPanel(QScrollArea):
         self.schema = schema
         while self._labels_grid.count():
             item = self._labels_grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.label_buttons = {}
         for position, label in enumerate(schema.labels):
             key = f"  {label.key.upper()}" if label.key else ""

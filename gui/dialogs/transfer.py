@@ -66,7 +66,8 @@ class ProgressDialog(QDialog):
         done(object): the job's result (None when it failed or was cancelled).
     """
 
-    done = Signal(object)
+    # shadows QDialog.done(int), which this dialog never calls (it closes through its buttons)
+    done = Signal(object)  # type: ignore[assignment]
 
     def __init__(self, title: str, job: workers.ProjectJob,
                  parent: QWidget | None = None) -> None:

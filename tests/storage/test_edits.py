@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import small_record
+from helpers import small_record
 
 from storage.edits import (
     AddRelation,
