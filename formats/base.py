@@ -200,3 +200,21 @@ class Format:
             ExportError: naming the file and line of the first problem.
         """
         raise ExportError(f"the {cls.NAME} format cannot be imported")
+
+
+class DocumentReader(Format):
+    """A read-only format of one document per file: subclasses set ``parse``.
+
+    ``parse = staticmethod(parse_text)`` turns a file's bytes into its document.
+    """
+
+    READS: ClassVar[str | None] = DOCUMENTS
+    WRITES: ClassVar[bool] = False
+
+    @staticmethod
+    def parse(data: bytes, path: Path) -> DocumentRecord:
+        raise NotImplementedError
+
+    @classmethod
+    def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
+        return [cls.parse(data, path)]

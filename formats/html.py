@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import lxml.html
 from lxml import etree
 
-from formats.base import DOCUMENTS, Format
+from formats.base import DocumentReader
 from formats.decoding import (
     check_not_binary,
     decode_with_bom,
@@ -341,15 +341,10 @@ def _squash(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-class HtmlFormat(Format):
+class HtmlFormat(DocumentReader):
     """Web pages: the article of each page is one document (read only)."""
 
     NAME: ClassVar[str] = "html"
     EXTENSIONS: ClassVar[tuple[str, ...]] = (".html", ".htm")
     DESCRIPTION: ClassVar[str] = "web pages, the article text of each"
-    READS: ClassVar[str | None] = DOCUMENTS
-    WRITES: ClassVar[bool] = False
-
-    @classmethod
-    def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
-        return [parse_html(data, path)]
+    parse = staticmethod(parse_html)

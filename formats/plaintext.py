@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
-from formats.base import DOCUMENTS, Format
+from formats.base import DocumentReader
 from formats.decoding import (
     BINARY_CONTROLS,
     check_not_binary,
@@ -124,15 +124,10 @@ def detect_title(text: str) -> str | None:
     return None
 
 
-class TextFormat(Format):
+class TextFormat(DocumentReader):
     """Plain text: one document per file (read only)."""
 
     NAME: ClassVar[str] = "text"
     EXTENSIONS: ClassVar[tuple[str, ...]] = (".txt",)
     DESCRIPTION: ClassVar[str] = "plain text, one document per file"
-    READS: ClassVar[str | None] = DOCUMENTS
-    WRITES: ClassVar[bool] = False
-
-    @classmethod
-    def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
-        return [parse_text(data, path)]
+    parse = staticmethod(parse_text)

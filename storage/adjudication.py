@@ -16,7 +16,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.edits import AddRelation, AddSpan, Compound, Edit, annotator_id
+from storage.edits import (
+    AddRelation,
+    AddSpan,
+    Compound,
+    Edit,
+    annotator_id,
+    apply_all,
+    revert_all,
+)
 from storage.errors import NotFoundError, ValidationError
 from storage.models import Annotator, Relation, Span, Status
 from storage.project import Project
@@ -205,15 +213,10 @@ class AcceptRelation(Edit):
             changes.merge(add.apply(session, schema))
             self.steps.append(add)
             return changes
-        for step in self.steps:  # redo
-            changes.merge(step.apply(session, schema))
-        return changes
+        return apply_all(self.steps, session, schema)  # a redo
 
     def revert(self, session: Session, schema: Schema) -> Changes:
-        changes = Changes()
-        for step in reversed(self.steps):
-            changes.merge(step.revert(session, schema))
-        return changes
+        return revert_all(self.steps, session, schema)
 
 
 def unanimous_edit(project: Project, document_id: int, annotators: Sequence[str],

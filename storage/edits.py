@@ -307,6 +307,17 @@ def _keep_version(session: Session, row: Span | Entity, version: int) -> None:
     set_committed_value(row, "version", version)
 
 
+def _insert(session: Session, row: Span | Entity, row_id: int | None,
+            version: int | None) -> None:
+    """Adds a row; a redo gives it back the id and the version it had (see _keep_version)."""
+    if row_id is not None:
+        row.id = row_id
+    session.add(row)
+    session.flush()
+    if version is not None:
+        _keep_version(session, row, version)
+
+
 def _flush(session: Session, what: str) -> None:
     """Flushes; a versioned row someone else changed in between is a ConflictError."""
     try:
@@ -588,12 +599,8 @@ class AddSpan(Edit):
             entity_id=self.entity_id,
             external_id=self.external_id or new_id("s"),
         )
-        if self.span_id is not None:  # redo keeps the id relations may refer to
-            span.id = self.span_id
-        session.add(span)
-        session.flush()
-        if self.undone_version is not None:
-            _keep_version(session, span, self.undone_version)
+        # a redo keeps the id relations may refer to
+        _insert(session, span, self.span_id, self.undone_version)
         self.span_id = span.id
         self.external_id = span.external_id
         self.state = _span_state(span)
@@ -1153,12 +1160,7 @@ class CreateEntity(Edit):
                                 "it meanwhile); the registry has been reloaded")
         entity = Entity(name=self.name.strip(), kind=self.kind, aliases=list(self.aliases),
                         kb_id=self.kb_id or None, external_id=self.external_id or new_id("e"))
-        if self.entity_id is not None:
-            entity.id = self.entity_id
-        session.add(entity)
-        session.flush()
-        if self.undone_version is not None:
-            _keep_version(session, entity, self.undone_version)
+        _insert(session, entity, self.entity_id, self.undone_version)
         self.entity_id = entity.id
         self.external_id = entity.external_id
         self.state = _entity_state(entity)
@@ -1392,21 +1394,32 @@ class Compound(Edit):
     text: str = "edit"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        changes = Changes()
-        for edit in self.edits:
-            changes.merge(edit.apply(session, schema))
-        return changes
+        return apply_all(self.edits, session, schema)
 
     def revert(self, session: Session, schema: Schema) -> Changes:
-        changes = Changes()
-        for edit in reversed(self.edits):
-            changes.merge(edit.revert(session, schema))
-        return changes
+        return revert_all(self.edits, session, schema)
+
+
+def apply_all(edits: Sequence[Edit], session: Session, schema: Schema) -> Changes:
+    """Applies edits in order; what they changed, merged."""
+    changes = Changes()
+    for edit in edits:
+        changes.merge(edit.apply(session, schema))
+    return changes
+
+
+def revert_all(edits: Sequence[Edit], session: Session, schema: Schema) -> Changes:
+    """Reverts edits in reverse order; what they changed, merged."""
+    changes = Changes()
+    for edit in reversed(edits):
+        changes.merge(edit.revert(session, schema))
+    return changes
 
 
 __all__ = [
     "UNSET", "AddRelation", "AddSpan", "Assign", "Compound", "CreateEntity", "DeleteEntity",
     "DeleteRelation", "DeleteSpan", "Edit", "EntityView", "MarkAndLink", "MergeEntities",
     "RelationView", "SetStatus", "SpanView", "UpdateEntity", "UpdateRelation", "UpdateSpan",
-    "describe_entity", "describe_relation", "describe_span",
+    "describe_entity", "describe_relation", "describe_span", "ChangeEdit", "Unset", "apply_all",
+    "revert_all",
 ]

@@ -258,8 +258,17 @@ class AttributeDef:
         return None
 
 
+class _Declared:
+    """What labels and relation types share: attributes, found by name."""
+
+    attributes: tuple[AttributeDef, ...]
+
+    def attribute(self, name: str) -> AttributeDef | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+
 @dataclass(frozen=True)
-class LabelDef:
+class LabelDef(_Declared):
     """A span label."""
 
     name: str
@@ -270,15 +279,9 @@ class LabelDef:
     attributes: tuple[AttributeDef, ...] = ()
     role: str | None = None
 
-    def attribute(self, name: str) -> AttributeDef | None:
-        for attribute in self.attributes:
-            if attribute.name == name:
-                return attribute
-        return None
-
 
 @dataclass(frozen=True)
-class RelationDef:
+class RelationDef(_Declared):
     """A relation type between two spans."""
 
     name: str
@@ -289,12 +292,6 @@ class RelationDef:
     description: str = ""
     attributes: tuple[AttributeDef, ...] = ()
     role: str | None = None
-
-    def attribute(self, name: str) -> AttributeDef | None:
-        for attribute in self.attributes:
-            if attribute.name == name:
-                return attribute
-        return None
 
 
 @dataclass(frozen=True)
