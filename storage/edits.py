@@ -515,7 +515,7 @@ class ChangeEdit(Edit, Generic[Row]):
 
     def _version(self, row: Row) -> int | None:
         """The row's version for the ``expected_version`` check (None: not versioned)."""
-        return None
+        return row.version if isinstance(row, (Span, Entity)) else None
 
     def _wanted(self, row: Row, current: dict[str, Any]) -> dict[str, Any]:
         """The state this edit asks for, given the current one."""
@@ -745,9 +745,6 @@ class UpdateSpan(ChangeEdit[Span]):
 
     def _state(self, row: Span) -> dict[str, Any]:
         return _span_state(row)
-
-    def _version(self, row: Span) -> int | None:
-        return row.version
 
     def _conflict(self, session: Session, schema: Schema, row: Span,
                   known: dict[str, Any] | None) -> ConflictError:
@@ -1211,9 +1208,6 @@ class UpdateEntity(ChangeEdit[Entity]):
     def _state(self, row: Entity) -> dict[str, Any]:
         return _entity_state(row)
 
-    def _version(self, row: Entity) -> int | None:
-        return row.version
-
     def _conflict(self, session: Session, schema: Schema, row: Entity,
                   known: dict[str, Any] | None) -> ConflictError:
         return _entity_changed(row, row.name if known is None else known["name"])
@@ -1417,9 +1411,30 @@ def revert_all(edits: Sequence[Edit], session: Session, schema: Schema) -> Chang
 
 
 __all__ = [
-    "UNSET", "AddRelation", "AddSpan", "Assign", "Compound", "CreateEntity", "DeleteEntity",
-    "DeleteRelation", "DeleteSpan", "Edit", "EntityView", "MarkAndLink", "MergeEntities",
-    "RelationView", "SetStatus", "SpanView", "UpdateEntity", "UpdateRelation", "UpdateSpan",
-    "describe_entity", "describe_relation", "describe_span", "ChangeEdit", "Unset", "apply_all",
+    "UNSET",
+    "AddRelation",
+    "AddSpan",
+    "Assign",
+    "ChangeEdit",
+    "Compound",
+    "CreateEntity",
+    "DeleteEntity",
+    "DeleteRelation",
+    "DeleteSpan",
+    "Edit",
+    "EntityView",
+    "MarkAndLink",
+    "MergeEntities",
+    "RelationView",
+    "SetStatus",
+    "SpanView",
+    "Unset",
+    "UpdateEntity",
+    "UpdateRelation",
+    "UpdateSpan",
+    "apply_all",
+    "describe_entity",
+    "describe_relation",
+    "describe_span",
     "revert_all",
 ]

@@ -361,6 +361,16 @@ class Schema:
         return {a.name: a.default for a in label_def.attributes if a.default is not None}
 
 
+def _claim_key(keys: dict[str, str], key: str | None, owner: str, at: str,
+               problems: list[str]) -> None:
+    """Records that ``owner`` (e.g. "label 'Quote'") uses shortcut ``key``; a clash is a problem."""
+    if key is None:
+        return
+    if key in keys:
+        problems.append(f"{at}: shortcut '{key}' of {owner} is already used by {keys[key]}")
+    keys[key] = owner
+
+
 def _role(element: Any, roles: type[LabelRole] | type[RelationRole]) -> str | None:
     """The declared role, else the name's when it is a role ("Quote": quote), else None."""
     declared = element.get("role")
@@ -491,11 +501,7 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
         if any(label.name == name for label in labels):
             problems.append(f"{at}: label '{name}' is declared twice")
         key = element.get("key")
-        if key is not None:
-            if key in keys:
-                problems.append(f"{at}: shortcut '{key}' of label '{name}' is already used by "
-                                f"{keys[key]}")
-            keys[key] = f"label '{name}'"
+        _claim_key(keys, key, f"label '{name}'", at, problems)
         labels.append(
             LabelDef(
                 name=name,
@@ -516,11 +522,7 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
         if any(r.name == name for r in relations) or name in label_names:
             problems.append(f"{at}: relation '{name}' is declared twice or names a label")
         key = element.get("key")
-        if key is not None:
-            if key in relation_keys:
-                problems.append(f"{at}: shortcut '{key}' of relation '{name}' is already used "
-                                f"by {relation_keys[key]}")
-            relation_keys[key] = f"relation '{name}'"
+        _claim_key(relation_keys, key, f"relation '{name}'", at, problems)
         ends: dict[str, list[str]] = {"source": [], "target": []}
         for end in ("source", "target"):
             for child in element.findall(end):
