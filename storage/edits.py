@@ -511,7 +511,10 @@ class ChangeEdit(Edit, Generic[Row]):
         raise NotImplementedError
 
     def _state(self, row: Row) -> dict[str, Any]:
-        raise NotImplementedError
+        """The row as a user sees it: what an undo or redo must find unchanged."""
+        if isinstance(row, Span):
+            return _span_state(row)
+        return _relation_state(row) if isinstance(row, Relation) else _entity_state(row)
 
     def _version(self, row: Row) -> int | None:
         """The row's version for the ``expected_version`` check (None: not versioned)."""
@@ -742,9 +745,6 @@ class UpdateSpan(ChangeEdit[Span]):
 
     def _load(self, session: Session) -> Span:
         return _span(session, self.span_id)
-
-    def _state(self, row: Span) -> dict[str, Any]:
-        return _span_state(row)
 
     def _conflict(self, session: Session, schema: Schema, row: Span,
                   known: dict[str, Any] | None) -> ConflictError:
@@ -1002,9 +1002,6 @@ class UpdateRelation(ChangeEdit[Relation]):
             raise NotFoundError(f"relation {self.relation_id} does not exist")
         return row
 
-    def _state(self, row: Relation) -> dict[str, Any]:
-        return _relation_state(row)
-
     def _conflict(self, session: Session, schema: Schema, row: Relation,
                   known: dict[str, Any] | None) -> ConflictError:
         return _relation_changed(session, row, (known or _relation_state(row))["type"])
@@ -1204,9 +1201,6 @@ class UpdateEntity(ChangeEdit[Entity]):
         if entity is None:
             raise NotFoundError(f"actor {self.entity_id} does not exist (merged or deleted?)")
         return entity
-
-    def _state(self, row: Entity) -> dict[str, Any]:
-        return _entity_state(row)
 
     def _conflict(self, session: Session, schema: Schema, row: Entity,
                   known: dict[str, Any] | None) -> ConflictError:
