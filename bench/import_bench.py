@@ -6,7 +6,13 @@ beat by much: lxml parsing every file (HTML as HTML, text decoded) plus a bare
 extraction with trafilatura, encoding detection, a savepoint per file and
 durable group commits, duplicate checks), so the figure to watch is the ratio.
 
-Usage: python bench/import_bench.py [--articles 5000] [--seed 1]
+With ``--pages FOLDER`` (real-world pages, e.g. ``../shared/html-eval/pages``) it
+also imports that folder and times it against serial ``trafilatura.extract`` with
+default options over the same pages, in the same run; when ``evaldata.json`` sits
+beside the folder, both are scored (see :mod:`bench.html_score`: snippet precision,
+recall, F1 on the tuning half, the held-out half and the whole).
+
+Usage: python bench/import_bench.py [--articles 5000] [--seed 1] [--pages FOLDER]
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import lxml.html
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.html_score import HALVES, load_evaldata, score  # noqa: E402
 from bench.make_articles import make_articles  # noqa: E402
 from ingest import import_paths  # noqa: E402
 from storage.project import Project  # noqa: E402
@@ -81,11 +88,68 @@ def parse_only(folder: Path) -> float:
     return time.perf_counter() - started
 
 
+def trafilatura_defaults(files: list[Path]) -> tuple[float, dict[str, str]]:
+    """Serial ``trafilatura.extract`` with default options: seconds and texts by file name."""
+    import trafilatura
+
+    started = time.perf_counter()
+    texts = {path.name: trafilatura.extract(path.read_bytes()) or "" for path in files}
+    return time.perf_counter() - started, texts
+
+
+def imported_texts(project_path: Path) -> dict[str, str]:
+    connection = sqlite3.connect(f"file:{project_path}?mode=ro", uri=True)
+    try:
+        return {Path(source).name: text for source, text in
+                connection.execute("SELECT source, text FROM document") if source}
+    finally:
+        connection.close()
+
+
+def real_pages(folder: Path, tmp: Path) -> None:
+    """Saywho's import of a folder of real pages against serial trafilatura defaults."""
+    from ingest.files import HTML_EXTENSIONS
+
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in HTML_EXTENSIONS)
+    import trafilatura  # noqa: F401  (imported before timing, as the import's workers do)
+
+    project_path = tmp / "pages.saywho"
+    started = time.perf_counter()
+    with Project.create(project_path) as project:
+        report = import_paths(project, [folder])
+    ours = time.perf_counter() - started
+    theirs, their_texts = trafilatura_defaults(files)
+    print(f"\n{len(files)} real pages from {folder}")
+    print(f"saywho import:                              {ours:8.2f} s "
+          f"({report.documents} documents, {len(report.errors)} rejected, "
+          f"{len(report.fallbacks)} by a fallback)")
+    print(f"trafilatura.extract, defaults, serial:      {theirs:8.2f} s")
+    print(f"ratio saywho / trafilatura defaults: {ours / theirs:.2f}x (aim: at most 1x)")
+    for fallback in report.fallbacks:
+        print(f"  fallback: {fallback}")
+    for error in report.errors:
+        print(f"  rejected: {error}")
+    evaldata = folder.parent / "evaldata.json"
+    if not evaldata.is_file():
+        return
+    entries = load_evaldata(evaldata)
+    our_texts = imported_texts(project_path)
+    print("snippet scores (bench/html_score.py):")
+    for half in (*HALVES, None):
+        name = half or "whole"
+        print(f"  {name:9} saywho      {score(entries, our_texts, half).line()}")
+        print(f"  {name:9} trafilatura {score(entries, their_texts, half).line()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pages", type=Path, default=None,
+                        help="a folder of real web pages to import and score (optional)")
     args = parser.parse_args()
+    if args.pages is not None and not args.pages.is_dir():
+        raise SystemExit(f"{args.pages}: no such folder")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
         folder.mkdir()
@@ -101,6 +165,8 @@ def main() -> None:
               "(trafilatura on HTML, encoding detection on text; the import runs it in "
               "worker processes)")
         print(f"ratio saywho / floor: {ours / floor_seconds:.2f}x (aim: at most 2x)")
+        if args.pages is not None:
+            real_pages(args.pages, Path(tmp))
 
 
 if __name__ == "__main__":

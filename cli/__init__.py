@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "cli.check_cmd",
     "cli.annotators_cmd",
     "cli.gui_cmd",
+    "cli.suggest_cmd",
 )
 
 

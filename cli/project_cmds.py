@@ -111,8 +111,12 @@ def run_import(args: argparse.Namespace) -> int:
     with Project.open(args.project, backup_keep=args.keep_backups) as project:
         report = import_paths(project, existing, annotator=args.annotator,
                               max_bytes=max_bytes, progress=ProgressBar("importing"))
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     for added in report.added:
         print(f"added: {added}", file=sys.stderr)
+    for fallback in report.fallbacks:
+        print(f"fallback: {fallback}", file=sys.stderr)
     for duplicate in report.duplicates:
         print(f"skipped: {duplicate}", file=sys.stderr)
     for error in report.errors:

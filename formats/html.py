@@ -1,16 +1,19 @@
 """Web pages (``.html``, ``.htm``): the article, its headline and metadata.
 
-The article is extracted with trafilatura after the obvious site clutter
-(menus, cookie banners, share buttons, newsletter boxes, related-article lists,
-comments, footers, scripts) has been removed; paragraphs are separated by a
-blank line and the headline is the first paragraph. Parsing never touches the
-network nor loads a DTD, and a page nested deeper than :data:`HTML_MAX_DEPTH`
-is refused.
+The article is extracted whole (its tables, lists, blockquotes and standfirst
+included) with trafilatura and its fallbacks after the page furniture named as
+such (cookie banners, menus, comments, share bars, newsletter boxes, related
+lists) has been removed; our own container heuristics take over when
+trafilatura finds next to nothing. Paragraphs are separated by a blank line and
+the headline is the first paragraph; ``meta["extraction"]`` names the fallback
+that gave the text, if one did. Parsing never touches the network nor loads a
+DTD, and a page nested deeper than :data:`HTML_MAX_DEPTH` is refused.
 """
 
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from pathlib import Path
 from typing import Any, ClassVar
@@ -99,7 +102,7 @@ def parse_html(data: bytes, path: Path) -> DocumentRecord:
             path, f"the HTML cannot be parsed: {_without_unsafe_advice(str(err))}"
         ) from None
     # residue such as the "]>" that lxml leaves of an internal DTD subset is no text
-    paragraphs = [p for p in paragraphs if any(c.isalpha() for c in p)]
+    paragraphs = [p for p in paragraphs if any(c.isalnum() for c in p)]
     if not paragraphs:
         raise IngestError(path, "no article text found")
     if title and _squash(paragraphs[0]) != _squash(title):
@@ -187,56 +190,186 @@ def _parse_html_tree(markup: str, path: Path) -> lxml.html.HtmlElement:
 
 
 def _extract_article(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> tuple[str, list[str]]:
-    """Return the headline and paragraphs of a parsed page; fill ``meta``."""
-    _remove_clutter(tree)
-    title = ""
+    """Return the headline and paragraphs of a parsed page; fill ``meta``.
+
+    The metadata is read first (:func:`_read_metadata`), then the page loses
+    its scripts, styles and furniture (:func:`_remove_furniture`) and
+    trafilatura (with its readability and jusText safety nets) extracts the
+    article; the standfirst it skips is put back (:func:`_with_standfirst`).
+    When it finds less than :data:`_SHORT_EXTRACTION` characters, our own
+    container heuristics (:func:`_fallback_paragraphs`) decide.
+    ``meta["extraction"]`` names the fallback that gave the text, if any.
+    """
+    title = _read_metadata(tree, meta)
+    for element in list(tree.iter(*_NEVER_TEXT_TAGS)):
+        # JSON-LD stays: trafilatura's last resort reads an article body declared there
+        if element.getparent() is not None and element.get("type") != "application/ld+json":
+            element.drop_tree()
+    headline = _headline_element(tree)
+    _remove_furniture(tree, headline)
     paragraphs: list[str] = []
-    document = _trafilatura_extract(tree)
-    if document is not None:
-        title = _squash(document.title or "")
-        for key, value in (
-            ("date", document.date),
-            ("author", document.author),
-            ("url", document.url),
-            ("outlet", document.sitename),
-        ):
-            if isinstance(value, str) and value.strip():
-                meta[key] = value.strip()
-        if document.body is not None:
-            paragraphs = _paragraphs_of_extraction(document.body)
-    _complete_metadata(tree, meta)
-    if not paragraphs:
+    body, fallback = _trafilatura_extract(tree, meta.get("url"))
+    if body is not None:
+        paragraphs = _kept_paragraphs(_blocks_of_extraction(body))
+        if paragraphs and fallback:
+            meta["extraction"] = fallback
+    if paragraphs:
+        paragraphs = _with_standfirst(headline, paragraphs)
+    if sum(len(text) for text in paragraphs) < _SHORT_EXTRACTION:
+        # nothing, or trafilatura's last resort on a short page (the body's text in one
+        # block, menus included): a short page is what our container heuristics find in it
         paragraphs = _fallback_paragraphs(tree)
-    if not title:
-        title = _first_text(tree, "//h1") or _first_text(tree, "//title")
+        meta["extraction"] = FALLBACK_CONTAINER
+    if headline is not None and (not title or _inside(headline, ("article", "main"))):
+        # the page's own headline, not a declared one with the site's name
+        title = _squash(_text_of(headline)) or title
+    title = title or _first_text(tree, "//title")
     if paragraphs and _squash(paragraphs[0]) == title:
         title = paragraphs[0]
     return title, paragraphs
 
 
-def _trafilatura_extract(tree: lxml.html.HtmlElement) -> Any:
+_SHORT_EXTRACTION = 250
+"""Below this many characters from trafilatura (its minimum), our container heuristics decide."""
+FALLBACK_EXTERNAL = "trafilatura's readability/jusText fallback"
+FALLBACK_BASELINE = "trafilatura's baseline fallback"
+FALLBACK_CONTAINER = "Saywho's container heuristics"
+"""``meta["extraction"]`` of a page whose text came from a fallback extractor."""
+
+_NEVER_TEXT_TAGS = ("script", "style", "template", "svg", "canvas", "object", "embed")
+
+
+# Class/id words of page furniture; words that also name article parts on some sites
+# (header, teaser, box, list, info, date, caption, footer, widget) are left to trafilatura.
+_FURNITURE_WORDS = (
+    "cookie|cookies|consent|gdpr|newsletter|subscribe|signup|share|sharing|social|promo|banner|"
+    "popup|modal|paywall|advert|advertisement|sponsored|outbrain|taboola|related|recommended|"
+    "trending|breadcrumb|breadcrumbs|comment|comments|menu|navigation|navbar|sidebar|author|"
+    "byline|bio|copyright|tags|links|print|aside|ad|ads|contact|login|credit"
+)
+_FURNITURE_ATTRIBUTE = re.compile(rf"(?:^|[\s_-])(?:{_FURNITURE_WORDS})(?=$|[\s_-])", re.IGNORECASE)
+_FURNITURE_MAX_SHARE = 0.1
+"""Furniture holds at most this share of the page's text; a bigger element so named is content..."""
+_ALWAYS_FURNITURE = re.compile(
+    r"(?:^|[\s_-])(?:cookie|cookies|consent|gdpr|newsletter|subscribe|signup|paywall|popup|modal|"
+    r"outbrain|taboola|advert|advertisement|sponsored|breadcrumb|breadcrumbs|comment|comments|"
+    r"menu|navigation|sharing|social)(?=$|[\s_-])",
+    re.IGNORECASE,
+)
+"""...but these words never name an article, whatever its size (a cookie wall, comments)."""
+
+
+def _remove_furniture(tree: lxml.html.HtmlElement, headline: etree._Element | None) -> None:
+    """Drop elements named like page furniture that hold little of the page's text, in place.
+
+    An element whose class or id has a word of :data:`_FURNITURE_WORDS` (and
+    none of an article's) goes when it holds at most :data:`_FURNITURE_MAX_SHARE`
+    of the page's text (whatever it holds for :data:`_ALWAYS_FURNITURE`) and
+    does not contain the headline.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    page_chars = _text_length(body)
+    keep = set(headline.iterancestors()) if headline is not None else set()
+    dropped: list[lxml.html.HtmlElement] = []
+    for element in body.xpath(".//*[@class or @id]"):
+        if not isinstance(element, lxml.html.HtmlElement):
+            continue
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if not _FURNITURE_ATTRIBUTE.search(names) or _ARTICLE_ATTRIBUTE.search(names):
+            continue
+        if element in keep or any(ancestor in dropped for ancestor in element.iterancestors()):
+            continue
+        if (_ALWAYS_FURNITURE.search(names)
+                or _text_length(element) <= page_chars * _FURNITURE_MAX_SHARE):
+            dropped.append(element)
+    for element in dropped:
+        element.drop_tree()
+
+
+def _text_length(element: etree._Element) -> int:
+    """Characters of an element's text with whitespace collapsed (computed by libxml2)."""
+    length = element.xpath("string-length(normalize-space(.))")
+    return int(length) if isinstance(length, float) else 0
+
+
+class _FallbackProbe:
+    """Tells whether the body trafilatura returned came from one of its fallbacks.
+
+    trafilatura runs its safety nets in ``trafilatura.core.compare_extraction``
+    (readability, jusText: it returns the body it was given, its own
+    extraction, or another one) and ``trafilatura.core.baseline`` (its last
+    resort: the page's paragraphs, or the article body declared in JSON-LD).
+    The probe wraps both once and, while :func:`_trafilatura_extract` runs
+    (``active``; other callers of trafilatura in the process are left alone),
+    records the bodies they produce, so the import report can name the pages
+    whose text came from a fallback.
+    """
+
+    bodies: list[tuple[Any, str]] = []
+    active = False
+    installed = False
+
+    @classmethod
+    def install(cls) -> None:
+        if cls.installed:
+            return
+        import trafilatura.core as core
+
+        original_compare = core.compare_extraction
+        original_baseline = core.baseline
+
+        def compare_extraction(cleaned_tree: Any, raw_tree: Any, body: Any, text: str,
+                               options: Any) -> tuple[Any, str]:
+            new_body, new_text = original_compare(cleaned_tree, raw_tree, body, text, options)
+            if cls.active and new_body is not body:
+                cls.bodies.append((new_body, FALLBACK_EXTERNAL))
+            return new_body, new_text
+
+        def baseline(filecontent: Any) -> tuple[Any, str, int]:
+            body, text, length = original_baseline(filecontent)
+            if cls.active:
+                cls.bodies.append((body, FALLBACK_BASELINE))
+            return body, text, length
+
+        core.compare_extraction = compare_extraction
+        core.baseline = baseline
+        cls.installed = True
+
+
+def _trafilatura_extract(tree: lxml.html.HtmlElement,
+                         url: str | None) -> tuple[etree._Element | None, str]:
+    """trafilatura's article body (or None), and the fallback it came from ('' for none)."""
     import trafilatura  # imported late: it is slow to import and only HTML needs it
 
+    _FallbackProbe.install()
+    _FallbackProbe.bodies.clear()
+    _FallbackProbe.active = True
     try:
-        return trafilatura.bare_extraction(
+        document = trafilatura.bare_extraction(
             tree,
-            favor_precision=True,
+            url=url,
             include_comments=False,
-            include_tables=False,
+            include_tables=True,
             include_images=False,
-            include_links=False,
+            include_links=True,  # kept to tell link lists from prose, then dropped
             include_formatting=False,
-            with_metadata=True,
-            # no second opinion from readability/jusText: 40% faster and the same
-            # text on news pages; our own extractor below still catches a miss
-            fast=True,
-            date_extraction_params={"original_date": True, "extensive_search": False},
+            with_metadata=False,  # read by _read_metadata, at a fraction of the cost
         )
     except RecursionError:
         raise
     except Exception as err:  # third-party heuristics on hostile input: fall back
         LOGGER.warning("trafilatura failed (%s); using the simple extractor", err)
-        return None
+        return None, ""
+    finally:
+        _FallbackProbe.active = False
+        bodies = list(_FallbackProbe.bodies)
+        _FallbackProbe.bodies.clear()
+    if document is None:
+        return None, ""
+    body = getattr(document, "body", None)
+    return body, next((name for made, name in bodies if made is body), "")
 
 
 def _remove_clutter(tree: lxml.html.HtmlElement) -> None:
@@ -248,7 +381,7 @@ def _remove_clutter(tree: lxml.html.HtmlElement) -> None:
         if element.getparent() is not None and not _inside(element, ("article", "main")):
             element.drop_tree()
     body = tree.find("body")
-    page_chars = len(_squash(body.text_content())) if body is not None else 0
+    page_chars = len(_squash(_text_of(body))) if body is not None else 0
     for element in list(tree.iter()):
         if not isinstance(element.tag, str) or element.tag in ("html", "head", "body"):
             continue
@@ -261,7 +394,7 @@ def _remove_clutter(tree: lxml.html.HtmlElement) -> None:
             continue
         if (
             _ARTICLE_ATTRIBUTE.search(names)
-            and len(_squash(element.text_content())) > page_chars * _CLUTTER_MAX_SHARE
+            and len(_squash(_text_of(element))) > page_chars * _CLUTTER_MAX_SHARE
         ):
             continue
         element.drop_tree()
@@ -271,63 +404,289 @@ def _inside(element: etree._Element, tags: tuple[str, ...]) -> bool:
     return any(ancestor.tag in tags for ancestor in element.iterancestors())
 
 
-def _paragraphs_of_extraction(body: etree._Element) -> list[str]:
-    """Paragraph texts of trafilatura's output tree (p, head, list/item, quote, ...)."""
-    paragraphs: list[str] = []
-    for block in body:
-        if block.tag == "list":
-            items = [_squash(_text_of(item)) for item in block.iter("item")]
-            paragraphs.extend(item for item in items if item)
-            continue
-        text = _squash(_text_of(block))
+# trafilatura's output elements that start a new paragraph
+_BLOCK_TAGS = frozenset({"p", "head", "quote", "list", "item", "table", "row", "cell", "code",
+                         "div", "article", "section", "figure", "note"})
+_CELL_MAX_CHARS = 200  # a row of shorter cells is one paragraph ("cell | cell")
+
+
+def _blocks_of_extraction(body: etree._Element) -> list[tuple[str, float]]:
+    """Paragraphs of trafilatura's output tree, each with the share of its text in links.
+
+    Every block (p, head, quote, list item, ...) is a paragraph, and so is each
+    line of a block broken by ``<lb/>``; a table row of short cells is one
+    paragraph with its cells joined by `` | ``, a row with longer cells (a
+    layout table) gives each cell's paragraphs.
+    """
+    paragraphs: list[tuple[str, float]] = []
+    pieces: list[str] = []
+    link_chars = [0]
+
+    def flush() -> None:
+        text = _squash("".join(pieces))
         if text:
-            paragraphs.append(text)
-    if not paragraphs and body.text:
-        paragraphs = [line for line in (_squash(p) for p in body.text.split("\n")) if line]
+            share = min(1.0, link_chars[0] / len(text))
+            paragraphs.append((text, share))
+        pieces.clear()
+        link_chars[0] = 0
+
+    def walk(element: etree._Element) -> None:
+        tag = element.tag
+        if tag == "lb":
+            flush()
+            pieces.append(element.tail or "")
+            return
+        if tag == "row":
+            cells = [cell for cell in element if cell.tag == "cell"]
+            texts = [_squash(_text_of(cell)) for cell in cells]
+            if len(cells) > 1 and all(
+                len(text) <= _CELL_MAX_CHARS
+                and not any(child.tag in _BLOCK_TAGS for child in cell.iterdescendants())
+                for cell, text in zip(cells, texts, strict=True)
+            ):
+                flush()
+                links = sum(len(_squash(_text_of(ref))) for ref in element.iter("ref"))
+                pieces.append(" | ".join(text for text in texts if text))
+                link_chars[0] = links
+                flush()
+                pieces.append(element.tail or "")
+                return
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if tag == "ref":
+            link_chars[0] += len(_squash(_text_of(element)))
+        pieces.append(element.text or "")
+        for child in element:
+            walk(child)
+        if block:
+            flush()
+        pieces.append(element.tail or "")
+
+    pieces.append(body.text or "")
+    for child in body:
+        walk(child)
+    flush()
     return paragraphs
+
+
+_LINK_MAX_SHARE = 0.9
+"""A paragraph with more of its text in links than this is a link list (related stories, menus)."""
+
+
+def _kept_paragraphs(blocks: list[tuple[str, float]]) -> list[str]:
+    """The paragraphs that are not link lists."""
+    return [text for text, links in blocks if links < _LINK_MAX_SHARE]
+_STANDFIRST_MIN_CHARS = 80
+_STANDFIRST_LOOKAHEAD = 8
+_STANDFIRST_NEAR = 3
+_SENTENCE_END = re.compile(r"[.!?…:;)\"'»«“”„’]$")
+
+
+def _headline_element(tree: lxml.html.HtmlElement) -> etree._Element | None:
+    """The page's headline: the first ``<h1>`` with text, in an article or main if any."""
+    for xpath in ("//article//h1", "//main//h1", "//h1"):
+        for element in tree.xpath(xpath):
+            if _squash(_text_of(element)):
+                return element
+    return None
+
+
+def _with_standfirst(headline: etree._Element | None, paragraphs: list[str]) -> list[str]:
+    """The paragraphs with the standfirst the extractor skipped put first.
+
+    A standfirst (lead, teaser, abstract) sits between the headline and the
+    body, often in the article's header, where extractors take it for page
+    furniture. The ``<p>`` elements after the ``<h1>`` and before the first
+    extracted paragraph that read as prose (at least
+    :data:`_STANDFIRST_MIN_CHARS` characters ending like a sentence, mostly
+    not links) are kept, when the body is found within
+    :data:`_STANDFIRST_LOOKAHEAD` paragraphs. When the body is not in ``<p>``
+    elements at all, only the first such paragraph is kept, and only if it
+    sits in the headline's own block (a common ancestor at most
+    :data:`_STANDFIRST_NEAR` levels up).
+    """
+    if headline is None:
+        return paragraphs
+    body_text = "\n".join(paragraphs)
+    lead: list[str] = []
+    near = set(list(headline.iterancestors())[:_STANDFIRST_NEAR])
+    first: str | None = None  # the first paragraph after the headline, if prose in its block
+    following = headline.xpath("following::p")
+    for element in following if isinstance(following, list) else []:
+        if not isinstance(element, etree._Element):
+            continue
+        text = _squash(_text_of(element))
+        if not text:
+            continue
+        if text in body_text:
+            return [text for text in lead if text] + paragraphs
+        if len(lead) >= _STANDFIRST_LOOKAHEAD:
+            return paragraphs
+        links = sum(len(_squash(_text_of(a))) for a in element.iter("a"))
+        prose = (len(text) >= _STANDFIRST_MIN_CHARS and _SENTENCE_END.search(text) is not None
+                 and links <= len(text) / 2)
+        if not lead and prose and near.intersection(
+                list(element.iterancestors())[:_STANDFIRST_NEAR]):
+            first = text
+        lead.append(text if prose else "")
+    return [first, *paragraphs] if first is not None else paragraphs
 
 
 def _fallback_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
-    """Paragraphs of <article>, <main> or <body>, for pages trafilatura gives up on."""
-    container = None
-    for xpath in ("//article", "//main", "//body"):
-        found = tree.xpath(xpath)
-        if found:
-            container = found[0]
-            break
+    """Paragraphs of the page's densest text container, for pages trafilatura gives up on.
+
+    The page's clutter is removed first (:func:`_remove_clutter`); the
+    container is the element whose own ``<p>``, ``<li>``, ``<blockquote>`` and
+    ``<td>`` children hold the most prose (text outside links), or else
+    ``<article>``, ``<main>`` or ``<body>``.
+    """
+    _remove_clutter(tree)
+    best: etree._Element | None = None
+    best_chars = 0
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        chars = sum(_prose_chars(child) for child in element if child.tag in _FALLBACK_BLOCKS)
+        if chars > best_chars:
+            best, best_chars = element, chars
+    container = best
+    if container is None:
+        for xpath in ("//article", "//main", "//body"):
+            found = tree.xpath(xpath)
+            if found:
+                container = found[0]
+                break
     if container is None:
         container = tree
     paragraphs = []
-    for element in container.iter("h1", "p"):
-        text = _squash(element.text_content())
-        if text:
+    for element in container.iter("h1", "h2", "h3", *_FALLBACK_BLOCKS):
+        if any(block.tag in _FALLBACK_BLOCKS for block in _ancestors_below(element, container)):
+            continue  # its text is in the enclosing block's
+        text = _squash(_text_of(element))
+        if text and _prose_chars(element) * 2 >= len(text):
             paragraphs.append(text)
     return paragraphs
 
 
-def _complete_metadata(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> None:
-    """Fill what trafilatura missed from the usual <meta> and <link> tags."""
+_FALLBACK_BLOCKS = ("p", "li", "blockquote", "td", "dd", "figcaption", "pre")
+
+
+def _ancestors_below(element: etree._Element, container: etree._Element) -> list[etree._Element]:
+    found = []
+    for ancestor in element.iterancestors():
+        if ancestor is container:
+            break
+        found.append(ancestor)
+    return found
+
+
+def _prose_chars(element: etree._Element) -> int:
+    """Characters of an element's text outside links."""
+    text = len(_squash(_text_of(element)))
+    links = sum(len(_squash(_text_of(a))) for a in element.iter("a"))
+    return max(0, text - links)
+
+
+_ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
+                            "OpinionNewsArticle", "BlogPosting", "Report", "ScholarlyArticle",
+                            "TechArticle", "WebPage", "Posting", "SocialMediaPosting"})
+_JSON_LD_MAX_CHARS = 1_000_000
+
+
+def _read_metadata(tree: lxml.html.HtmlElement, meta: dict[str, Any]) -> str:
+    """Fill ``meta`` (date, author, url, outlet) from the page's head; return its declared title.
+
+    Sources, first found wins: JSON-LD (``application/ld+json``) of the article,
+    then the usual ``<meta>`` and ``<link>`` tags; the date is htmldate's (the
+    original publication date, normalised to ``YYYY-MM-DD``), else the first
+    declared one as written.
+    """
+    declared: dict[str, str] = {}
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        source = script.text or ""
+        if len(source) > _JSON_LD_MAX_CHARS:
+            continue
+        try:
+            _json_ld_metadata(json.loads(source), declared)
+        except (ValueError, RecursionError):
+            continue
     lookups = (
+        ("title", "//meta[@property='og:title']/@content"),
+        ("title", "//meta[@name='twitter:title']/@content"),
         ("date", "//meta[@property='article:published_time']/@content"),
         ("date", "//meta[@name='date' or @name='pubdate' or @itemprop='datePublished']/@content"),
         ("date", "//time/@datetime"),
         ("author", "//meta[@name='author']/@content"),
+        ("author", "//meta[@property='article:author']/@content"),
         ("url", "//link[@rel='canonical']/@href"),
         ("url", "//meta[@property='og:url']/@content"),
         ("outlet", "//meta[@property='og:site_name']/@content"),
+        ("outlet", "//meta[@name='application-name']/@content"),
     )
     for key, xpath in lookups:
-        if key in meta:
+        if key in declared:
             continue
-        values = tree.xpath(xpath)
-        value = _squash(str(values[0])) if values else ""
-        if value:
-            meta[key] = value
+        for found in tree.xpath(xpath):
+            value = _squash(str(found))
+            if value and not (key == "author" and "://" in value):
+                declared[key] = value
+                break
+    date = _publication_date(tree)
+    if date:
+        declared["date"] = date
+    for key in ("date", "author", "url", "outlet"):
+        if declared.get(key):
+            meta[key] = declared[key]
+    return declared.get("title", "")
+
+
+def _json_ld_metadata(data: Any, declared: dict[str, str]) -> None:
+    """What the JSON-LD objects of an article declare, into ``declared`` (first found wins)."""
+    if isinstance(data, list):
+        for item in data:
+            _json_ld_metadata(item, declared)
+        return
+    if not isinstance(data, dict):
+        return
+    if "@graph" in data:
+        _json_ld_metadata(data["@graph"], declared)
+    kinds = data.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if not any(isinstance(kind, str) and kind in _ARTICLE_TYPES for kind in kinds):
+        return
+    for key, value in (("title", data.get("headline")), ("date", data.get("datePublished")),
+                       ("author", _json_ld_name(data.get("author"))),
+                       ("outlet", _json_ld_name(data.get("publisher")))):
+        if isinstance(value, str) and _squash(value) and key not in declared:
+            declared[key] = _squash(value)
+
+
+def _json_ld_name(value: Any) -> str | None:
+    """The name of a JSON-LD person or organisation (or the names of a list of them)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        name = value.get("name")
+        return name if isinstance(name, str) else None
+    if isinstance(value, list):
+        names = [name for name in (_json_ld_name(item) for item in value) if name]
+        return ", ".join(names) or None
+    return None
+
+
+def _publication_date(tree: lxml.html.HtmlElement) -> str | None:
+    import htmldate  # a trafilatura dependency; imported late like it
+
+    try:
+        return htmldate.find_date(tree, extensive_search=False, original_date=True)
+    except (ValueError, TypeError, RecursionError):
+        return None
 
 
 def _first_text(tree: lxml.html.HtmlElement, xpath: str) -> str:
     for element in tree.xpath(xpath):
-        text = _squash(element.text_content())
+        text = _squash(_text_of(element))
         if text:
             return text
     return ""

@@ -79,6 +79,8 @@ class AnnotatedImportReport(ImportReport):
         self.entities += other.entities
         self.duplicates += other.duplicates
         self.errors += other.errors
+        self.fallbacks += other.fallbacks
+        self.notes += other.notes
 
     def summary(self) -> str:
         text = super().summary()

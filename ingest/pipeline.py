@@ -57,8 +57,12 @@ def import_documents(project: Project, paths: Iterable[Path | str], annotator: s
     files = list(iter_files(Path(p) for p in paths))
     files.sort(key=lambda p: (p.name != "entities.jsonl", str(p)))
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
-    entity_files = [f for f in files if f.name == "entities.jsonl"]
-    document_files = [f for f in files if f.name != "entities.jsonl"]
+    entity_files = [f for f in files if f.name == ENTITIES_FILE]
+    document_files = [f for f in files if f.name != ENTITIES_FILE]
+    for beside in _entities_beside(document_files, entity_files):
+        report.notes.append(f"{beside}: read for the actors of the JSON Lines file(s) beside it")
+        entity_files.append(beside)
+        files.insert(len(entity_files) - 1, beside)
     done = 0
     for file in entity_files:
         if progress is not None:
@@ -98,6 +102,30 @@ def import_documents(project: Project, paths: Iterable[Path | str], annotator: s
         progress(len(files), len(files), "")
     return report
 
+
+ENTITIES_FILE = "entities.jsonl"
+
+
+def _entities_beside(document_files: Sequence[Path], entity_files: Sequence[Path]) -> list[Path]:
+    """The ``entities.jsonl`` beside the JSON Lines files, when the import does not read it yet."""
+    named = {_resolved(f) for f in entity_files}
+    found: list[Path] = []
+    for file in document_files:
+        if file.suffix.lower() != ".jsonl":
+            continue
+        beside = file.with_name(ENTITIES_FILE)
+        if _resolved(beside) in named or not beside.is_file():
+            continue
+        named.add(_resolved(beside))
+        found.append(beside)
+    return found
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _read_one(job: tuple[Path, int, type[Format]]) -> list[DocumentRecord] | str:

