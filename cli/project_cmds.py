@@ -96,7 +96,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from ingest.layers import import_paths
+    from ingest import import_paths
 
     for path in args.paths:
         if not path.exists():

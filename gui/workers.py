@@ -83,7 +83,7 @@ def import_job(project: Project, paths: list[Path], annotator: str | None) -> Pr
 
     def work(worker_project: Project, progress: Callable[[int, int, str], None],
              _cancelled: Callable[[], bool]) -> Any:
-        from ingest.layers import import_paths
+        from ingest import import_paths
 
         return import_paths(worker_project, paths, annotator=annotator, progress=progress)
 
