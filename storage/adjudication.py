@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -143,6 +143,17 @@ def _gold_span(session: Session, document_id: int, gold_id: int, key: SpanKey) -
     return None
 
 
+Stored = TypeVar("Stored", Span, Relation)
+
+
+def _stored(session: Session, model: type[Stored], row_id: int) -> Stored:
+    """The span or relation to accept (NotFoundError when it was deleted meanwhile)."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFoundError(f"{model.__tablename__} {row_id} does not exist")
+    return row
+
+
 def _ensure_curator(session: Session, gold: str) -> int:
     who = annotator_id(session, gold)
     row = session.get(Annotator, who)
@@ -161,9 +172,7 @@ class AcceptSpan(Edit):
     text = "accept span"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        span = session.get(Span, self.span_id)
-        if span is None:
-            raise NotFoundError(f"span {self.span_id} does not exist")
+        span = _stored(session, Span, self.span_id)
         gold_id = _ensure_curator(session, self.gold)
         if span.annotator_id == gold_id:
             raise ValidationError("this span is already in the gold layer")
@@ -190,9 +199,7 @@ class AcceptRelation(Edit):
     text = "accept relation"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        relation = session.get(Relation, self.relation_id)
-        if relation is None:
-            raise NotFoundError(f"relation {self.relation_id} does not exist")
+        relation = _stored(session, Relation, self.relation_id)
         gold_id = _ensure_curator(session, self.gold)
         changes = Changes()
         if not self.steps:
