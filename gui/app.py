@@ -39,6 +39,7 @@ from gui.theme import apply_mode
 from ingest import import_paths
 from storage.errors import SaywhoError
 from storage.project import Project
+from storage.vocabulary import LabelRole
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLES = RESOURCES / "samples"
@@ -193,7 +194,8 @@ def screenshot_or_run(location: str, screenshot: Path | None = None,
     if screenshot is not None:
         window.resize(*size)
         window.show()
-        spans = sorted(window.spans.values(), key=lambda s: (s.label != "Quote", s.start))
+        quotes = set(project.schema.labels_with_role(LabelRole.QUOTE))
+        spans = sorted(window.spans.values(), key=lambda s: (s.label not in quotes, s.start))
         if spans:
             window.select_span(spans[0].id)
         render_window(window, screenshot)
