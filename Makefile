@@ -1,11 +1,17 @@
-# Saywho: `make run` opens the GUI on the sample project; `make test` runs the suite.
+# Saywho: `make run` opens the GUI on the sample project; `make test` runs the suite;
+# `make bundle` builds the standalone folder (PyInstaller), `make bundle-test` checks it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
+# the bundle is built in its own venv holding only the run-time dependencies
+BUNDLE_VENV := .venv-bundle
+STAMP_BUNDLE := $(BUNDLE_VENV)/.installed-bundle
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' saywho/__init__.py)
+BUNDLE_NAME := Saywho-$(VERSION)-$(shell uname -s | tr A-Z a-z)-$(shell uname -m)
 
-.PHONY: run test lint typecheck bench screenshot clean
+.PHONY: run test lint typecheck bench screenshot clean bundle bundle-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +45,23 @@ bench: $(STAMP_TEST)
 	$(BIN)/python bench/soak.py
 
 screenshot: $(STAMP_RUN)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python resources/make_screenshots.py
-	QT_QPA_PLATFORM=offscreen $(BIN)/python resources/make_curation_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_curation_screenshots.py
+
+$(STAMP_BUNDLE): pyproject.toml
+	$(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet '.[bundle]'
+	touch $@
+
+bundle: $(STAMP_BUNDLE)
+	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/bundle bundle/saywho.spec
+	tar -C dist -czf dist/$(BUNDLE_NAME).tar.gz $(BUNDLE_NAME)
+	@du -sh dist/$(BUNDLE_NAME) dist/$(BUNDLE_NAME).tar.gz
+
+bundle-test: bundle
+	$(PYTHON) tests/installed.py dist/$(BUNDLE_NAME)/Saywho
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BUNDLE_VENV) build dist .pytest_cache .mypy_cache .ruff_cache

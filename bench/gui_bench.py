@@ -1,20 +1,25 @@
-"""Speed of the article view on a long document: open, edit, scroll (offscreen Qt).
+"""Speed of the whole annotation window on a long article, key by key (offscreen Qt).
 
-Generates a ~1 MB fictional article (~2,000 paragraphs, a few emoji) and
-10,000 spans over it (nested and overlapping, discontinuous quotes) with 8,000
-relations, stores it in a temporary project through the storage API, next to
-the same text without spans, and prints, from this one run:
+Generates a ~1 MB fictional article (~2,000 paragraphs, a few emoji) with
+10,000 spans (nested and overlapping, discontinuous quotes) and 8,000
+relations, and a 4 kB article cut from the same text with the same density of
+marks, both annotated by two annotators; stores them through the storage API
+in one project file and opens the real ``MainWindow`` on it. Then it drives the
+window as an annotator does, with real key presses and clicks (QTest), on each
+article in turn, and times every action from the key to the repainted window
+(storage reads and writes included):
 
-(a) opening the document in ArticleView (set_content + first paint) with its
-    10,000 spans against the same text without spans (aim: at most 1.5x);
-(b) adding and deleting one span (storage edit + update_spans + repaint) in
-    that document against the same in the document without spans (aim: at
-    most 1.2x);
-(c) every time in ms, plus scrolling a page, and for scale the naive
-    baseline: the same 10,000 spans as ExtraSelections.
+    switch document (Alt+PgDown), select a span (click), mark a span (C),
+    relabel (Shift+K), move a boundary (Alt+Shift+Right), undo, redo,
+    open the relation picker (O), pick (Enter), delete the relation (the
+    panel's remove button), delete the span (Delete), open the comparison
+    view (Ctrl+Shift+A).
 
-Figures are medians of several repeats. Run:
+It prints, from this one run, the median time of each action on both articles
+and the ratio long / short (aim: at most 1.5x). Run:
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_bench.py
+    (--chars 10000000 --spans 100000 for the book-length stretch: aim 2x)
+    (--profile ACTION prints a cProfile of that action on the long article)
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # offscreen: no raise() etc.
 
 import argparse
+import cProfile
+import pstats
 import random
 import re
 import statistics
@@ -35,13 +43,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QApplication, QTextEdit
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from bench.make_articles import make_articles
-from gui.text_view import ArticleView
 from gui.unicode import Utf16Map
-from storage.edits import AddSpan, DeleteSpan
 from storage.project import Project
 from storage.records import (
     AnnotationSetRecord,
@@ -49,7 +57,6 @@ from storage.records import (
     RelationRecord,
     SpanRecord,
 )
-from storage.views import RelationView
 
 _WORD = re.compile(r"\w+")
 _EMOJI = ("🕊", "🌍", "📣", "🤝", "⚖️")
@@ -138,170 +145,210 @@ def make_annotations(text: str, spans_wanted: int, seed: int
     return spans, relations
 
 
-def median_ms(action: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
+ACTIONS = ("switch document", "select a span", "mark a span", "relabel",
+           "move a boundary", "undo", "redo", "open the picker", "pick",
+           "delete the relation", "delete the span", "open the comparison view")
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
+NONE = Qt.KeyboardModifier.NoModifier
+
+
+def short_text(text: str, target_chars: int) -> str:
+    """The first paragraphs of the long text, about ``target_chars`` long."""
+    paragraphs: list[str] = []
+    for paragraph in text.split("\n\n"):
+        if sum(len(p) + 2 for p in paragraphs) >= target_chars:
+            break
+        paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
+
+
+def build(path: Path, chars: int, spans_wanted: int) -> tuple[str, str, int, int]:
+    """The project file with both articles; returns their texts and span/relation counts."""
+    long_text = make_text(chars, seed=7)
+    long_spans, long_relations = make_annotations(long_text, spans_wanted, seed=7)
+    small = short_text(long_text, 4000)
+    small_spans, small_relations = make_annotations(small, spans_wanted, seed=7)
+
+    def layers(spans: list[SpanRecord], relations: list[RelationRecord]
+               ) -> list[AnnotationSetRecord]:
+        return [AnnotationSetRecord(name, "in_progress", spans, relations)
+                for name in ("alice", "bob")]
+
+    with Project.create(path) as project:
+        project.import_records([
+            DocumentRecord(text=small, title="A short article", external_id="short",
+                           annotations=layers(small_spans, small_relations)),
+            DocumentRecord(text=long_text, title="A long article", external_id="long",
+                           annotations=layers(long_spans, long_relations)),
+        ], "bench")
+    return small, long_text, len(long_spans), len(long_relations)
+
+
+class Driver:
+    """Drives one MainWindow with QTest and times each action until the window settled."""
+
+    def __init__(self, window: object, app: QApplication) -> None:
+        from gui.main_window import MainWindow
+
+        assert isinstance(window, MainWindow)
+        self.window = window
+        self.app = app
+        self.times: dict[str, dict[str, list[float]]] = {}
+        self.profile: str | None = None
+        self.with_comparison = True
+        self.profiler = cProfile.Profile()
+
+    def timed(self, document: str, action: str, run: Callable[[], object]) -> None:
+        self.app.processEvents()
+        profiling = self.profile == action and document == "long"
+        if profiling:
+            self.profiler.enable()
         started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        run()
+        self.app.processEvents()  # the repaint the action asked for
+        elapsed = (time.perf_counter() - started) * 1000
+        if profiling:
+            self.profiler.disable()
+        self.times.setdefault(action, {}).setdefault(document, []).append(elapsed)
+
+    def key(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = NONE) -> None:
+        target = QApplication.focusWidget() or self.window.view
+        QTest.keyClick(target, key, modifiers)
+
+    def point_of(self, offset: int) -> QPoint:
+        view = self.window.view
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(Utf16Map(view.text).to_utf16(offset))
+        return view.cursorRect(cursor).center() + QPoint(3, 0)
+
+    def cycle(self, document: str) -> None:
+        """One round of every action on the open document, in the middle of it."""
+        window = self.window
+        view = window.view
+        text = view.text
+        middle = text.index("\n\n", len(text) // 2) + 2
+        quote = next(s for s in window.spans.values()
+                     if s.label == "Quote" and s.start >= middle)
+        view.setFocus()
+        view.scroll_to(quote.start)
+        self.app.processEvents()
+        point = self.point_of(quote.fragments[0][0] + 1)
+        self.timed(document, "select a span", lambda: QTest.mouseClick(
+            view.viewport(), Qt.MouseButton.LeftButton, NONE, point))
+        assert window.view.selected_span_id is not None
+        self.key(Qt.Key.Key_Escape)
+        # a word of the paragraph's end no span covers
+        paragraph_end = text.index("\n", quote.end)
+        word = None
+        for match in _WORD.finditer(text, quote.end, paragraph_end):
+            if not view.spans_at(match.start()) and not view.spans_at(match.end() - 1):
+                word = match.span()
+        assert word is not None
+        view.set_selected_range(*word)
+        before = len(window.spans)
+        self.timed(document, "mark a span", lambda: self.key(Qt.Key.Key_C))
+        assert len(window.spans) == before + 1, window.statusBar().currentMessage()
+        self.timed(document, "relabel", lambda: self.key(Qt.Key.Key_K, SHIFT))
+        self.timed(document, "move a boundary", lambda: self.key(Qt.Key.Key_Right, ALT | SHIFT))
+        self.timed(document, "undo", lambda: self.key(Qt.Key.Key_Z, CTRL))
+        self.timed(document, "redo", lambda: self.key(Qt.Key.Key_Z, CTRL | SHIFT))
+        assert window.selected_span is not None and window.selected_span.label == "Condition"
+        self.timed(document, "open the picker", lambda: self.key(Qt.Key.Key_O))
+        assert window.picker.isVisible(), window.statusBar().currentMessage()
+        self.timed(document, "pick", lambda: self.key(Qt.Key.Key_Return))
+        assert not window.picker.isVisible()
+        remove = next(button for button in window.schema_panel.findChildren(QToolButton)
+                      if button.toolTip() == "Remove this relation" and button.isVisible())
+        self.timed(document, "delete the relation", lambda: QTest.mouseClick(
+            remove, Qt.MouseButton.LeftButton))
+        view.setFocus()
+        self.timed(document, "delete the span", lambda: self.key(Qt.Key.Key_Delete))
+        assert len(window.spans) == before, window.statusBar().currentMessage()
+
+        if not self.with_comparison:
+            return
+
+        def compare() -> None:
+            self.key(Qt.Key.Key_A, CTRL | SHIFT)
+            self.app.processEvents()
+
+        self.timed(document, "open the comparison view", compare)
+        from gui.comparison import ComparisonWindow
+
+        for shown in self.app.topLevelWidgets():
+            if isinstance(shown, ComparisonWindow) and shown.isVisible():
+                shown.close()
+        self.app.processEvents()
+        window.activateWindow()
+        view.setFocus()
+
+    def switch(self, document: str) -> None:
+        self.window.view.setFocus()
+        self.timed(document, "switch document", lambda: self.key(Qt.Key.Key_PageDown, ALT))
+        assert self.window.document is not None
+        assert self.window.document.external_id == document, self.window.document.external_id
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=1_000_000)
     parser.add_argument("--spans", type=int, default=10_000)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--profile", choices=ACTIONS, default=None,
+                        help="print a cProfile of this action on the long article")
     args = parser.parse_args()
 
-    app = QApplication.instance() or QApplication([])
-    text = make_text(args.chars, seed=7)
-    spans, relations = make_annotations(text, args.spans, seed=7)
-    paragraphs = text.count("\n\n") + 1
-    print(f"article: {len(text):,} characters, {paragraphs:,} paragraphs; "
-          f"{len(spans):,} spans, {len(relations):,} relations")
-
     with tempfile.TemporaryDirectory() as folder:
-        project = Project.create(Path(folder) / "bench.saywho")
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                          str(Path(folder) / "settings"))
+        os.environ["SAYWHO_DATA_DIR"] = str(Path(folder) / "data")
+        app = QApplication.instance() or QApplication([])
+        assert isinstance(app, QApplication)
+        path = Path(folder) / "bench.saywho"
         started = time.perf_counter()
-        project.import_records([
-            DocumentRecord(text=text, title="Long", external_id="long",
-                           annotations=[AnnotationSetRecord("alice", "in_progress",
-                                                            spans, relations)]),
-            DocumentRecord(text=text + " ", title="Long, no spans", external_id="plain",
-                           annotations=[AnnotationSetRecord("alice", "in_progress")]),
-        ], "bench")
-        print(f"stored through the storage API in {(time.perf_counter() - started):.1f} s")
-        annotated = project.document_by_external_id("long")
-        plain = project.document_by_external_id("plain")
-        started = time.perf_counter()
-        stored_spans = project.spans(annotated.id, "alice")
-        stored_relations = project.relations(annotated.id, "alice")
-        read_ms = (time.perf_counter() - started) * 1000
-        schema = project.schema
+        small, long_text, span_count, relation_count = build(path, args.chars, args.spans)
+        print(f"long article: {len(long_text):,} characters, {long_text.count(chr(10)*2) + 1:,} "
+              f"paragraphs, {span_count:,} spans, {relation_count:,} relations per annotator; "
+              f"short article: {len(small):,} characters (two annotators each); stored in "
+              f"{time.perf_counter() - started:.1f} s")
 
-        view = ArticleView()
-        view.resize(1000, 800)
-        view.show()
+        from gui.app import settings
+        from gui.main_window import MainWindow
+
+        project = Project.open(path)
+        window = MainWindow(project, "alice", settings(), persist=False)
+        window.resize(1440, 900)
+        window.show()
+        QTest.qWaitForWindowExposed(window)
+        window.activateWindow()
         app.processEvents()
-
-        def open_with_spans() -> None:
-            view.set_content(annotated.text, stored_spans, stored_relations, schema)
-            view.viewport().repaint()
-            app.processEvents()
-
-        def open_without_spans() -> None:
-            view.set_content(plain.text, [], [], schema)
-            view.viewport().repaint()
-            app.processEvents()
-
-        open_with_spans()  # warm up fonts and caches
-        open_without_spans()
-        opened = {"spans": [], "plain": []}
-        for _ in range(args.repeats):
-            opened["spans"].append(median_ms(open_with_spans, 1))
-            opened["plain"].append(median_ms(open_without_spans, 1))
-        open_spans = statistics.median(opened["spans"])
-        open_plain = statistics.median(opened["plain"])
-
-        def edit_cycle(document_id: int, document_text: str,
-                       relations: list[RelationView]) -> Callable[[], None]:
-            """Adds a Cue on a word mid-document, then deletes it, as the GUI does:
-            storage edit, update_spans, and the repaint that update_spans asked for."""
-            middle = document_text.index("\n\n", len(document_text) // 2) + 2
-            word = _WORD.search(document_text, middle)
-            assert word is not None
-            start, end = word.span()
-
-            def cycle() -> None:
-                add = AddSpan(document_id, "alice", "Cue", [(start, end)])
-                changes = project.apply(add)
-                view.update_spans(changes.spans_removed,
-                                  [project.span(span_id) for span_id in changes.spans_added],
-                                  relations)
-                app.processEvents()
-                assert add.span_id is not None
-                changes = project.apply(DeleteSpan(add.span_id))
-                view.update_spans(changes.spans_removed, [], relations)
-                app.processEvents()
-
-            return cycle
-
-        def show(with_spans: bool) -> None:
-            if with_spans:
-                open_with_spans()
-                view.scroll_to(len(annotated.text) // 2)
-            else:
-                open_without_spans()
-                view.scroll_to(len(plain.text) // 2)
-            view.viewport().repaint()
-            app.processEvents()
-
-        edits = {"spans": edit_cycle(annotated.id, annotated.text, stored_relations),
-                 "plain": edit_cycle(plain.id, plain.text, [])}
-        edit_times: dict[str, list[float]] = {"spans": [], "plain": []}
-        for repeat in range(args.repeats * 2 + 2):
-            for kind in ("spans", "plain"):
-                show(kind == "spans")
-                elapsed = median_ms(edits[kind], 1)
-                if repeat >= 2:  # the first rounds warm up SQLite and Qt caches
-                    edit_times[kind].append(elapsed)
-        edit_spans = statistics.median(edit_times["spans"])
-        edit_plain = statistics.median(edit_times["plain"])
-
-        def scroll_pages() -> None:
-            bar = view.verticalScrollBar()
-            for _ in range(10):
-                bar.setValue(bar.value() + bar.pageStep())
-                view.viewport().repaint()
-            app.processEvents()
-
-        show(True)
-        scroll_spans = median_ms(scroll_pages, 3) / 10
-        show(False)
-        scroll_plain = median_ms(scroll_pages, 3) / 10
-
-        # Naive baseline: every span fragment as an ExtraSelection.
-        offsets = Utf16Map(annotated.text)
-        colours = {label.name: QColor(label.color).lighter(160) for label in schema.labels}
-
-        def extra_selections() -> None:
-            view.set_content(annotated.text, [], [], schema)
-            selections = []
-            for span in stored_spans:
-                char_format = QTextCharFormat()
-                char_format.setBackground(colours[span.label])
-                for start, end in span.fragments:
-                    selection = QTextEdit.ExtraSelection()
-                    cursor = QTextCursor(view.document())
-                    cursor.setPosition(offsets.to_utf16(start))
-                    cursor.setPosition(offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
-                    selection.cursor = cursor  # type: ignore[attr-defined]
-                    selection.format = char_format  # type: ignore[attr-defined]
-                    selections.append(selection)
-            view.setExtraSelections(selections)
-            view.viewport().repaint()
-            app.processEvents()
-
-        extra_open = median_ms(extra_selections, 3)
-        repaint_extra = median_ms(lambda: (view.viewport().repaint(), app.processEvents()), 5)
-        view.setExtraSelections([])
-        open_with_spans()
-        repaint_index = median_ms(lambda: (view.viewport().repaint(), app.processEvents()), 5)
+        driver = Driver(window, app)
+        driver.profile = args.profile
+        first = window.document.external_id if window.document is not None else "short"
+        order = ["long", "short"] if first == "short" else ["short", "long"]
+        for repeat in range(args.repeats + 1):
+            for document in order:
+                driver.switch(document)
+                driver.cycle(document)
+            if repeat == 0:  # warm-up round: fonts, caches, SQLite pages
+                driver.times.clear()
+        window.close()
         project.close()
 
-    print(f"reading {len(stored_spans):,} spans + {len(stored_relations):,} relations "
-          f"from storage: {read_ms:.0f} ms (not part of (a))")
-    print(f"(a) open + first paint: {open_spans:.0f} ms with {len(stored_spans):,} spans, "
-          f"{open_plain:.0f} ms without -> {open_spans / open_plain:.2f}x (aim <= 1.5x)")
-    print(f"(b) add + delete one span (edit, update_spans, repaint): {edit_spans:.1f} ms with "
-          f"spans, {edit_plain:.1f} ms without -> {edit_spans / edit_plain:.2f}x (aim <= 1.2x)")
-    print(f"    scroll one page and paint: {scroll_spans:.1f} ms with spans, "
-          f"{scroll_plain:.1f} ms without")
-    print(f"    full viewport repaint: {repaint_index:.1f} ms with the span index")
-    print(f"(c) naive baseline, {len(stored_spans):,} spans as ExtraSelections: open + paint "
-          f"{extra_open:.0f} ms ({extra_open / open_plain:.1f}x the plain open), "
-          f"each repaint {repaint_extra:.1f} ms")
+    print(f"{'action':<26}{'4 kB article':>14}{'long article':>14}{'ratio':>8}")
+    worst = 0.0
+    for action in ACTIONS:
+        short_ms = statistics.median(driver.times[action]["short"])
+        long_ms = statistics.median(driver.times[action]["long"])
+        ratio = long_ms / short_ms
+        worst = max(worst, ratio)
+        print(f"{action:<26}{short_ms:>11.1f} ms{long_ms:>11.1f} ms{ratio:>7.2f}x")
+    print(f"worst ratio {worst:.2f}x (aim <= 1.5x; the stretch, 10 MB / 100,000 spans, <= 2x)")
+    if args.profile:
+        print(f"\ncProfile of '{args.profile}' on the long article ({args.repeats} times):")
+        pstats.Stats(driver.profiler).sort_stats("cumulative").print_stats(30)
     return 0
 
 

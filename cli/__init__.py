@@ -12,7 +12,12 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from storage.errors import SaywhoError
+from sqlalchemy.exc import DBAPIError
+
+from saywho import __version__
+from storage.db import is_disk_full
+from storage.errors import SaywhoError, disk_full_message
+from text.names import printable
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -39,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Saywho: annotate who said what, and under what condition, in news text. "
                     "Without a command, opens the annotation window.",
     )
+    parser.add_argument("--version", action="version", version=f"saywho {__version__}")
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument("--install-desktop-entry", action="store_true",
+                         help="add Saywho to this user's applications menu and open .saywho "
+                              "files with it (Linux, under the XDG data folder)")
+    desktop.add_argument("--uninstall-desktop-entry", action="store_true",
+                         help="remove exactly what --install-desktop-entry wrote")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -58,16 +70,30 @@ def run(argv: Sequence[str]) -> int:
         args = parser.parse_args(list(argv))
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        if args.command:
+            parser.print_usage(sys.stderr)
+            print("saywho: the desktop entry options take no command", file=sys.stderr)
+            return EXIT_USAGE
+        from cli import desktop_entry
+
+        args.handler = desktop_entry.run_install if args.install_desktop_entry else \
+            desktop_entry.run_uninstall
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
         return int(args.handler(args))
     except UsageError as exc:
-        print(f"saywho: {exc}", file=sys.stderr)
+        print(f"saywho: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except SaywhoError as exc:
-        print(f"saywho: {exc}", file=sys.stderr)
+        print(f"saywho: {printable(str(exc))}", file=sys.stderr)
+        return EXIT_REJECTED
+    except (OSError, DBAPIError) as exc:
+        if not is_disk_full(exc):
+            raise
+        print(f"saywho: {disk_full_message('the command did not finish')}", file=sys.stderr)
         return EXIT_REJECTED
     except KeyboardInterrupt:
         print("saywho: interrupted", file=sys.stderr)

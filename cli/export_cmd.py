@@ -13,6 +13,8 @@ from export.run import GOLD, export_project, summary
 from export.splits import SplitError, parse_split
 from formats import registry
 from formats.base import ExportError, ExportOptions, MissingDependencyError
+from storage.db import is_disk_full
+from storage.errors import export_disk_full
 from storage.models import STATUSES
 from storage.project import Project
 
@@ -94,6 +96,11 @@ def run_export(args: argparse.Namespace) -> int:
             return EXIT_REJECTED
         except ExportError as exc:
             print(f"saywho: {exc}", file=sys.stderr)
+            return EXIT_REJECTED
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            print(f"saywho: {export_disk_full(args.out)}", file=sys.stderr)
             return EXIT_REJECTED
     for item in manifest.inexact[:10]:
         what = " ".join(str(item[k]) for k in ("document", "annotator", "span", "label")

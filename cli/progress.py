@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from text.names import printable
+
 
 class ProgressBar:
     """Callable ``(done, total, what)`` that draws a one-line bar on a terminal."""
@@ -26,7 +28,7 @@ class ProgressBar:
         self._last = now
         filled = int(self.width * done / total)
         bar = "#" * filled + "-" * (self.width - filled)
-        name = what[-40:]
+        name = printable(what)[-40:]
         self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {name:<40}")
         if done >= total:
             self.stream.write("\n")

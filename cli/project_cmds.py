@@ -12,10 +12,11 @@ from cli import EXIT_OK, EXIT_REJECTED
 from cli.common import PROJECT_HELP, add_project_command
 from cli.progress import ProgressBar
 from formats import registry
-from storage.errors import SchemaError
+from storage.errors import DiskFullError, SchemaError, import_disk_full
 from storage.models import STATUSES
 from storage.project import Project
 from storage.schema import Schema, load_schema, schema_summary
+from text.names import printable
 
 #: backups kept beside a SQLite project; ``import`` makes one before it writes
 BACKUPS_KEPT = 5
@@ -100,7 +101,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     for path in args.paths:
         if not path.exists():
-            print(f"saywho: {path}: no such file or folder", file=sys.stderr)
+            print(f"saywho: {printable(str(path))}: no such file or folder", file=sys.stderr)
     existing = [p for p in args.paths if p.exists()]
     missing = len(existing) != len(args.paths)
     max_bytes = int(args.max_mb * 1024 * 1024) if args.max_mb is not None else None
@@ -108,19 +109,24 @@ def run_import(args: argparse.Namespace) -> int:
         from cli import UsageError
 
         raise UsageError("--keep-backups takes 0 or more")
-    with Project.open(args.project, backup_keep=args.keep_backups) as project:
+    try:
+        project = Project.open(args.project, backup_keep=args.keep_backups,
+                               backup_required=True)
+    except DiskFullError as exc:
+        raise import_disk_full(0, " (no backup could be made before the import)") from exc
+    with project:
         report = import_paths(project, existing, annotator=args.annotator,
                               max_bytes=max_bytes, progress=ProgressBar("importing"))
     for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {printable(note)}", file=sys.stderr)
     for added in report.added:
-        print(f"added: {added}", file=sys.stderr)
+        print(f"added: {printable(added)}", file=sys.stderr)
     for fallback in report.fallbacks:
-        print(f"fallback: {fallback}", file=sys.stderr)
+        print(f"fallback: {printable(fallback)}", file=sys.stderr)
     for duplicate in report.duplicates:
-        print(f"skipped: {duplicate}", file=sys.stderr)
+        print(f"skipped: {printable(duplicate)}", file=sys.stderr)
     for error in report.errors:
-        print(f"rejected: {error}", file=sys.stderr)
+        print(f"rejected: {printable(error)}", file=sys.stderr)
     print(report.summary())
     return EXIT_REJECTED if report.errors or missing else EXIT_OK
 

@@ -80,6 +80,7 @@ from storage.records import (
 )
 from storage.schema import AttributeDef, Schema
 from storage.vocabulary import ValueType
+from text.names import path_text
 
 ANNOTATION_CONF = "annotation.conf"
 VISUAL_CONF = "visual.conf"
@@ -230,15 +231,36 @@ class BratConfig:
     attributes: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
 
 
+def read_utf8(path: Path, kind: str) -> str:
+    """The text of a brat file, or an error naming this file (never the file that needed it).
+
+    Raises:
+        ExportError: the file cannot be read, is binary or is not UTF-8; the
+            message names ``path`` and, for a bad byte, its offset.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        raise ExportError(f"{path}: contains NUL bytes: a binary file, not {kind}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ExportError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02X} at offset "
+                          f"{exc.start}): {kind} must be UTF-8 text") from None
+
+
 def parse_annotation_conf(path: Path) -> BratConfig:
     """Reads the sections of an annotation.conf Saywho needs.
 
     Raises:
-        ExportError: a line outside any section.
+        ExportError: the file is binary or not UTF-8, or a line is outside any section.
     """
     config = BratConfig()
     section = None
-    text = path.read_text(encoding="utf-8")
+    text = read_utf8(path, "a brat configuration")
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -640,9 +662,9 @@ class BratFormat(Format):
         if sidecar is not None:
             found = {ref: sidecar.actors.get(ref, entity) for ref, entity in found.items()}
         document_id = entry.get("id")
-        record = DocumentRecord(text=text, title=entry.get("title", ann.stem),
-                                external_id=document_id or ann.stem,
-                                meta=dict(entry.get("meta", {})), source=str(text_path),
+        record = DocumentRecord(text=text, title=entry.get("title", path_text(ann.stem)),
+                                external_id=document_id or path_text(ann.stem),
+                                meta=dict(entry.get("meta", {})), source=path_text(text_path),
                                 annotations=[annotation_set])
         return document_id or key, record, list(found.values())
 
@@ -679,7 +701,7 @@ def read_ann(path: Path, text: str, config: BratConfig, annotator: str,
     relations: dict[str, RelationRecord] = {}
     renamed: dict[str, str] = {}
     pending: list[tuple[int, str, str]] = []  # (line, kind, content) resolved after T/R
-    content = path.read_bytes().decode("utf-8")
+    content = read_utf8(path, "a brat .ann file")
     for number, line in enumerate(content.split("\n"), start=1):
         if not line.strip():
             continue

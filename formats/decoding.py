@@ -1,10 +1,10 @@
 """Bytes to text: BOMs, UTF-8, and the legacy encodings news dumps use.
 
 The encoding is detected (UTF-8 with or without BOM, UTF-16/32 with BOM,
-otherwise charset detection that prefers cp1252 for the 0x80-0x9F bytes news
-dumps are full of). Damaged UTF-8 (see :func:`refuse_broken_utf8`) and
-UTF-16/32 without a BOM (see :func:`bomless_utf16`) are refused, never
-guessed into mojibake.
+otherwise cp1252, which includes Latin-1: see :func:`detect_legacy_or_refuse`).
+Damaged UTF-8 (see :func:`refuse_broken_utf8`), UTF-16/32 without a BOM (see
+:func:`bomless_utf16`) and other legacy code pages are refused, never guessed
+into mojibake.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import codecs
 import collections
 import re
 from pathlib import Path
-
-import charset_normalizer
 
 from formats.reading import (
     IngestError,
@@ -46,15 +44,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-# Bytes 0x80-0x9F are C1 controls in latin-1 but punctuation (curly quotes,
-# dashes, euro sign) in cp1252; news dumps that use them are cp1252.
-_C1_CHARS = re.compile("[\x80-\x9f]")
-_CP1252_PUNCTUATION = re.compile(rb"[\x91-\x97]")
 _ACCENTED_LATIN = re.compile("[\xc0-\xff]")
 _MAX_ACCENTED_SHARE = 0.3
 _SNIFF_CHARS = 200_000
-_CHAOS_TOLERANCE = 1.0  # percent of "mess" a cp1252 candidate may have over the best
-_CENTRAL_EUROPEAN = frozenset({"cp1250", "iso8859_2", "mac_latin2", "cp852", "iso8859_16"})
 # Control characters no text file contains (tab, newlines and form feed excluded).
 BINARY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
@@ -309,95 +301,64 @@ def _refuse_as_bomless(codec: str, path: Path, sure_of_byte_order: bool = True) 
     )
 
 
-def _detect_legacy(data: bytes) -> tuple[str, str]:
-    """Decode bytes that are not UTF-8, preferring cp1252 over its look-alikes.
+def detect_legacy_or_refuse(data: bytes, path: Path) -> tuple[str, str]:
+    """Reads bytes that are not UTF-8 as cp1252 (which includes Latin-1), or refuses them.
 
-    charset-normalizer is unsure on short Western texts (it may pick cp1250 for
-    French, or a DOS code page for English with curly quotes). When the cp1252
-    reading looks like Western text, cp1252 wins if it is among the equally good
-    candidates, gives the same text as the best one, the bytes hold cp1252's
-    curly quotes and dashes (0x91-0x97) and the best guess is not a Central
-    European code page, or the best guess only puts a few letters of another
-    script inside Latin words (:func:`_swallows_latin`).
+    cp1252 and Latin-1 are the only legacy encodings read without a byte-order
+    mark or a declaration (an HTML ``charset``): a file they cannot decode, or
+    whose cp1252 reading is not Western text (:func:`_looks_western`; Cyrillic,
+    Greek, Turkish or East Asian code pages read as cp1252 give runs of accented
+    capitals), is refused by the offset of its first byte that is not UTF-8,
+    never guessed into another code page's mojibake. (Latin-1 text has no bytes
+    0x80-0x9F, which are control characters there; over the others cp1252 and
+    Latin-1 agree.)
+
+    Raises:
+        IngestError: naming the first byte that is not UTF-8, its offset and line.
     """
     try:
-        cp1252_text: str | None = data.decode("cp1252")
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
-        cp1252_text = None
-    matches = list(charset_normalizer.from_bytes(data))
-    if cp1252_text is not None and _looks_western(cp1252_text):
-        if not matches:
-            return cp1252_text, "cp1252"
-        best = matches[0]
-        best_codec = _codec_name(best.encoding)
-        if any(
-            _codec_name(match.encoding) in ("cp1252", "iso8859_1")
-            and match.percent_chaos <= best.percent_chaos + _CHAOS_TOLERANCE
-            for match in matches
-        ):
-            return cp1252_text, "cp1252"
-        guessed_text = str(best)
-        if (
-            guessed_text == cp1252_text
-            or _C1_CHARS.search(guessed_text) is not None
-            or (_CP1252_PUNCTUATION.search(data) and best_codec not in _CENTRAL_EUROPEAN)
-            or _swallows_latin(guessed_text)
-        ):
-            return cp1252_text, "cp1252"
-        return guessed_text, best.encoding
-    if matches:
-        return str(matches[0]), matches[0].encoding
-    if cp1252_text is not None:
-        return cp1252_text, "cp1252"
-    return data.decode("latin-1"), "latin-1"
-
-
-_FOREIGN_LETTERS = re.compile(r"[^\W\d_\x00-\u024f]+")  # letters of scripts beyond Latin
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
-_MAX_FOREIGN_SHARE = 0.3
-
-
-def _swallows_latin(text: str) -> bool:
-    """Whether a guessed multi-byte reading turned accented letters into foreign ones.
-
-    A double-byte code page (Big5, GBK, Shift_JIS) read over Western text takes
-    an accented letter and the ASCII letter after it for one character
-    ("SÃO" becomes "S鬃"): the foreign letters are few and each run of them
-    touches a Latin letter. Genuine text mixing scripts has the foreign words
-    apart ("Prime Minister 岸田文雄 said") or is mostly foreign.
-    """
-    text = text[:_SNIFF_CHARS]
-    runs = list(_FOREIGN_LETTERS.finditer(text))
-    if not runs:
-        return False
-    letters = sum(1 for char in text if char.isalpha())
-    if sum(len(run.group()) for run in runs) > letters * _MAX_FOREIGN_SHARE:
-        return False
-    return all(
-        _ASCII_LETTER.fullmatch(text[run.start() - 1 : run.start()])
-        or _ASCII_LETTER.fullmatch(text[run.end() : run.end() + 1])
-        for run in runs
+        text = None
+    if text is not None and _looks_western(text):
+        return text, "cp1252"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        first = err.start
+    else:  # pragma: no cover - callers only pass bytes that are not UTF-8
+        raise AssertionError("detect_legacy_or_refuse needs bytes that are not UTF-8")
+    raise IngestError(
+        path,
+        f"is not valid UTF-8: byte 0x{data[first]:02X} at offset {first} cannot be decoded, "
+        "and the file is not Western text in cp1252 or Latin-1 either (the only legacy "
+        "encodings read without a byte-order mark or a declaration): re-save it as UTF-8",
+        line=data.count(b"\n", 0, first) + 1,
     )
 
 
-def detect_legacy_or_refuse(data: bytes, path: Path) -> tuple[str, str]:
-    """:func:`_detect_legacy`, refusing the UTF-16/32 it may guess for bytes without a BOM."""
-    text, encoding = _detect_legacy(data)
-    if _codec_name(encoding).startswith(("utf_16", "utf_32")):
-        _refuse_as_bomless(encoding, path, sure_of_byte_order=False)
-    return text, encoding
+# cp1252's symbols (bytes 0x80-0xBF, 0xD7, 0xF7) that Western words never hold between
+# two letters; quotation marks, dashes, the middle dot, the soft hyphen and the letters
+# among them (ƒ Š š Œ œ Ž ž Ÿ ª µ º) are left out. Another code page read as cp1252
+# puts them there: Polish "zamknięty" in cp852 reads "zamkni©ty".
+_SYMBOLS = "".join(
+    char for char in bytes([*range(0x80, 0xC0), 0xD7, 0xF7]).decode("cp1252", "ignore")
+    if char not in "\u2018\u2019\u201c\u201d\u2013\u2014\u00b7\u00ad\u00a0ƒŠšŒœŽžŸªµº")
+_LATIN_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"
+_SYMBOL_IN_WORD = re.compile(f"[{_LATIN_LETTER}][{re.escape(_SYMBOLS)}][{_LATIN_LETTER}]")
 
 
 def _looks_western(text: str) -> bool:
-    """Whether most letters are unaccented, as in a Western language (not mojibake)."""
+    """Whether ``text`` reads as a Western language, not as another code page's mojibake.
+
+    Most letters are unaccented, and no word has a symbol between two letters.
+    """
     text = text[:_SNIFF_CHARS]
     letters = sum(1 for char in text if char.isalpha())
     accented = len(_ACCENTED_LATIN.findall(text))
-    return letters == 0 or accented / letters < _MAX_ACCENTED_SHARE
-
-
-def _codec_name(encoding: str) -> str:
-    return codecs.lookup(encoding).name.replace("-", "_")
+    if letters and accented / letters >= _MAX_ACCENTED_SHARE:
+        return False
+    return _SYMBOL_IN_WORD.search(text) is None
 
 
 def normalise_newlines(text: str) -> str:

@@ -36,6 +36,7 @@ from formats.reading import (
 from storage.records import (
     DocumentRecord,
 )
+from text.names import path_text
 
 # ------------------------------------------------------------------------ HTML
 
@@ -107,13 +108,13 @@ def parse_html(data: bytes, path: Path) -> DocumentRecord:
         raise IngestError(path, "no article text found")
     if title and _squash(paragraphs[0]) != _squash(title):
         paragraphs.insert(0, title)
-    title = title or path.stem
+    title = title or path_text(path.stem)
     return DocumentRecord(
         text="\n\n".join(paragraphs),
         title=title,
-        external_id=path.stem,
+        external_id=path_text(path.stem),
         meta=meta,
-        source=str(path),
+        source=path_text(path),
     )
 
 

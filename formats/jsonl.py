@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
@@ -48,6 +49,7 @@ from storage.records import (
     covered_text,
 )
 from storage.views import DocumentView, EntityView
+from text.names import path_text
 
 DOCUMENTS_FILE = "documents.jsonl"
 ENTITIES_FILE = "entities.jsonl"
@@ -249,7 +251,43 @@ def _iter_json_lines(data: bytes, path: Path) -> Iterator[tuple[int, Any]]:
         except (_LineProblem, RecursionError) as err:
             reason = str(err) if isinstance(err, _LineProblem) else "JSON nested too deeply"
             raise IngestError(path, f"not valid JSON: {reason}", number) from None
+        if _SURROGATE_ESCAPE.search(raw) is not None:
+            field = _surrogate_field(value, "")
+            if field is not None:
+                where, char = field
+                raise IngestError(
+                    path, f"field {where} holds a lone surrogate (\\u{ord(char):04x}), which "
+                          "is not a character: the text cannot be stored or exported; fix the "
+                          "\\u escape (a surrogate pair needs both halves)", number)
         yield number, value
+
+
+# Lone surrogates reach a JSON value only through a \u escape (UTF-8 cannot encode them).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_field(value: Any, where: str) -> tuple[str, str] | None:
+    """The first field (``'meta.source'``, ``'annotations[0].annotator'``) holding a lone
+    surrogate, with the surrogate; None when there is none."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        return (f"'{where}'", found.group()) if found is not None else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{where}.{key}" if where else str(key)
+            found_key = _SURROGATE.search(key)
+            if found_key is not None:
+                return f"'{_SURROGATE.sub('?', inner)}' (its name)", found_key.group()
+            hit = _surrogate_field(item, inner)
+            if hit is not None:
+                return hit
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            hit = _surrogate_field(item, f"{where}[{index}]")
+            if hit is not None:
+                return hit
+    return None
 
 
 def _reject_constant(name: str) -> Any:
@@ -316,7 +354,7 @@ def _document_from_json(value: Any, path: Path, number: int) -> DocumentRecord:
         raise _LineProblem("'text' is empty")
     doc_id = record.get("id")
     if doc_id is None:
-        doc_id = f"{path.stem}-{number}"
+        doc_id = f"{path_text(path.stem)}-{number}"
     elif isinstance(doc_id, int) and not isinstance(doc_id, bool):
         doc_id = str(doc_id)
     elif not isinstance(doc_id, str) or not doc_id.strip():
@@ -351,7 +389,7 @@ def _document_from_json(value: Any, path: Path, number: int) -> DocumentRecord:
         title=title,
         external_id=doc_id,
         meta=meta,
-        source=str(path),
+        source=path_text(path),
         annotations=annotation_sets,
         line=number,
     )

@@ -30,6 +30,7 @@ from formats.reading import (
 from storage.records import (
     DocumentRecord,
 )
+from text.names import path_text
 
 # ------------------------------------------------------------------ plain text
 
@@ -74,10 +75,10 @@ def parse_text(data: bytes, path: Path) -> DocumentRecord:
         raise IngestError(path, "contains control characters: looks like a binary file, not text")
     return DocumentRecord(
         text=text,
-        title=detect_title(text) or path.stem,
-        external_id=path.stem,
+        title=detect_title(text) or path_text(path.stem),
+        external_id=path_text(path.stem),
         meta={"encoding": encoding},
-        source=str(path),
+        source=path_text(path),
     )
 
 

@@ -42,8 +42,17 @@ class IngestError(SaywhoError):
 
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+    | getattr(os, "O_BINARY", 0)
+
+
 def read_bytes_limited(path: Path, max_bytes: int) -> bytes:
-    """Check the file's kind and size before reading it whole."""
+    """Check the file's kind and size before reading it whole.
+
+    Only regular files are read: a folder, FIFO, device or socket is refused.
+    The file is opened without blocking (a FIFO put in its place after the
+    check does not hang the import) and checked again through the open handle.
+    """
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -55,23 +64,48 @@ def read_bytes_limited(path: Path, max_bytes: int) -> bytes:
     if stat.S_ISDIR(info.st_mode):
         raise IngestError(path, "is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
-        raise IngestError(path, "is not a regular file")
+        raise IngestError(path, f"is {special_kind(info.st_mode)}, not a regular file; "
+                                "never read")
     if info.st_size > max_bytes:
         raise IngestError(
             path,
             f"is {format_size(info.st_size)}, over the {format_size(max_bytes)} limit",
         )
     try:
-        with path.open("rb") as stream:
-            # Read at most one byte more than allowed: the file may grow after stat().
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except PermissionError:
+        raise IngestError(path, "permission denied") from None
+    except OSError as err:
+        raise IngestError(path, f"cannot be opened: {err.strerror or err}") from None
+    try:
+        opened = os.fstat(descriptor)
+        if not stat.S_ISREG(opened.st_mode):
+            raise IngestError(path, f"is {special_kind(opened.st_mode)}, not a regular file; "
+                                    "never read")
+        # Read at most one byte more than allowed: the file may grow after stat().
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
             data = stream.read(max_bytes + 1)
     except PermissionError:
         raise IngestError(path, "permission denied") from None
     except OSError as err:
         raise IngestError(path, f"cannot be read: {err.strerror or err}") from None
+    finally:
+        os.close(descriptor)
     if len(data) > max_bytes:
         raise IngestError(path, f"is over the {format_size(max_bytes)} limit")
     return data
+
+
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                  (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def special_kind(mode: int) -> str:
+    """What a file that is not a regular file or folder is (\"a FIFO (named pipe)\", ...)."""
+    for test, kind in _SPECIAL_KINDS:
+        if test(mode):
+            return kind
+    return "not a regular file"
 
 
 def format_size(size: int) -> str:

@@ -46,6 +46,7 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
+import resources
 from formats.base import ExportContext, Format
 from formats.conll import annotator_dir
 from formats.xmi import not_xml10, safe_filename
@@ -56,7 +57,7 @@ from text.tokenize import paragraph_segments
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "resources" / "schemas" / "saywho-tei.rng"
+SCHEMA_PATH = resources.path("schemas", "saywho-tei.rng")
 WIKIDATA = ("wd", "(Q\\d+|P\\d+)", "http://www.wikidata.org/entity/$1")
 _NOT_NAME = re.compile(r"[^A-Za-z0-9._-]")
 

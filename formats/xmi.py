@@ -71,6 +71,7 @@ from storage.records import (
 )
 from storage.schema import AttributeDef, Schema, find_dtd_declaration
 from storage.vocabulary import ValueType
+from text.names import path_text
 from text.tokenize import sentences
 
 SPAN_TYPE = "webanno.custom.SaywhoSpan"
@@ -409,6 +410,8 @@ class XmiFormat(Format):
             cas = load_cas_from_xmi(io.BytesIO(data), typesystem=typesystem, lenient=True)
         except Exception as exc:
             raise ExportError(f"{file}: not a readable UIMA CAS XMI file: {exc}") from exc
+        cas = _text_view(cas, file)
+        sofa = cas.get_sofa()
         text = cas.sofa_string or ""
         title, external_id = "", None
         if typesystem.contains_type(METADATA_TYPE):
@@ -425,11 +428,13 @@ class XmiFormat(Format):
         id_of: dict[int, str] = {}
         for annotation in cas.select(SPAN_TYPE):
             span_id = annotation.get("spanId") or f"X{annotation.xmiID}"
+            _check_sofa(annotation, sofa, f"span '{span_id}'", file)
             grouped.setdefault(span_id, []).append(annotation)
             id_of[annotation.xmiID] = span_id
         spans = []
         for span_id, parts in grouped.items():
             parts.sort(key=lambda a: (a.get("fragmentIndex") or 0, a.begin))
+            _check_fragments(parts, span_id, file)
             first = parts[0]
             label = first.get("label")
             if not label:
@@ -454,6 +459,11 @@ class XmiFormat(Format):
                 if governor is None or dependent is None or not annotation.get("label"):
                     raise ExportError(f"{file}: relation {annotation.xmiID} lacks its label, "
                                       "Governor or Dependent")
+                _check_sofa(annotation, sofa, f"relation {annotation.xmiID}", file)
+                if governor.xmiID not in id_of or dependent.xmiID not in id_of:
+                    raise ExportError(f"{file}: relation {annotation.xmiID} links an "
+                                      f"annotation that is not a {SPAN_TYPE} of the text's "
+                                      "view")
                 relations.append(RelationRecord(
                     annotation.get("relationId") or f"R{number}", annotation.get("label"),
                     id_of[governor.xmiID], id_of[dependent.xmiID],
@@ -468,9 +478,58 @@ class XmiFormat(Format):
                     raise ExportError(f"{file}: the status '{status}' of its {LAYER_TYPE} is "
                                       f"not one of {', '.join(STATUSES)}")
         spans.sort(key=lambda s: (s.start, s.end))
-        return DocumentRecord(text=text, title=title, external_id=external_id, source=str(file),
+        return DocumentRecord(text=text, title=title, external_id=external_id,
+                              source=path_text(file),
                               annotations=[AnnotationSetRecord(annotator, status, spans,
                                                                relations)])
+
+
+def _text_view(cas: Any, file: Path) -> Any:
+    """The view whose sofa holds the text: the initial view, or the only view with text.
+
+    Raises:
+        ExportError: several views hold text (one file is one document's text).
+    """
+    if cas.sofa_string:
+        return cas
+    with_text = [view.sofa.sofaID for view in cas.views if view.sofa.sofaString]
+    if len(with_text) > 1:
+        raise ExportError(f"{file}: {len(with_text)} views ({', '.join(with_text)}) hold a "
+                          "text and the initial view none; Saywho imports one text per file")
+    return cas.get_view(with_text[0]) if with_text else cas
+
+
+def _check_sofa(annotation: Any, sofa: Any, what: str, file: Path) -> None:
+    """Refuses an annotation of another view filed under the text's view.
+
+    Raises:
+        ExportError: its ``sofa`` is not the text's: its offsets are in another text.
+    """
+    own = getattr(annotation, "sofa", None)
+    if own is not None and own.xmiID != sofa.xmiID:
+        raise ExportError(
+            f"{file}: {what} (xmi:id {annotation.xmiID}) is listed in the view "
+            f"'{sofa.sofaID}' but annotates the sofa '{own.sofaID}' (another text, whose "
+            "offsets do not fit this one); the file is inconsistent and was refused")
+
+
+def _check_fragments(parts: list[Any], span_id: str, file: Path) -> None:
+    """Refuses a span whose ``fragmentCount``/``fragmentIndex`` do not match its annotations.
+
+    Raises:
+        ExportError: naming the span, the count it claims and the fragments found.
+    """
+    counts = {part.get("fragmentCount") for part in parts} - {None}
+    indexes = [part.get("fragmentIndex") for part in parts]
+    if not counts and all(index is None for index in indexes):
+        return  # a file written without Saywho's fragment features: one annotation each
+    if counts != {len(parts)} or sorted(i or 0 for i in indexes) != list(range(len(parts))):
+        claimed = ", ".join(str(c) for c in sorted(counts)) or "none"
+        found = ", ".join(str(i) for i in indexes)
+        raise ExportError(
+            f"{file}: span '{span_id}' has {len(parts)} fragment annotation"
+            f"{'s' if len(parts) != 1 else ''} (fragmentIndex {found}) but says fragmentCount "
+            f"{claimed}; the file is inconsistent and was refused")
 
 
 #: the largest XMI or type system file read back (an article of 1 MB with 10,000 spans

@@ -119,7 +119,7 @@ ACTIONS: tuple[ActionDef, ...] = (
        scope="sheet", section="Edit"),
     _a("edit.deselect", "Deselect / Cancel", "Esc", lambda w: w._on_escape, "Edit", scope="view"),
     _a("edit.inside_quotes", "Select Inside &Quotation Marks", "Ctrl+'",
-       lambda w: w._on_select_inside_quotes, "Edit", scope="view", section="Marking"),
+       lambda w: w._on_select_inside_quotes, "Edit", section="Marking"),
     _a("edit.start_left", "Start One Character Left", "Alt+Left", lambda w: w._on_boundary, "Edit",
        scope="view", section="Boundaries", separator_before=True, arg=("start", -1, "char")),
     _a("edit.start_right", "Start One Character Right", "Alt+Right",

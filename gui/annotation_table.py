@@ -7,7 +7,8 @@ Selecting a row selects the span in the article view (the main window wires
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -35,7 +36,12 @@ def covered_text(text: str, fragments: Iterable[tuple[int, int]]) -> str:
 
 
 class SpanTableModel(RowTableModel[SpanView]):
-    """One row per span of one document and annotator, sorted by position."""
+    """One row per span of one document and annotator, sorted by position.
+
+    An edit changes rows in place (``dataChanged``), or removes and inserts the
+    rows it moved (``beginRemoveRows``/``beginInsertRows``): a row is found by a
+    bisection on the positions, so an edit costs the same on 10 or 10,000 rows.
+    """
 
     COLUMNS = ("Label", "Text", "Attributes", "Speaker / holder", "Actor")
     SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -45,10 +51,12 @@ class SpanTableModel(RowTableModel[SpanView]):
         super().__init__(parent)
         self.schema = schema
         self._text = ""
-        self._relations: list[RelationView] = []
+        self._keys: list[tuple[int, int, int]] = []  # the rows' positions, sorted
+        self._relations: dict[int, RelationView] = {}
         self._entities: Mapping[int, EntityView] = {}
         self._by_id: dict[int, SpanView] = {}
         self._outgoing: dict[int, list[RelationView]] = {}
+        self._incoming: dict[int, list[RelationView]] = {}
 
     # ------------------------------------------------------------------ API
 
@@ -57,38 +65,106 @@ class SpanTableModel(RowTableModel[SpanView]):
                     entities: Mapping[int, EntityView]) -> None:
         self.beginResetModel()
         self._text = text
-        self._rows = sorted(spans, key=_position)
-        self._relations = list(relations)
+        keys = [(span.fragments[0][0], span.fragments[-1][1], span.id) for span in spans]
+        if all(keys[i] < keys[i + 1] for i in range(len(keys) - 1)):  # storage's order
+            self._rows, self._keys = list(spans), keys
+        else:
+            ordered = sorted(zip(keys, spans, strict=True), key=lambda pair: pair[0])
+            self._rows = [span for _, span in ordered]
+            self._keys = [key for key, _ in ordered]
+        self._by_id = {span.id: span for span in self._rows}
+        self._relations = {relation.id: relation for relation in relations}
+        outgoing: dict[int, list[RelationView]] = {}
+        incoming: dict[int, list[RelationView]] = {}
+        for relation in self._relations.values():
+            outgoing.setdefault(relation.source_id, []).append(relation)
+            incoming.setdefault(relation.target_id, []).append(relation)
+        self._outgoing, self._incoming = outgoing, incoming
         self._entities = entities
-        self._reindex()
         self.endResetModel()
 
+    def row_of(self, key: Any) -> int | None:
+        span = self._by_id.get(key)
+        if span is None:
+            return None
+        row = bisect.bisect_left(self._keys, _position(span))
+        return row if row < len(self._rows) and self._rows[row].id == key else None
+
     def update_spans(self, removed_ids: Iterable[int], changed_or_added: Iterable[SpanView],
-                     relations: Sequence[RelationView],
-                     entities: Mapping[int, EntityView]) -> None:
-        """Applies a change set row by row (remove, change in place or move, insert)."""
+                     relations: Sequence[RelationView] | None,
+                     entities: Mapping[int, EntityView],
+                     relations_removed: Iterable[int] = (),
+                     relations_added: Iterable[RelationView] = (),
+                     entities_changed: bool = False) -> None:
+        """Applies a change set row by row: remove, change in place or move, insert.
+
+        ``relations`` (all of them) replaces the relations when given; else the
+        relation changes are applied. Rows whose speaker/holder cell shows a
+        changed span or relation are announced changed too.
+        """
         self._entities = entities
+        touched: set[int] = set()  # sources whose speaker/holder cell may read differently
+        if relations is not None:
+            touched.update(self._outgoing)
+            self._relations, self._outgoing, self._incoming = {}, {}, {}
+            for relation in relations:
+                self._add_relation(relation)
+            touched.update(self._outgoing)
+        for relation_id in relations_removed:
+            gone = self._relations.pop(relation_id, None)
+            if gone is not None:
+                self._drop_relation(gone)
+                touched.add(gone.source_id)
+        for relation in relations_added:
+            old = self._relations.pop(relation.id, None)
+            if old is not None:
+                self._drop_relation(old)
+                touched.add(old.source_id)
+            self._add_relation(relation)
+            touched.add(relation.source_id)
         for span_id in set(removed_ids):
             row = self.row_of(span_id)
             if row is not None:
                 self.remove_row(row)
+                del self._keys[row]
+                del self._by_id[span_id]
+            touched.update(r.source_id for r in self._incoming.get(span_id, ()))
         for span in changed_or_added:
             row = self.row_of(span.id)
+            touched.update(r.source_id for r in self._incoming.get(span.id, ()))
+            if row is not None and self._keys[row] == _position(span):
+                self._rows[row] = span
+                self._by_id[span.id] = span
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+                continue
             if row is not None:
                 self.remove_row(row)
-            keys = [_position(s) for s in self._rows]
-            self.insert_rows(bisect.bisect_left(keys, _position(span)), [span])
-        self._relations = list(relations)
-        self._reindex()
-        if self._rows:
+                del self._keys[row]
+            at = bisect.bisect_left(self._keys, _position(span))
+            self._by_id[span.id] = span
+            self.insert_rows(at, [span])
+            self._keys.insert(at, _position(span))
+        if entities_changed and self._rows:
             self.dataChanged.emit(self.index(0, 3), self.index(len(self._rows) - 1, 4))
+            return
+        for source_id in touched:
+            row = self.row_of(source_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 3), self.index(row, 3))
 
-    def _reindex(self) -> None:
-        """Lookups for the speaker/holder column (data() is called per visible cell)."""
-        self._by_id = {span.id: span for span in self._rows}
-        self._outgoing = {}
-        for relation in self._relations:
-            self._outgoing.setdefault(relation.source_id, []).append(relation)
+    def _add_relation(self, relation: RelationView) -> None:
+        self._relations[relation.id] = relation
+        self._outgoing.setdefault(relation.source_id, []).append(relation)
+        self._incoming.setdefault(relation.target_id, []).append(relation)
+
+    def _drop_relation(self, relation: RelationView) -> None:
+        for index, span_id in ((self._outgoing, relation.source_id),
+                               (self._incoming, relation.target_id)):
+            kept = [r for r in index.get(span_id, ()) if r.id != relation.id]
+            if kept:
+                index[span_id] = kept
+            else:
+                index.pop(span_id, None)
 
     span_at = RowTableModel.item
     spans = RowTableModel.items
@@ -199,6 +275,7 @@ class AnnotationTable(QWidget):
 
     def __init__(self, schema: Schema, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._sync_depth = 0
         self.model = SpanTableModel(schema, self)
         self.proxy = SpanFilterModel(self)
         self.proxy.setSourceModel(self.model)
@@ -233,10 +310,36 @@ class AnnotationTable(QWidget):
         self.table.viewport().installEventFilter(self)
         self._update_empty_hint()
 
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.label_filter.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_label(self.label_filter.currentData()))
+        self.filter.textChanged.connect(self._on_filter_text)
+        self.label_filter.currentIndexChanged.connect(self._on_label_filter)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+
+    @contextlib.contextmanager
+    def _syncing(self) -> Iterator[None]:
+        """Rows change because the document changed: the current row moving meanwhile
+        is no user's choice and selects nothing (the window owns the selection)."""
+        self._sync_depth += 1
+        try:
+            yield
+        finally:
+            self._sync_depth -= 1
+
+    def set_content(self, text: str, spans: Sequence[SpanView],
+                    relations: Sequence[RelationView],
+                    entities: Mapping[int, EntityView]) -> None:
+        with self._syncing():
+            self.model.set_content(text, spans, relations, entities)
+
+    def update_spans(self, removed_ids: Iterable[int], changed_or_added: Iterable[SpanView],
+                     relations: Sequence[RelationView] | None,
+                     entities: Mapping[int, EntityView],
+                     relations_removed: Iterable[int] = (),
+                     relations_added: Iterable[RelationView] = (),
+                     entities_changed: bool = False) -> None:
+        """Applies an edit's rows in place; the selection stays the window's business."""
+        with self._syncing():
+            self.model.update_spans(removed_ids, changed_or_added, relations, entities,
+                                    relations_removed, relations_added, entities_changed)
 
     def set_schema(self, schema: Schema) -> None:
         self.model.schema = schema
@@ -280,6 +383,14 @@ class AnnotationTable(QWidget):
             self.empty_hint.setGeometry(self.table.viewport().rect())
         return super().eventFilter(watched, event)
 
+    def _on_filter_text(self, text: str) -> None:
+        with self._syncing():
+            self.proxy.setFilterFixedString(text)
+
+    def _on_label_filter(self, _index: int) -> None:
+        with self._syncing():
+            self.proxy.set_label(self.label_filter.currentData())
+
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._sync_depth:
             self.spanActivated.emit(current.data(SpanTableModel.SPAN_ID_ROLE))

@@ -1,10 +1,11 @@
 """Starting the annotation window: settings, annotator, theme, error handling.
 
-:func:`run` creates the QApplication, asks for the annotator's name on first
-start (the system user by default, remembered in QSettings), opens the last
-project or, on first start, a sample project created in the user data folder
-from ``resources/samples``. Unexpected exceptions are logged to
-``saywho.log`` in the data folder and shown in a dialog with copyable details.
+:func:`run` creates the QApplication and opens the last project. The first start (no
+annotator name remembered in QSettings) shows the welcome (:mod:`gui.dialogs.welcome`):
+the annotator's name (the system user by default), then the sample project, created in
+the user data folder from the packaged ``resources/samples``, or a project of their own.
+Unexpected exceptions are logged to ``saywho.log`` in the data folder and shown in a
+dialog with copyable details.
 
 What is remembered between runs (settings, data folder, recent projects) is in
 :mod:`gui.preferences`; the themes are in :mod:`gui.theme`.
@@ -20,8 +21,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+import resources
 from gui.dialogs.project_dialogs import ask_annotator, system_user
 from gui.preferences import (
     ANNOTATOR,
@@ -41,8 +44,7 @@ from storage.errors import SaywhoError
 from storage.project import Project
 from storage.vocabulary import LabelRole
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-SAMPLES = RESOURCES / "samples"
+SAMPLES = resources.path("samples")
 
 log = logging.getLogger("saywho")
 
@@ -110,11 +112,72 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("Saywho")
     app.setStyle("Fusion")
+    set_window_icon(app)
     return app
 
 
+def new_project_beside(source: Path) -> Path:
+    """Creates an empty project for ``source`` (a folder or a file): ``NAME.saywho`` beside
+    it (``NAME-2.saywho``... when taken), or in the data folder when that folder is read-only.
+    """
+    stem = source.name if source.is_dir() else source.stem
+    for folder in (source.parent, data_dir()):
+        candidates = [folder / f"{stem}.saywho",
+                      *(folder / f"{stem}-{n}.saywho" for n in range(2, 100))]
+        path = next((c for c in candidates if not c.exists()), None)
+        if path is None or not os.access(folder, os.W_OK):
+            continue
+        Project.create(path).close()
+        return path
+    raise SaywhoError(f"{source}: no folder to save a new project in (beside it, or in "
+                      f"{data_dir()})")
+
+
+def welcome(store: QSettings) -> tuple[str, str, Path | None] | None:
+    """The first start: asks who annotates and where to begin (see gui.dialogs.welcome).
+
+    Returns ``(annotator, project location, file or folder to import into it)``, or None
+    when the user quits. A project that cannot be created is reported and the welcome is
+    shown again.
+    """
+    from gui.dialogs.welcome import Start, WelcomeDialog
+
+    name = system_user()
+    while True:
+        dialog = WelcomeDialog(name)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.start is None:
+            return None
+        name = dialog.annotator()
+        ANNOTATOR.write(store, name)
+        try:
+            if dialog.start is Start.SAMPLE:
+                return name, str(sample_project()), None
+            assert dialog.source is not None
+            if dialog.start is Start.OPEN:
+                return name, str(dialog.source), None
+            return name, str(new_project_beside(dialog.source)), dialog.source
+        except SaywhoError as exc:
+            QMessageBox.warning(None, "Saywho", str(exc))
+
+
+def set_window_icon(app: QApplication) -> None:
+    """The application icon (title bars, task switchers) and, on Wayland, the desktop entry."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    desktop = resources.path("desktop")
+    for png in sorted((desktop / "icons" / "hicolor").glob(f"*/apps/{resources.APP_ID}.png")):
+        icon.addFile(str(png))
+    app.setWindowIcon(icon)
+    app.setDesktopFileName(resources.APP_ID)
+
+
 def run(argv: Sequence[str] | None = None, project_location: str | None = None) -> int:
-    """Runs the annotation window until it is closed; returns the exit code."""
+    """Runs the annotation window until it is closed; returns the exit code.
+
+    ``project_location`` is a project to open (a file the desktop passes, a URL); without
+    it the last project opens. The first start (no annotator remembered) shows the welcome.
+    """
     from gui.main_window import MainWindow
 
     app = make_application(argv)
@@ -124,20 +187,29 @@ def run(argv: Sequence[str] | None = None, project_location: str | None = None) 
     apply_mode(app, mode if mode in THEMES else "system")
 
     annotator = ANNOTATOR.read(store)
-    if not annotator:
+    to_import: Path | None = None
+    location = project_location or LAST_PROJECT.read(store)
+    chosen_now = project_location is not None  # not the remembered last project
+    if not annotator and project_location is None:
+        started = welcome(store)
+        if started is None:
+            return 0
+        annotator, location, to_import = started
+        chosen_now = True
+    elif not annotator:
         chosen = ask_annotator(None)
         if chosen is None:
             return 0
         annotator = chosen
         ANNOTATOR.write(store, annotator)
 
-    location = project_location or LAST_PROJECT.read(store)
     project: Project | None = None
     if location:
         try:
             project = open_project(location)
         except SaywhoError as exc:
-            QMessageBox.warning(None, "Saywho", f"Cannot open the last project:\n{exc}\n\n"
+            which = "the project" if chosen_now else "the last project"
+            QMessageBox.warning(None, "Saywho", f"Cannot open {which}:\n{exc}\n\n"
                                 "Opening the sample project instead.")
     if project is None:
         location = str(sample_project())
@@ -145,6 +217,9 @@ def run(argv: Sequence[str] | None = None, project_location: str | None = None) 
     remember_project(location, store)
     window = MainWindow(project, annotator, store)
     window.show()
+    if to_import is not None:
+        window.statusBar().showMessage(f"Created {location}; importing {to_import.name}…")
+        window.import_paths([to_import])
     return app.exec()
 
 

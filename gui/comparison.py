@@ -54,7 +54,10 @@ from gui.theme import is_dark, mark_color, tint
 from gui.undo import EditController
 from gui.unicode import Utf16Map
 from storage.adjudication import (
+    DISPUTED,
     GOLD,
+    SINGLE,
+    UNANIMOUS,
     AcceptRelation,
     AcceptSpan,
     Comparison,
@@ -63,6 +66,7 @@ from storage.adjudication import (
     compare,
     layer_annotators,
     layer_summary,
+    span_key,
     unanimous_edit,
 )
 from storage.edits import (
@@ -75,6 +79,7 @@ from storage.edits import (
     UpdateSpan,
 )
 from storage.errors import SaywhoError
+from storage.gcpause import collector_paused
 from storage.project import Project
 from storage.records import FRAGMENT_JOINER
 from storage.schema import AttributeDef
@@ -92,8 +97,6 @@ __all__ = [
     "open_comparison",
 ]
 
-UNANIMOUS, DISPUTED, SINGLE = "unanimous", "disputed", "single"
-
 #: Row tint per agreement class (mixed into the page background by theme.tint).
 AGREEMENT_COLORS = {UNANIMOUS: "#3f9c4a", DISPUTED: "#e0a020", SINGLE: "#d0454c"}
 
@@ -101,18 +104,8 @@ GroupRow = SpanGroup | RelationGroup
 
 
 def agreement_of(group: GroupRow, annotators: Sequence[str]) -> str:
-    """'unanimous', 'disputed' or 'single' (marked by one annotator of several)."""
-    marked = group.spans if isinstance(group, SpanGroup) else group.relations
-    if len(annotators) > 1 and len(marked) == 1:
-        return SINGLE
-    if len(marked) == len(annotators):
-        if isinstance(group, RelationGroup):
-            values = [r.attributes for r in group.relations.values()]
-            if all(v == values[0] for v in values):
-                return UNANIMOUS
-        elif group.attributes_agree():
-            return UNANIMOUS
-    return DISPUTED
+    """'unanimous', 'disputed' or 'single': the core's rule (storage.adjudication)."""
+    return group.agreement(annotators)
 
 
 def _attribute_summary(attributes: dict[str, Any]) -> str:
@@ -155,6 +148,7 @@ class ComparisonModel(QAbstractTableModel):
         self.colors: dict[str, str] = {}
         self.dark = False
         self._span_text: dict[tuple[Any, ...], str] = {}
+        self._tints: dict[tuple[str, bool], QColor] = {}
 
     def set_comparison(self, comparison: Comparison, text: str, colors: dict[str, str],
                        dark: bool) -> None:
@@ -170,8 +164,10 @@ class ComparisonModel(QAbstractTableModel):
         rows: list[_Row] = []
         for group in comparison.spans:
             rows.append(_Row(group, agreement_of(group, self.annotators)))
-            for relation_group in by_source.pop(group.key, []):
-                rows.append(_Row(relation_group, agreement_of(relation_group, self.annotators)))
+            for key in (group.key, *(variant.key for variant in group.variants)):
+                for relation_group in by_source.pop(key, []):
+                    rows.append(_Row(relation_group,
+                                     agreement_of(relation_group, self.annotators)))
         for leftover in by_source.values():
             rows.extend(_Row(g, agreement_of(g, self.annotators)) for g in leftover)
         self.rows = rows
@@ -201,14 +197,27 @@ class ComparisonModel(QAbstractTableModel):
         if annotator is None:
             marked = group.in_gold
         elif isinstance(group, SpanGroup):
-            marked = group.spans.get(annotator)
+            marked = group.versions().get(annotator)
         else:
             marked = group.relations.get(annotator)
         if marked is None:
             return "", ""
         summary = _attribute_summary(marked.attributes)
         mark = "★" if annotator is None else "✓"
-        return (f"{mark} {summary}" if summary else mark), _attribute_tooltip(marked.attributes)
+        tip = _attribute_tooltip(marked.attributes)
+        differ = group.differing_attributes() if annotator is not None else []
+        if differ:  # the values that make the row disputed, named in every cell
+            values = {**group.defaults, **marked.attributes}
+            summary = ", ".join(f"{name}={_short(str(values.get(name, '—')), 12)}"
+                                for name in differ)
+        if isinstance(group, SpanGroup) and annotator is not None:
+            moved = group.boundary_difference(annotator)
+            if moved:
+                covered = self.covered(span_key(marked))
+                summary = f"{moved} “{_short(covered, 24)}”" + (f"; {summary}" if summary
+                                                                else "")
+                tip = f"{annotator} marked “{covered}” ({moved})\n{tip}"
+        return (f"{mark} {summary}" if summary else mark), tip
 
     # Qt overrides
 
@@ -237,7 +246,11 @@ class ComparisonModel(QAbstractTableModel):
         column = index.column()
         gold_column = len(self.FIXED) + len(self.annotators)
         if role == Qt.ItemDataRole.BackgroundRole:
-            return tint(AGREEMENT_COLORS[row.agreement], self.dark, 0.55)
+            cached = self._tints.get((row.agreement, self.dark))
+            if cached is None:
+                cached = self._tints[row.agreement, self.dark] = tint(
+                    AGREEMENT_COLORS[row.agreement], self.dark, 0.55)
+            return cached
         if role == Qt.ItemDataRole.FontRole:
             if group.in_gold is not None and column in (0, gold_column):
                 font = QFont()
@@ -268,13 +281,18 @@ class ComparisonModel(QAbstractTableModel):
             text, tip = self._cell(group, None)
             return tip if tooltip and text else text
         if column == gold_column + 1:
-            marked = group.spans if isinstance(group, SpanGroup) else group.relations
+            marked = group.versions() if isinstance(group, SpanGroup) else group.relations
             if row.agreement == UNANIMOUS:
                 return "unanimous"
             if row.agreement == SINGLE:
                 return f"only {next(iter(marked))}"
-            if len(marked) == len(self.annotators):
-                return "attributes differ"
+            if isinstance(group, SpanGroup) and group.variants:
+                return "boundaries differ"
+            if isinstance(group, RelationGroup) and group.ends_differ:
+                return "ends differ"
+            differ = group.differing_attributes()
+            if len(marked) == len(self.annotators) and differ:
+                return "differ: " + ", ".join(differ)
             return f"{len(marked)} of {len(self.annotators)}"
         return None
 
@@ -486,6 +504,10 @@ class ComparisonWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
+        # fixed row heights and column widths from the rows on screen: a document's
+        # 30,000 rows are never all measured
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
@@ -616,6 +638,10 @@ class ComparisonWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Re-reads the layers of the document shown, keeping the selected group."""
+        with collector_paused():  # tens of thousands of groups and rows at once
+            self._refresh()
+
+    def _refresh(self) -> None:
         assert self.document is not None
         selected = self.selected_group()
         row_before = self.table.currentIndex().row()
@@ -628,7 +654,9 @@ class ComparisonWindow(QMainWindow):
                                   is_dark(self.palette()))
         self._show_layers()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # widths measured once on the first rows (not re-measured on every scroll)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         row = self.model.row_of(selected.key) if selected is not None else None
         if row is None and self.model.rowCount():
@@ -646,11 +674,11 @@ class ComparisonWindow(QMainWindow):
         paragraphs whose gold spans changed.
         """
         assert self.document is not None and self.comparison is not None
-        gold = self.project.spans(self.document.id, self.curator)
+        gold = self.comparison.layers.get(self.curator, [])
         relations = self.project.relations(self.document.id, self.curator)
         versions = {span.id: span.version for span in gold}
         if self.text_view.property("document_id") != self.document.id:
-            layers = [(name, self.project.spans(self.document.id, name))
+            layers = [(name, self.comparison.layers.get(name, []))
                       for name in self.comparison.annotators]
             self.text_view.set_content(self.document.text, gold, relations, self.project.schema,
                                        readonly_layers=layers)
@@ -792,10 +820,12 @@ class ComparisonWindow(QMainWindow):
             self._advance()
 
     def _accept_span(self, group: SpanGroup, name: str) -> bool:
-        span = group.spans.get(name)
+        span = group.versions().get(name)
         if span is None:
             self._message(f"{name} did not mark this {group.label}: nothing to take.")
             return False
+        if name not in group.spans:  # a near-miss version: its own group, its own extent
+            group = next(v for v in group.variants if name in v.spans)
         gold = group.in_gold
         if gold is not None:
             if self._same_attributes(group.label, gold.attributes, span.attributes) and \

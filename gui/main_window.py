@@ -12,6 +12,7 @@ undo step). Ctrl+D marks it done, Ctrl+PgDown goes to the next unfinished one.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import time
 import unicodedata
@@ -64,10 +65,11 @@ from storage.edits import (
     UpdateSpan,
 )
 from storage.errors import SaywhoError
+from storage.gcpause import collector_paused, freeze_long_lived
 from storage.operations import annotation_steps
 from storage.project import Project
 from storage.schema import RelationDef
-from storage.views import Changes, DocumentView, EntityView, RelationView, SpanView
+from storage.views import KEEP, Changes, DocumentView, EntityView, RelationView, SpanView
 from storage.vocabulary import ACTOR_KIND_ATTRIBUTE, Status
 from suggest import speakers
 from text import selection as textsel
@@ -125,11 +127,13 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.document: DocumentView | None = None
         self.spans: dict[int, SpanView] = {}
-        self.relations: list[RelationView] = []
+        self._label_counts: collections.Counter[str] = collections.Counter()  # of self.spans
+        self.relations: dict[int, RelationView] = {}  # the open layer's, by id
         self.entities: dict[int, EntityView] = LiveRegistry()
         self.readonly_annotators: list[str] = []
         self.readonly_spans: dict[int, SpanView] = {}
         self.pick: tuple[str, int] | None = None  # (relation type, source span id)
+        self._hint: str | None = None  # the status message telling what to do next
         # by id; shadows QWidget.actions(), which this window does not use
         self.actions: dict[str, QAction] = {}  # type: ignore[assignment]
         self.definitions: list[action_table.ActionDef] = []
@@ -379,21 +383,31 @@ class MainWindow(QMainWindow):
         self._remember_document()
 
     def _reload_layer(self) -> None:
+        with collector_paused():  # thousands of views at once: no heap scans meanwhile
+            self._load_layer()
+        # What a document holds lives until the next document and forms no cycles:
+        # kept out of the cyclic collector's scans, a key press that allocates never
+        # pays for a full collection over 100,000 spans (reference counting still
+        # frees all of it when the document goes).
+        freeze_long_lived()
+
+    def _load_layer(self) -> None:
         assert self.document is not None
         document_id = self.document.id
         spans = self.project.spans(document_id, self.annotator)
         self.spans = {span.id: span for span in spans}
-        self.relations = self.project.relations(document_id, self.annotator)
+        self._label_counts = collections.Counter(span.label for span in spans)
+        relations = self.project.relations(document_id, self.annotator)
+        self.relations = {relation.id: relation for relation in relations}
         layers = []
         self.readonly_spans = {}
         for name in self.readonly_annotators:
             other = self.project.spans(document_id, name)
             layers.append((name, other))
             self.readonly_spans.update({s.id: s for s in other})
-        self.view.set_content(self.document.text, spans, self.relations, self.project.schema,
+        self.view.set_content(self.document.text, spans, relations, self.project.schema,
                               self.entities, readonly_layers=layers)
-        self.annotation_table.model.set_content(self.document.text, spans, self.relations,
-                                                self.entities)
+        self.annotation_table.set_content(self.document.text, spans, relations, self.entities)
 
     def _reload_entities(self) -> None:
         """Refreshes the registry in place: the view and table hold the same mapping."""
@@ -420,8 +434,10 @@ class MainWindow(QMainWindow):
             readonly = span is not None
         if self.document is None:
             span = None
+        relations = sorted(self.view.relations_of(span.id), key=lambda r: r.id) \
+            if span is not None and not readonly else []
         self.schema_panel.show_span(span, self.document.text if self.document else "",
-                                    self.relations, self.spans, self.entities, readonly)
+                                    relations, self.spans, self.entities, readonly)
         self.annotation_table.select_span(span.id if span is not None else None)
 
     def _update_status_labels(self) -> None:
@@ -441,9 +457,7 @@ class MainWindow(QMainWindow):
         if row is None:
             return
         info = self.document_list.model.info(row)
-        counts: dict[str, int] = {}
-        for span in self.spans.values():
-            counts[span.label] = counts.get(span.label, 0) + 1
+        counts = {label: count for label, count in self._label_counts.items() if count}
         status = self.project.status(self.document.id, self.annotator)
         self.document_list.model.update_document(
             dataclasses.replace(info, status=status, counts=counts))
@@ -466,7 +480,7 @@ class MainWindow(QMainWindow):
         span = self.selected_span
         if span is None:
             self._status(f"Select a span first ({what}): click it, Tab at the cursor, or pick "
-                         "a row in the annotation table.")
+                         "a row in the annotation table.", hint=True)
         return span
 
     def _on_label_key(self, label: str) -> None:
@@ -484,12 +498,11 @@ class MainWindow(QMainWindow):
                              f"label to {label}; select text to mark a new {label}.")
             else:
                 self._status(f"Select some text first, then press "
-                             f"{self._label_key(label)} to mark it as {label}.")
+                             f"{self._label_key(label)} to mark it as {label}.", hint=True)
             return
         edit = AddSpan(self.document.id, self.annotator, label, [selection])
-        if self.perform(edit, f"add {label}"):
+        if self.perform(edit, f"add {label}"):  # selects the new span (its change record)
             self._clear_text_selection()
-            self.view.select_span(edit.span_id)
 
     def _relation_sharing_key(self, label: str, span: SpanView | None) -> str | None:
         """A relation of the selected span whose key is this label's key, if any."""
@@ -575,6 +588,7 @@ class MainWindow(QMainWindow):
             self.view.select_span(None)
 
     def _on_select_inside_quotes(self) -> None:
+        self.view.setFocus()  # from anywhere in the window: the caret is where it was
         if self.view.select_inside_quotes() is None:
             self._status("The cursor is not inside quotation marks.")
 
@@ -596,8 +610,8 @@ class MainWindow(QMainWindow):
             return
         if span.label not in definition.sources:
             self._status(f"A {relation} relation goes from "
-                         f"{' or '.join(definition.sources)}; the selected span is a "
-                         f"{span.label}.")
+                         f"{' or '.join(definition.sources)}; the selected span is "
+                         f"{with_article(span.label)}.")
             return
         text = self.document.text
         self.pick = (relation, span.id)
@@ -831,8 +845,6 @@ class MainWindow(QMainWindow):
         relation, source_id = self.pick
         self._cancel_pick()
         self.perform(AddRelation(relation, source_id, target_id), f"add {relation}")
-        self.view.select_span(source_id, scroll=False)
-        self._show_span(source_id)
         self.view.setFocus()
 
     def _on_relation_target_clicked(self, span_id: int) -> None:
@@ -856,7 +868,8 @@ class MainWindow(QMainWindow):
     def _on_link_actor(self) -> None:
         span = self._require_span("to link it to an actor")
         if span is not None and not self.schema_panel.focus_entity_edit():
-            self._status(f"A {span.label} does not link to the actor registry.")
+            self._status(f"{with_article(span.label).capitalize()} does not link to the "
+                         "actor registry.")
 
     def _on_entity_chosen(self, entity_id: int) -> None:
         span = self.selected_span
@@ -910,9 +923,7 @@ class MainWindow(QMainWindow):
         steps.append(link)
         if self.controller.perform_steps(steps, f"create actor {name}", document_id) is None:
             return
-        span_id = add.span_id if selection is not None else span.id  # type: ignore[union-attr]
         self._clear_text_selection()
-        self.view.select_span(span_id)
         self._status(f"Actor “{name}” created and linked ({kind}); rename or merge it in the "
                      "actor registry (Ctrl+R).")
 
@@ -982,6 +993,7 @@ class MainWindow(QMainWindow):
             self.open_document(document_id)
 
     def _on_edit_changed(self, changes: Changes, document_id: int | None) -> None:
+        self._clear_hint()  # done: what the hint asked for, or something else
         if changes.entities_changed:
             self._reload_entities()
         current = self.document.id if self.document is not None else None
@@ -992,7 +1004,6 @@ class MainWindow(QMainWindow):
             return
         if current not in changes.documents and not changes.entities_changed:
             return
-        selected = self.view.selected_span_id
         removed = [i for i in changes.spans_removed if i in self.spans]
         fresh: list[SpanView] = []
         for span_id in dict.fromkeys([*changes.spans_added, *changes.spans_changed]):
@@ -1007,16 +1018,50 @@ class MainWindow(QMainWindow):
                 continue
             fresh.append(span)
         for span_id in removed:
-            self.spans.pop(span_id, None)
+            gone = self.spans.pop(span_id, None)
+            if gone is not None:
+                self._label_counts[gone.label] -= 1
         for span in fresh:
+            old = self.spans.get(span.id)
+            if old is not None:
+                self._label_counts[old.label] -= 1
+            self._label_counts[span.label] += 1
             self.spans[span.id] = span
-        self.relations = self.project.relations(current, self.annotator)
-        self.view.update_spans(removed, fresh, self.relations)
-        self.annotation_table.model.update_spans(removed, fresh, self.relations, self.entities)
+        # relations: only those the edit touched are read (never the whole layer)
+        relations_removed = [i for i in changes.relations_removed if i in self.relations]
+        relations_added: list[RelationView] = []
+        for relation_id in dict.fromkeys([*changes.relations_added,
+                                          *changes.relations_changed]):
+            try:
+                relation = self.project.relation(relation_id)
+            except SaywhoError:
+                relations_removed.append(relation_id)
+                continue
+            if relation.document_id == current and \
+                    relation.annotator_id == self._annotator_id():
+                relations_added.append(relation)
+        for relation_id in relations_removed:
+            self.relations.pop(relation_id, None)
+        for relation in relations_added:
+            self.relations[relation.id] = relation
+        self.view.update_spans(removed, fresh, None, relations_removed, relations_added)
+        self.annotation_table.update_spans(removed, fresh, None, self.entities,
+                                           relations_removed, relations_added,
+                                           bool(changes.entities_changed))
         self._refresh_document_row()
-        now_selected = self.view.selected_span_id
-        if now_selected is None and selected is not None and selected in self.spans:
-            self.view.select_span(selected, scroll=False)
+        self._select_after_edit(changes, removed)
+
+    def _select_after_edit(self, changes: Changes, removed: Sequence[int]) -> None:
+        """The one place an edit moves the selection: to what its change record names."""
+        target = changes.selection
+        if target == KEEP:
+            target = self.view.selected_span_id
+        elif target is None and not removed:
+            target = self.view.selected_span_id  # another layer's span went: not ours
+        elif target is not None and target not in self.spans:
+            target = self.view.selected_span_id  # another layer's (gold) span
+        if target != self.view.selected_span_id:
+            self.view.select_span(target)
         self._show_span(self.view.selected_span_id)
 
     def _annotator_id(self) -> int | None:
@@ -1033,13 +1078,22 @@ class MainWindow(QMainWindow):
     def _on_saved(self, message: str) -> None:
         self.saved_label.setText(message)
 
-    def _status(self, message: str, error: bool = False) -> None:
+    def _status(self, message: str, error: bool = False, hint: bool = False) -> None:
+        """Shows a message; a *hint* (what to do next) goes as soon as the user acts."""
         self.statusBar().showMessage(message, 12000 if error else 6000)
         self.statusBar().setProperty("error", error)
+        self._hint = message if hint else None
+
+    def _clear_hint(self) -> None:
+        if self._hint and self.statusBar().currentMessage() == self._hint:
+            self.statusBar().clearMessage()
+        self._hint = None
 
     # ============================================================ view signals
 
     def _on_view_span_selected(self, span_id: int | None) -> None:
+        if span_id is not None and self.pick is None:
+            self._clear_hint()
         if self.pick is not None and span_id is None:
             if self.pick[1] in self.spans:
                 # a click beside the spans while picking keeps the source selected
@@ -1056,7 +1110,8 @@ class MainWindow(QMainWindow):
                     target.label in definition.targets:
                 self._add_relation(span_id)
                 return
-            self._status(f"A {relation} must be a {' or '.join(definition.targets)}"
+            self._status(f"A {relation} must be "
+                         f"{' or '.join(with_article(t) for t in definition.targets)}"
                          if definition else "Not an allowed target.", error=True)
             self.view.select_span(source_id, scroll=False)
             return
@@ -1065,8 +1120,10 @@ class MainWindow(QMainWindow):
     def _on_view_range_changed(self, selection: tuple[int, int] | None) -> None:
         if selection is not None and self.document is not None:
             start, end = selection
-            self.statusBar().showMessage(f"Selected {end - start} characters ({start}–{end}); "
-                                         "press a label's key", 4000)
+            self._status(f"Selected {end - start} characters ({start}–{end}); press a "
+                         "label's key", hint=True)
+        else:
+            self._clear_hint()  # the selection was used or dropped: its hint goes too
 
     def _on_table_span_activated(self, span_id: int) -> None:
         self.view.select_span(span_id)
@@ -1431,6 +1488,11 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._place_picker)
 
 
+def with_article(noun: str) -> str:
+    """“an Actor”, “a Quote”: the indefinite article by the noun's first letter."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def _merge_fragments(fragments: list[list[int]]) -> list[list[int]]:
     """Sorts fragments and joins those that overlap or touch."""
     result: list[list[int]] = []
@@ -1442,4 +1504,4 @@ def _merge_fragments(fragments: list[list[int]]) -> list[list[int]]:
     return result
 
 
-__all__ = ["MainWindow", "step_character"]
+__all__ = ["MainWindow", "step_character", "with_article"]

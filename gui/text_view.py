@@ -167,7 +167,7 @@ class ArticleView(QPlainTextEdit):
         self._index = SpanIndex([0], 0)
         self._layers: list[tuple[str, SpanIndex]] = []
         self._layers_visible = True
-        self._relations: Sequence[RelationView] = ()
+        self._relations: dict[int, RelationView] = {}
         self._relations_by_span: dict[int, list[RelationView]] | None = {}
         self._entities: Mapping[int, EntityView] = {}
         self._colors: dict[str, tuple[QColor, QColor, QColor]] = {}
@@ -176,6 +176,7 @@ class ArticleView(QPlainTextEdit):
         self._related: dict[int, list[RelationView]] = {}
         self._hover_span_id: int | None = None
         self._snap_words = True
+        self._exact_range: tuple[int, int] | None = None
         self._press_pos: QPoint | None = None
         self._last_click: tuple[int, float] | None = None
         self._pens: dict[tuple[str, bool], tuple[QPen, QPen]] = {}
@@ -218,6 +219,7 @@ class ArticleView(QPlainTextEdit):
         self._related = {}
         self._hover_span_id = None
         self._last_click = None
+        self._exact_range = None
         self.setPlainText(qt_display_text(text))
         if self.document().blockCount() != len(self._map.block_starts):
             self._map.block_starts = self._qt_block_starts()
@@ -231,13 +233,18 @@ class ArticleView(QPlainTextEdit):
 
     def update_spans(self, changes_spans_removed: Iterable[int],
                      changed_or_added: Iterable[SpanView],
-                     relations: Sequence[RelationView]) -> set[int]:
+                     relations: Sequence[RelationView] | None = None,
+                     relations_removed: Iterable[int] = (),
+                     relations_added: Iterable[RelationView] = ()) -> set[int]:
         """Applies an edit's result and repaints only the paragraphs it touched.
 
         Args:
             changes_spans_removed: Ids of spans that no longer exist.
             changed_or_added: New or changed spans as stored now.
-            relations: All relations of the document's layer as stored now.
+            relations: All relations of the document's layer as stored now, or
+                None to apply only the relation changes given next.
+            relations_removed: Ids of relations that no longer exist.
+            relations_added: New or changed relations as stored now.
 
         Returns:
             The block numbers scheduled for repaint (old and new extents, plus
@@ -249,20 +256,29 @@ class ArticleView(QPlainTextEdit):
         for span in changed_or_added:
             touched |= self._index.add(span)
         old_group = self._group_blocks()
-        self._set_relations(relations)
+        old_related = {other: [r.id for r in found] for other, found in self._related.items()}
+        if relations is not None:
+            self._set_relations(relations)
+        self._change_relations(relations_removed, relations_added)
+        cleared = False
         if self._selected_span_id is not None and self._selected_span_id not in self._index:
             self._selected_span_id = None
             self._related = {}
-            self.spanSelected.emit(None)
+            cleared = True
         elif self._selected_span_id is not None:
             self._related = self._related_of(self._selected_span_id)
         if self._hover_span_id is not None and self._hover_span_id not in self._index:
             self._hover_span_id = None
         new_group = self._group_blocks()
-        if old_group != new_group:
-            touched |= old_group | new_group
+        new_related = {other: [r.id for r in found] for other, found in self._related.items()}
+        if old_group != new_group or old_related != new_related or touched & new_group:
+            # outlines and arcs of the selection's group changed (or moved with a span)
+            self._repaint_group(old_group)
+            self._repaint_group(new_group)
         self._repaint_blocks(touched)
         self._margin.update()
+        if cleared:
+            self.spanSelected.emit(None)
         return touched
 
     def span(self, span_id: int) -> SpanView | None:
@@ -311,9 +327,14 @@ class ArticleView(QPlainTextEdit):
         return (start, min(end, len(self._text))) if start < end else None
 
     def selected_range(self) -> tuple[int, int] | None:
-        """The text selection in code points (snapped to words if :attr:`snap_words`)."""
+        """The text selection in code points, as a label key stores it.
+
+        Snapped to words (:func:`text.selection.snap_to_words`) when
+        :attr:`snap_words`, except a range the program selected exactly (the
+        inside of quotation marks): that one is stored as highlighted.
+        """
         raw = self.raw_selected_range()
-        if raw is None or not self._snap_words:
+        if raw is None or not self._snap_words or raw == self._exact_range:
             return raw
         return textsel.snap_to_words(self._text, *raw)
 
@@ -325,6 +346,14 @@ class ArticleView(QPlainTextEdit):
         cursor.setPosition(self._map.to_utf16(start))
         cursor.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
+
+    def _show_snapped_selection(self) -> None:
+        """After a drag, highlights the range a label key will store (words completed)."""
+        raw = self.raw_selected_range()
+        snapped = self.selected_range()
+        if raw is None or snapped is None or snapped == raw:
+            return
+        self.set_selected_range(*snapped)
 
     def cursor_offset(self) -> int:
         """The text cursor's position in code points."""
@@ -338,10 +367,11 @@ class ArticleView(QPlainTextEdit):
             is not inside a quotation.
         """
         cursor = self.textCursor()
-        offset = self._map.to_code_points(cursor.selectionStart() if cursor.hasSelection()
-                                          else cursor.position())
-        found = textsel.inside_quotes(self._text, offset)
+        start = self._map.to_code_points(cursor.selectionStart())
+        end = self._map.to_code_points(cursor.selectionEnd(), round_up=True)
+        found = textsel.inside_quotes(self._text, start, min(end, len(self._text)))
         if found is not None:
+            self._exact_range = found  # what is highlighted is what a label key stores
             self.set_selected_range(*found)
         return found
 
@@ -368,7 +398,8 @@ class ArticleView(QPlainTextEdit):
         old_group = self._group_blocks()
         self._selected_span_id = span_id
         self._related = self._related_of(span_id) if span_id is not None else {}
-        self._repaint_blocks(old_group | self._group_blocks())
+        self._repaint_group(old_group)
+        self._repaint_group(self._group_blocks())
         self._margin.update()
         if span_id is not None and scroll:
             self.scroll_to(self._index.get(span_id).start)  # type: ignore[union-attr]
@@ -473,15 +504,37 @@ class ArticleView(QPlainTextEdit):
         return starts or [0]
 
     def _set_relations(self, relations: Sequence[RelationView]) -> None:
-        """Keeps the relations; the by-span map is built when first needed."""
-        self._relations = relations
+        """Keeps the relations and their by-span map (built now, with the document,
+        rather than on the first click)."""
+        self._relations = {relation.id: relation for relation in relations}
         self._relations_by_span = None
+        _ = self._relations_of
+
+    def _change_relations(self, removed: Iterable[int], added: Iterable[RelationView]) -> None:
+        """Applies relation changes to the relations and, once built, the by-span map."""
+        by_span = self._relations_by_span
+        for relation_id in removed:
+            relation = self._relations.pop(relation_id, None)
+            if relation is not None and by_span is not None:
+                for span_id in {relation.source_id, relation.target_id}:
+                    kept = [r for r in by_span.get(span_id, ()) if r.id != relation_id]
+                    if kept:
+                        by_span[span_id] = kept
+                    else:
+                        by_span.pop(span_id, None)
+        for relation in added:
+            if relation.id in self._relations:
+                self._change_relations([relation.id], ())
+            self._relations[relation.id] = relation
+            if by_span is not None:
+                for span_id in {relation.source_id, relation.target_id}:
+                    by_span.setdefault(span_id, []).append(relation)
 
     @property
     def _relations_of(self) -> dict[int, list[RelationView]]:
         if self._relations_by_span is None:
             relations_of: dict[int, list[RelationView]] = {}
-            for relation in self._relations:
+            for relation in self._relations.values():
                 relations_of.setdefault(relation.source_id, []).append(relation)
                 if relation.target_id != relation.source_id:
                     relations_of.setdefault(relation.target_id, []).append(relation)
@@ -563,6 +616,17 @@ class ArticleView(QPlainTextEdit):
             if block.blockNumber() in blocks:
                 self.viewport().update(QRect(0, int(rect.top()), width,
                                              round(rect.height())))
+
+    def _repaint_group(self, blocks: set[int]) -> None:
+        """Repaints a relation group's blocks, everything between them and the line above
+        the first: its arcs rise above the spans' lines and cross the paragraphs between."""
+        rects = [rect for block, rect in self._visible_blocks() if block.blockNumber() in blocks]
+        if not rects:
+            return
+        top = min(rect.top() for rect in rects) - self.fontMetrics().height() - 2
+        bottom = max(rect.bottom() for rect in rects) + 2
+        self.viewport().update(QRect(0, int(top), self.viewport().width(),
+                                     int(bottom - top) + 1))
 
     def _line_table(self, block: QTextBlock) -> tuple[list[tuple[int, int, float, float]],
                                                       dict[tuple[int, int], float]]:
@@ -790,18 +854,15 @@ class ArticleView(QPlainTextEdit):
                         self._range_rects(block, rect, start, end))
         return rects
 
-    def _paint_relation_arcs(self, painter: QPainter,
-                             blocks: list[tuple[QTextBlock, QRectF]]) -> None:
-        """Arcs with arrowheads between the selected span and related spans on screen."""
+    def _arc_shapes(self, blocks: list[tuple[QTextBlock, QRectF]]
+                    ) -> list[tuple[QPainterPath, QPolygonF]]:
+        """The arcs (path, arrowhead) between the selected span and related spans on screen."""
+        shapes: list[tuple[QPainterPath, QPolygonF]] = []
         if self._selected_span_id is None or not self._related:
-            return
+            return shapes
         rects = self._group_rects(blocks)
         if self._selected_span_id not in rects:
-            return
-        colors = theme.current_theme(self.palette())
-        color = QColor(colors.relation)
-        color.setAlpha(190)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            return shapes
         for other_id, relations in self._related.items():
             if other_id not in rects:
                 continue
@@ -817,17 +878,36 @@ class ArticleView(QPlainTextEdit):
                 control = QPointF((start.x() + end.x()) / 2, min(start.y(), end.y()) - lift)
                 path = QPainterPath(start)
                 path.quadTo(control, end)
-                painter.setPen(QPen(color, 1.4))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawPath(path)
                 direction = end - control
                 length = max(1e-6, (direction.x() ** 2 + direction.y() ** 2) ** 0.5)
                 unit = QPointF(direction.x() / length, direction.y() / length)
                 normal = QPointF(-unit.y(), unit.x())
                 head = QPolygonF([end, end - unit * 7 + normal * 3.5,
                                   end - unit * 7 - normal * 3.5])
-                painter.setBrush(color)
-                painter.drawPolygon(head)
+                shapes.append((path, head))
+        return shapes
+
+    def arc_rects(self) -> list[QRect]:
+        """Viewport rectangles of the relation arcs on screen now (what a repaint must cover)."""
+        return [path.boundingRect().united(head.boundingRect()).toAlignedRect()
+                for path, head in self._arc_shapes(self._visible_blocks())]
+
+    def _paint_relation_arcs(self, painter: QPainter,
+                             blocks: list[tuple[QTextBlock, QRectF]]) -> None:
+        """Arcs with arrowheads between the selected span and related spans on screen."""
+        shapes = self._arc_shapes(blocks)
+        if not shapes:
+            return
+        colors = theme.current_theme(self.palette())
+        color = QColor(colors.relation)
+        color.setAlpha(190)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for path, head in shapes:
+            painter.setPen(QPen(color, 1.4))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            painter.setBrush(color)
+            painter.drawPolygon(head)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
     def _paint_margin(self, painter: QPainter, event_rect: QRect) -> None:
@@ -1026,6 +1106,7 @@ class ArticleView(QPlainTextEdit):
         moved = (position - self._press_pos).manhattanLength()
         self._press_pos = None
         if moved > CLICK_SLOP or self.textCursor().hasSelection():
+            self._show_snapped_selection()
             return
         offset = self._offset_at(position)
         spans = self.spans_at(offset) if offset is not None else []

@@ -11,11 +11,12 @@ a WCAG contrast of at least 7:1 between the theme's text colour and the tint.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+import resources
 
 __all__ = [
     "DARK",
@@ -35,7 +36,7 @@ __all__ = [
     "tint",
 ]
 
-ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+ICONS = resources.path("icons")
 """The line icons (SVG in ``currentColor``), drawn in the palette's text colour."""
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from storage.errors import SaywhoError
+from storage.db import is_disk_full
+from storage.errors import SaywhoError, disk_full_message, export_disk_full
 from storage.project import Project
 
 
@@ -40,6 +41,7 @@ class ProjectJob(QRunnable):
         self.project_url = project_url
         self.work = work
         self.expected = expected
+        self.disk_full = disk_full_message("the work did not finish")
         self.signals = WorkerSignals()
         self._cancel = threading.Event()
         self.setAutoDelete(False)
@@ -57,6 +59,8 @@ class ProjectJob(QRunnable):
         except Exception as exc:  # every failure reaches the dialog, never lost
             if isinstance(exc, self.expected):
                 self.signals.failed.emit(str(exc), "")
+            elif is_disk_full(exc):
+                self.signals.failed.emit(self.disk_full, "")
             else:
                 self.signals.failed.emit(f"{type(exc).__name__}: {exc}",
                                          traceback.format_exc())
@@ -100,4 +104,6 @@ def export_job(project: Project, format_name: str, out_dir: Path, options: Any) 
         return export_project(worker_project, format_name, out_dir, options,
                               progress=progress, cancel=cancelled)
 
-    return ProjectJob(project_url(project), work, expected=(SaywhoError,))
+    job = ProjectJob(project_url(project), work, expected=(SaywhoError,))
+    job.disk_full = export_disk_full(out_dir)
+    return job

@@ -48,7 +48,7 @@ from formats.reading import DEFAULT_MAX_BYTES
 from ingest.files import iter_files, walk_folder
 from ingest.pipeline import import_documents
 from storage.edits import Edit, annotator_id
-from storage.errors import NotFoundError, SaywhoError
+from storage.errors import DiskFullError, NotFoundError, SaywhoError, import_disk_full
 from storage.importing import ImportReport, check_status, sha256_text, store_annotation_set
 from storage.models import Document, DocumentStatus, Entity, Span, Status, utcnow
 from storage.project import ProgressCallback, Project
@@ -121,11 +121,14 @@ class ImportPlan:
             in them or above them: the number of such files, and whether their
             ``.txt`` files go to the plain import (they do when found in a folder
             walk, not when the ``.ann`` was named itself).
+        skipped: files the folder walks left out (symbolic links leaving the
+            folder, FIFOs, devices), one message each.
     """
 
     layers: list[LayerFile] = field(default_factory=list)
     plain: list[Path] = field(default_factory=list)
     unconfigured: dict[Path, tuple[int, bool]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
 
 
 def _key(path: Path) -> Path:
@@ -162,12 +165,12 @@ def plan_import(paths: Iterable[Path]) -> ImportPlan:
             else:
                 plan.plain.append(given)
             continue
-        layer_files = walk_folder(given, extensions)
+        layer_files = walk_folder(given, extensions, plan.skipped)
         if not layer_files:
-            plan.plain.append(given)
+            plan.plain.append(given)  # walked (and its skipped files reported) by the import
             continue
         taken = {taken for file in layer_files for taken in add_layer(file, given)}
-        plan.plain += [file for file in iter_files([given]) if file not in taken]
+        plan.plain += [file for file in iter_files([given], plan.skipped) if file not in taken]
     return plan
 
 
@@ -364,6 +367,7 @@ def import_paths(project: Project, paths: Iterable[Path | str], annotator: str |
     """
     plan = plan_import(Path(p) for p in paths)
     report = AnnotatedImportReport()
+    report.errors += plan.skipped
     if not plan.layers and not plan.unconfigured:
         report.absorb(import_documents(project, plan.plain, annotator=annotator,
                                            max_bytes=max_bytes, progress=progress))
@@ -398,6 +402,8 @@ def import_paths(project: Project, paths: Iterable[Path | str], annotator: str |
             continue
         try:
             store_layer(project, record, actors, str(layer.path), report, created)
+        except DiskFullError:
+            raise import_disk_full(report.documents) from None
         except SaywhoError as exc:
             report.errors.append(_located(str(exc), layer.path))
     for folder, (count, texts_imported) in plan.unconfigured.items():
@@ -414,8 +420,11 @@ def import_paths(project: Project, paths: Iterable[Path | str], annotator: str |
             if progress is not None:
                 progress(offset + done, total, what)
 
-        report.absorb(import_documents(project, plan.plain, annotator=annotator,
+        try:
+            report.absorb(import_documents(project, plan.plain, annotator=annotator,
                                            max_bytes=max_bytes, progress=shifted))
+        except DiskFullError as exc:
+            raise import_disk_full(report.documents + exc.documents) from exc
     if progress is not None:
         progress(total, total, "")
     return report

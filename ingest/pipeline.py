@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -14,7 +18,7 @@ from formats.jsonl import read_entities
 from formats.reading import DEFAULT_MAX_BYTES, IngestError
 from ingest.files import iter_files, read_file
 from storage import importing
-from storage.errors import ProjectError, ValidationError
+from storage.errors import DiskFullError, ProjectError, ValidationError, import_disk_full
 from storage.importing import ImportReport, ParsedFile, located
 from storage.project import ProgressCallback, Project
 from storage.records import DocumentRecord
@@ -54,7 +58,7 @@ def import_documents(project: Project, paths: Iterable[Path | str], annotator: s
             it is stored, and as ``(total, total, "")`` at the end.
     """
     report = ImportReport()
-    files = list(iter_files(Path(p) for p in paths))
+    files = list(iter_files((Path(p) for p in paths), report.errors))
     files.sort(key=lambda p: (p.name != "entities.jsonl", str(p)))
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
     entity_files = [f for f in files if f.name == ENTITIES_FILE]
@@ -63,41 +67,44 @@ def import_documents(project: Project, paths: Iterable[Path | str], annotator: s
         report.notes.append(f"{beside}: read for the actors of the JSON Lines file(s) beside it")
         entity_files.append(beside)
         files.insert(len(entity_files) - 1, beside)
-    done = 0
-    for file in entity_files:
-        if progress is not None:
-            progress(done, len(files), str(file))
-        report.files += 1
-        done += 1
-        try:
-            importing.import_entities(project, read_entities(file), str(file), report)
-        except (IngestError, ValidationError, ProjectError) as exc:
-            report.errors.append(located(exc, file))
-    announced = done  # files already passed to ``progress`` (a retry does not repeat them)
-    pending: list[ParsedFile] = []
-    collecting_since = 0.0
+    try:
+        done = 0
+        for file in entity_files:
+            if progress is not None:
+                progress(done, len(files), str(file))
+            report.files += 1
+            done += 1
+            try:
+                importing.import_entities(project, read_entities(file), str(file), report)
+            except (IngestError, ValidationError, ProjectError) as exc:
+                report.errors.append(located(exc, file))
+        announced = done  # files already passed to ``progress`` (a retry does not repeat them)
+        pending: list[ParsedFile] = []
+        collecting_since = 0.0
 
-    def announce(index: int, file: Path) -> None:
-        nonlocal announced
-        if progress is not None and index >= announced:
-            progress(index, len(files), str(file))
-        announced = max(announced, index + 1)
+        def announce(index: int, file: Path) -> None:
+            nonlocal announced
+            if progress is not None and index >= announced:
+                progress(index, len(files), str(file))
+            announced = max(announced, index + 1)
 
-    def store_pending() -> None:
-        nonlocal done
-        while pending:  # more than one group when storing hit importing.GROUP_SECONDS
-            stored = importing.store_files(project, pending, annotator, report, done, announce)
-            del pending[:stored]
-            done += stored
+        def store_pending() -> None:
+            nonlocal done
+            while pending:  # more than one group when storing hit importing.GROUP_SECONDS
+                stored = importing.store_files(project, pending, annotator, report, done, announce)
+                del pending[:stored]
+                done += stored
 
-    for file, parsed in _parse_files(document_files, limit):
-        if not pending:
-            collecting_since = time.monotonic()
-        pending.append(ParsedFile(file, parsed))
-        if (len(pending) >= importing.GROUP_FILES
-                or time.monotonic() - collecting_since >= importing.GROUP_SECONDS):
-            store_pending()
-    store_pending()
+        for file, parsed in _parse_files(document_files, limit):
+            if not pending:
+                collecting_since = time.monotonic()
+            pending.append(ParsedFile(file, parsed))
+            if (len(pending) >= importing.GROUP_FILES
+                    or time.monotonic() - collecting_since >= importing.GROUP_SECONDS):
+                store_pending()
+        store_pending()
+    except DiskFullError as exc:  # what was committed stays; the rest was rolled back
+        raise import_disk_full(report.documents) from exc
     if progress is not None:
         progress(len(files), len(files), "")
     return report
@@ -143,6 +150,49 @@ def _read_one(job: tuple[Path, int, type[Format]]) -> list[DocumentRecord] | str
         return f"{path}: cannot be read ({type(exc).__name__}: {exc})"
 
 
+def die_with_parent() -> None:
+    """Worker initializer: the worker exits as soon as the import that started it dies.
+
+    A killed ``saywho import`` (SIGKILL, a crash, the window closed by force)
+    runs no clean-up, and its idle workers would wait for work forever, with
+    multiprocessing's resource tracker (which lives as long as one of them
+    does). Two guards, so every platform has one:
+
+    - a thread that waits on the parent's sentinel (a pipe on POSIX, a process
+      handle on Windows; ``multiprocessing.parent_process()``), ready when the
+      parent is gone, and then ends the worker at once (``os._exit``), even in
+      the middle of parsing a file;
+    - on Linux also the kernel's parent-death signal (``prctl(PR_SET_PDEATHSIG,
+      SIGKILL)``), which needs no thread to be scheduled. (It fires when the
+      thread that started the worker ends; the pool is shut down before that.)
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl (another C library): the thread stays
+            LOGGER.debug("prctl(PR_SET_PDEATHSIG) is not available")
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        wait([sentinel])
+        os._exit(EXIT_ORPHANED)
+
+    threading.Thread(target=watch, name="saywho-parent-watch", daemon=True).start()
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+EXIT_ORPHANED = 3
+"""Exit status of a worker whose import died (nobody reads it: the parent is gone)."""
+LOGGER = logging.getLogger(__name__)
 PARALLEL_MIN_FILES = 64
 PARSE_WINDOW = 256
 
@@ -164,7 +214,8 @@ def _parse_files(files: Sequence[Path],
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=die_with_parent) as pool:
         for offset in range(0, len(files), PARSE_WINDOW):
             window = files[offset:offset + PARSE_WINDOW]
             results = pool.map(_read_one, [(f, limit, registry.document_reader(f))

@@ -26,6 +26,7 @@ from storage.edits import (
     revert_all,
 )
 from storage.errors import NotFoundError, ValidationError
+from storage.gcpause import collector_paused
 from storage.models import Annotator, Relation, Span, Status
 from storage.project import Project
 from storage.schema import Schema
@@ -41,13 +42,42 @@ def span_key(span: SpanView | Span) -> SpanKey:
     return span.label, tuple((int(a), int(b)) for a, b in span.fragments)
 
 
+#: Two spans of one label whose boundaries differ by at most this many characters each
+#: (or only by spaces and punctuation) are one row of a comparison: a near miss.
+NEAR_MISS_CHARS = 2
+
+UNANIMOUS, DISPUTED, SINGLE = "unanimous", "disputed", "single"
+
+
+def _effective(attributes: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """Attribute values with the schema's defaults filled in where none was stored."""
+    values = {**defaults, **attributes}
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def differing(values: Sequence[dict[str, Any]], defaults: dict[str, Any]) -> list[str]:
+    """Names of the attributes whose values differ, defaults counting as stored."""
+    effective = [_effective(v, defaults) for v in values]
+    names = sorted({name for v in effective for name in v})
+    return [name for name in names if len({repr(v.get(name)) for v in effective}) > 1]
+
+
 @dataclass
 class SpanGroup:
-    """One span as marked (identically) by one or more annotators."""
+    """One span as marked (identically) by one or more annotators.
+
+    ``variants`` are groups of the same label whose boundaries differ from this
+    one by a near miss (see :data:`NEAR_MISS_CHARS`): other annotators' versions
+    of the same span, shown in the same row.
+    """
 
     key: SpanKey
     spans: dict[str, SpanView] = field(default_factory=dict)  # annotator -> span
     in_gold: SpanView | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)  # the label's attribute defaults
+    variants: list[SpanGroup] = field(default_factory=list)
+    _agreement: tuple[tuple[str, ...], str] | None = field(default=None, repr=False,
+                                                          compare=False)
 
     @property
     def label(self) -> str:
@@ -62,8 +92,49 @@ class SpanGroup:
         return self.key[1][-1][1]
 
     def attributes_agree(self) -> bool:
-        values = [s.attributes for s in self.spans.values()]
-        return all(v == values[0] for v in values)
+        """Same values once the schema's defaults fill what an annotator left unstored."""
+        return not self.differing_attributes()
+
+    def differing_attributes(self) -> list[str]:
+        """The attributes the annotators' versions disagree on (defaults counted)."""
+        versions = [s.attributes for s in self.versions().values()]
+        return differing(versions, self.defaults)
+
+    def versions(self) -> dict[str, SpanView]:
+        """Annotator -> that annotator's span in this row (exact or near-miss variant)."""
+        found = dict(self.spans)
+        for variant in self.variants:
+            for name, span in variant.spans.items():
+                found.setdefault(name, span)
+        return found
+
+    def boundary_difference(self, name: str) -> str:
+        """How ``name``'s version's boundaries differ from this row's, or ''."""
+        span = self.versions().get(name)
+        if span is None or name in self.spans:
+            return ""
+        ours = span_key(span)[1]
+        parts = []
+        for what, mine, theirs in (("start", ours[0][0], self.start),
+                                   ("end", ours[-1][1], self.end)):
+            if mine != theirs:
+                parts.append(f"{what} {mine - theirs:+d}")
+        return ", ".join(parts) or "fragments differ"
+
+    def agreement(self, annotators: Sequence[str]) -> str:
+        """'unanimous', 'disputed' or 'single' (marked by one annotator of several)."""
+        names = tuple(annotators)
+        if self._agreement is None or self._agreement[0] != names:
+            self._agreement = (names, self._agreement_of(names))
+        return self._agreement[1]
+
+    def _agreement_of(self, annotators: Sequence[str]) -> str:
+        versions = self.versions()
+        if len(annotators) > 1 and len(versions) == 1:
+            return SINGLE
+        if len(self.spans) == len(annotators) and self.attributes_agree():
+            return UNANIMOUS
+        return DISPUTED
 
 
 @dataclass
@@ -73,10 +144,20 @@ class RelationGroup:
     key: tuple[str, SpanKey, SpanKey]
     relations: dict[str, RelationView] = field(default_factory=dict)
     in_gold: RelationView | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)
+    #: The annotators' relations join near-miss versions of a span, not the same one.
+    ends_differ: bool = False
 
-    def attributes_agree(self) -> bool:
-        values = [r.attributes for r in self.relations.values()]
-        return all(v == values[0] for v in values)
+    def differing_attributes(self) -> list[str]:
+        return differing([r.attributes for r in self.relations.values()], self.defaults)
+
+    def agreement(self, annotators: Sequence[str]) -> str:
+        if len(annotators) > 1 and len(self.relations) == 1:
+            return SINGLE
+        if len(self.relations) == len(annotators) and not self.ends_differ and \
+                not self.differing_attributes():
+            return UNANIMOUS
+        return DISPUTED
 
 
 @dataclass
@@ -87,50 +168,122 @@ class Comparison:
     annotators: list[str]
     spans: list[SpanGroup]
     relations: list[RelationGroup]
+    #: every compared layer's spans as read (annotators and gold), by annotator name
+    layers: dict[str, list[SpanView]] = field(default_factory=dict)
 
     def unanimous_spans(self) -> list[SpanGroup]:
-        return [g for g in self.spans if len(g.spans) == len(self.annotators)
-                and g.attributes_agree()]
+        return [g for g in self.spans if g.agreement(self.annotators) == UNANIMOUS]
 
     def disputed_spans(self) -> list[SpanGroup]:
-        return [g for g in self.spans if g not in self.unanimous_spans()]
+        return [g for g in self.spans if g.agreement(self.annotators) != UNANIMOUS]
 
     def unanimous_relations(self) -> list[RelationGroup]:
-        return [g for g in self.relations if len(g.relations) == len(self.annotators)
-                and g.attributes_agree()]
+        return [g for g in self.relations if g.agreement(self.annotators) == UNANIMOUS]
+
+
+def _near_miss(text: str, first: SpanKey, second: SpanKey) -> bool:
+    """Same label and fragment count, each boundary off by a few characters or by
+    spaces and punctuation only."""
+    if first[0] != second[0] or len(first[1]) != len(second[1]):
+        return False
+    for (a_start, a_end), (b_start, b_end) in zip(first[1], second[1], strict=True):
+        if a_start >= b_end or b_start >= a_end:
+            return False
+        for x, y in ((a_start, b_start), (a_end, b_end)):
+            low, high = min(x, y), max(x, y)
+            if high - low > NEAR_MISS_CHARS and any(c.isalnum() for c in text[low:high]):
+                return False
+    return True
+
+
+#: How far apart (characters) the starts of two near-miss versions may be at most.
+NEAR_MISS_WINDOW = 16
+
+
+def _fold_near_misses(text: str, groups: list[SpanGroup]) -> list[SpanGroup]:
+    """Folds each near-miss group into the overlapping group most annotators marked,
+    when no annotator is in both (their versions are alternatives, not two spans)."""
+    ordered = sorted(groups, key=lambda g: (-len(g.spans), g.start, g.end, g.label))
+    kept: list[SpanGroup] = []
+    by_start: dict[tuple[str, int], list[SpanGroup]] = {}
+    for group in ordered:
+        label, start = group.label, group.start
+        main = next((candidate
+                     for delta in range(-NEAR_MISS_WINDOW, NEAR_MISS_WINDOW + 1)
+                     for candidate in by_start.get((label, start + delta), ())
+                     if not set(candidate.versions()) & set(group.spans)
+                     and _near_miss(text, candidate.key, group.key)), None)
+        if main is not None:
+            main.variants.append(group)
+            continue
+        kept.append(group)
+        by_start.setdefault((label, start), []).append(group)
+    return sorted(kept, key=lambda g: (g.start, g.end, g.label))
 
 
 def compare(project: Project, document_id: int, annotators: Sequence[str],
             gold: str = GOLD) -> Comparison:
-    """Groups the annotators' spans and relations of one document, and marks gold ones."""
+    """Groups the annotators' spans and relations of one document, and marks gold ones.
+
+    Spans of one label with near-miss boundaries (one annotator took the final
+    comma, the other did not) are one group with variants; attribute values
+    compare with the schema's defaults filled in.
+    """
+    with collector_paused():
+        return _compare(project, document_id, annotators, gold)
+
+
+def _compare(project: Project, document_id: int, annotators: Sequence[str],
+             gold: str) -> Comparison:
+    schema = project.schema
     names = [a for a in annotators if a != gold]
     groups: dict[SpanKey, SpanGroup] = {}
     by_id: dict[int, SpanView] = {}
+    layers: dict[str, list[SpanView]] = {}
     for name in [*names, gold]:
-        for span in project.spans(document_id, name):
+        layers[name] = project.spans(document_id, name)
+        for span in layers[name]:
             by_id[span.id] = span
-            group = groups.setdefault(span_key(span), SpanGroup(span_key(span)))
+            key = span_key(span)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = SpanGroup(key, defaults=schema.default_attributes(
+                    span.label))
             if name == gold:
                 group.in_gold = span
             else:
                 group.spans[name] = span
+    text = project.document(document_id).text
+    span_list = _fold_near_misses(text, [g for g in groups.values() if g.spans])
+    # a relation between near-miss versions is the same relation: keyed by the rows
+    row_key = {variant.key: group.key for group in span_list for variant in group.variants}
     relation_groups: dict[tuple[str, SpanKey, SpanKey], RelationGroup] = {}
+    ends: dict[tuple[str, SpanKey, SpanKey], set[tuple[SpanKey, SpanKey]]] = {}
     for name in [*names, gold]:
         for relation in project.relations(document_id, name):
             source, target = by_id.get(relation.source_id), by_id.get(relation.target_id)
             if source is None or target is None:
                 continue
-            key = (relation.type, span_key(source), span_key(target))
-            relation_group = relation_groups.setdefault(key, RelationGroup(key))
+            source_key, target_key = span_key(source), span_key(target)
+            relation_key = (relation.type, row_key.get(source_key, source_key),
+                   row_key.get(target_key, target_key))
+            relation_group = relation_groups.get(relation_key)
+            if relation_group is None:
+                relation_def = schema.relation(relation.type)
+                defaults = {a.name: a.default for a in relation_def.attributes
+                            if a.default is not None} if relation_def is not None else {}
+                relation_group = relation_groups[relation_key] = RelationGroup(
+                    relation_key, defaults=defaults)
             if name == gold:
                 relation_group.in_gold = relation
             else:
                 relation_group.relations[name] = relation
-    span_list = sorted((g for g in groups.values() if g.spans),
-                       key=lambda g: (g.start, g.end, g.label))
+                ends.setdefault(relation_key, set()).add((source_key, target_key))
+    for relation_key, seen in ends.items():
+        relation_groups[relation_key].ends_differ = len(seen) > 1
     relation_list = sorted((g for g in relation_groups.values() if g.relations),
                            key=lambda g: (g.key[1][1][0][0], g.key[0]))
-    return Comparison(document_id, names, span_list, relation_list)
+    return Comparison(document_id, names, span_list, relation_list, layers)
 
 
 def _gold_span(session: Session, document_id: int, gold_id: int, key: SpanKey) -> Span | None:

@@ -35,8 +35,8 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.db import SQLITE_MAGIC, read_only_uri
-from storage.errors import ProjectError
+from storage.db import SQLITE_MAGIC, is_disk_full, read_only_uri
+from storage.errors import DiskFullError, ProjectError, disk_full_message
 
 DEFAULT_KEEP = 5
 BACKUP_FOLDER = "backups"
@@ -83,8 +83,9 @@ def make_backup(project_path: Path | str, keep: int = DEFAULT_KEEP,
         there), or None when backups are off.
 
     Raises:
-        ProjectError: the backup cannot be written (folder not writable, disk
-            full, the project unreadable); nothing partial is left behind.
+        DiskFullError: the disk is full; nothing partial is left behind.
+        ProjectError: the backup cannot be written (folder not writable, the
+            project unreadable); nothing partial is left behind.
     """
     if keep <= 0:
         return None
@@ -107,6 +108,10 @@ def make_backup(project_path: Path | str, keep: int = DEFAULT_KEEP,
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise DiskFullError(disk_full_message(
+                f"no backup of {path} could be written in {folder} (the project is "
+                "unchanged)")) from exc
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ProjectError(f"{path}: cannot make a backup in {folder}: {reason}") from exc
     for old in list_backups(path)[:-keep]:

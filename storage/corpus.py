@@ -8,16 +8,14 @@ for a batch's documents, statuses, spans and relations.
 
 from __future__ import annotations
 
-import gc
 import json
-import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Text, select, type_coerce
 
+from storage.gcpause import collector_paused as _collector_paused
 from storage.models import Annotator, Document, DocumentStatus, Relation, Span, Status
 from storage.project import Project
 from storage.views import DocumentView, EntityView, RelationView, SpanView
@@ -119,37 +117,6 @@ class _JsonDecoder:
         if type(raw) is str:
             raw = json.loads(raw)
         return tuple(map(tuple, raw))
-
-
-_pause_lock = threading.Lock()
-_pause_depth = 0
-_collector_was_enabled = False
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Holds off the cyclic garbage collector while one batch is read.
-
-    A batch allocates thousands of views that all stay alive until the batch has been
-    yielded; each collection would scan them (and promote them, which soon sets off full
-    collections of the whole process's heap). Nothing read here forms a cycle, reference
-    counting frees it all as usual, and the collector runs again (if it was enabled) before
-    the batch is handed out. Nested and concurrent readers (exports on two threads) restore
-    the collector only when the last of them is done.
-    """
-    global _pause_depth, _collector_was_enabled
-    with _pause_lock:
-        if _pause_depth == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _pause_depth += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pause_depth -= 1
-            if _pause_depth == 0 and _collector_was_enabled:
-                gc.enable()
 
 
 def iter_corpus(project: Project, selection: CorpusFilter | None = None,

@@ -6,6 +6,7 @@ named by a path (a SQLite file) or by any SQLAlchemy URL.
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import sqlite3
@@ -19,12 +20,19 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.errors import ProjectError
+import resources
+from storage.errors import DiskFullError, ProjectError, disk_full_message
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = resources.path("migrations", package="storage")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_HEADER_BYTES = 100
@@ -370,17 +378,59 @@ def is_locked_error(exc: BaseException) -> bool:
     )
 
 
+_DISK_FULL_ERRNOS = frozenset(code for code in (getattr(errno, "ENOSPC", None),
+                                                 getattr(errno, "EDQUOT", None)) if code)
+_SQLITE_FULL = 13
+_PG_DISK_FULL = "53100"
+_DISK_FULL_WORDS = ("database or disk is full", "no space left on device", "disk quota exceeded")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it wraps or was raised from) says the disk is full.
+
+    Recognises ``OSError`` ENOSPC/EDQUOT (files), SQLite's SQLITE_FULL (``database
+    or disk is full``) and PostgreSQL's ``disk_full`` (SQLSTATE 53100, ``could not
+    extend file``), through SQLAlchemy's wrappers.
+    """
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _DISK_FULL_ERRNOS:
+            return True
+        if isinstance(current, sqlite3.Error) and \
+                getattr(current, "sqlite_errorcode", 0) & 0xFF == _SQLITE_FULL:
+            return True
+        if getattr(current, "sqlstate", None) == _PG_DISK_FULL:
+            return True
+        database_error = isinstance(current, (sqlite3.Error, DBAPIError)) or \
+            type(current).__module__.startswith("psycopg")
+        if database_error and any(words in str(current).lower() for words in _DISK_FULL_WORDS):
+            return True
+        pending += [getattr(current, "orig", None), current.__cause__, current.__context__]
+    return False
+
+
 def with_retry(work: Callable[[], T], attempts: int = 8, first_delay: float = 0.05) -> T:
     """Runs ``work`` again, with backoff, when the database was busy.
 
     Raises:
         ProjectError: when the database stays busy after every attempt.
+        DiskFullError: the disk (or the server's) is full; the transaction was
+            rolled back, nothing is half-written.
     """
     delay = first_delay
     for attempt in range(attempts):
         try:
             return work()
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            if is_disk_full(exc):
+                raise DiskFullError(disk_full_message("the change was not saved")) from exc
+            if not isinstance(exc, OperationalError):
+                raise
             if not is_locked_error(exc) or attempt == attempts - 1:
                 if is_locked_error(exc):
                     raise ProjectError(

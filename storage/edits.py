@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -39,6 +39,16 @@ from storage.models import (
     utcnow,
 )
 from storage.schema import AttributeDef, Schema
+from storage.validation import (
+    ENTITY_ID_MAX,
+    KB_ID_MAX,
+    RELATION_ID_MAX,
+    SPAN_ID_MAX,
+    check_annotator_name,
+    check_json,
+    check_text,
+    short,
+)
 from storage.views import Changes, EntityView, RelationView, SpanView
 
 
@@ -125,10 +135,30 @@ def check_attributes(
 
 
 def _document(session: Session, document_id: int) -> Document:
-    document = session.get(Document, document_id)
+    """The document row without its text (loaded only if read: an edit on a 10 MB book
+    checks offsets against the text's length, see :func:`text_length`)."""
+    document = session.get(Document, document_id, options=[defer(Document.text)])
     if document is None:
         raise NotFoundError(f"document {document_id} does not exist")
     return document
+
+
+_TEXT_LENGTHS: dict[tuple[int, str], int] = {}
+
+
+def text_length(document: Document) -> int:
+    """``len(document.text)``; a stored text not loaded yet is read once per process
+    (remembered by document id and the text's sha256)."""
+    if "text" in document.__dict__ or document.id is None or not document.sha256:
+        return len(document.text)  # already in memory, or not stored yet
+    key = (document.id, document.sha256)
+    length = _TEXT_LENGTHS.get(key)
+    if length is None:
+        length = len(document.text)
+        if len(_TEXT_LENGTHS) >= 4096:
+            _TEXT_LENGTHS.clear()
+        _TEXT_LENGTHS[key] = length
+    return length
 
 
 def _span(session: Session, span_id: int) -> Span:
@@ -139,7 +169,13 @@ def _span(session: Session, span_id: int) -> Span:
 
 
 def annotator_id(session: Session, name: str, create: bool = True) -> int:
-    """The id of the annotator called ``name``, created on first use."""
+    """The id of the annotator called ``name``, created on first use.
+
+    Raises:
+        ValidationError: the name is empty, too long or holds a character that
+            cannot be stored (:mod:`storage.validation`).
+    """
+    check_annotator_name(name)
     found = session.scalar(select(Annotator.id).where(Annotator.name == name))
     if found is not None:
         return found
@@ -161,14 +197,18 @@ def validate_span(
     fragments: Sequence[Sequence[int]],
     attributes: dict[str, Any],
     entity_id: int | None,
+    external_id: str | None = None,
 ) -> tuple[list[tuple[int, int]], dict[str, Any]]:
     """Checks a span against the schema and the text; returns clean fragments and attributes."""
+    if external_id is not None:
+        check_text(external_id, f"span id '{short(external_id)}'", SPAN_ID_MAX)
     label_def = schema.label(label)
     if label_def is None:
         raise ValidationError(
             f"label '{label}' is not in the schema (labels: {', '.join(schema.label_names)})"
         )
-    clean = check_fragments(fragments, len(document.text), f"{label} span")
+    clean = check_fragments(fragments, text_length(document), f"{label} span")
+    check_json(attributes, f"the attributes of this {label} span")
     values = check_attributes(label_def.attributes, attributes, f"label '{label}'")
     if entity_id is not None:
         if not label_def.entity:
@@ -187,12 +227,15 @@ def validate_relation(
     attributes: dict[str, Any],
     ignore_relation: int | None = None,
     existing: int | None = None,
+    external_id: str | None = None,
 ) -> dict[str, Any]:
     """Checks a relation against the schema, its endpoints and the cardinality limit.
 
     ``existing`` (when the caller already knows it) is how many relations of
     this type the source has; otherwise the database is asked.
     """
+    if external_id is not None:
+        check_text(external_id, f"relation id '{short(external_id)}'", RELATION_ID_MAX)
     definition = schema.relation(type_)
     if definition is None:
         names = ", ".join(r.name for r in schema.relations)
@@ -224,6 +267,7 @@ def validate_relation(
                 f"{'s' if existing > 1 else ''}; the schema allows "
                 f"{definition.max_per_source}"
             )
+    check_json(attributes, f"the attributes of this '{type_}' relation")
     return check_attributes(definition.attributes, attributes, f"relation '{type_}'")
 
 
@@ -316,6 +360,23 @@ def _insert(session: Session, row: Span | Entity, row_id: int | None,
     session.flush()
     if version is not None:
         _keep_version(session, row, version)
+
+
+def _locked_entities(session: Session, *entity_ids: int) -> dict[int, Entity]:
+    """The actors, read fresh and locked until the transaction ends (lowest id first).
+
+    On PostgreSQL (READ COMMITTED) a colleague's uncommitted change of these rows
+    is waited for, and then seen, instead of being overwritten or failing the
+    version check; a link a colleague makes to a locked actor waits for this
+    transaction (its foreign-key check needs the row). SQLite serialises writers
+    already (``BEGIN IMMEDIATE``) and ignores the lock.
+    """
+    found: dict[int, Entity] = {}
+    for entity_id in sorted(set(entity_ids)):
+        entity = session.get(Entity, entity_id, with_for_update=True, populate_existing=True)
+        if entity is not None:
+            found[entity_id] = entity
+    return found
 
 
 def _flush(session: Session, what: str) -> None:
@@ -580,8 +641,8 @@ class AddSpan(Edit):
         values = dict(schema.default_attributes(self.label))
         values.update(self.attributes or {})
         fragments, values = validate_span(
-            session, schema, document, self.label, self.fragments, values, self.entity_id
-        )
+            session, schema, document, self.label, self.fragments, values, self.entity_id,
+            self.external_id)
         who = annotator_id(session, self.annotator)
         twins = _span_twins(session, self.document_id, who, self.label, fragments)
         redo = self.undone_version is not None
@@ -825,7 +886,7 @@ class AddRelation(Edit):
         source = _span(session, self.source_id)
         target = _span(session, self.target_id)
         values = validate_relation(session, schema, self.type, source, target,
-                                   self.attributes or {})
+                                   self.attributes or {}, external_id=self.external_id)
         twins = _relation_twins(session, self.type, source.id, target.id)
         if self.undone:  # a redo
             if self.relation_id is not None and \
@@ -850,7 +911,8 @@ class AddRelation(Edit):
         self.external_id = relation.external_id
         self.state = _relation_state(relation)
         self.twins = twins
-        changes = Changes(documents={source.document_id}, relations_added=[relation.id])
+        changes = Changes(documents={source.document_id}, relations_added=[relation.id],
+                          selection=source.id)
         changes.ranges += [(source.document_id, source.start, source.end),
                            (target.document_id, target.start, target.end)]
         return changes
@@ -958,7 +1020,8 @@ class DeleteRelation(Edit):
         session.flush()
         self.snapshot = snapshot
         self.twins = twins
-        return Changes(documents={row.document_id}, relations_removed=[row.id])
+        return Changes(documents={row.document_id}, relations_removed=[row.id],
+                       selection=row.source_id)
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.snapshot is not None
@@ -986,7 +1049,7 @@ class DeleteRelation(Edit):
         session.flush()
         self.undone = True
         return Changes(documents={snapshot["document_id"]},
-                       relations_added=[snapshot["id"]])
+                       relations_added=[snapshot["id"]], selection=snapshot["source_id"])
 
 
 @dataclass
@@ -1123,14 +1186,22 @@ class Assign(Edit):
         return self._set(session, self.changed, not self.assigned)
 
 
-def _check_entity_fields(schema: Schema, name: str, kind: str, aliases: Sequence[str]) -> None:
+def _check_entity_fields(schema: Schema, name: str, kind: str, aliases: Sequence[str],
+                         kb_id: str | None = None, external_id: str | None = None) -> None:
     if not name.strip():
         raise ValidationError("an actor needs a name")
+    check_text(name, f"actor name '{short(name)}'")
+    if external_id is not None:
+        check_text(external_id, f"actor id '{short(external_id)}'", ENTITY_ID_MAX)
+    if kb_id is not None:
+        check_text(kb_id, f"knowledge-base id '{short(kb_id)}' of actor '{short(name)}'",
+                   KB_ID_MAX)
     if kind not in schema.actor_kinds:
         raise ValidationError(f"actor kind '{kind}' is not one of "
                               f"{', '.join(schema.actor_kinds)}")
     if any(not isinstance(a, str) for a in aliases):
         raise ValidationError("actor aliases must be text")
+    check_json(list(aliases), f"the aliases of actor '{short(name)}'")
 
 
 @dataclass
@@ -1146,7 +1217,8 @@ class CreateEntity(Edit):
     text = "create actor"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        _check_entity_fields(schema, self.name, self.kind, self.aliases)
+        _check_entity_fields(schema, self.name, self.kind, self.aliases, self.kb_id,
+                             self.external_id)
         redo = self.undone_version is not None
         if redo and self.entity_id is not None and \
                 session.get(Entity, self.entity_id) is not None:
@@ -1197,7 +1269,7 @@ class UpdateEntity(ChangeEdit[Entity]):
     text = "change actor"
 
     def _load(self, session: Session) -> Entity:
-        entity = session.get(Entity, self.entity_id)
+        entity = _locked_entities(session, self.entity_id).get(self.entity_id)
         if entity is None:
             raise NotFoundError(f"actor {self.entity_id} does not exist (merged or deleted?)")
         return entity
@@ -1220,7 +1292,8 @@ class UpdateEntity(ChangeEdit[Entity]):
 
     def _set(self, session: Session, schema: Schema, entity: Entity,
              values: dict[str, Any]) -> Changes:
-        _check_entity_fields(schema, values["name"], values["kind"], values["aliases"])
+        _check_entity_fields(schema, values["name"], values["kind"], values["aliases"],
+                             values["kb_id"])
         entity.name = values["name"].strip()
         entity.kind = values["kind"]
         entity.aliases = list(values["aliases"])
@@ -1245,8 +1318,8 @@ class MergeEntities(Edit):
     def apply(self, session: Session, schema: Schema) -> Changes:
         if self.kept_id == self.merged_id:
             raise ValidationError("cannot merge an actor with itself")
-        kept = session.get(Entity, self.kept_id)
-        merged = session.get(Entity, self.merged_id)
+        locked = _locked_entities(session, self.kept_id, self.merged_id)
+        kept, merged = locked.get(self.kept_id), locked.get(self.merged_id)
         if kept is None or merged is None:
             raise NotFoundError("one of the actors to merge does not exist any more")
         if self.kept_undone is not None and self.merged_snapshot is not None:  # a redo
@@ -1264,6 +1337,7 @@ class MergeEntities(Edit):
                 aliases.append(alias)
         kept.aliases = aliases
         kept.kb_id = kept.kb_id or merged.kb_id
+        _flush(session, f"actor '{kept.name}'")
         session.execute(update(Span).where(Span.entity_id == merged.id)
                         .values(entity_id=kept.id, version=Span.version + 1),
                         execution_options={"synchronize_session": False})
@@ -1278,7 +1352,7 @@ class MergeEntities(Edit):
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.kept_before is not None and self.merged_snapshot is not None
         merged_name = self.merged_snapshot["name"]
-        kept = session.get(Entity, self.kept_id)
+        kept = _locked_entities(session, self.kept_id).get(self.kept_id)
         if kept is None:
             raise NotFoundError(f"actor {self.kept_id}, which '{merged_name}' was merged "
                                 "into, does not exist any more (deleted or merged meanwhile)")
@@ -1323,7 +1397,7 @@ class DeleteEntity(Edit):
     text = "delete actor"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        entity = session.get(Entity, self.entity_id)
+        entity = _locked_entities(session, self.entity_id).get(self.entity_id)
         if entity is None:
             raise NotFoundError(f"actor {self.entity_id} does not exist")
         unlinked = list(session.scalars(select(Span.id).where(Span.entity_id == entity.id)))

@@ -35,6 +35,14 @@ from storage.models import (
 )
 from storage.records import AnnotationSetRecord, DocumentRecord, EntityRecord
 from storage.schema import Schema
+from storage.validation import (
+    DOCUMENT_ID_MAX,
+    check_annotator_name,
+    check_document,
+    check_text,
+    short,
+    storable,
+)
 
 if TYPE_CHECKING:
     from storage.project import Project
@@ -152,7 +160,8 @@ class Store:
         self._prefetch_ids(candidates)
 
     def _prefetch_ids(self, candidates: Iterable[str]) -> None:
-        wanted = [c for c in candidates if c not in self._ids_checked]
+        # an id that cannot be stored is refused by check_document, not looked up
+        wanted = [c for c in candidates if c not in self._ids_checked and storable(c)]
         self._ids.update(self._existing(Document.external_id, wanted))
         self._ids_checked.update(wanted)
 
@@ -191,6 +200,7 @@ class Store:
         """The annotator's id, created on first use (and forgotten if its file rolls back)."""
         found = self._annotators.get(name)
         if found is None:
+            check_annotator_name(name)
             found = self.session.scalar(select(Annotator.id).where(Annotator.name == name))
             if found is None:
                 found = annotator_id(self.session, name)
@@ -385,6 +395,10 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
     default_annotator = annotator
     for record in records:
         at = f"{where}:{record.line}" if record.line else where
+        try:
+            check_document(record, where)
+        except ValidationError as exc:
+            raise ValidationError(f"{at}: {exc}") from exc
         digest = store.digest(record.text)
         if store.hash_taken(digest):
             report.duplicates.append(f"{at}: '{record.title or record.external_id}' is "
@@ -397,6 +411,11 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
             while store.id_taken(f"{external_id}-{suffix}"):
                 suffix += 1
             external_id = f"{external_id}-{suffix}"
+            try:
+                check_text(external_id, f"document id '{short(external_id)}' (numbered "
+                           "because the id was taken)", DOCUMENT_ID_MAX)
+            except ValidationError as exc:
+                raise ValidationError(f"{at}: {exc}") from exc
         store.take_id(external_id)
         document_id = store.insert_document(
             external_id=external_id, title=record.title or external_id, text=record.text,
@@ -406,7 +425,7 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
         if extraction:
             report.fallbacks.append(f"{at}: text from {extraction}")
         if default_annotator and not record.annotations:
-            store.insert_status(document_id, store.annotator(default_annotator),
+            store.insert_status(document_id, _annotator(store, default_annotator, at),
                                 Status.NEW)
         if not record.annotations:
             continue
@@ -416,7 +435,7 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
             if not name:
                 raise ValidationError(f"{at}: an annotation set has no annotator")
             check_status(annotation_set.status, at)
-            who = store.annotator(name)
+            who = _annotator(store, name, at)
             store.insert_status(document_id, who, annotation_set.status)
             spans, relations = store_annotation_set(
                 session, project.schema, document, who, annotation_set, store.entity_ids, at,
@@ -469,7 +488,7 @@ def store_annotation_set(session: Session, schema: Schema, document: Document, w
         try:
             fragments, values = validate_span(
                 session, schema, document, span_record.label, span_record.fragments,
-                span_record.attributes, entity_id)
+                span_record.attributes, entity_id, span_record.id)
         except ValidationError as exc:
             raise ValidationError(f"{at}: span '{span_record.id}': {exc}") from exc
         span = Span(document_id=document.id, annotator_id=who, label=span_record.label,
@@ -492,7 +511,8 @@ def store_annotation_set(session: Session, schema: Schema, document: Document, w
             values = validate_relation(
                 session, schema, relation_record.type, source, target,
                 relation_record.attributes,
-                existing=per_source[(source.id, relation_record.type)])
+                existing=per_source[(source.id, relation_record.type)],
+                external_id=relation_record.id)
         except ValidationError as exc:
             raise ValidationError(f"{at}: relation '{relation_record.id}': {exc}") from exc
         per_source[(source.id, relation_record.type)] += 1
@@ -504,3 +524,10 @@ def store_annotation_set(session: Session, schema: Schema, document: Document, w
         relations.append(relation)
     session.flush()
     return list(spans.values()), relations
+
+
+def _annotator(store: Store, name: str, at: str) -> int:
+    try:
+        return store.annotator(name)
+    except ValidationError as exc:
+        raise ValidationError(f"{at}: {exc}") from exc

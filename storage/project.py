@@ -9,16 +9,19 @@ lock) and returns the :class:`~storage.views.Changes` it made.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from saywho import __version__
 from storage import db, importing
 from storage.consistency import schema_conflicts
 from storage.db import Database, describe, is_sqlite, to_url, with_retry
@@ -32,11 +35,13 @@ from storage.edits import (
 )
 from storage.errors import (
     ConflictError,
+    DiskFullError,
     NotFoundError,
     ProjectError,
     SchemaError,
     ValidationError,
 )
+from storage.gcpause import collector_paused
 from storage.importing import ImportReport
 from storage.models import (
     STATUSES,
@@ -67,8 +72,49 @@ from storage.views import (
 )
 from storage.vocabulary import ValueType
 
-SAYWHO_VERSION = "0.1.0"
+#: the program version (written once, in saywho/__init__.py), recorded in each project
+SAYWHO_VERSION = __version__
 ProgressCallback = Callable[[int, int, str], None]
+
+
+# The JSON columns read as their stored text (SQLite gives text) and decoded here: the few
+# distinct attribute objects of a document are parsed once (opening a document with
+# 10,000 spans and 8,000 relations parses a handful, not 18,000). Drivers that decode JSON
+# themselves (psycopg) hand over the value, used as it is.
+_SPAN_TEXT_COLUMNS = (*SPAN_COLUMNS[:5], type_coerce(Span.fragments, Text),
+                      type_coerce(Span.attributes, Text), *SPAN_COLUMNS[7:])
+_RELATION_TEXT_COLUMNS = (*RELATION_COLUMNS[:7], type_coerce(Relation.attributes, Text))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+class _JsonColumns:
+    """Decodes JSON column values of one read; attribute objects of scalars once each."""
+
+    def __init__(self) -> None:
+        self._attributes: dict[str, dict[str, Any]] = {}
+
+    @staticmethod
+    def fragments(raw: Any) -> Any:
+        """A span's fragments; one fragment (most spans) is read without a JSON parse."""
+        if type(raw) is not str:
+            return raw
+        if raw.count("[") == 2:
+            start, end = raw.strip("[] ").split(",")
+            return ((int(start), int(end)),)
+        return json.loads(raw)
+
+    def attributes(self, raw: Any) -> dict[str, Any]:
+        """A fresh dict per row, as decoding each value would give."""
+        if type(raw) is not str:
+            return dict(raw or {})
+        cached = self._attributes.get(raw)
+        if cached is not None:
+            return cached.copy()
+        value = json.loads(raw) or {}
+        if type(value) is dict and all(type(item) in _SCALARS for item in value.values()):
+            self._attributes[raw] = value
+            return value.copy()
+        return value
 
 
 class Project:
@@ -131,7 +177,7 @@ class Project:
 
     @classmethod
     def open(cls, project: str | Path, backup_keep: int = 0, *,
-             readonly: bool = False) -> Project:
+             readonly: bool = False, backup_required: bool = False) -> Project:
         """Opens an existing project, migrating it to the current revision.
 
         A SQLite file is looked at through a read-only connection first, so a
@@ -145,6 +191,9 @@ class Project:
         Args:
             project: a project file path or a database URL.
             backup_keep: how many backups to keep (0: make none).
+            backup_required: a backup that cannot be written because the disk is
+                full refuses the project (``import``: a full disk must stop it before
+                it writes) instead of being logged.
             readonly: open for reading only (``check``, ``stats``, ``export``):
                 never migrates, never backs up (``backup_keep`` is ignored),
                 never writes, works on a read-only file or folder; every write
@@ -155,6 +204,7 @@ class Project:
             ProjectError: missing, not a project, too new, too old to read
                 without upgrading (``readonly``), read-only (unless ``readonly``),
                 unreachable.
+            DiskFullError: ``backup_required`` and the backup hit a full disk.
         """
         url = to_url(project)
         if is_sqlite(url):
@@ -169,7 +219,7 @@ class Project:
             _refuse_unsupported(describe(url), facts, readonly)
             if not readonly:
                 if is_sqlite(url) and backup_keep > 0:
-                    _backup(Path(url.database or ""), backup_keep)
+                    _backup(Path(url.database or ""), backup_keep, backup_required)
                 if facts.revision != db.head_revision():
                     db.upgrade(database)
             with database.reading() as session:
@@ -418,12 +468,18 @@ class Project:
 
     def spans(self, document_id: int, annotator: str | None = None) -> list[SpanView]:
         """Spans of one document (one annotator, or all), sorted by start then end."""
-        with self.db.reading() as session:
-            query = select(*SPAN_COLUMNS).where(Span.document_id == document_id)
+        with self.db.reading() as session, collector_paused():
+            query = select(*_SPAN_TEXT_COLUMNS).where(Span.document_id == document_id)
             if annotator is not None:
                 query = query.join(Annotator).where(Annotator.name == annotator)
-            rows = session.connection().execute(query.order_by(Span.start, Span.end, Span.id))
-            return [SpanView.of_row(r) for r in rows]
+            rows = session.connection().execute(
+                query.order_by(Span.start, Span.end, Span.id)).fetchall()
+            decoded = _JsonColumns()
+            return [SpanView.of_row((span_id, external_id, document, who, label,
+                                     decoded.fragments(fragments), decoded.attributes(attributes),
+                                     entity_id, version))
+                    for (span_id, external_id, document, who, label, fragments, attributes,
+                         entity_id, version) in rows]
 
     def span(self, span_id: int) -> SpanView:
         with self.db.reading() as session:
@@ -433,12 +489,17 @@ class Project:
             return SpanView.of(row)
 
     def relations(self, document_id: int, annotator: str | None = None) -> list[RelationView]:
-        with self.db.reading() as session:
-            query = select(*RELATION_COLUMNS).where(Relation.document_id == document_id)
+        with self.db.reading() as session, collector_paused():
+            query = select(*_RELATION_TEXT_COLUMNS).where(
+                Relation.document_id == document_id)
             if annotator is not None:
                 query = query.join(Annotator).where(Annotator.name == annotator)
-            return [RelationView.of_row(r)
-                    for r in session.connection().execute(query.order_by(Relation.id))]
+            decoded = _JsonColumns()
+            return [RelationView(relation_id, external_id, document, who, kind, source,
+                                 target, decoded.attributes(attributes))
+                    for (relation_id, external_id, document, who, kind, source, target,
+                         attributes) in session.connection().execute(
+                             query.order_by(Relation.id)).fetchall()]
 
     def relation(self, relation_id: int) -> RelationView:
         with self.db.reading() as session:
@@ -628,9 +689,13 @@ class Project:
 
 
 def _conflicts_explained(work: Callable[[], Changes]) -> Changes:
-    """Turns a constraint clash (another writer got there first) into a ConflictError."""
+    """Turns a constraint clash or a failed version check (another writer got there
+    first) into a ConflictError."""
     try:
         return work()
+    except StaleDataError as exc:
+        raise ConflictError("this annotation was changed by someone else meanwhile, so the "
+                            "edit could not be made; the view has been reloaded") from exc
     except IntegrityError as exc:
         raise ConflictError(
             "this annotation was changed by someone else meanwhile, so the edit could not be "
@@ -662,10 +727,14 @@ def _refuse_unsupported(name: str, facts: db.ProjectFacts, readonly: bool) -> No
         )
 
 
-def _backup(path: Path, keep: int) -> None:
+def _backup(path: Path, keep: int, required: bool) -> None:
     from storage.backup import make_backup
 
     try:
         make_backup(path, keep=keep)
+    except DiskFullError as exc:
+        if required:
+            raise
+        logging.getLogger(__name__).warning("%s", exc)
     except ProjectError as exc:
         logging.getLogger(__name__).warning("%s", exc)

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
+import resources
 from storage.errors import SchemaError
 from storage.vocabulary import (
     ACTOR_KIND_ATTRIBUTE,
@@ -34,9 +35,8 @@ from storage.vocabulary import (
     ValueType,
 )
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-XSD_PATH = RESOURCES / "schemas" / "saywho-schema.xsd"
-DEFAULT_SCHEMA_PATH = RESOURCES / "schemas" / "news-attribution.xml"
+XSD_PATH = resources.path("schemas", "saywho-schema.xsd")
+DEFAULT_SCHEMA_PATH = resources.path("schemas", "news-attribution.xml")
 
 ATTRIBUTE_TYPES: tuple[str, ...] = tuple(ValueType)
 

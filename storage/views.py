@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from storage.models import Document, Entity, Relation, Span
 from storage.vocabulary import Status
+
+#: :attr:`Changes.selection` of an edit that leaves the selection where it is.
+KEEP: Literal["keep"] = "keep"
 
 
 @dataclass(frozen=True)
@@ -176,9 +179,16 @@ class Changes:
     entities_changed: list[int] = field(default_factory=list)
     statuses_changed: list[tuple[int, int]] = field(default_factory=list)
     ranges: list[tuple[int, int, int]] = field(default_factory=list)
+    #: What the user's selection should be after this change: the span an edit
+    #: added, changed or restored (or the source of a relation it touched), None
+    #: after a span was removed (undoing its creation included), or :data:`KEEP`
+    #: when the edit says nothing about it (statuses, actors).
+    selection: int | Literal["keep"] | None = "keep"
 
     def merge(self, other: Changes) -> Changes:
         self.documents |= other.documents
+        if other.selection != KEEP:
+            self.selection = other.selection
         for name in ("spans_added", "spans_removed", "spans_changed", "relations_added",
                      "relations_removed", "relations_changed", "entities_changed",
                      "statuses_changed", "ranges"):
@@ -188,4 +198,5 @@ class Changes:
     def touch_span(self, span: Span | SpanView, kind: str) -> None:
         self.documents.add(span.document_id)
         getattr(self, f"spans_{kind}").append(span.id)
+        self.selection = None if kind == "removed" else span.id
         self.ranges.append((span.document_id, int(span.start), int(span.end)))

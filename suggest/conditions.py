@@ -13,7 +13,10 @@ least one soldier crosses the border", "should the talks resume", "unless the
 sanctions are lifted") and ends at the comma that closes a fronted antecedent or
 at the end of its sentence (or quotation). The Consequence is the main clause: the
 rest of the sentence after a fronted antecedent, or the clause before a trailing
-one; it never includes the antecedent, the quotation marks or the final period.
+one (a fronted "only if" without a comma ends where the main clause's inverted
+auxiliary starts: "Only if the ban is lifted will we talk" gives the Condition
+"Only if the ban is lifted" and the Consequence "will we talk"); it never
+includes the antecedent, the quotation marks or the final period.
 The holder is the speaker of the quote the conditional sits in; a conditional
 outside any quote has no holder.
 """
@@ -37,6 +40,15 @@ _QUESTION_VERBS = re.compile(r"\b(ask|asked|asks|asking|wonder\w*|know|knows|kne
                              r"unclear|clear|whether|even|as|what|doubt\w*|decide\w*|check\w*|"
                              r"tell|told|determine\w*)(?:\s+\w+){0,2}?\s*$", re.I)
 _WORD = re.compile(r"[a-z]+")
+_SUBJECT_START = (r"(?:not\s+)?(?:I|we|you|he|she|it|they|there|the|a|an|this|that|these|those|our|"
+                  r"their|his|her|its|my|your|[A-Z][\w’'.-]*)\b")
+# the inverted auxiliary that starts the main clause after a fronted "only if" antecedent:
+# modals first, then forms of be/have, which also occur inside the antecedent
+_INVERTED_MAIN = (
+    re.compile(r"\s(will|would|can|could|shall|should|may|might|must|do|does|did|won’t|won't|"
+               r"cannot|can’t|can't)\s+" + _SUBJECT_START),
+    re.compile(r"\s(is|are|was|were|has|have|had)\s+" + _SUBJECT_START),
+)
 _OPEN = "“\"«„‘"
 _CLOSE = "”\"»’“"
 
@@ -96,10 +108,17 @@ def find_conditionals(text: str, attributions: Sequence[Attribution] = ()) -> li
             fronted = text[clause_start:a].strip(" " + _OPEN) == ""
             if fronted:
                 comma = text.find(",", a, s1)
-                if comma < 0:
+                main = _inverted_main(text, a + len(marker), comma if comma >= 0
+                                      else _clause_end(text, a, s1)) \
+                    if marker == "only if" else None
+                if main is not None:
+                    condition = _trim(text, a, main)
+                    consequence = _trim(text, main, _clause_end(text, main, s1))
+                elif comma < 0:
                     continue
-                condition = _trim(text, a, comma)
-                consequence = _trim(text, comma + 1, _clause_end(text, comma + 1, s1))
+                else:
+                    condition = _trim(text, a, comma)
+                    consequence = _trim(text, comma + 1, _clause_end(text, comma + 1, s1))
             else:
                 end = _clause_end(text, a, s1)
                 condition = _trim(text, a, end)
@@ -120,6 +139,18 @@ def find_conditionals(text: str, attributions: Sequence[Attribution] = ()) -> li
             out.append(Conditional(condition, consequence, polarity, kind, holder, confidence,
                                    f"conditional '{marker}'", counterfactual))
     return out
+
+
+def _inverted_main(text: str, start: int, end: int) -> int | None:
+    """Where the main clause starts after a fronted "only if" antecedent without a comma:
+    the first inverted auxiliary followed by a subject ("… will we talk"), at least two
+    words after the marker; ``None`` when there is none."""
+    window = text[start:end]
+    for pattern in _INVERTED_MAIN:
+        for m in pattern.finditer(window):
+            if len(window[:m.start()].split()) >= 2:
+                return start + m.start(1)
+    return None
 
 
 def _clause_start(text: str, sentence_start: int, pos: int) -> int:

@@ -112,7 +112,8 @@ def run(gold: Sequence[dict[str, Any]], names: Sequence[str], label: str,
         text = record["text"]
         words += len(_WORD.findall(text))
         t0, c0 = time.perf_counter(), time.process_time()
-        proposals = suggest(text, schema, context, names)
+        proposals = suggest(text, schema, SuggestContext(
+            settings={**context.settings, "document": str(record["id"])}), names)
         elapsed += time.perf_counter() - t0
         cpu += time.process_time() - c0
         for p in proposals.problems:

@@ -42,6 +42,14 @@ INFINITIVE_VERBS = frozenset({"promise", "vow", "pledge", "threaten", "urge", "a
 SPEECH_NOUNS = frozenset({"statement", "claim", "report", "assertion", "warning",
                           "announcement", "allegation", "argument", "promise", "suggestion"})
 
+# adjectives of stance whose that-clause after a copula is the subject's attributed belief or
+# claim ("the mayor is confident that ...", "they were adamant that ..."); "make clear that"
+STANCE_ADJECTIVES = frozenset({"confident", "convinced", "adamant", "certain", "sure",
+                               "optimistic", "hopeful", "insistent", "worried", "concerned",
+                               "afraid", "skeptical", "sceptical", "aware", "clear", "pleased",
+                               "glad", "happy", "angry", "upset", "positive", "doubtful"})
+COPULAS = frozenset({"be", "remain", "seem", "appear", "become", "sound", "feel"})
+
 IRREGULAR = {
     "say": ("said", "says", "saying", "say"), "tell": ("told", "tells", "telling", "tell"),
     "write": ("wrote", "written", "writes", "writing", "write"),
@@ -113,7 +121,7 @@ CLAUSE_VERBS: dict[str, float] = {
     "declare": 0.85, "state": 0.85, "insist": 0.9, "conclude": 0.9, "point": 0.8,
     "reply": 0.9, "warn": 0.9, "acknowledge": 0.9, "imply": 0.9, "reveal": 0.9,
     "respond": 0.9, "joke": 0.9, "recall": 0.85, "assert": 0.9, "predict": 0.8,
-    "suggest": 0.75, "ask": 0.7, "tweet": 0.7, "confirm": 0.7, "admit": 0.7, "hope": 0.65,
+    "suggest": 0.75, "ask": 0.7, "tweet": 0.7, "confirm": 0.7, "admit": 0.7, "hope": 0.4,
     "learn": 0.6, "consider": 0.6, "agree": 0.6, "show": 0.6, "find": 0.55, "allege": 0.85,
     "contend": 0.85, "maintain": 0.7, "stress": 0.8, "emphasize": 0.8, "deny": 0.8,
     "concede": 0.85, "complain": 0.8, "boast": 0.8, "quip": 0.9, "observe": 0.8,
@@ -121,23 +129,30 @@ CLAUSE_VERBS: dict[str, float] = {
     "speculate": 0.8, "caution": 0.8, "counter": 0.8, "post": 0.7, "shout": 0.85,
     "reiterate": 0.85, "estimate": 0.75, "promise": 0.75, "vow": 0.8, "pledge": 0.75,
     "threaten": 0.8, "fear": 0.6, "worry": 0.6, "demonstrate": 0.6, "recount": 0.8,
-    "answer": 0.75, "advise": 0.7, "propose": 0.7, "demand": 0.75, "assure": 0.8,
+    "answer": 0.75, "advise": 0.3, "propose": 0.7, "demand": 0.75, "assure": 0.8,
+    "read": 0.75, "proclaim": 0.75, "charge": 0.7, "interject": 0.7, "question": 0.65,
+    "express": 0.65, "recommend": 0.65, "hint": 0.6, "suspect": 0.55,
+    "welcome": 0.55, "clarify": 0.55, "describe": 0.7,
 }
 OBJECT_VERBS: dict[str, float] = {
     "criticize": 0.75, "discuss": 0.75, "announce": 0.75, "mention": 0.65, "describe": 0.7,
     "praise": 0.7, "applaud": 0.75, "cite": 0.8, "denounce": 0.75, "highlight": 0.8,
     "congratulate": 0.8, "tout": 0.8, "express": 0.65, "note": 0.6, "name": 0.55,
     "accuse": 0.55, "endorse": 0.55, "call": 0.55, "reference": 0.8, "blast": 0.8,
-    "slam": 0.7, "mock": 0.6, "portray": 0.8, "dismiss": 0.8, "list": 0.8, "demand": 0.7,
+    "slam": 0.7, "mock": 0.6, "portray": 0.8, "dismiss": 0.8, "list": 0.8, "demand": 0.45,
     "decry": 0.8, "argue": 0.8, "confirm": 0.55, "propose": 0.55, "explain": 0.55,
-    "condemn": 0.75, "lambaste": 0.8, "deride": 0.8, "ridicule": 0.75, "attack": 0.5,
-    "defend": 0.5, "prefer": 0.5, "declare": 0.5, "recommend": 0.6, "reject": 0.5,
-    "predict": 0.6, "deny": 0.55, "acknowledge": 0.55, "promise": 0.5, "question": 0.5,
+    "condemn": 0.75, "lambaste": 0.8, "deride": 0.8, "ridicule": 0.4, "attack": 0.5,
+    "defend": 0.5, "prefer": 0.5, "declare": 0.5, "recommend": 0.4, "reject": 0.5,
+    "predict": 0.6, "deny": 0.35, "acknowledge": 0.55, "promise": 0.5, "question": 0.5,
+    "blame": 0.7, "stress": 0.65, "credit": 0.65, "recall": 0.65,
+    "reiterate": 0.65, "chide": 0.6, "state": 0.6, "repeat": 0.6, "rebut": 0.55, "reveal": 0.55,
+    "emphasize": 0.55, "bemoan": 0.55, "rebuke": 0.55, "recount": 0.55,
 }
 INFINITIVE_CLAUSE_VERBS: dict[str, float] = {
     "expect": 0.7, "vow": 0.85, "urge": 0.7, "ask": 0.7, "call": 0.6, "refuse": 0.6,
     "seem": 0.6, "tell": 0.6, "promise": 0.65, "decline": 0.8, "appear": 0.5,
     "decide": 0.5, "threaten": 0.75, "pledge": 0.5, "claim": 0.6, "agree": 0.5,
+    "order": 0.6, "prefer": 0.6, "propose": 0.6, "report": 0.7,
 }
 # (verb lemma, preposition) whose object is the reported content: "called for a ban",
 # "accused him of lying" (the object of "of"), "spoke about the deal"
@@ -148,11 +163,16 @@ PREPOSITION_VERBS: dict[tuple[str, str], float] = {
     ("apologize", "for"): 0.65, ("comment", "on"): 0.6, ("see", "as"): 0.5,
     ("identify", "as"): 0.55, ("present", "as"): 0.6, ("cast", "as"): 0.55,
     ("talk", "about"): 0.45, ("focus", "on"): 0.45, ("respond", "to"): 0.45,
-    ("warn", "about"): 0.6, ("warn", "against"): 0.6, ("complain", "about"): 0.6,
-    ("insist", "on"): 0.6, ("blame", "for"): 0.55, ("testify", "about"): 0.7,
-    ("boast", "about"): 0.7, ("joke", "about"): 0.7, ("argue", "for"): 0.6,
+    ("warn", "about"): 0.35, ("warn", "against"): 0.6, ("complain", "about"): 0.6,
+    ("insist", "on"): 0.25, ("blame", "for"): 0.55, ("testify", "about"): 0.7,
+    ("boast", "about"): 0.7, ("joke", "about"): 0.45, ("argue", "for"): 0.6,
     ("argue", "against"): 0.6, ("advocate", "for"): 0.5, ("praise", "for"): 0.7,
     ("slam", "for"): 0.75, ("blast", "for"): 0.75, ("thank", "for"): 0.45,
     ("describe", "as"): 0.6, ("dismiss", "as"): 0.75, ("label", "as"): 0.7,
     ("reflect", "on"): 0.5, ("weigh", "on"): 0.5, ("speak", "of"): 0.7,
+    ("cite", "as"): 0.75, ("rail", "against"): 0.65, ("vouch", "for"): 0.6,
+    ("portray", "as"): 0.6, ("defend", "as"): 0.6, ("brag", "about"): 0.6,
+    ("boast", "of"): 0.55, ("blame", "on"): 0.55, ("praise", "as"): 0.55,
+    ("chide", "for"): 0.55, ("tout", "as"): 0.55, ("liken", "to"): 0.55, ("hint", "at"): 0.55,
+    ("warn", "of"): 0.55,
 }

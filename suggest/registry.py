@@ -11,10 +11,18 @@ with the same label and fragments as one already kept, or of the same label
 overlapping one already kept, is dropped (the suggester listed first wins), and
 relations that named it are redirected to the kept span. A suggester that raises
 is reported as a :class:`~suggest.base.Problem` naming it; the others still run.
+
+Timeout: each suggester runs in a worker thread for at most ``timeout`` seconds (the
+argument of :func:`suggest`, else the setting ``suggester_timeout`` of the context,
+else :data:`DEFAULT_TIMEOUT`; 0 or less: no limit). One that takes longer is reported
+as a problem naming it and the document, and whatever it returns later is dropped:
+the call returns on time with the other suggesters' proposals. (A Python thread
+cannot be stopped; the late one finishes in the background and is discarded.)
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 
 from storage.schema import Schema
@@ -30,6 +38,7 @@ from suggest.base import (
 _FACTORIES: dict[str, Callable[[], Suggester]] = {}
 _INSTANCES: dict[str, Suggester] = {}
 DEFAULT_NAMES: tuple[str, ...] = ("syntax",)
+DEFAULT_TIMEOUT = 120.0  # seconds one suggester may take on one document
 
 
 def register(name: str, factory: Callable[[], Suggester], *, replace: bool = False) -> None:
@@ -63,22 +72,27 @@ def get(name: str) -> Suggester:
 
 
 def suggest(text: str, schema: Schema, context: SuggestContext | None = None,
-            names: Sequence[str] | None = None) -> Proposals:
+            names: Sequence[str] | None = None, timeout: float | None = None) -> Proposals:
     """Runs the suggesters ``names`` (default :data:`DEFAULT_NAMES`) and merges their proposals.
 
-    A suggester that raises, or is not registered, becomes a problem of the result.
+    A suggester that raises, is not registered, or takes longer than ``timeout`` seconds
+    (see the module docstring) becomes a problem of the result and adds no proposal.
     Only labels and relation types the schema declares are kept.
     """
     context = context or SuggestContext()
     wanted = list(names) if names is not None else list(DEFAULT_NAMES)
+    limit = timeout_of(context) if timeout is None else timeout
     results: list[tuple[str, Proposals]] = []
     problems: list[Problem] = []
     for name in wanted:
         try:
             suggester = get(name)
-            proposals = suggester.suggest(text, schema, context)
+            proposals = _run_limited(suggester, text, schema, context, limit)
         except KeyError as exc:
             problems.append(Problem(name, str(exc.args[0]) if exc.args else str(exc)))
+            continue
+        except SuggesterTimeout as exc:
+            problems.append(Problem(name, str(exc)))
             continue
         except Exception as exc:  # a failing suggester must never fail the whole call
             problems.append(Problem(name, f"{type(exc).__name__}: {exc}"))
@@ -87,6 +101,49 @@ def suggest(text: str, schema: Schema, context: SuggestContext | None = None,
         problems.extend(proposals.problems)
     merged = merge(results, schema)
     return Proposals(merged.spans, merged.relations, tuple(problems))
+
+
+class SuggesterTimeout(Exception):
+    """A suggester took longer than its time limit on a document."""
+
+
+def timeout_of(context: SuggestContext) -> float:
+    """The time limit in seconds the context sets (``suggester_timeout``), else the default."""
+    value = context.settings.get("suggester_timeout")
+    if value is None:
+        return DEFAULT_TIMEOUT
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return DEFAULT_TIMEOUT
+
+
+def _run_limited(suggester: Suggester, text: str, schema: Schema, context: SuggestContext,
+                 limit: float) -> Proposals:
+    """``suggester.suggest(...)`` in a worker thread, waited for at most ``limit`` seconds."""
+    if limit <= 0:
+        return suggester.suggest(text, schema, context)
+    outcome: list[Proposals | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(suggester.suggest(text, schema, context))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=work, name=f"suggester-{getattr(suggester, 'NAME', '?')}",
+                              daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive() or not outcome:
+        document = context.settings.get("document")
+        where = f" on document '{document}'" if document else ""
+        raise SuggesterTimeout(f"took longer than {limit:g} s{where}; its proposals are dropped "
+                               "(setting 'suggester_timeout')")
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def merge(results: Iterable[tuple[str, Proposals]], schema: Schema | None = None) -> Proposals:

@@ -90,7 +90,9 @@ def candidates(verb: Token) -> Iterator[tuple[Token, str]]:
     for c in verb.children:
         if c.dep_ in ("ccomp", "xcomp"):
             yield c, c.dep_
-        elif c.dep_ == "dobj" and c.pos_ != "PRON":
+        elif c.dep_ == "dobj" and (c.pos_ != "PRON" or any(s.dep_ == "oprd"
+                                                            for s in verb.children)):
+            # a pronoun object only with what is said of it: "calling her a fraud"
             yield c, "dobj"
         elif c.dep_ == "prep" and c.i > verb.i:
             for g in c.children:

@@ -16,13 +16,15 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import contextlib
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from export_support import INPUT, JSONL_INPUT
-from helpers import HostileSet, HttpTrap, small_record
+from helpers import HostileSet, HttpTrap, SmallDisk, small_record
 
 from ingest import import_paths
 from storage.project import Project
@@ -246,6 +248,29 @@ def hostile(tmp_path: Path, http_trap: HttpTrap) -> Iterator[HostileSet]:
         schemas=schema_inputs(tmp_path / "schemas", secret, http_trap.base),
         secret=secret, marker=marker, trap=http_trap)
     assert http_trap.requests == [], f"hostile input reached the network: {http_trap.requests}"
+
+
+# ---------------------------------------------------------------- a full disk
+
+SMALL_DISK_BYTES = 8 * 1024 * 1024
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
+    """An 8 MB tmpfs mounted in the test's folder (root on Linux only; skipped elsewhere),
+    unmounted after the test."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root on Linux")
+    root = tmp_path / "disk"
+    root.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={SMALL_DISK_BYTES}", "tmpfs",
+                              str(root)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield SmallDisk(root)
+    finally:
+        subprocess.run(["umount", "-l", str(root)], check=True)
 
 
 # ------------------------------------------------ corpora of the format and export tests

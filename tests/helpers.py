@@ -6,6 +6,8 @@ holds only fixtures and hooks.
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,3 +113,36 @@ class HostileSet:
     secret: Path
     marker: str
     trap: HttpTrap
+
+
+@dataclass
+class SmallDisk:
+    """A mounted tmpfs and a filler file that takes all but a little of it."""
+
+    root: Path
+
+    @property
+    def filler(self) -> Path:
+        return self.root / "filler.bin"
+
+    def free_bytes(self) -> int:
+        info = os.statvfs(self.root)
+        return info.f_bavail * info.f_frsize
+
+    def fill(self, leave: int = 0) -> None:
+        """Takes all the free space but ``leave`` bytes (0: until writing fails)."""
+        chunk = b"\0" * 65536
+        with self.filler.open("ab") as handle:
+            while True:
+                room = self.free_bytes() - leave
+                if room <= 0:
+                    break
+                try:
+                    handle.write(chunk[:max(4096, min(len(chunk), room))])
+                    handle.flush()
+                except OSError as exc:
+                    assert exc.errno == errno.ENOSPC
+                    break
+
+    def free(self) -> None:
+        self.filler.unlink(missing_ok=True)

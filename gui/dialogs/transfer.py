@@ -34,6 +34,7 @@ from gui import workers
 from gui.dialogs.layout import browse_row, button_box, form, stack
 from storage.project import ImportReport, Project
 from storage.vocabulary import Status
+from text.names import printable
 
 
 def export_available() -> bool:
@@ -170,8 +171,8 @@ class ImportProgressDialog(ProgressDialog):
 
     def summarize(self, result: Any) -> tuple[str, list[str]]:
         assert isinstance(result, ImportReport)
-        details = [f"Rejected: {e}" for e in result.errors]
-        details += [f"Skipped: {d}" for d in result.duplicates]
+        details = [f"Rejected: {printable(e)}" for e in result.errors]
+        details += [f"Skipped: {printable(d)}" for d in result.duplicates]
         return result.summary() + ".", details
 
 

@@ -251,6 +251,44 @@ def test_a_broken_ann_line_rejects_that_file_only(source: Path, tmp_path: Path,
     assert layers(copy) == expected
 
 
+@pytest.mark.parametrize(("content", "problem"), [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ": contains NUL bytes: a binary file, not a "
+                                             "brat configuration"),
+    ("[entities]\nActor\nCaf\u00e9\n".encode("latin-1"),
+     ":3: not UTF-8 (byte 0xE9 at offset 20): a brat configuration must be UTF-8 text"),
+], ids=["binary", "latin-1"])
+def test_a_bad_annotation_conf_is_named_not_the_ann(
+        source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes,
+        problem: str) -> None:
+    out = export(source, "brat", tmp_path / "out")
+    conf = out / "alice" / "annotation.conf"
+    conf.write_bytes(content)
+    copy = new_project(tmp_path / "copy.saywho")
+    before = project_dump(copy)
+    capsys.readouterr()
+    code = run(["import", str(copy), str(out / "alice")])
+    captured = capsys.readouterr()
+    assert code == 1
+    # each .ann of the collection is rejected because of the configuration, which is named
+    for ann in (out / "alice").glob("*.ann"):
+        assert f"rejected: {ann}: {conf}{problem}" in captured.err, captured.err
+    assert "UnicodeDecodeError" not in captured.err and "Traceback" not in captured.err
+    assert project_dump(copy) == before
+
+
+def test_an_ann_that_is_not_utf8_is_named_with_its_offset(
+        source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = export(source, "brat", tmp_path / "out")
+    ann = out / "alice" / "varnay-warns.ann"
+    data = ann.read_bytes()
+    ann.write_bytes(data[:5] + b"\xff" + data[5:])
+    copy = new_project(tmp_path / "copy.saywho")
+    capsys.readouterr()
+    assert run(["import", str(copy), str(ann)]) == 1
+    err = capsys.readouterr().err
+    assert f"rejected: {ann}:1: not UTF-8 (byte 0xFF at offset 5)" in err, err
+
+
 def test_a_brat_folder_without_annotation_conf_is_reported(
         source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = export(source, "brat", tmp_path / "out")

@@ -125,6 +125,43 @@ def import_inputs(folder: Path, secret: Path, http_base: str) -> dict[str, Hosti
         "duplicate-document-ids": ("dupdocs.jsonl", _jsonl(
             {"id": "a", "text": ARTICLE}, {"id": "a", "text": ARTICLE + " Later."}),
             "document id 'a' is already used on line 1"),
+        # lone surrogates: valid JSON escapes, but not characters (issue 10, item 7)
+        "lone-surrogate-text": ("surrogate-text.jsonl", _jsonl({"id": "a", "text": ARTICLE})
+                                + '{"id": "b", "text": "Varnay \\ud800 said"}\n',
+                                "surrogate-text.jsonl:2: field 'text' holds a lone surrogate "
+                                "(\\ud800)"),
+        "lone-surrogate-title": ("surrogate-title.jsonl",
+                                 '{"id": "a", "title": "\\udc00 Bridge", "text": "Varnay said."}\n',
+                                 "surrogate-title.jsonl:1: field 'title' holds a lone surrogate"),
+        "lone-surrogate-id": ("surrogate-id.jsonl",
+                              '{"id": "a\\uD83D", "text": "Varnay said."}\n',
+                              "surrogate-id.jsonl:1: field 'id' holds a lone surrogate (\\ud83d)"),
+        "lone-surrogate-meta": ("surrogate-meta.jsonl",
+                                '{"id": "a", "text": "Varnay said.", '
+                                '"meta": {"outlet": ["Wire", "\\udfff"]}}\n',
+                                "surrogate-meta.jsonl:1: field 'meta.outlet[1]' holds a lone "
+                                "surrogate"),
+        # what PostgreSQL cannot store is refused on every backend (issue 10, item 9)
+        "nul-in-text": ("nul-text.jsonl", _jsonl({"id": "a", "text": "Varnay \0said."}),
+                        "nul-text.jsonl:1: the text contains a NUL character (U+0000) at "
+                        "offset 7, which cannot be stored"),
+        "nul-in-meta": ("nul-meta.jsonl", _jsonl({"id": "a", "text": ARTICLE,
+                                                  "meta": {"outlet": "Wire\0"}}),
+                        "nul-meta.jsonl:1: the metadata['outlet'] contains a NUL character "
+                        "(U+0000) at offset 4"),
+        "long-document-id": ("long-id.jsonl", _jsonl({"id": "d" * 300, "text": ARTICLE}),
+                             f"long-id.jsonl:1: document id '{'d' * 40}…' is 300 characters "
+                             "long; at most 255 are allowed"),
+        "long-annotator-name": ("long-annotator.jsonl", _jsonl({
+            "id": "a", "text": ARTICLE, "annotations": [
+                {"annotator": "n" * 300, "spans": [actor], "relations": []}]}),
+            f"long-annotator.jsonl:1: annotator name '{'n' * 40}…' is 300 characters long; "
+            "at most 128 are allowed"),
+        # bytes that are neither UTF-8 nor cp1252/Latin-1 (Turkish cp857; issue 10, item 13)
+        "legacy-not-cp1252": ("cp857.txt", "Cumhurbaşkanı Varnay said the bridge would "
+                              "stay closed.".encode("cp857"),
+                              "cp857.txt:1: is not valid UTF-8: byte 0x9F at offset 8 cannot "
+                              "be decoded"),
     }
     result = {}
     for key, (name, content, message) in files.items():

@@ -184,9 +184,45 @@ def test_utf16_html_without_bom_is_refused(tmp_path: Path) -> None:
 )
 def test_legacy_east_asian_text_is_not_taken_for_utf16(tmp_path: Path, text: str,
                                                        codec: str) -> None:
-    # no ASCII byte either: only kana, CJK punctuation or full-width forms tell UTF-16 apart
-    document = read_one(write(tmp_path / "story.txt", text.encode(codec)))
-    assert document.text == text
+    # no ASCII byte either: only kana, CJK punctuation or full-width forms tell UTF-16 apart;
+    # and a legacy code page other than cp1252/Latin-1 is refused by its first bad byte
+    data = text.encode(codec)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        first = err.start
+    path = write(tmp_path / "story.txt", data)
+    with pytest.raises(IngestError) as caught:
+        read_file(path)
+    assert str(caught.value).startswith(
+        f"{path}:1: is not valid UTF-8: byte 0x{data[first]:02X} at offset {first} cannot be "
+        "decoded, and the file is not Western text in cp1252 or Latin-1 either")
+    assert "UTF-16" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [("Cumhurbaşkanı Varnay köprünün kapalı kalacağını söyledi.", "cp857"),
+     ("Президент Варнай заявил, что мост останется закрытым.", "cp1251"),
+     ("Президент Варнай заявил, что мост останется закрытым.", "koi8_r"),
+     ("Ο πρόεδρος Βαρνάι είπε ότι η γέφυρα θα μείνει κλειστή.", "cp1253"),
+     ("Prezydent Varnay powiedział, że most pozostanie zamknięty.", "cp852")],
+    ids=["turkish-cp857", "cyrillic-cp1251", "cyrillic-koi8", "greek-cp1253", "polish-cp852"],
+)
+def test_legacy_code_pages_other_than_cp1252_are_refused_by_offset(
+        tmp_path: Path, text: str, codec: str) -> None:
+    data = text.encode(codec)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        first = err.start
+    path = write(tmp_path / "story.txt", data)
+    with pytest.raises(IngestError) as caught:
+        read_file(path)
+    assert str(caught.value).startswith(
+        f"{path}:1: is not valid UTF-8: byte 0x{data[first]:02X} at offset {first} cannot be "
+        "decoded")
+    assert str(caught.value).endswith("re-save it as UTF-8")
 
 
 def test_binary_with_a_few_nuls_is_not_called_utf16(tmp_path: Path) -> None:

@@ -210,3 +210,69 @@ def test_a_doctype_in_an_xmi_or_type_system_is_refused_before_parsing(
                       encoding="utf-8")
     with pytest.raises(ExportError, match=r":2: .* may not contain a DOCTYPE"):
         XmiFormat.read(out)
+
+
+# ------------------------------------------------- views and fragments (issue 10, item 10)
+
+
+def _exported_xmi(project: Project, tmp_path: Path) -> tuple[Path, str]:
+    out = tmp_path / "out"
+    support.export_format(project, out, XmiFormat())
+    xmi = next(out.rglob("*.xmi"))
+    return xmi, xmi.read_text(encoding="utf-8")
+
+
+def test_a_second_views_spans_stay_out_of_the_text(small_project: Project,
+                                                   tmp_path: Path) -> None:
+    xmi, _ = _exported_xmi(small_project, tmp_path)
+    cas = load(xmi)
+    second = cas.create_view("translation")
+    second.sofa_string = "Varnay warnt Doreth: wir weichen nicht, sagte er."
+    span_type = cas.typesystem.get_type(SPAN_TYPE)
+    second.add(span_type(begin=0, end=6, label="Actor", spanId="V1", fragmentIndex=0,
+                         fragmentCount=1))
+    cas.to_xmi(xmi)
+    record, _ = XmiFormat.read_layer(xmi)
+    assert record.text == small_project.document_by_external_id("varnay-warns").text
+    assert sorted(s.id for s in record.annotations[0].spans) == [
+        "T1", "T2", "T3", "T4", "T5", "T6"]
+
+
+def test_a_span_of_another_sofa_listed_in_the_text_view_is_refused(small_project: Project,
+                                                                   tmp_path: Path) -> None:
+    xmi, data = _exported_xmi(small_project, tmp_path)
+    # the view of sofa 1 lists a span whose sofa is a second text: its offsets are not ours
+    data = data.replace("<custom:SaywhoLayer", '<custom:SaywhoSpan xmi:id="900" sofa="901" '
+                        'begin="0" end="6" label="Actor" spanId="V1" fragmentIndex="0" '
+                        'fragmentCount="1"/><custom:SaywhoLayer', 1)
+    data = data.replace('<cas:View sofa="1" members="', '<cas:Sofa xmi:id="901" sofaNum="2" '
+                        'sofaID="translation" sofaString="Varnay warnt Doreth."/>'
+                        '<cas:View sofa="901" members="900"/><cas:View sofa="1" members="900 ',
+                        1)
+    xmi.write_text(data, encoding="utf-8")
+    with pytest.raises(ExportError) as caught:
+        XmiFormat.read_layer(xmi)
+    assert str(caught.value) == (
+        f"{xmi}: span 'V1' (xmi:id 900) is listed in the view '_InitialView' but annotates "
+        "the sofa 'translation' (another text, whose offsets do not fit this one); the file "
+        "is inconsistent and was refused")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("spanId=\"T1\" fragmentIndex=\"1\" fragmentCount=\"2\"",
+      "spanId=\"T1\" fragmentIndex=\"1\" fragmentCount=\"3\""),
+     "span 'T1' has 2 fragment annotations (fragmentIndex 0, 1) but says fragmentCount 2, 3"),
+    (("spanId=\"T2\" fragmentIndex=\"0\" fragmentCount=\"1\"",
+      "spanId=\"T2\" fragmentIndex=\"0\" fragmentCount=\"2\""),
+     "span 'T2' has 1 fragment annotation (fragmentIndex 0) but says fragmentCount 2"),
+    (("spanId=\"T1\" fragmentIndex=\"1\"", "spanId=\"T1\" fragmentIndex=\"0\""),
+     "span 'T1' has 2 fragment annotations (fragmentIndex 0, 0) but says fragmentCount 2"),
+], ids=["count-differs", "missing-fragment", "index-repeated"])
+def test_an_xmi_whose_fragment_count_does_not_match_is_refused(
+        small_project: Project, tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    xmi, data = _exported_xmi(small_project, tmp_path)
+    assert change[0] in data
+    xmi.write_text(data.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(ExportError) as caught:
+        XmiFormat.read_layer(xmi)
+    assert str(caught.value) == f"{xmi}: {message}; the file is inconsistent and was refused"

@@ -122,14 +122,12 @@ def test_model_lists_groups_with_agreement(qtmodeltester, window) -> None:  # ty
             for r in range(model.rowCount())]
     assert rows == [
         ("Actor", "Varnay", "unanimous"),
-        ("Quote", "the border stays shut", "attributes differ"),
+        ("Quote", "the border stays shut", "differ: form"),
         ("  → speaker", "→ Actor “Varnay”", "unanimous"),
-        ("Condition", "If they cross", "only alice"),
-        ("  → consequence", "→ Consequence “we strike”", "only alice"),
-        ("  → holder", "→ Actor “Ardova”", "only alice"),
-        ("Condition", "If they cross,", "only bob"),
-        ("  → consequence", "→ Consequence “we strike”", "only bob"),
-        ("  → holder", "→ Actor “Ardova”", "only bob"),
+        # alice's and bob's Conditions differ by the comma: one row, and one per relation
+        ("Condition", "If they cross", "boundaries differ"),
+        ("  → consequence", "→ Consequence “we strike”", "ends differ"),
+        ("  → holder", "→ Actor “Ardova”", "ends differ"),
         ("Consequence", "we strike", "unanimous"),
         ("Actor", "Ardova", "unanimous"),
         ("Quote", "The talks 🕊 resume on Monday", "only alice"),
@@ -139,8 +137,8 @@ def test_model_lists_groups_with_agreement(qtmodeltester, window) -> None:  # ty
         "Quote “the border stays shut” → Actor “Varnay”"
     quote_row = next(r for r in range(model.rowCount())
                      if model.data(model.index(r, 1)) == "the border stays shut")
-    assert model.data(model.index(quote_row, 2)) == "✓ indirect"
-    assert model.data(model.index(quote_row, 3)) == "✓ direct"
+    assert model.data(model.index(quote_row, 2)) == "✓ form=indirect"  # what differs
+    assert model.data(model.index(quote_row, 3)) == "✓ form=direct"
     assert "Border" in window.header.text() and "in gold" in window.header.text()
 
 
@@ -170,12 +168,12 @@ def test_accept_reject_with_keys(qtbot, window, two) -> None:  # type: ignore[no
 
 def test_choosing_between_extents_keeps_one_gold_span(qtbot, window, two) -> None:  # type: ignore[no-untyped-def]
     path, first, _ = two
-    select(qtbot, window, "Condition", "If they cross")
-    qtbot.keyClick(window.table, "2")
-    assert "bob did not mark" in window.statusBar().currentMessage()
+    select(qtbot, window, "Condition", "If they cross")  # one row, both versions
+    row = window.table.currentIndex().row()
+    assert window.model.data(window.model.index(row, 3)).startswith("✓ end +1 “If they cross,”")
     qtbot.keyClick(window.table, "1")
     assert [g[1] for g in gold(path, first)] == ["If they cross"]
-    select(qtbot, window, "Condition", "If they cross,")
+    select(qtbot, window, "Condition", "If they cross")
     qtbot.keyClick(window.table, "2")  # bob's longer extent replaces alice's
     assert [g[1] for g in gold(path, first)] == ["If they cross,"]
     assert "replaced" in window.statusBar().currentMessage()
@@ -304,7 +302,7 @@ def test_adjudication_end_to_end_then_gold_export(qtbot, window, two, tmp_path) 
     qtbot.keyClick(window.table, "2")  # bob: direct
     select(qtbot, window, "speaker", "→ Actor “Varnay”")
     qtbot.keyClick(window.table, "1")
-    select(qtbot, window, "Condition", "If they cross,")
+    select(qtbot, window, "Condition", "If they cross")  # alice's and bob's versions
     qtbot.keyClick(window.table, "2")
     qtbot.keyClick(window.table, "2")  # the next row: bob's consequence relation
     qtbot.keyClick(window.table, "2")  # and bob's holder
@@ -370,3 +368,27 @@ def test_undo_after_a_colleague_changed_the_gold_span_reloads(qtbot, window, two
     row = next(r for r in range(window.model.rowCount())
                if window.model.data(window.model.index(r, 1)) == "the border stays shut")
     assert "mixed" in window.model.data(window.model.index(row, 4))
+
+
+def test_defaults_stored_or_not_count_as_unanimous_so_a_accepts_them(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "defaults.saywho"
+    quote = _at(TEXT, "the border stays shut")
+    with Project.create(path) as project:
+        project.import_records([DocumentRecord(text=TEXT, external_id="border", annotations=[
+            AnnotationSetRecord("alice", "done", [SpanRecord(
+                "Q", "Quote", [quote], {"form": "direct", "anonymous": False})]),
+            AnnotationSetRecord("bob", "done", [SpanRecord("Q", "Quote", [quote], {})]),
+        ])], "defaults.jsonl")
+        first = project.documents()[0].id
+    project = Project.open(path)
+    shown = ComparisonWindow(project, first)
+    qtbot.addWidget(shown)
+    with qtbot.waitActive(shown):
+        shown.show()
+        shown.activateWindow()
+    assert shown.model.data(shown.model.index(0, 5)) == "unanimous"
+    qtbot.keyClick(shown.table, Qt.Key.Key_A)
+    assert [(label, covered) for label, covered, _ in gold(path, first)] == \
+        [("Quote", "the border stays shut")]
+    shown.close()
+    project.close()

@@ -113,3 +113,32 @@ def test_entity_and_mention_models(qtmodeltester, small_project: Project) -> Non
     mentions.set_mentions(small_project.mentions(varnay.id))
     qtmodeltester.check(mentions, force_py=True)
     assert mentions.index(0, 2).data() == "President Aldric Varnay"
+
+
+def test_span_model_applies_relation_and_span_changes_in_place(
+        qtmodeltester, small_project: Project) -> None:
+    """An edit's relations and spans change the rows they touch, announced row by row."""
+    document = small_project.document_by_external_id("varnay-warns")
+    spans = small_project.spans(document.id, "alice")
+    relations = small_project.relations(document.id, "alice")
+    model = SpanTableModel(small_project.schema)
+    model.set_content(document.text, spans, relations, {})
+    qtmodeltester.check(model, force_py=True)
+    quote_row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Quote")
+    quote_id = model.index(quote_row, 0).data(SpanTableModel.SPAN_ID_ROLE)
+    speaker = next(r for r in relations if r.source_id == quote_id and r.type == "speaker")
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last, _roles=(): changed.append(
+        (first.row(), last.row())))
+    model.update_spans([], [], None, {}, relations_removed=[speaker.id])
+    assert model.index(quote_row, 3).data() == ""
+    assert changed == [(quote_row, quote_row)]  # that row only, not the whole table
+    model.update_spans([], [], None, {}, relations_added=[speaker])
+    assert model.index(quote_row, 3).data() == "President Aldric Varnay"
+    # the speaker's mention changes: the quote's row reads the new text
+    actor = next(s for s in spans if s.id == speaker.target_id)
+    moved = dataclasses.replace(actor, fragments=((actor.start + 10, actor.end),))
+    model.update_spans([], [moved], None, {})
+    assert model.index(quote_row, 3).data() == document.text[actor.start + 10:actor.end]
+    assert model.row_of(actor.id) is not None
+    assert model.span_at(model.row_of(actor.id)).fragments == moved.fragments

@@ -51,10 +51,15 @@ def test_compare_groups_agreements_and_disputes(two: tuple[Project, int]) -> Non
     comparison = compare(project, doc, ["alice", "bob"])
     unanimous = {(g.label, g.start, g.end) for g in comparison.unanimous_spans()}
     assert unanimous == {("Actor", 0, 6), ("Consequence", 50, 59), ("Actor", 61, 67)}
-    disputed = sorted((g.label, g.start, g.end, tuple(sorted(g.spans)))
+    disputed = sorted((g.label, g.start, g.end, tuple(sorted(g.versions())))
                       for g in comparison.disputed_spans())
-    assert disputed == [("Condition", 35, 47, ("bob",)), ("Condition", 35, 48, ("alice",)),
+    # the Conditions differ by the final comma only: one row, two versions
+    assert disputed == [("Condition", 35, 47, ("alice", "bob")),
                         ("Quote", 12, 33, ("alice", "bob"))]  # same extent, form differs
+    condition, quote = sorted(comparison.disputed_spans(), key=lambda g: g.label)
+    assert condition.boundary_difference("alice") == "end +1"
+    assert condition.boundary_difference("bob") == ""
+    assert quote.differing_attributes() == ["form"]
     assert [g.key[0] for g in comparison.unanimous_relations()] == ["speaker"]
 
 
@@ -117,3 +122,43 @@ def test_accept_unanimous_leaves_relations_whose_attributes_differ(tmp_path) -> 
         assert accept_unanimous(project, doc, ["alice", "bob"]) is not None  # the two spans
         assert [s.label for s in project.spans(doc, GOLD)] == ["Actor", "Quote"]
         assert project.relations(doc, GOLD) == []
+
+
+def test_default_values_stored_or_not_are_the_same_value(project: Project) -> None:
+    """One tool stored the schema's defaults, the other left them out: unanimous."""
+    project.import_records([DocumentRecord(text=TEXT, external_id="d", annotations=[
+        AnnotationSetRecord("alice", "done", [
+            SpanRecord("Q1", "Quote", [(12, 33)], {"form": "direct", "anonymous": False})]),
+        AnnotationSetRecord("bob", "done", [SpanRecord("Q1", "Quote", [(12, 33)], {})]),
+        AnnotationSetRecord("carol", "done", [
+            SpanRecord("Q1", "Quote", [(12, 33)], {"channel": "speech"})]),
+    ])], "defaults.jsonl")
+    doc = project.documents()[0].id
+    assert [g.label for g in compare(project, doc, ["alice", "bob"]).unanimous_spans()] == \
+        ["Quote"]
+    three = compare(project, doc, ["alice", "bob", "carol"])
+    assert three.unanimous_spans() == []
+    assert three.spans[0].differing_attributes() == ["channel"]
+
+
+def test_near_misses_are_one_group_but_distinct_spans_stay_apart(project: Project) -> None:
+    text = "He said “we stay here, whatever happens,” and left; “we go” was the reply."
+    quote = (text.index("we stay"), text.index("happens,") + len("happens,"))
+    project.import_records([DocumentRecord(text=text, external_id="d", annotations=[
+        AnnotationSetRecord("alice", "done", [
+            SpanRecord("Q1", "Quote", [quote]),
+            SpanRecord("Q2", "Quote", [(text.index("we go"), text.index("we go") + 5)])]),
+        AnnotationSetRecord("bob", "done", [
+            SpanRecord("Q1", "Quote", [(quote[0], quote[1] - 1)]),  # without the comma
+            SpanRecord("Q2", "Quote", [(text.index("we stay"), text.index("here") + 4)])]),
+    ])], "near.jsonl")
+    doc = project.documents()[0].id
+    comparison = compare(project, doc, ["alice", "bob"])
+    rows = [(g.start, g.end, sorted(g.spans), sorted(g.versions())) for g in comparison.spans]
+    # bob's short quote ("we stay here") is a different span, not a near miss
+    assert len(rows) == 3
+    near = next(g for g in comparison.spans if g.variants)
+    assert sorted(near.versions()) == ["alice", "bob"]
+    assert near.agreement(["alice", "bob"]) == "disputed"
+    other = [name for name in near.versions() if name not in near.spans]
+    assert near.boundary_difference(other[0]) in ("end +1", "end -1")

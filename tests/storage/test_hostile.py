@@ -30,6 +30,9 @@ IMPORT_CASES = [
     "not-json", "utf16-jsonl", "invalid-utf8-jsonl", "no-text", "negative-offset",
     "reversed-offsets", "offset-out-of-range", "span-text-mismatch", "unknown-label",
     "relation-to-missing-span", "duplicate-span-ids", "duplicate-document-ids",
+    "lone-surrogate-text", "lone-surrogate-title", "lone-surrogate-id", "lone-surrogate-meta",
+    "nul-in-text", "nul-in-meta", "long-document-id", "long-annotator-name",
+    "legacy-not-cp1252",
 ]
 SCHEMA_CASES = [
     "not-well-formed", "violates-xsd", "repeated-label", "repeated-shortcut",
@@ -105,7 +108,9 @@ def test_good_and_bad_files_in_one_import(hostile: HostileSet, filled: Path,
 
 
 @pytest.mark.parametrize("case", ["not-json", "negative-offset", "unknown-label",
-                                  "relation-to-missing-span", "duplicate-document-ids"])
+                                  "relation-to-missing-span", "duplicate-document-ids",
+                                  "lone-surrogate-meta", "nul-in-text", "nul-in-meta",
+                                  "long-document-id", "long-annotator-name"])
 def test_storage_import_refusals_on_both_backends(case: str, hostile: HostileSet,
                                                   any_small_project: Project,
                                                   backend_url: str) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -48,12 +50,27 @@ class Broken:
         raise RuntimeError("model exploded")
 
 
+class Slow:
+    """Proposes a quote, but only after it is released (or 5 s)."""
+
+    NAME: ClassVar[str] = "test-slow"
+    release = threading.Event()
+
+    def suggest(self, document_text: str, schema: Schema, context: SuggestContext) -> Proposals:
+        Slow.release.wait(5.0)
+        return Proposals((ProposedSpan("late", "Quote", ((1, 18),), {}, 0.99, "late"),))
+
+
+FAKES = (QuoteOnly, SameQuote, Broken, Slow)
+
+
 @pytest.fixture
 def fakes() -> Iterator[None]:
-    for cls in (QuoteOnly, SameQuote, Broken):
+    for cls in FAKES:
         registry.register(cls.NAME, cls)
     yield
-    for cls in (QuoteOnly, SameQuote, Broken):
+    Slow.release.set()
+    for cls in FAKES:
         registry.unregister(cls.NAME)
 
 
@@ -79,6 +96,44 @@ def test_failing_and_unknown_suggesters_are_named_problems(fakes: None) -> None:
     messages = [str(p) for p in result.problems]
     assert messages[0] == "suggester 'test-broken': RuntimeError: model exploded"
     assert messages[1].startswith("suggester 'nope': no suggester named 'nope'")
+
+
+def test_slow_suggester_is_a_named_problem_and_its_proposals_dropped(fakes: None) -> None:
+    Slow.release.clear()
+    context = SuggestContext(settings={"document": "wire-17.txt"})
+    t0 = time.perf_counter()
+    result = registry.suggest(TEXT, default_schema(), context, names=["test-slow", "test-same"],
+                              timeout=0.2)
+    waited = time.perf_counter() - t0
+    Slow.release.set()
+    assert waited < 2.0  # returned at the limit, not when the slow one finished
+    # the slow suggester's quote is not there; the other suggester's quote is
+    assert [(s.key, s.label) for s in result.spans] == [("test-same:q1", "Quote"),
+                                                        ("test-same:c", "Cue")]
+    assert [str(p) for p in result.problems] == [
+        "suggester 'test-slow': took longer than 0.2 s on document 'wire-17.txt'; its "
+        "proposals are dropped (setting 'suggester_timeout')"]
+
+
+def test_timeout_setting_and_no_limit(fakes: None) -> None:
+    Slow.release.clear()
+    quick = SuggestContext(settings={"suggester_timeout": "0.1"})
+    assert registry.timeout_of(quick) == 0.1
+    assert registry.timeout_of(SuggestContext()) == registry.DEFAULT_TIMEOUT
+    late = registry.suggest(TEXT, default_schema(), quick, names=["test-slow"])
+    assert late.spans == () and "took longer than 0.1 s" in str(late.problems[0])
+    Slow.release.set()  # released: within the limit its proposal is kept, as with no limit
+    for limit in (5.0, 0.0):
+        done = registry.suggest(TEXT, default_schema(), SuggestContext(), names=["test-slow"],
+                                timeout=limit)
+        assert [s.key for s in done.spans] == ["test-slow:late"] and done.problems == ()
+
+
+def test_exception_in_worker_thread_is_still_a_named_problem(fakes: None) -> None:
+    result = registry.suggest(TEXT, default_schema(), SuggestContext(), names=["test-broken"],
+                              timeout=5.0)
+    assert [str(p) for p in result.problems] == [
+        "suggester 'test-broken': RuntimeError: model exploded"]
 
 
 def test_register_twice_is_refused(fakes: None) -> None:

@@ -229,3 +229,62 @@ def test_syntax_finds_what_marks_cannot() -> None:
                         "The border … stays closed until spring": "Marrow",
                         "a ban on night flights": "Varnay",
                         "Harbour Authority Suspends Night Ferries": "Kessel Wire"}
+
+
+def test_only_if_without_comma_ends_at_the_inverted_auxiliary() -> None:
+    text = ("“Only if the blockade is lifted will we release the grain,” the harbour chief "
+            "warned.\nOnly if the rebels disarm can the talks in Velmar resume.")
+    result = suggest(text, default_schema(), SuggestContext(), ["rules"])
+    pairs = []
+    for cond in (s for s in result.spans if s.label == "Condition"):
+        rels = {r.type: result.span(str(r.target)) for r in result.relations_from(cond.key)}
+        consequence = rels["consequence"]
+        assert consequence is not None
+        holder = rels.get("holder")
+        pairs.append((cond.text(text), consequence.text(text),
+                      holder.text(text) if holder is not None else None))
+    assert pairs == [
+        ("Only if the blockade is lifted", "will we release the grain", "the harbour chief"),
+        ("Only if the rebels disarm", "can the talks in Velmar resume", None)]
+    # no inverted auxiliary and no comma: no consequence to pair, so no conditional
+    assert texts("Only if it rains.", ["rules"], "Condition") == []
+
+
+@needs_model
+@pytest.mark.parametrize("text, quote, cue, speaker", [
+    ("The harbour master is confident that the quay will reopen in May.",
+     "the quay will reopen in May", "is confident", "The harbour master"),
+    ("Union leaders in Velmar were adamant that the strike would continue.",
+     "the strike would continue", "were adamant", "Union leaders in Velmar"),
+    ("Minister Oda Brandt made it clear that no deal was possible.",
+     "no deal was possible", "made it clear", "Minister Oda Brandt"),
+    ("The council has made clear that the ferry tax stays.",
+     "the ferry tax stays", "has made clear", "The council"),
+])
+def test_stance_adjective_after_a_copula_or_make_clear(text: str, quote: str, cue: str,
+                                                       speaker: str) -> None:
+    result = suggest(text, default_schema(), SuggestContext(), ["syntax"])
+    q = next(s for s in result.spans if s.label == "Quote")
+    assert q.text(text) == quote
+    rels = {r.type: result.span(str(r.target)) for r in result.relations_from(q.key)}
+    assert rels["cue"] is not None and rels["cue"].text(text) == cue
+    assert rels["speaker"] is not None and rels["speaker"].text(text) == speaker
+
+
+@needs_model
+def test_impersonal_stance_is_no_attribution() -> None:
+    assert texts("It is clear that the quay is closed.", ["syntax"], "Quote") == []
+    assert texts("The quay is clear of ice now.", ["syntax"], "Quote") == []
+
+
+@needs_model
+def test_pronoun_object_with_what_is_said_of_it() -> None:
+    text = "Mayor Ilse Marrow went after the harbour board, calling it “a closed shop.” She left."
+    result = suggest(text, default_schema(), SuggestContext(), ["syntax"])
+    q = next(s for s in result.spans if s.label == "Quote")
+    assert "a closed shop." in q.text(text)
+    rels = {r.type: result.span(str(r.target)) for r in result.relations_from(q.key)}
+    assert rels["speaker"] is not None and rels["speaker"].text(text) == "Mayor Ilse Marrow"
+    assert rels["cue"] is not None and rels["cue"].text(text) == "calling"
+    # a pronoun object alone is no content: "called him" is a telephone call
+    assert texts("Mayor Ilse Marrow called him on Friday.", ["syntax"], "Quote") == []

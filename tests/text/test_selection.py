@@ -26,10 +26,31 @@ def snapped(text: str, start: int, end: int) -> str | None:
     return None if found is None else text[found[0]:found[1]]
 
 
-def test_snap_drops_spaces_and_punctuation_around_the_selection() -> None:
+def test_snap_drops_spaces_and_marks_but_keeps_the_quoted_punctuation() -> None:
     start = SENTENCE.index(" will")
     end = SENTENCE.index("yield,”") + len("yield,” ")
-    assert snapped(SENTENCE, start, end) == "will not yield"
+    # the comma is inside the quotation marks: it is part of the quote
+    assert snapped(SENTENCE, start, end) == "will not yield,"
+    start = SENTENCE.index("“We")
+    assert snapped(SENTENCE, start, end) == "We will not yield,"
+    start = SENTENCE.index("“not")
+    assert snapped(SENTENCE, start, len(SENTENCE)) == "not one metre."
+
+
+def test_snap_drops_the_comma_after_a_dragged_name() -> None:
+    start = SENTENCE.index("Aldric")
+    assert snapped(SENTENCE, start, SENTENCE.index("said,") + 6) == "Aldric Varnay said"
+
+
+def test_snap_keeps_editorial_brackets_and_nested_quotes() -> None:
+    text = "Relling said “[Ardova] has asked whether the ‘road map’ is ready?” and left."
+    start = text.index("[Ardova]")
+    end = text.index("ready?") + len("ready?")
+    assert snapped(text, start, end) == "[Ardova] has asked whether the ‘road map’ is ready?"
+    assert snapped(text, start + 1, end) == "Ardova] has asked whether the ‘road map’ is ready?"
+    assert snapped(text, text.index("‘road"), text.index(" is ready")) == "road map"
+    assert snapped(text, text.index("‘road"), text.index("ready")) == "‘road map’ is"
+    assert snapped("In the U.S. today", 3, 11) == "the U.S."
 
 
 def test_snap_widens_a_selection_that_cuts_words() -> None:
@@ -152,7 +173,14 @@ def test_inside_quotes_stays_in_its_paragraph() -> None:
     assert inside_quotes(text, text.index("Next")) is None
 
 
-words = st.text(alphabet=st.sampled_from(list("ab é\u0301,.“”'’-😀外\n")), max_size=30)
+words = st.text(alphabet=st.sampled_from(list("ab é\u0301,.“”'’-😀外\n[]")), max_size=30)
+
+
+def _in_word(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and (
+        is_word_char(text[index]) or (text[index] in "'’-" and 0 < index < len(text) - 1
+                                      and is_word_char(text[index - 1])
+                                      and is_word_char(text[index + 1])))
 
 
 @given(words, st.data())
@@ -166,7 +194,55 @@ def test_snap_properties(text: str, data: st.DataObject) -> None:
     snapped_start, snapped_end = found
     assert snapped_start < snapped_end
     assert snap_to_words(text, snapped_start, snapped_end) == found  # idempotent
-    assert is_word_char(text[snapped_start]) and is_word_char(text[snapped_end - 1])
-    # Never cuts a word: the characters just outside are not word characters.
-    assert snapped_start == 0 or not is_word_char(text[snapped_start - 1])
-    assert snapped_end == len(text) or not is_word_char(text[snapped_end])
+    assert not text[snapped_start].isspace() and not text[snapped_end - 1].isspace()
+    # every word character selected stays selected
+    selected_words = [i for i in range(start, end) if _in_word(text, i)]
+    assert snapped_start <= selected_words[0] and selected_words[-1] < snapped_end
+    # beyond the selection it only completes a cut word
+    assert all(_in_word(text, i) for i in range(snapped_start, start))
+    assert all(_in_word(text, i) for i in range(end, snapped_end))
+    # never cuts a word
+    assert not (_in_word(text, snapped_start - 1) and _in_word(text, snapped_start))
+    assert not (_in_word(text, snapped_end - 1) and _in_word(text, snapped_end))
+
+
+quoted_body = st.text(alphabet=st.sampled_from(list("ab é\u0301,.?![]😀外\U0001d400")),
+                      min_size=1, max_size=25).filter(
+    lambda body: body == body.strip() and any(is_word_char(c) for c in body)
+    and body[0] not in ",.?!]" and "[]" not in body)
+marks = st.sampled_from([("“", "”"), ("„", "“"), ("„", "”"), ("«", "»"), ("« ", " »"),
+                         ('"', '"'), ('"', "”"), ("‘", "’"), ("»", "«"), ("「", "」")])
+around = st.sampled_from(["He said ", "Er sagte: ", "", "\r\n", "a, "])
+after = st.sampled_from([" he said.", ", she said.", "", ".\r\nNext", " \u2014 no"])
+
+
+@given(around, marks, quoted_body, after, st.data())
+def test_inside_quotes_and_snap_store_everything_between_the_marks(
+        before: str, pair: tuple[str, str], body: str, tail: str,
+        data: st.DataObject) -> None:
+    text = before + pair[0] + body + pair[1] + tail
+    start = len(before) + len(pair[0])
+    end = start + len(body)
+    offset = data.draw(st.integers(start, end))
+    assert inside_quotes(text, offset) == (start, end)
+    # from a selection inside, or one that includes the marks
+    inner = data.draw(st.integers(start, end))
+    assert inside_quotes(text, min(offset, inner), max(offset, inner)) == (start, end)
+    assert inside_quotes(text, len(before), end + len(pair[1])) == (start, end)
+    # what Ctrl+' highlights, snapping keeps as it is; a drag over the marks too
+    assert snap_to_words(text, start, end) == (start, end)
+    assert snap_to_words(text, len(before), end + len(pair[1])) == (start, end)
+
+
+@pytest.mark.parametrize(("text", "inner"), [
+    ("Ardova urged them to \"stop the war” before winter.", "stop the war"),
+    ("Ardova urged them to “stop the war\" before winter.", "stop the war"),
+    ("Il a dit « nous restons ici » hier.", "nous restons ici"),
+    ("Er sagte „wir bleiben hier“ heute.", "wir bleiben hier"),
+    ("“He said ‘no, never’ twice,” she wrote.", "no, never"),
+    ("She said 'we stay' and the leaders' plan won't do.", "we stay"),
+])
+def test_inside_quotes_with_mismatched_and_mixed_marks(text: str, inner: str) -> None:
+    start = text.index(inner)
+    assert inside_quotes(text, start + 1) == (start, start + len(inner))
+    assert inside_quotes(text, start + 1, start + 3) == (start, start + len(inner))

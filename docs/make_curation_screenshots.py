@@ -6,7 +6,7 @@ disagree on some quotes and conditions, a curator who has adjudicated part of
 it, and statuses spread over three weeks. Then it opens the comparison window
 and the progress view offscreen and grabs them.
 
-Usage: ``.venv/bin/python resources/make_curation_screenshots.py [--dark] [OUT_DIR]``
+Usage: ``.venv/bin/python docs/make_curation_screenshots.py [--dark] [OUT_DIR]``
 """
 
 from __future__ import annotations
