@@ -1,6 +1,10 @@
-"""``saywho suggest eval GOLD.jsonl``: score the suggesters (or a predictions file) on a gold.
+"""``saywho suggest PROJECT``: pre-annotate; ``suggest train PROJECT``; ``suggest eval GOLD``.
 
 Usage::
+
+    saywho suggest PROJECT [--documents ID ...] [--annotator NAME] [--labels LABEL ...]
+                           [--min-confidence X] [--suggesters NAMES] [--timeout SECONDS]
+    saywho suggest train PROJECT
 
     saywho suggest eval GOLD.jsonl [--predictions P.jsonl] [--suggesters rules,syntax]
                                    [--min-confidence 0.5] [--gold-annotator NAME]
@@ -18,21 +22,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from cli import UsageError
 
-SUBCOMMANDS = ("eval", "learn")
+SUBCOMMANDS = ("PROJECT", "eval", "learn", "train")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "suggest", help="machine suggestions: evaluate them on a gold",
+        "suggest", help="machine suggestions: pre-annotate a project, train its model, evaluate",
         description="Machine suggestions (quotes, speakers, cues, conditions).")
-    sub = parser.add_subparsers(dest="suggest_command", metavar="SUBCOMMAND")
+    sub = parser.add_subparsers(dest="suggest_command", metavar="SUBCOMMAND",
+                                action=_ProjectOrSubcommand)
     ev = sub.add_parser("eval", help="score the suggesters, or a predictions file, on a gold",
-                        description=__doc__.split("\n\n")[0])
+                        description="Scores the suggesters (or a predictions file) on a gold.")
     ev.add_argument("gold", type=Path, help="native JSON Lines gold (a file or a folder)")
     ev.add_argument("--predictions", type=Path, help="score this native JSON Lines file")
     ev.add_argument("--suggesters", default="syntax",
@@ -55,6 +61,7 @@ def register(subparsers: Any) -> None:
     learn.add_argument("--out", type=Path, required=True, help="the verb table to write (.json)")
     learn.add_argument("--spacy-model", help="the spaCy pipeline to parse with")
     learn.set_defaults(handler=run_learn)
+    register_project_commands(sub)
     parser.set_defaults(handler=lambda args: _need_subcommand(parser))
 
 
@@ -126,4 +133,149 @@ def run_learn(args: argparse.Namespace) -> int:
         return 1
     save(table, args.out, corpus=str(args.gold))
     print(f"{args.out}: {len(table.entries)} entries learned from {len(records)} documents")
+    return 0
+
+
+# ------------------------------------------------- pre-annotation and training
+
+
+class _ProjectOrSubcommand(argparse._SubParsersAction):
+    """``suggest PROJECT ...`` runs the pre-annotation; ``suggest eval|learn|train ...`` the
+    subcommand: a first word that is not a subcommand's name is a project."""
+
+    class _AnyName(Mapping[str, Any]):
+        """The subcommands as ``choices``, where every first word is allowed."""
+
+        def __init__(self, parsers: dict[str, Any]) -> None:
+            self.parsers = parsers
+
+        def __contains__(self, key: object) -> bool:
+            return True
+
+        def __getitem__(self, key: str) -> Any:
+            return self.parsers[key]
+
+        def __iter__(self) -> Iterator[str]:
+            return iter(self.parsers)
+
+        def __len__(self) -> int:
+            return len(self.parsers)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = self._AnyName(self._name_parser_map)  # type: ignore[assignment]
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if values and values[0] not in self._name_parser_map:
+            values = [RUN, *values]
+        super().__call__(parser, namespace, values, option_string)
+
+
+RUN = "run"
+
+
+def register_project_commands(sub: Any) -> None:
+    """``suggest [run] PROJECT`` and ``suggest train PROJECT`` (see :func:`register`)."""
+    run = sub.add_parser(
+        RUN, help="pre-annotate a project's documents into its proposals layer "
+                  "(also: saywho suggest PROJECT)",
+        description="Runs the suggesters on the project's documents and stores what they "
+                    "propose in the proposals layer (never in an annotator's layer; accept or "
+                    "reject them in the window), one transaction per document. A suggester "
+                    "that fails or times out on a document is reported naming it; the others "
+                    "go on.")
+    run.add_argument("project", help="project file or database URL")
+    run.add_argument("--documents", nargs="+", metavar="ID",
+                     help="external ids of the documents (default: all)")
+    run.add_argument("--annotator", help="the layer whose spans the suggesters see and link to")
+    run.add_argument("--labels", nargs="+", metavar="LABEL", help="only these labels")
+    run.add_argument("--min-confidence", type=float, default=None,
+                     help="store proposals with at least this confidence (default 0.5)")
+    run.add_argument("--suggesters", help="comma-separated suggester names (default: the "
+                                          "project's model if trained, else syntax)")
+    run.add_argument("--timeout", type=float, default=None,
+                     help="seconds a suggester may take on one document (default 120)")
+    run.set_defaults(handler=run_pre_annotate)
+    train = sub.add_parser(
+        "train", help="train the project's own suggestion model on its done documents",
+        description="Trains a re-ranker of the built-in proposals on the project's done "
+                    "documents (gold layer preferred) and accepted/rejected proposals, prints "
+                    "held-out P/R/F1 per label, and stores the model in the project; the "
+                    "project's suggestions then use it.")
+    train.add_argument("project", help="project file or database URL")
+    train.set_defaults(handler=run_train)
+
+
+def run_pre_annotate(args: argparse.Namespace) -> int:
+    from cli.progress import ProgressBar
+    from storage.project import Project
+    from suggest import pre_annotate, project_model, registry
+    from suggest.base import DEFAULT_MIN_CONFIDENCE
+
+    threshold = DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
+    if not 0.0 <= threshold <= 1.0:
+        raise UsageError(f"--min-confidence takes a number from 0 to 1, not {threshold}")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError(f"--timeout takes a positive number of seconds, not {args.timeout}")
+    with Project.open(args.project) as project:
+        labels = args.labels
+        if labels:
+            unknown = [label for label in labels if project.schema.label(label) is None]
+            if unknown:
+                raise UsageError(f"no label {', '.join(unknown)} in the project's schema "
+                                 f"(labels: {', '.join(project.schema.label_names)})")
+        problem = project_model.problem(project)
+        if problem:
+            print(f"saywho: {problem}", file=sys.stderr)
+        if args.suggesters:
+            names = [n.strip() for n in args.suggesters.split(",") if n.strip()]
+            project_model.register_for(project)
+            unknown = [n for n in names if n not in registry.names()]
+            if unknown:
+                raise UsageError(f"unknown suggester {', '.join(unknown)} "
+                                 f"(known: {', '.join(registry.names())})")
+        else:
+            names = pre_annotate.default_names(project)
+        if args.documents:
+            ids = [project.document_by_external_id(name).id for name in args.documents]
+        else:
+            ids = [info.id for info in project.documents()]
+        if args.annotator:
+            project.ensure_annotator(args.annotator)
+        results = pre_annotate.suggest_project(
+            project, ids, progress=ProgressBar("suggest"), annotator=args.annotator,
+            names=names, labels=labels, min_confidence=threshold,
+            timeout=pre_annotate.DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
+    failed = 0
+    for result in results:
+        for doc_problem in result.problems:
+            print(f"saywho: {doc_problem}", file=sys.stderr)
+        failed += bool(result.problems)
+    added = sum(r.report.added for r in results)
+    kept = sum(r.report.kept for r in results)
+    decided = sum(r.report.already_decided for r in results)
+    print(f"{args.project}: {len(results)} documents, suggesters {'+'.join(names)}: "
+          f"{added + kept} open proposals ({added} new), {decided} already decided left out"
+          + (f"; {failed} documents with a failing suggester" if failed else ""))
+    return 1 if failed else 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from cli.progress import ProgressBar
+    from storage.project import Project
+    from suggest.project_model import ModelError, train
+
+    with Project.open(args.project) as project:
+        try:
+            report = train(project, progress=ProgressBar("train"))
+        except ModelError as exc:
+            print(f"saywho: {exc}", file=sys.stderr)
+            return 1
+    print(f"{args.project}: model trained on {report.documents} documents "
+          f"({report.samples} proposals)")
+    if report.held_out:
+        print(report.table())
+    else:
+        print("fewer than 5 done documents: no held-out scores")
     return 0

@@ -148,7 +148,31 @@ def _decode_html(data: bytes, path: Path) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         refuse_bomless_utf16(data, path)
-        return detect_legacy_or_refuse(data, path)
+        try:
+            return detect_legacy_or_refuse(data, path)
+        except IngestError:
+            return _mostly_utf8_or_refuse(data, path)
+
+
+_STRAY_BYTES_PER_LETTER = 0.1
+"""A page that is UTF-8 but for at most this many stray bytes per non-ASCII character..."""
+
+
+def _mostly_utf8_or_refuse(data: bytes, path: Path) -> tuple[str, str]:
+    """...is read as UTF-8 with its stray bytes replaced by U+FFFD, as a browser does.
+
+    A page pasted together from UTF-8 and a few Latin-1 bytes is neither
+    UTF-8 nor Western cp1252 text; any other page refused by
+    :func:`detect_legacy_or_refuse` stays refused (another code page read as
+    UTF-8 gives a replacement for most of its non-ASCII bytes).
+    """
+    text = data.decode("utf-8", errors="replace")
+    stray = text.count("\ufffd")
+    letters = sum(1 for char in text if ord(char) > 127) - stray
+    if stray > letters * _STRAY_BYTES_PER_LETTER:
+        return detect_legacy_or_refuse(data, path)  # raises: the refusal naming the byte
+    LOGGER.warning("%s: %d stray bytes that are not UTF-8 replaced by U+FFFD", path, stray)
+    return text, "utf-8"
 
 
 HTML_MAX_DEPTH = 256
@@ -476,8 +500,54 @@ _LINK_MAX_SHARE = 0.9
 
 
 def _kept_paragraphs(blocks: list[tuple[str, float]]) -> list[str]:
-    """The paragraphs that are not link lists."""
-    return [text for text, links in blocks if links < _LINK_MAX_SHARE]
+    """The paragraphs that are not link lists nor page furniture (:func:`_is_furniture_line`)."""
+    texts = [text for text, links in blocks if links < _LINK_MAX_SHARE]
+    return [text for index, text in enumerate(texts)
+            if not _is_furniture_line(text, len(texts) - 1 - index)]
+
+
+# Lines that the extractor keeps from the article's surroundings: a date line or a
+# copyright line on their own, a "read more" label before related links, a picture
+# credit, and (among the last paragraphs) a call to subscribe, follow or support.
+_DATE_LINE_MAX_CHARS = 40
+_DATE_LINE = re.compile(
+    r"^\W*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? \w+ \d{4})(?:,? \d{1,2}:\d{2})?\W*"
+    r"(?:\|.{0,30})?$")
+_COPYRIGHT_LINE = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+_READ_MORE_MAX_CHARS = 100
+_READ_MORE = re.compile(
+    r"^\W*(?:read more|read also|see also|related|more on|more from|you may also like|"
+    r"recommended|auch interessant|zum weiterlesen|weiterlesen|schon gelesen|lesen sie auch|"
+    r"mehr zum thema|mehr dazu|weitere informationen|weitere artikel|"
+    r"das könnte sie auch interessieren|top-themen|themen|czytaj (?:też|także|również)|"
+    r"zobacz (?:też|także)|más sobre|lea también|vea también|mire|leer más|temas|lire aussi|"
+    r"à lire aussi|voir aussi|leggi anche)\b",
+    re.IGNORECASE)
+_CREDIT_MAX_CHARS = 80
+_CREDIT = re.compile(
+    r"^\W*(?:crédits? photos?|photo credits?|image credits?|bildquelle|beitragsbild|bildnachweis|"
+    r"fotos?|photos?|foto credit|quelle|source|image|bild|credit|crédito|fuente)\s*:",
+    re.IGNORECASE)
+_CALL_TO_ACTION_MAX_CHARS = 300
+_CALL_TO_ACTION_LAST = 3
+"""A call to action is furniture among the article's last this many paragraphs."""
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:subscribe|sign up|newsletter|download (?:the|our)|follow us|síguenos|siguenos|"
+    r"suscríbete|abonnieren|abonniere|im abo|e-paper|registrieren|hazte miembro|"
+    r"jetzt bestellen|unterstütze|unterstützen sie)\b",
+    re.IGNORECASE)
+
+
+def _is_furniture_line(text: str, after: int) -> bool:
+    """Whether an extracted paragraph, followed by ``after`` others, is page furniture."""
+    length = len(text)
+    return bool(
+        (length <= _DATE_LINE_MAX_CHARS and _DATE_LINE.match(text))
+        or _COPYRIGHT_LINE.match(text)
+        or (length <= _READ_MORE_MAX_CHARS and _READ_MORE.match(text))
+        or (length <= _CREDIT_MAX_CHARS and _CREDIT.match(text))
+        or (after < _CALL_TO_ACTION_LAST and length <= _CALL_TO_ACTION_MAX_CHARS
+            and _CALL_TO_ACTION.search(text)))
 _STANDFIRST_MIN_CHARS = 80
 _STANDFIRST_LOOKAHEAD = 8
 _STANDFIRST_NEAR = 3

@@ -46,6 +46,7 @@ from gui.dialogs.layout import stack
 from gui.dialogs.project_dialogs import ask_annotator
 from gui.dialogs.relation_picker import LazyEntries, PickerEntry, RelationPicker
 from gui.document_list import DocumentList
+from gui.proposals import ProposalController
 from gui.schema_panel import SchemaPanel
 from gui.text_view import ArticleView
 from gui.theme import ICONS, apply_mode
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         self.controller.before_document = self._show_document_of_edit
 
         self._build_widgets()
+        self.proposals: ProposalController = ProposalController(self)  # gui/proposals.py
         self._build_actions()
         self._restore_settings()
         self._load_project()
@@ -272,6 +274,7 @@ class MainWindow(QMainWindow):
             lambda text: self.actions["edit.redo"].setText(f"&Redo {text}".strip()))
         self.actions["edit.undo"].setEnabled(stack.canUndo())
         self.actions["edit.redo"].setEnabled(stack.canRedo())
+        self.actions["view.suggestions"].setChecked(self.proposals.visible)
         theme_group = QActionGroup(self)
         for key in ("view.theme_system", "view.theme_light", "view.theme_dark"):
             theme_group.addAction(self.actions[key])
@@ -381,6 +384,7 @@ class MainWindow(QMainWindow):
         if span_id is not None:
             self.select_span(span_id)
         self._remember_document()
+        self.proposals.document_opened()
 
     def _reload_layer(self) -> None:
         with collector_paused():  # thousands of views at once: no heap scans meanwhile

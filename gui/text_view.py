@@ -182,6 +182,9 @@ class ArticleView(QPlainTextEdit):
         self._pens: dict[tuple[str, bool], tuple[QPen, QPen]] = {}
         #: Block numbers whose marks the last paintEvent painted (for tests/benches).
         self.last_painted_blocks: list[int] = []
+        #: Called after the marks with the painter and the blocks painted (the
+        #: suggestions overlay, gui/proposals.py, draws its dashed outlines here).
+        self.overlays: list[Callable[[QPainter, list[tuple[QTextBlock, QRectF]]], None]] = []
 
         self.selectionChanged.connect(self._on_text_selection_changed)
         self.updateRequest.connect(self._on_viewport_update_request)
@@ -1003,6 +1006,8 @@ class ArticleView(QPlainTextEdit):
         try:
             painter.setClipRegion(region)
             self._paint_marks(painter, blocks)
+            for overlay in self.overlays:
+                overlay(painter, blocks)
             if self._selected_span_id is not None:
                 self._paint_relation_arcs(painter, self._visible_blocks())
         finally:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -175,3 +176,59 @@ class Assignment(Base):
     )
     assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __table_args__ = (Index("ix_assignment_annotator", "annotator_id"),)
+
+
+PROPOSAL_STATES = ("open", "accepted", "rejected")
+
+
+class Proposal(Base):
+    """A span a suggester proposed for a document: the proposals layer.
+
+    ``state`` is open until an annotator accepts it (``span_id`` is then the span
+    it became) or rejects it. Decisions are kept per document by label and
+    fragments (``fragments_key``): a proposal decided once is never proposed again.
+    """
+
+    __tablename__ = "proposal"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    suggester: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(64))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    fragments: Mapped[list[Any]] = mapped_column(JSON)
+    fragments_key: Mapped[str] = mapped_column(String(255))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    confidence: Mapped[float] = mapped_column(Float, default=0.5)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    decided_by: Mapped[int | None] = mapped_column(
+        ForeignKey("annotator.id", ondelete="SET NULL"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    span_id: Mapped[int | None] = mapped_column(
+        ForeignKey("span.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table_args__ = (
+        Index("ix_proposal_document_state", "document_id", "state"),
+        UniqueConstraint("document_id", "label", "fragments_key",
+                         name="uq_proposal_document_label_fragments"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class ProposalLink(Base):
+    """A relation a suggester proposed: from a proposal to another proposal or a stored span."""
+
+    __tablename__ = "proposal_link"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(64))
+    source_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"),
+                                           index=True)
+    target_proposal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), nullable=True, index=True)
+    target_span_id: Mapped[int | None] = mapped_column(
+        ForeignKey("span.id", ondelete="CASCADE"), nullable=True)
+    confidence: Mapped[float] = mapped_column(Float, default=0.5)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_proposal_link_document", "document_id"),)

@@ -57,6 +57,16 @@ from storage.models import (
     Span,
     Status,
 )
+from storage.proposals import (
+    ProposalLinkView,
+    ProposalView,
+    RelationProposal,
+    SpanProposal,
+    StoreReport,
+    read_links,
+    read_proposals,
+    store_proposals,
+)
 from storage.records import DocumentRecord, EntityRecord
 from storage.schema import Schema, default_schema, load_schema, parse_schema
 from storage.views import (
@@ -556,6 +566,30 @@ class Project:
                 result.append((DocumentInfo(span.document_id, external_id, title, len(text)),
                                view, covered))
             return result
+
+    # ------------------------------------------------------------ proposals
+
+    def proposals(self, document_id: int | None = None,
+                  states: Sequence[str] | None = ("open",)) -> list[ProposalView]:
+        """The proposals layer of one document (or all): open ones unless ``states`` says."""
+        with self.db.reading() as session:
+            return read_proposals(session, document_id, states)
+
+    def proposal_links(self, document_id: int) -> list[ProposalLinkView]:
+        with self.db.reading() as session:
+            return read_links(session, document_id)
+
+    def store_proposals(self, document_id: int, suggester: str, spans: Sequence[SpanProposal],
+                        relations: Sequence[RelationProposal] = ()) -> StoreReport:
+        """Replaces a document's open proposals, in one transaction (see
+        :func:`storage.proposals.store_proposals`)."""
+
+        def work() -> StoreReport:
+            with self.db.writing() as session:
+                return store_proposals(session, self.schema, document_id, suggester, spans,
+                                       relations)
+
+        return with_retry(work)
 
     def stats(self) -> dict[str, Any]:
         """Documents by status, spans and relations per label per annotator, actors."""

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from formats.html import FALLBACK_BASELINE, FALLBACK_CONTAINER
+from formats.reading import IngestError
 from ingest import import_paths
 from ingest.files import read_file
 from storage.project import Project
@@ -260,3 +263,75 @@ def test_other_trafilatura_calls_in_the_process_are_not_recorded(tmp_path: Path)
     read(tmp_path, "market.html", SCRIPTED)  # installs the probe
     assert trafilatura.extract(SCRIPTED) is not None  # its baseline runs, unrecorded
     assert _FallbackProbe.bodies == [] and not _FallbackProbe.active
+
+
+FURNITURE_LINES = page("Pellara opens its night ferry", "night-ferry", """
+<main><article><h1>Pellara opens its night ferry</h1>
+<div class="article-text">
+<p>14.05.2024</p>
+<p>PELLARA, May 14 (Saywho Wire) — The first night ferry between Pellara and the Varn islands
+left the old harbour at eleven on Tuesday evening, carrying 212 passengers and a brass band
+hired by the islands' council for the occasion.</p>
+<p>Photo: Mara Lind / Northern Ledger</p>
+<p>"People on the islands asked for this boat for twenty years," said council chair Britta
+Solem, who sailed on the first crossing. "Tonight nobody has to sleep in a waiting room."</p>
+<p>Related: Ferry fares to rise in June</p>
+<p>The council pays for the crossings until the end of the year and will then ask the port
+authority to take them over; a subscription pass for islanders goes on sale next month.</p>
+<p>The ferry sails every night except Sundays, and the crossing takes two hours and a half.</p>
+<p>© 2024 The Northern Ledger. Written by Ilse Brandt.</p>
+<p>Subscribe to the Ledger for all our stories from the islands, or follow us on Varnbook.</p>
+</div></article></main>
+""")
+FURNITURE_LINE_BODY = (
+    "PELLARA, May 14 (Saywho Wire) — The first night ferry",
+    "Tonight nobody has to sleep in a waiting room.",
+    "a subscription pass for islanders goes on sale next month.",
+    "The ferry sails every night except Sundays, and the crossing takes two hours and a half.",
+)
+
+
+@pytest.mark.parametrize("line", [
+    "14.05.2024",  # a date line on its own
+    "Photo: Mara Lind",  # a picture credit
+    "Related: Ferry fares",  # a "read more" label
+    "© 2024 The Northern Ledger",  # a copyright line
+    "Subscribe to the Ledger",  # a call to subscribe among the last paragraphs
+])
+def test_furniture_lines_inside_the_article_are_left_out(tmp_path: Path, line: str) -> None:
+    document = read(tmp_path, "ferry.html", FURNITURE_LINES)
+    assert line not in document.text
+    for body in FURNITURE_LINE_BODY:
+        assert body in document.text
+    assert document.text.split("\n\n")[-1] == FURNITURE_LINE_BODY[-1]
+    assert_no_furniture(document.text)
+
+
+def test_utf8_page_with_a_few_stray_latin1_bytes_is_imported(tmp_path: Path) -> None:
+    html = page("Kallen bridge reopens after repairs", "kallen-bridge", """
+<main><article><h1>Kallen bridge reopens after repairs</h1>
+<p>FENNICK, May 14 (Saywho Wire) — The bridge over the Kallen reopened on Tuesday, said
+Jürgen Åberg of the roads office, after eleven months of repairs: “We kept our word.”</p>
+<p>The repairs cost 14 million kroner, two million more than planned, after engineers found
+corrosion in the northern piers that the original survey had missed, Åberg said.</p>
+<p>The office expects full traffic again from next week, once the last inspections are done
+and the temporary lights are taken down at both ends of the bridge — STRAYMARK.</p>
+<p>„Über die Brücke fährt man wieder, und die Bäckerei am Südufer öffnet früh“, sagte die
+Bürgermeisterin von Fennick, Käthe Sørensen, die die Öffnung der Brücke für Fußgänger und
+Radfahrer schon ab Montag ankündigte.</p>
+</article></main>""")
+    path = tmp_path / "bridge.html"
+    stray = "Gr\u00fc\u00dfe".encode("latin-1")  # two bytes that are not UTF-8
+    path.write_bytes(html.encode("utf-8").replace(b"STRAYMARK", stray))
+    [document] = read_file(path)
+    assert "Jürgen Åberg of the roads office" in document.text
+    assert "Gr\ufffd\ufffde" in document.text
+    assert_no_furniture(document.text)
+
+
+def test_page_in_another_code_page_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "cyrillic.html"
+    path.write_bytes(("<html><body><p>" + "Мост через реку Каллен снова открыт. " * 20
+                      + "</p></body></html>").encode("cp1251"))
+    with pytest.raises(IngestError, match="is not valid UTF-8"):
+        read_file(path)

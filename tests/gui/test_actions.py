@@ -17,13 +17,13 @@ from storage.project import Project
 from storage.schema import default_schema
 
 
-def test_ids_unique_and_handlers_exist() -> None:
+def test_ids_unique_and_handlers_exist(window: MainWindow) -> None:
     definitions = [*ACTIONS, *schema_actions(default_schema())]
     assert not [i for i, n in Counter(d.id for d in definitions).items() if n > 1]
     for definition in definitions:
-        if definition.scope != "sheet":  # the handler picks a method of the window class
+        if definition.scope != "sheet":  # the handler picks a method of the window's
             assert definition.handler is not None, definition.id
-            assert callable(definition.handler(MainWindow)), definition.id  # type: ignore[arg-type]
+            assert callable(definition.handler(window)), definition.id
         else:
             assert definition.handler is None, definition.id
         assert definition.menu in ("", *MENUS)

@@ -76,7 +76,7 @@ def test_an_older_project_is_upgraded_when_opened(small_project: Project,
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
         assert "assignment" not in tables
     with Project.open(project_path) as reopened:
-        assert db.current_revision(reopened.db) == db.head_revision() == "0003"
+        assert db.current_revision(reopened.db) == db.head_revision() == "0004"
         [doc] = reopened.documents()
         reopened.apply(Assign([doc.id], "alice"))
         assert reopened.documents("alice")[0].assigned
