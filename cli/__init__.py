@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from sqlalchemy.exc import DBAPIError
 
 from saywho import __version__
-from storage.db import is_disk_full
+from storage.db import is_disk_full, redact, secrets_of
 from storage.errors import SaywhoError, disk_full_message
 from text.names import printable
 
@@ -63,8 +65,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Redacting(io.TextIOBase):
+    """A text stream that masks the given passwords in what it passes on."""
+
+    def __init__(self, stream: TextIO, locations: Sequence[str]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.locations = tuple(locations)
+
+    def write(self, text: str) -> int:
+        self.stream.write(redact(text, *self.locations))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.stream, "encoding", "utf-8")
+
+
 def run(argv: Sequence[str]) -> int:
-    """Parses ``argv`` and runs the command; returns the exit code."""
+    """Parses ``argv`` and runs the command; returns the exit code.
+
+    Whatever the command prints, on stdout or stderr, never shows a password
+    given on the command line: messages name databases through
+    :func:`storage.db.describe`, and as a last guard both streams mask every
+    password of the URLs in ``argv`` while the command runs.
+    """
+    locations = [arg for arg in argv if "://" in arg and secrets_of(arg)]
+    if not locations:
+        return _run(argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Redacting(stdout, locations), _Redacting(stderr, locations)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(argv: Sequence[str]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv))

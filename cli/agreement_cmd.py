@@ -133,7 +133,7 @@ def _names(value: str) -> tuple[str, ...]:
 
 def run_agreement(args: argparse.Namespace) -> int:
     options = AgreementOptions(args.annotators, args.labels, args.min_overlap, args.matching)
-    with Project.open(args.project) as project:
+    with Project.open(args.project, readonly=True) as project, project.snapshot():
         try:
             resolve_options(project, options)
         except ValidationError as exc:

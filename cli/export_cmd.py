@@ -83,7 +83,8 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
 
 def run_export(args: argparse.Namespace) -> int:
     options = options_from_args(args)
-    with Project.open(args.project) as project:
+    # read-only: an export never changes the project (a read-only file is fine)
+    with Project.open(args.project, readonly=True) as project:
         try:
             manifest = export_project(project, args.format_name, args.out, options,
                                       progress=ProgressBar(f"exporting {args.format_name}"))

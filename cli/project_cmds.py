@@ -193,7 +193,7 @@ def _agreement_chart(project: Project, folder: Path) -> list[Path]:
 def run_stats(args: argparse.Namespace) -> int:
     from storage.progress import done_over_time
 
-    with Project.open(args.project) as project:
+    with Project.open(args.project, readonly=True) as project, project.snapshot():
         stats = project.stats()
         series = done_over_time(project)
         stats["done_over_time"] = {name: [[day.isoformat(), total] for day, total in points]

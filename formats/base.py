@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from formats.naming import Names
 from storage.errors import SaywhoError
 
 if TYPE_CHECKING:  # only types: a reader in a worker process imports no database code
@@ -83,6 +84,8 @@ class Manifest:
     inexact: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """What the user is told besides the counts (not written to ``manifest.json``)."""
 
     def note_inexact(self, document: str, annotator: str, span: str, label: str,
                      reason: str, **details: Any) -> None:
@@ -91,9 +94,19 @@ class Manifest:
                              "label": label, "reason": reason, **details})
 
 
+TOP_LEVEL_FILES = ("manifest.json", "labels.json", "features.json", "README.md",
+                   "schema.xml", "entities.jsonl", "documents.jsonl")
+"""Files a format may write beside the annotator folders: no folder takes their names."""
+
+
 @dataclass
 class ExportContext:
-    """Everything a format needs besides the documents themselves."""
+    """Everything a format needs besides the documents themselves.
+
+    Every file and folder name a format writes comes from ``names`` (through
+    :meth:`annotator_dir`, :meth:`document_name` and :meth:`split_name`): readable,
+    unique in the export, at most :data:`formats.naming.MAX_NAME_BYTES` bytes.
+    """
 
     project: Project
     schema: Schema
@@ -101,12 +114,28 @@ class ExportContext:
     options: ExportOptions
     manifest: Manifest
     entities: dict[int, EntityView]
+    names: Names = field(default_factory=lambda: Names(reserved=TOP_LEVEL_FILES))
+
+    def split_name(self, split: str) -> str:
+        """The folder or file name (without extension) of a split."""
+        return self.names.split(split)
 
     def split_dir(self, split: str | None) -> Path:
         """The folder a split's files go to (the output folder itself without splits)."""
-        path = self.out_dir / split if split else self.out_dir
+        path = self.out_dir / self.names.split(split) if split else self.out_dir
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    def annotator_dir(self, annotator: str) -> Path:
+        """``<out>/<annotator>`` (created): the folder of a per-annotator format, one per
+        annotator (the manifest maps each folder to its annotator)."""
+        folder = self.out_dir / self.names.annotator(annotator)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def document_name(self, external_id: str) -> str:
+        """The file name of a document without extension, the same in every folder."""
+        return self.names.document(external_id)
 
 
 class Format:

@@ -101,12 +101,6 @@ _BRAT_ID = re.compile(r"([A-Za-z]+|#[A-Za-z]*)([0-9]+)(.*)")
 _NOT_A_VALUE = re.compile(r"[\s|,]")
 
 
-def safe_filename(name: str) -> str:
-    """A file or folder name made of ``name`` (other characters become ``_``)."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).strip(".")
-    return cleaned or "_"
-
-
 def split_at_line_breaks(text: str, fragments: Iterable[Fragment]) -> list[Fragment]:
     """The fragments cut at line breaks (left out); fragments that touch are joined."""
     pieces: list[Fragment] = []
@@ -405,7 +399,6 @@ class BratFormat(Format):
 
     def __init__(self) -> None:
         self._folders: dict[str, Path] = {}
-        self._used_names: dict[Path, set[str]] = {}
         self._attribute_defs: dict[tuple[str, str], AttributeDef] = {}
         self._sidecars: dict[Path, _SidecarDraft] = {}
 
@@ -420,15 +413,7 @@ class BratFormat(Format):
     def _annotator_folder(self, context: ExportContext, annotator: str) -> Path:
         folder = self._folders.get(annotator)
         if folder is None:
-            name, suffix = safe_filename(annotator), 2
-            taken = {f.name.casefold() for f in self._folders.values()}
-            candidate = name
-            while candidate.casefold() in taken:
-                candidate = f"{name}-{suffix}"
-                suffix += 1
-            folder = context.out_dir / candidate
-            folder.mkdir(parents=True, exist_ok=True)
-            self._folders[annotator] = folder
+            folder = self._folders[annotator] = context.annotator_dir(annotator)
             for file, content in ((ANNOTATION_CONF, annotation_conf(context.schema)),
                                   (VISUAL_CONF, visual_conf(context.schema)),
                                   (TOOLS_CONF, tools_conf(context.schema))):
@@ -437,24 +422,14 @@ class BratFormat(Format):
                                               .as_posix())
         return folder
 
-    def _stem(self, folder: Path, external_id: str) -> str:
-        used = self._used_names.setdefault(folder, set())
-        base = safe_filename(external_id)
-        stem, suffix = base, 2
-        while stem.casefold() in used:
-            stem = f"{base}-{suffix}"
-            suffix += 1
-        used.add(stem.casefold())
-        return stem
-
     def write_document(self, context: ExportContext, item: CorpusDocument,
                        split: str | None) -> None:
         document = item.document
         for layer in item.layers:
             folder = self._annotator_folder(context, layer.annotator)
-            target = folder / safe_filename(split) if split else folder
+            target = folder / context.split_name(split) if split else folder
             target.mkdir(parents=True, exist_ok=True)
-            stem = self._stem(target, document.external_id)
+            stem = context.document_name(document.external_id)
             ann = self.ann_text(context, document.external_id, document.text, layer)
             for suffix, content in ((".txt", document.text), (".ann", ann)):
                 path = target / f"{stem}{suffix}"

@@ -35,12 +35,10 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from formats.base import ExportContext
 from formats.common import StreamingFormat
-from formats.xmi import safe_filename
 from storage.corpus import CorpusDocument, Layer
 from storage.views import SpanView
 from text.tokenize import Token, sentences
@@ -60,13 +58,6 @@ def labels_of(context: ExportContext) -> list[str]:
     """The exported labels in schema order (all of them, or those the options name)."""
     wanted = context.options.labels
     return [name for name in context.schema.label_names if wanted is None or name in wanted]
-
-
-def annotator_dir(context: ExportContext, annotator: str) -> Path:
-    """``<out>/<annotator>`` (created): a per-annotator format's folder."""
-    folder = context.out_dir / safe_filename(annotator)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def tag_sentences(text: str, spans: Sequence[SpanView], labels: Sequence[str],
@@ -173,8 +164,8 @@ class TaggedFormat(StreamingFormat):
     def annotator_file(self, context: ExportContext, annotator: str, split: str | None,
                        header: str = "") -> TextIO:
         """``<out>/<annotator>/<split><extension>`` (``corpus`` without splits), opened once."""
-        name = f"{safe_filename(split or 'corpus')}{self.EXTENSIONS[0]}"
-        return self.open_file(context, annotator_dir(context, annotator) / name, header)
+        name = f"{context.split_name(split or 'corpus')}{self.EXTENSIONS[0]}"
+        return self.open_file(context, context.annotator_dir(annotator) / name, header)
 
 
 class ConllFormat(TaggedFormat):

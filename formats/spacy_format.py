@@ -51,8 +51,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from formats.base import ExportContext, ExportError, Format, MissingDependencyError
-from formats.conll import annotator_dir
-from formats.xmi import safe_filename
 from storage.corpus import CorpusDocument, Layer
 
 USER_DATA_KEY = "saywho"
@@ -160,7 +158,7 @@ class SpacyFormat(Format):
             shards = self._shards.get((layer.annotator, split or ""))
             if shards is None:
                 shards = self._shards[(layer.annotator, split or "")] = _Shards(
-                    annotator_dir(context, layer.annotator), safe_filename(split or "corpus"),
+                    context.annotator_dir(layer.annotator), context.split_name(split or "corpus"),
                     DocBin(store_user_data=True))
             elif len(shards.doc_bin) >= self.shard_size:
                 self._write_shard(context, shards, shards.next_path())

@@ -41,15 +41,14 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, ClassVar
 
 from lxml import etree
 
 import resources
 from formats.base import ExportContext, Format
-from formats.conll import annotator_dir
-from formats.xmi import not_xml10, safe_filename
+from formats.xmi import not_xml10
 from storage.corpus import CorpusDocument, Layer
 from storage.views import EntityView
 from storage.vocabulary import ValueType
@@ -109,9 +108,6 @@ class TeiFormat(Format):
     DESCRIPTION: ClassVar[str] = "TEI P5 XML with stand-off annotation (one file per document)"
     PER_ANNOTATOR: ClassVar[bool] = True
 
-    def __init__(self) -> None:
-        self._used_names: dict[Path, set[str]] = {}
-
     def write_document(self, context: ExportContext, item: CorpusDocument,
                        split: str | None) -> None:
         document = item.document
@@ -125,24 +121,14 @@ class TeiFormat(Format):
                     context.manifest.note_inexact(document.external_id, layer.annotator,
                                                   "", "", reason)
                 continue
-            folder = annotator_dir(context, layer.annotator)
+            folder = context.annotator_dir(layer.annotator)
             if split:
-                folder = folder / safe_filename(split)
+                folder = folder / context.split_name(split)
                 folder.mkdir(parents=True, exist_ok=True)
-            path = folder / self._file_name(folder, document.external_id)
+            path = folder / f"{context.document_name(document.external_id)}.xml"
             tree = etree.ElementTree(build_tei(context, item, layer))
             tree.write(str(path), encoding="UTF-8", xml_declaration=True, pretty_print=True)
             context.manifest.files.append(path.relative_to(context.out_dir).as_posix())
-
-    def _file_name(self, folder: Path, external_id: str) -> str:
-        used = self._used_names.setdefault(folder, set())
-        stem = safe_filename(external_id)
-        name, number = stem, 2
-        while name.casefold() in used:
-            name = f"{stem}-{number}"
-            number += 1
-        used.add(name.casefold())
-        return f"{name}.xml"
 
     @staticmethod
     def _refusal(context: ExportContext, item: CorpusDocument, layer: Layer) -> str | None:

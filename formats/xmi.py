@@ -161,12 +161,6 @@ def build_typesystem(schema: Schema) -> Any:
     return typesystem
 
 
-def safe_filename(name: str) -> str:
-    """A file or folder name made of ``name`` (other characters become ``_``)."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).strip(".")
-    return cleaned or "_"
-
-
 class XmiFormat(Format):
     """UIMA CAS XMI with a TypeSystem.xml, as INCEpTION imports it."""
 
@@ -184,7 +178,6 @@ class XmiFormat(Format):
     def __init__(self) -> None:
         self._typesystem: Any = None
         self._written_typesystems: set[Path] = set()
-        self._used_names: dict[Path, set[str]] = {}
 
     def start(self, context: ExportContext) -> None:
         try:
@@ -200,32 +193,21 @@ class XmiFormat(Format):
                        split: str | None) -> None:
         document = item.document
         for layer in item.layers:
-            folder = context.out_dir / safe_filename(layer.annotator)
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = context.annotator_dir(layer.annotator)
             if folder not in self._written_typesystems:
                 (folder / TYPESYSTEM_FILE).write_text(self._typesystem.to_xml(),
                                                       encoding="utf-8")
                 self._written_typesystems.add(folder)
                 context.manifest.files.append(
                     (folder / TYPESYSTEM_FILE).relative_to(context.out_dir).as_posix())
-            target_dir = folder / safe_filename(split) if split else folder
+            target_dir = folder / context.split_name(split) if split else folder
             target_dir.mkdir(parents=True, exist_ok=True)
             cas = self._build_cas(context, item, layer)
             if cas is None:
                 continue
-            path = target_dir / self._file_name(target_dir, document.external_id)
+            path = target_dir / f"{context.document_name(document.external_id)}.xmi"
             cas.to_xmi(path, pretty_print=True)
             context.manifest.files.append(path.relative_to(context.out_dir).as_posix())
-
-    def _file_name(self, folder: Path, external_id: str) -> str:
-        used = self._used_names.setdefault(folder, set())
-        stem = safe_filename(external_id)
-        name, suffix = stem, 2
-        while name.casefold() in used:
-            name = f"{stem}-{suffix}"
-            suffix += 1
-        used.add(name.casefold())
-        return f"{name}.xmi"
 
     def _refusal(self, context: ExportContext, item: CorpusDocument,
                  layer: Layer) -> str | None:

@@ -9,14 +9,17 @@ from __future__ import annotations
 import errno
 import os
 import random
+import re
 import sqlite3
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote_plus, unquote, unquote_plus
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
@@ -44,18 +47,34 @@ SUPPORTED_BACKENDS = ("SQLite (built in: give the project file's path) and Postg
 T = TypeVar("T")
 
 
+MASK = "***"
+#: query parameters that carry a password (libpq's ``password``, ``sslpassword``...)
+SECRET_QUERY_KEYS = frozenset({"password", "passwd", "pwd", "pass", "sslpassword"})
+#: a secret shorter than this is masked where it stands in a URL, not searched in free text
+MIN_REDACTED_SECRET = 4
+_USERINFO = re.compile(r"^(?P<scheme>[^:/?#]+://)(?P<userinfo>[^/?#]*)@")
+_QUERY_SECRET = re.compile(r"(?P<key>[?&;](?:" + "|".join(sorted(SECRET_QUERY_KEYS)) +
+                           r")=)(?P<value>[^&;#]*)", re.IGNORECASE)
+
+
 def to_url(project: str | Path) -> URL:
     """Turns a project path or SQLAlchemy URL into a URL.
 
     Raises:
-        ProjectError: when the text is neither.
+        ProjectError: when the text is neither (the message never shows a password).
     """
     text_form = str(project)
     if "://" in text_form:
+        authority = re.split(r"[/?#]", text_form.split("://", 1)[1], maxsplit=1)[0]
+        if authority.count("@") > 1:  # SQLAlchemy would take the password's end for the host
+            raise ProjectError(f"{_mask_by_pattern(text_form)}: not a valid database URL "
+                               "(more than one '@' before the host: write an '@' of the user "
+                               "name or password as %40)")
         try:
             return make_url(text_form)
         except (ArgumentError, ValueError) as exc:
-            raise ProjectError(f"{text_form}: not a valid database URL ({exc})") from exc
+            raise ProjectError(redact(f"{mask_location(text_form)}: not a valid database URL "
+                                      f"({exc})", text_form)) from exc
     return URL.create("sqlite+pysqlite", database=str(Path(text_form).expanduser().absolute()))
 
 
@@ -63,18 +82,98 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def without_password(location: str) -> str:
-    """A project location fit to remember or show: a URL loses its password, a path is kept."""
+def _masked_query(url: URL, mask: str | None) -> URL:
+    """``url`` with every password-carrying query parameter masked (or dropped: None)."""
+    if not any(key.lower() in SECRET_QUERY_KEYS for key in url.query):
+        return url
+    query = {key: value for key, value in url.query.items()
+             if key.lower() not in SECRET_QUERY_KEYS or mask is not None}
+    query = {key: (mask if key.lower() in SECRET_QUERY_KEYS and mask is not None else value)
+             for key, value in query.items()}
+    return url.set(query=query)
+
+
+def secrets_of(location: str) -> set[str]:
+    """The passwords a project location (a URL, parsed or not) carries, as typed and decoded.
+
+    Read with the patterns of a URL, not with SQLAlchemy's parser, so that a URL
+    that does not parse still gives up its secrets to :func:`redact`.
+    """
+    found: set[str] = set()
+    match = _USERINFO.match(location)
+    if match is not None and ":" in match.group("userinfo"):
+        userinfo = match.group("userinfo")
+        found.add(userinfo.split(":", 1)[1])  # up to the last '@' (a password with '@')
+        first = location[match.end("scheme"):].split("@", 1)[0]
+        if ":" in first:
+            found.add(first.split(":", 1)[1])  # up to the first '@' (as SQLAlchemy reads)
+    found.update(m.group("value") for m in _QUERY_SECRET.finditer(location))
+    found.update({unquote(secret) for secret in found} | {unquote_plus(s) for s in found})
+    return {secret for secret in found if secret}
+
+
+def redact(message: str, *locations: str) -> str:
+    """``message`` with every password of ``locations`` replaced by ``***``."""
+    for secret in sorted({s for loc in locations for s in secrets_of(loc)}, key=len,
+                         reverse=True):
+        if len(secret) >= MIN_REDACTED_SECRET:
+            message = message.replace(secret, MASK)
+    return message
+
+
+def mask_location(location: str) -> str:
+    """A project location fit to show: every password of a URL is ``***``; a path is kept.
+
+    A URL that SQLAlchemy cannot parse is masked by pattern (the user information
+    after its first ``:``, and password query parameters).
+    """
     if "://" not in location:
         return location
-    return make_url(location)._replace(password=None).render_as_string(hide_password=False)
+    try:
+        return describe(make_url(location))
+    except (ArgumentError, ValueError):
+        return _mask_by_pattern(location)
+
+
+def _mask_by_pattern(location: str) -> str:
+    """``location`` with the user information after its first ``:`` (up to the last ``@``
+    before the host) and password query parameters shown as ``***``."""
+    masked = _QUERY_SECRET.sub(lambda m: m.group("key") + MASK, location)
+    match = _USERINFO.match(masked)
+    if match is not None and ":" in match.group("userinfo"):
+        user = match.group("userinfo").split(":", 1)[0]
+        masked = f"{match.group('scheme')}{user}:{MASK}@{masked[match.end():]}"
+    return masked
+
+
+def without_password(location: str) -> str:
+    """A project location fit to remember: a URL loses its passwords, a path is kept."""
+    if "://" not in location:
+        return location
+    try:
+        url = make_url(location)
+    except (ArgumentError, ValueError):
+        return mask_location(location)
+    return _masked_query(url._replace(password=None), None).render_as_string(
+        hide_password=False)
 
 
 def describe(url: URL) -> str:
-    """The project's name for messages: the file path, or the URL without password."""
+    """The project's name for messages, titles and reports: the file path, or the URL
+    with its password (and password query parameters) shown as ``***``.
+
+    Every message that names a database goes through here or :func:`mask_location`.
+    """
     if is_sqlite(url):
         return url.database or ":memory:"
-    return url.render_as_string(hide_password=True)
+    shown = _masked_query(url, MASK).render_as_string(hide_password=True)
+    return shown.replace(quote_plus(MASK), MASK)
+
+
+def error_text(url: URL, exc: BaseException) -> str:
+    """A driver's error message, with the URL's passwords masked should it quote them."""
+    return redact(str(getattr(exc, "orig", None) or exc),
+                  url.render_as_string(hide_password=False))
 
 
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -185,13 +284,18 @@ class ProjectFacts:
 
     Attributes:
         tables: the names of its tables.
-        revision: the Alembic revision recorded, if any.
+        revisions: every Alembic revision recorded (a Saywho project has exactly one).
         written_by: the Saywho version that created it (``project_meta``), if recorded.
     """
 
     tables: frozenset[str]
-    revision: str | None
+    revisions: tuple[str, ...]
     written_by: str | None
+
+    @property
+    def revision(self) -> str | None:
+        """The one revision recorded; None when there is none or more than one."""
+        return self.revisions[0] if len(self.revisions) == 1 else None
 
     @property
     def has_saywho_tables(self) -> bool:
@@ -225,10 +329,11 @@ def inspect_sqlite_file(path: Path) -> ProjectFacts:
         try:
             tables = frozenset(row[0] for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'"))
-            revision = written_by = None
+            revisions: tuple[str, ...] = ()
+            written_by = None
             if "alembic_version" in tables:
-                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
+                revisions = tuple(str(row[0]) for row in connection.execute(
+                    "SELECT version_num FROM alembic_version ORDER BY version_num"))
             if "project_meta" in tables:
                 row = connection.execute("SELECT value FROM project_meta "
                                          "WHERE key = 'saywho_version'").fetchone()
@@ -237,7 +342,7 @@ def inspect_sqlite_file(path: Path) -> ProjectFacts:
             connection.close()
     except sqlite3.Error as exc:
         raise ProjectError(f"{path}: not a readable Saywho project ({exc})") from exc
-    return ProjectFacts(tables, revision, written_by)
+    return ProjectFacts(tables, revisions, written_by)
 
 
 def _size_in_header(header: bytes) -> int | None:
@@ -259,20 +364,21 @@ def inspect_database(database: Database) -> ProjectFacts:
         ProjectError: the database cannot be read.
     """
     tables = frozenset(database.table_names())
-    revision = written_by = None
+    revisions: tuple[str, ...] = ()
+    written_by = None
     try:
         with database.engine.connect() as connection:
             if "alembic_version" in tables:
-                row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
-                revision = row[0] if row else None
+                revisions = tuple(str(row[0]) for row in connection.execute(
+                    text("SELECT version_num FROM alembic_version ORDER BY version_num")))
             if "project_meta" in tables:
                 row = connection.execute(text("SELECT value FROM project_meta "
                                               "WHERE key = 'saywho_version'")).first()
                 written_by = row[0] if row else None
     except DatabaseError as exc:
         raise ProjectError(f"{describe(database.url)}: cannot read the database: "
-                           f"{exc.orig}") from exc
-    return ProjectFacts(tables, revision, written_by)
+                           f"{error_text(database.url, exc)}") from exc
+    return ProjectFacts(tables, revisions, written_by)
 
 
 def check_sqlite_file(path: Path, must_exist: bool) -> None:
@@ -460,11 +566,44 @@ class Database:
         self.write_sessions = sessionmaker(
             self.engine.execution_options(saywho_write=True), expire_on_commit=False
         )
+        self._snapshot = threading.local()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        """A read transaction (the snapshot's, inside :meth:`snapshot` on this thread)."""
+        pinned: Session | None = getattr(self._snapshot, "session", None)
+        if pinned is not None:
+            yield pinned
+            return
         with self.read_sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """One read transaction that every read of this thread shares until the block ends.
+
+        Reads inside the block (:meth:`reading`, so every read method of the
+        project) see the database as it was when the block began, whatever other
+        processes commit meanwhile: on SQLite one ``BEGIN DEFERRED`` transaction
+        whose snapshot is fixed by a first read (WAL readers keep it while
+        writers go on); elsewhere ``REPEATABLE READ``, whose snapshot is fixed by
+        the first statement (PostgreSQL). Writes are not part of it. Nested
+        blocks share the outer snapshot.
+        """
+        pinned: Session | None = getattr(self._snapshot, "session", None)
+        if pinned is not None:
+            yield pinned
+            return
+        bind = self.engine if is_sqlite(self.url) else \
+            self.engine.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind, expire_on_commit=False) as session, session.begin():
+            # the snapshot starts here, not at whichever read comes first
+            session.execute(text("SELECT count(*) FROM alembic_version")).scalar()
+            self._snapshot.session = session
+            try:
+                yield session
+            finally:
+                self._snapshot.session = None
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
@@ -484,7 +623,7 @@ class Database:
             return inspect(self.engine).get_table_names()
         except DatabaseError as exc:
             raise ProjectError(f"{describe(self.url)}: cannot read the database: "
-                               f"{exc.orig}") from exc
+                               f"{error_text(self.url, exc)}") from exc
 
     def close(self) -> None:
         self.engine.dispose()

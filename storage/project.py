@@ -13,6 +13,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +180,8 @@ class Project:
                                           xml=schema.xml))
         except DatabaseError as exc:
             database.close()
-            raise ProjectError(f"{describe(url)}: cannot create the project: {exc.orig}") from exc
+            raise ProjectError(f"{describe(url)}: cannot create the project: "
+                               f"{db.error_text(url, exc)}") from exc
         except BaseException:
             database.close()
             raise
@@ -243,11 +245,18 @@ class Project:
         except DatabaseError as exc:
             database.close()
             raise ProjectError(f"{describe(url)}: not a readable Saywho project "
-                               f"({exc.orig})") from exc
+                               f"({db.error_text(url, exc)})") from exc
         except BaseException:
             database.close()
             raise
         return cls(database, schema)
+
+    def snapshot(self) -> AbstractContextManager[Session]:
+        """A block in which every read of this thread sees one consistent state of the
+        project (see :meth:`storage.db.Database.snapshot`): exports and reports read
+        inside one, so an edit committed meanwhile is in all of what they read or in
+        none of it."""
+        return self.db.snapshot()
 
     @property
     def readonly(self) -> bool:
@@ -745,9 +754,15 @@ def _refuse_unsupported(name: str, facts: db.ProjectFacts, readonly: bool) -> No
     """
     if not facts.has_saywho_tables:
         raise ProjectError(f"{name}: not a Saywho project (no Saywho tables in this database)")
-    if facts.revision is None:
+    if not facts.revisions:
         raise ProjectError(f"{name}: not a Saywho project (no database revision recorded)")
     head = db.head_revision()
+    if len(facts.revisions) > 1:
+        # Alembic would treat each row as a branch head: never guess which one is true
+        raise ProjectError(
+            f"{name}: not opened: its version table (alembic_version) records "
+            f"{len(facts.revisions)} database revisions ({', '.join(facts.revisions)}) where a "
+            "Saywho project records exactly one; the file was changed outside Saywho")
     if facts.revision not in db.known_revisions():
         raise ProjectError(
             f"{name}: written by Saywho {facts.written_by or 'unknown'} (database revision "

@@ -195,3 +195,5 @@ def test_recent_projects_never_store_a_password(qapp) -> None:
     remember_project("postgresql+psycopg://ann:secret@db.example/saywho")
     remember_project("/data/a.saywho")
     assert recent_projects() == ["/data/a.saywho", "postgresql+psycopg://ann@db.example/saywho"]
+    remember_project("postgresql+psycopg://ann@db.example/news?password=secret&sslmode=require")
+    assert recent_projects()[0] == "postgresql+psycopg://ann@db.example/news?sslmode=require"

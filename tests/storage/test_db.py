@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import project_dump, small_record
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from storage import db
@@ -400,3 +401,22 @@ def test_a_project_busy_for_too_long_is_a_clear_message_and_nothing_half_written
         assert len(project.spans(document.id)) == before
         project.add_span(document.id, "alice", "Cue", [(0, 7)])  # free again: it goes in
         assert len(project.spans(document.id)) == before + 1
+
+
+@pytest.mark.parametrize("rows", [["0003", "0002"], ["0003", "f00dfacefeed"]])
+def test_a_version_table_with_several_rows_is_refused(backend_url: str, rows: list[str]) -> None:
+    Project.create(backend_url).close()
+    engine = db.make_engine(db.to_url(backend_url))
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM alembic_version"))
+            for row in rows:
+                connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
+                                   {"v": row})
+    finally:
+        engine.dispose()
+    before = project_dump(backend_url)
+    for readonly in (False, True):
+        with pytest.raises(ProjectError, match="records 2 database revisions"):
+            Project.open(backend_url, readonly=readonly)
+    assert project_dump(backend_url) == before

@@ -271,6 +271,16 @@ def _newer(folder: Path) -> Path:
     return path
 
 
+def _two_revisions(folder: Path) -> Path:
+    """A current project whose version table gained a second row (a future revision)."""
+    path = folder / "forked.saywho"
+    Project.create(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("INSERT INTO alembic_version (version_num) VALUES ('f00dfacefeed')")
+    connection.close()
+    return path
+
+
 def _read_only(folder: Path) -> Path:
     path = folder / "locked.saywho"
     Project.create(path).close()
@@ -289,6 +299,7 @@ PROJECT_CASES = {
     "truncated": (_truncated, "cannot read the database|not a readable Saywho project"),
     "newer-version": (_newer, "written by Saywho 9.9.9 (database revision f00dfacefeed), "
                               "newer than this Saywho"),
+    "two-revisions": (_two_revisions, "records 2 database revisions"),
     "read-only": (_read_only, "read-only"),
     "directory": (_directory, "is a directory, not a Saywho project file"),
 }
@@ -304,8 +315,9 @@ def _snapshot(path: Path) -> object:
 @pytest.mark.parametrize("command", ["import", "check", "stats"])
 def test_commands_refuse_a_bad_project(case: str, command: str, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
-    if (command, case) == ("check", "read-only"):
-        pytest.skip("check opens a project read-only: see test_check_reads_a_read_only_project")
+    if case == "read-only" and command in ("check", "stats"):
+        pytest.skip(f"{command} opens a project read-only: see "
+                    "test_reading_commands_read_a_read_only_project")
     make, message = PROJECT_CASES[case]
     folder = tmp_path / "projects"
     folder.mkdir()
@@ -325,15 +337,31 @@ def test_commands_refuse_a_bad_project(case: str, command: str, tmp_path: Path,
     assert after == [n for n in beside if not n.endswith(("-wal", "-shm", "-journal"))]
 
 
-def test_check_reads_a_read_only_project(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("command", "expected"), [
+    (["check"], "no problems found"),
+    (["stats"], "documents: 0"),
+    (["stats", "--json"], '"documents": 0'),
+    (["export", "--format", "jsonl", "--out", "{out}"], "exported 0 documents"),
+    (["export", "--format", "brat", "--out", "{out}"], "exported 0 documents"),
+])
+def test_reading_commands_read_a_read_only_project(command: list[str], expected: str,
+                                                   tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "projects"
     folder.mkdir()
     path = _read_only(folder)
+    folder.chmod(0o555)  # nothing may be created beside it either
     before = _snapshot(path)
-    code, out, err = _cli(["check", str(path)], capsys)
+    out_dir = tmp_path / "export"
+    argv = [command[0], str(path), *(a.format(out=out_dir) for a in command[1:])]
+    try:
+        code, out, err = _cli(argv, capsys)
+    finally:
+        folder.chmod(0o755)
     assert code == 0, (out, err)
-    assert "no problems found" in out
+    assert expected in out
+    if command[0] == "export":
+        assert (out_dir / "manifest.json").is_file()
     assert _snapshot(path) == before
     assert [p.name for p in folder.iterdir()
             if not p.name.endswith(("-wal", "-shm", "-journal"))] == [path.name]
@@ -344,3 +372,31 @@ def test_malformed_url_is_a_clear_message(capsys: pytest.CaptureFixture[str]) ->
     code, _, err = _cli(["check", url], capsys)
     assert code == 1
     assert "not a valid database URL" in err
+
+
+# ------------------------------------------------------------------ export names
+
+@pytest.mark.parametrize("format_name", ["jsonl", "brat", "xmi", "tei", "conll", "hf", "spacy",
+                                         "csv"])
+def test_export_of_the_longest_ids_and_names(format_name: str, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Ids of 255 characters (the most a project holds), a 128-character annotator name and a
+    long title: every format exports them with file names of at most 200 bytes."""
+    from storage.records import AnnotationSetRecord, DocumentRecord, SpanRecord
+
+    path = tmp_path / "long.saywho"
+    text = "Minister Ilse Toral said the ferry would run again."
+    with Project.create(path) as project:
+        records = [DocumentRecord(
+            text=f"{text} ({n})", external_id=(prefix * 255)[:254] + str(n),
+            title="A very long headline " * 40,
+            annotations=[AnnotationSetRecord("Ж" * 128, "done", [SpanRecord(
+                "T1", "Actor", [(0, len("Minister Ilse Toral"))], {"kind": "person"})], [])])
+            for n, prefix in enumerate(["x", "Заявление "])]
+        assert project.import_records(records, "long.jsonl").documents == 2
+    out = tmp_path / "out"
+    code, output, err = _cli(["export", str(path), "--format", format_name, "--out", str(out)],
+                             capsys)
+    assert code == 0, err
+    assert "exported 2 documents" in output
+    assert all(len(p.name.encode("utf-8")) <= 200 for p in out.rglob("*"))
