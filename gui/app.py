@@ -25,6 +25,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 import resources
+from gui import workers
 from gui.dialogs.project_dialogs import ask_annotator, system_user
 from gui.preferences import (
     ANNOTATOR,
@@ -220,7 +221,9 @@ def run(argv: Sequence[str] | None = None, project_location: str | None = None) 
     if to_import is not None:
         window.statusBar().showMessage(f"Created {location}; importing {to_import.name}…")
         window.import_paths([to_import])
-    return app.exec()
+    code = app.exec()
+    workers.wait_for_jobs()
+    return code
 
 
 def render_window(window: QWidget, path: Path) -> Path:
@@ -276,7 +279,10 @@ def screenshot_or_run(location: str, screenshot: Path | None = None,
         render_window(window, screenshot)
         print(f"wrote {screenshot}")
         window.close()
+        workers.wait_for_jobs()
         project.close()
         return 0
     window.show()
-    return app.exec()
+    code = app.exec()
+    workers.wait_for_jobs()
+    return code

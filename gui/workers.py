@@ -81,6 +81,15 @@ def start(job: ProjectJob) -> ProjectJob:
     return job
 
 
+def wait_for_jobs(timeout_ms: int = 30_000) -> bool:
+    """Waits for the running jobs before the process ends; True when all finished.
+
+    A job still running at exit would emit through signals whose Qt objects the
+    shutdown has already deleted ("Signal source has been deleted").
+    """
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
 def import_job(project: Project, paths: list[Path], annotator: str | None) -> ProjectJob:
     """A job importing files and folders (brat and XMI exports with their annotations);
     its result is the ImportReport (an :class:`ingest.layers.AnnotatedImportReport`)."""
