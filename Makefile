@@ -31,6 +31,8 @@ run: $(STAMP_RUN)
 test: $(STAMP_TEST)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# ruff over the tree, mypy over every package (pyproject's [tool.mypy] files); the
+# import contracts (layers, no Qt in the core) are tests/test_layers.py, run by `make test`
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/mypy

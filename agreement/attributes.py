@@ -20,8 +20,9 @@ from typing import Any
 from agreement.coefficients import cohen_kappa_of_values, observed_agreement
 from storage.schema import AttributeDef, Schema
 from storage.views import SpanView
+from storage.vocabulary import ValueType
 
-COMPARED_TYPES = ("enum", "boolean")
+COMPARED_TYPES = (ValueType.ENUM, ValueType.BOOLEAN)
 
 
 def compared_attributes(schema: Schema, labels: Sequence[str]) -> dict[str, list[AttributeDef]]:

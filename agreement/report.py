@@ -46,6 +46,7 @@ from agreement.unitizing import UnitizingTally, pooled_alpha
 from storage.adjudication import GOLD
 from storage.corpus import CorpusFilter, Layer, iter_corpus
 from storage.errors import SaywhoError, ValidationError
+from storage.models import Status
 from storage.project import Project
 from storage.schema import AttributeDef, RelationDef
 from storage.views import SpanView
@@ -373,7 +374,7 @@ def compute_agreement(project: Project, options: AgreementOptions | None = None
     """
     options = options or AgreementOptions()
     annotators, labels = resolve_options(project, options)
-    done = {a: {d.id for d in project.documents(annotator=a, status="done")}
+    done = {a: {d.id for d in project.documents(annotator=a, status=Status.DONE)}
             for a in annotators}
     pairs = [(a, b) for a, b in combinations(annotators, 2) if done[a] & done[b]]
     if not pairs:
@@ -392,10 +393,10 @@ def compute_agreement(project: Project, options: AgreementOptions | None = None
     pair_groups = {pair: _Group(pair, settings) for pair in pairs}
     all_group = _Group(participants, settings) if shared_by_all else None
 
-    selection = CorpusFilter(annotators=list(participants), status="done", labels=list(labels))
+    selection = CorpusFilter(annotators=list(participants), status=Status.DONE, labels=list(labels))
     for corpus_document in iter_corpus(project, selection):
         layers = {layer.annotator: layer for layer in corpus_document.layers
-                  if layer.status == "done"}
+                  if layer.status == Status.DONE}
         present = [a for a in participants if a in layers]
         if len(present) < 2:
             continue

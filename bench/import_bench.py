@@ -108,9 +108,10 @@ def imported_texts(project_path: Path) -> dict[str, str]:
 
 def real_pages(folder: Path, tmp: Path) -> None:
     """Saywho's import of a folder of real pages against serial trafilatura defaults."""
-    from ingest.files import HTML_EXTENSIONS
+    from formats import registry
 
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in HTML_EXTENSIONS)
+    html = registry.get("html").EXTENSIONS
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in html)
     import trafilatura  # noqa: F401  (imported before timing, as the import's workers do)
 
     project_path = tmp / "pages.saywho"

@@ -12,6 +12,7 @@ from typing import Any
 
 from cli import EXIT_OK, EXIT_REJECTED
 from cli.common import add_project_command
+from storage.models import Status
 from storage.project import Project
 
 ROLES = ("annotator", "curator")
@@ -43,6 +44,7 @@ def run_annotators(args: argparse.Namespace) -> int:
             print(f"{args.name}: {args.role}")
             return EXIT_OK
         for annotator in project.annotators():
-            done = sum(1 for info in project.documents(annotator.name) if info.status == "done")
+            done = sum(1 for info in project.documents(annotator.name)
+                       if info.status == Status.DONE)
             print(f"{annotator.name}\t{annotator.role}\t{done} done")
     return EXIT_OK

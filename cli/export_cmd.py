@@ -24,13 +24,13 @@ OPTIONAL_EXTRAS = {"spacy": "spacy"}
 
 def register(subparsers: Any) -> None:
     export = subparsers.add_parser(
-        "export", help="export annotations (jsonl, brat, xmi, conll, spacy, hf, tei, csv)",
+        "export", help=f"export annotations ({', '.join(registry.writer_names())})",
         description="Export a project's documents and annotations into a new or empty "
                     "folder, with a manifest.json that lists counts, files and every span "
                     "the format could not represent exactly.")
     export.add_argument("project", metavar="PROJECT", help="project file path or database URL")
-    export.add_argument("--format", required=True, choices=registry.names(), dest="format_name",
-                        help="output format")
+    export.add_argument("--format", required=True, choices=registry.writer_names(),
+                        dest="format_name", help="output format")
     export.add_argument("--out", required=True, type=Path, metavar="DIR",
                         help="output folder (new or empty)")
     export.add_argument("--annotator", action="append", metavar="NAME",

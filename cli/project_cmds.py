@@ -11,6 +11,7 @@ from typing import Any
 from cli import EXIT_OK, EXIT_REJECTED
 from cli.common import PROJECT_HELP, add_project_command
 from cli.progress import ProgressBar
+from formats import registry
 from storage.errors import DiskFullError, SchemaError, import_disk_full
 from storage.models import STATUSES
 from storage.project import Project
@@ -30,8 +31,10 @@ def register(subparsers: Any) -> None:
                       help="annotation schema XML (default: the bundled news-attribution)")
 
     imp = add_project_command(
-        subparsers, "import", "import documents (txt, html, jsonl, brat, xmi, folders)",
-        "Import articles into a project, and the annotations of brat (.ann with its "
+        subparsers, "import", f"import documents ({registry.import_help()})",
+        "Import articles into a project (" + ", ".join(
+            f"{info.name} {'/'.join(info.extensions)}" for info in registry.supported_formats()
+            if info.reads is not None) + "), and the annotations of brat (.ann with its "
         "annotation.conf) and UIMA CAS XMI (.xmi with its TypeSystem.xml) files, such as "
         "Saywho's own brat and xmi exports. Each file is all or nothing: a bad file is "
         "reported and skipped, every other file still imports.", run_import)
@@ -94,7 +97,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from ingest.layers import import_paths
+    from ingest import import_paths
 
     for path in args.paths:
         if not path.exists():

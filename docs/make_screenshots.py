@@ -118,9 +118,11 @@ def annotate(project: Project) -> int:
 
 
 def main() -> int:
-    from gui.app import apply_theme, make_application, render_window, settings
+    from gui.app import make_application, render_window
     from gui.main_window import MainWindow
     from gui import workers
+    from gui.preferences import settings
+    from gui.theme import apply_mode
 
     out = ROOT / "docs"
     with tempfile.TemporaryDirectory() as folder:
@@ -134,7 +136,7 @@ def main() -> int:
             document_id = annotate(project)
         app = make_application()
         for theme, name in (("light", "screenshot.png"), ("dark", "screenshot-dark.png")):
-            apply_theme(app, theme)
+            apply_mode(app, theme)
             project = Project.open(path)
             window = MainWindow(project, ANNOTATOR, settings(), persist=False)
             window.resize(1480, 920)

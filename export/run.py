@@ -41,7 +41,7 @@ from formats import registry
 from formats.base import ExportContext, ExportError, ExportOptions, Format, Manifest
 from storage.adjudication import adjudication_statuses
 from storage.corpus import CorpusDocument, CorpusFilter, entity_map, iter_corpus
-from storage.models import STATUSES
+from storage.models import STATUSES, Status
 from storage.project import SAYWHO_VERSION, ProgressCallback, Project
 
 GOLD = "gold"
@@ -230,7 +230,7 @@ def export_project(project: Project, format_name: str, out_dir: Path | str,
 
     Args:
         project: the open project.
-        format_name: a name of :func:`formats.registry.names`.
+        format_name: a name of :func:`formats.registry.writer_names`.
         out_dir: a new or empty folder.
         options: annotators, status, labels, split and seed.
         progress: called as ``(done, total, document id)`` after each document.
@@ -332,7 +332,8 @@ def _stream(project: Project, fmt: Format, context: ExportContext, splitter: Spl
         raise ExportCancelled("export cancelled; the partial output was removed")
     manifest.extra["adjudicated"] = {
         "documents": len(adjudicated), "ids": list(adjudicated),
-        "done": [external_id for external_id, status in adjudicated.items() if status == "done"],
+        "done": [external_id for external_id, status in adjudicated.items()
+                 if status == Status.DONE],
         "status": adjudicated}
     if progress is not None:
         progress(total, total, "")

@@ -13,19 +13,27 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from formats.naming import Names
-from storage.corpus import CorpusDocument
-from storage.project import Project
-from storage.records import DocumentRecord, EntityRecord
-from storage.schema import Schema
-from storage.views import EntityView
+from storage.errors import SaywhoError
+
+if TYPE_CHECKING:  # only types: a reader in a worker process imports no database code
+    from storage.corpus import CorpusDocument
+    from storage.project import Project
+    from storage.records import DocumentRecord, EntityRecord
+    from storage.schema import Schema
+    from storage.views import EntityView
+
+DOCUMENTS = "documents"
+"""``Format.READS`` of a reader of whole documents (text, HTML, JSON Lines)."""
+LAYERS = "layers"
+"""``Format.READS`` of a reader of one annotator's layer per file (brat ``.ann``, XMI)."""
 
 ProgressCallback = Callable[[int, int, str], None]
 
 
-class ExportError(Exception):
+class ExportError(SaywhoError):
     """An export or a read-back failed; the message names the file and line."""
 
 
@@ -131,19 +139,70 @@ class ExportContext:
 
 
 class Format:
-    """Base class of an export format.
+    """Base class of a file format, registered in :mod:`formats.registry`.
 
-    Subclasses set ``NAME``, ``EXTENSIONS`` and ``DESCRIPTION`` and implement
-    ``start``/``write_document``/``finish``. Formats that hold one annotation
-    layer per document set ``PER_ANNOTATOR`` and write one folder per
-    annotator. Formats that can be imported back implement ``read``.
+    Subclasses set ``NAME``, ``EXTENSIONS`` (lower case, with the dot) and
+    ``DESCRIPTION``, then declare their directions:
+
+    * reading: ``READS = DOCUMENTS`` and :meth:`read_documents` (a file's bytes
+      to document records), or ``READS = LAYERS`` and :meth:`import_layer` (one
+      annotator's layer of one document per file); :meth:`accepts` refines the
+      choice by extension, :meth:`companions` names the files a layer file takes
+      with it;
+    * writing: ``WRITES = True`` (the default) and ``start``/``write_document``/
+      ``finish``. Formats that hold one annotation layer per document set
+      ``PER_ANNOTATOR`` and write one folder per annotator. Writers whose
+      exports read back as a whole implement :meth:`read`.
     """
 
     NAME: ClassVar[str] = ""
     EXTENSIONS: ClassVar[tuple[str, ...]] = ()
     DESCRIPTION: ClassVar[str] = ""
     PER_ANNOTATOR: ClassVar[bool] = False
-    READABLE: ClassVar[bool] = False
+    READS: ClassVar[str | None] = None
+    WRITES: ClassVar[bool] = True
+
+    # ------------------------------------------------------------------ reading
+
+    @classmethod
+    def accepts(cls, path: Path) -> bool:
+        """Whether this format reads ``path`` (its extension matched already)."""
+        return True
+
+    @classmethod
+    def companions(cls, path: Path) -> list[Path]:
+        """The files a layer file is read with (brat: its ``.txt``)."""
+        return []
+
+    @classmethod
+    def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
+        """The documents of one file's bytes (``READS = DOCUMENTS``).
+
+        Raises:
+            IngestError: naming the file (and line) of the problem.
+        """
+        raise NotImplementedError(f"the {cls.NAME} format reads no documents")
+
+    @classmethod
+    def import_layer(cls, path: Path, found_in: Path | None, cache: dict[Any, Any]
+                     ) -> tuple[DocumentRecord, list[EntityRecord]]:
+        """One annotator's layer of one document (``READS = LAYERS``).
+
+        Args:
+            path: the layer file.
+            found_in: the folder the user gave it in (None: the file was named).
+            cache: shared between the files of one import (configurations read).
+
+        Returns:
+            The document with exactly one annotation set, and the actors its
+            spans link to.
+
+        Raises:
+            ExportError: naming the file and line of the first problem.
+        """
+        raise NotImplementedError(f"the {cls.NAME} format reads no layers")
+
+    # ------------------------------------------------------------------ writing
 
     def start(self, context: ExportContext) -> None:
         """Called once before the first document (write headers, open files)."""
@@ -170,3 +229,21 @@ class Format:
             ExportError: naming the file and line of the first problem.
         """
         raise ExportError(f"the {cls.NAME} format cannot be imported")
+
+
+class DocumentReader(Format):
+    """A read-only format of one document per file: subclasses set ``parse``.
+
+    ``parse = staticmethod(parse_text)`` turns a file's bytes into its document.
+    """
+
+    READS: ClassVar[str | None] = DOCUMENTS
+    WRITES: ClassVar[bool] = False
+
+    @staticmethod
+    def parse(data: bytes, path: Path) -> DocumentRecord:
+        raise NotImplementedError
+
+    @classmethod
+    def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
+        return [cls.parse(data, path)]

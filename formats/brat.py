@@ -66,9 +66,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from formats.base import ExportContext, ExportError, Format
+from formats.base import LAYERS, ExportContext, ExportError, Format
 from storage.corpus import CorpusDocument, Layer
-from storage.models import STATUSES
+from storage.models import STATUSES, Status
 from storage.project import SAYWHO_VERSION
 from storage.records import (
     AnnotationSetRecord,
@@ -79,6 +79,7 @@ from storage.records import (
     SpanRecord,
 )
 from storage.schema import AttributeDef, Schema
+from storage.vocabulary import ValueType
 from text.names import path_text
 
 ANNOTATION_CONF = "annotation.conf"
@@ -153,12 +154,12 @@ def _attribute_declarations(schema: Schema) -> dict[str, _AttributeDecl]:
     declarations: dict[str, _AttributeDecl] = {}
 
     def add(owner: str, attribute: AttributeDef) -> None:
-        if attribute.type == "text":
+        if attribute.type == ValueType.TEXT:
             return
         decl = declarations.setdefault(attribute.name, _AttributeDecl())
         if owner not in decl.args:
             decl.args.append(owner)
-        if attribute.type == "enum":
+        if attribute.type == ValueType.ENUM:
             decl.flag = False
             decl.values += [v for v in attribute.values
                             if v not in decl.values and not _NOT_A_VALUE.search(v)]
@@ -338,7 +339,7 @@ def read_sidecar(folder: Path) -> BratSidecar | None:
             raise ExportError(f"{where}: 'id' must be a non-empty string")
         if not isinstance(entry.get("title", ""), str):
             raise ExportError(f"{where}: 'title' must be a string")
-        if entry.get("status", "new") not in STATUSES:
+        if entry.get("status", Status.NEW) not in STATUSES:
             raise ExportError(f"{where}: status {entry['status']!r} is not one of "
                               f"{', '.join(STATUSES)}")
         if not isinstance(entry.get("meta", {}), dict):
@@ -376,10 +377,25 @@ class BratFormat(Format):
     """brat standoff, one folder per annotator, with generated configuration."""
 
     NAME: ClassVar[str] = "brat"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".ann", ".txt")
+    EXTENSIONS: ClassVar[tuple[str, ...]] = (".ann",)
     DESCRIPTION: ClassVar[str] = "brat standoff (.txt + .ann, one folder per annotator)"
     PER_ANNOTATOR: ClassVar[bool] = True
-    READABLE: ClassVar[bool] = True
+    READS: ClassVar[str | None] = LAYERS
+
+    @classmethod
+    def accepts(cls, path: Path) -> bool:
+        """A ``.ann`` is a layer when an ``annotation.conf`` is in its folder or above."""
+        return config_dir(path.parent) is not None
+
+    @classmethod
+    def companions(cls, path: Path) -> list[Path]:
+        return [path.with_suffix(".txt")]
+
+    @classmethod
+    def import_layer(cls, path: Path, found_in: Path | None, cache: dict[Any, Any]
+                     ) -> tuple[DocumentRecord, list[EntityRecord]]:
+        # the annotation.conf may sit above the folder given: search up to the top
+        return cls.read_layer(path, None, cache)
 
     def __init__(self) -> None:
         self._folders: dict[str, Path] = {}
@@ -470,10 +486,11 @@ class BratFormat(Format):
                 if isinstance(value, bool):
                     if value:
                         a_lines.append(f"A{len(a_lines) + 1}\t{name} {target}")
-                elif definition is not None and definition.type == "enum" \
+                elif definition is not None and definition.type == ValueType.ENUM \
                         and isinstance(value, str) and value and not _NOT_A_VALUE.search(value):
                     a_lines.append(f"A{len(a_lines) + 1}\t{name} {target} {value}")
-                elif isinstance(value, str) and (definition is None or definition.type == "text"):
+                elif isinstance(value, str) and (definition is None
+                                                 or definition.type == ValueType.TEXT):
                     if any(ch in LINE_BREAKS for ch in value):
                         note(ext_id, owner, f"attribute '{name}' holds a line break, which a "
                              "brat note cannot hold; written with spaces instead")
@@ -616,7 +633,7 @@ class BratFormat(Format):
             raise ExportError(f"{text_path}: not UTF-8 (byte {exc.start})") from None
         found: dict[str, EntityRecord] = {}
         annotation_set = read_ann(ann, text, config, annotator, found)
-        annotation_set.status = entry.get("status", "new")
+        annotation_set.status = entry.get("status", Status.NEW)
         if sidecar is not None:
             found = {ref: sidecar.actors.get(ref, entity) for ref, entity in found.items()}
         document_id = entry.get("id")
@@ -747,7 +764,7 @@ def read_ann(path: Path, text: str, config: BratConfig, annotator: str,
         relation.target = spans[relation.target].id
         relation_records.append(relation)
     # the status is not in the .ann: the caller takes it from saywho.json
-    return AnnotationSetRecord(annotator=annotator, status="new", spans=span_records,
+    return AnnotationSetRecord(annotator=annotator, status=Status.NEW, spans=span_records,
                                relations=relation_records)
 
 

@@ -12,9 +12,12 @@ quotes and line breaks. A text cell that begins with ``=``, ``+``, ``-``,
 (CSV injection); such a cell is written with a leading ``'``, which
 spreadsheets show as text. Offsets (``start``, ``end``) are code points.
 
-Labels and relations are those of the default news-attribution schema
-(Quote, Actor, Cue, Condition, Consequence; speaker, cue, consequence,
-holder); a project whose schema lacks them gets tables with headers only.
+Labels and relations are found by the role the schema gives them
+(:class:`storage.vocabulary.LabelRole`, :class:`~storage.vocabulary.RelationRole`):
+quote and condition labels make the rows, speaker, cue, consequence and holder
+relations fill the columns, whatever the schema names them (the default
+news-attribution schema's Quote, Condition, speaker, ...). A project whose
+schema has no such labels gets tables with headers only.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from formats.base import ExportContext, Format
 from storage.corpus import CorpusDocument, Layer
 from storage.records import covered_text
 from storage.views import SpanView
+from storage.vocabulary import LabelRole, RelationRole
 
 QUOTES_FILE = "quotes.csv"
 CONDITIONS_FILE = "conditions.csv"
@@ -54,8 +58,13 @@ class CsvFormat(Format):
     def __init__(self) -> None:
         self._handles: list[IO[str]] = []
         self._writers: dict[tuple[str | None, str], Any] = {}
+        self._labels: dict[LabelRole, set[str]] = {}
+        self._relations: dict[RelationRole, set[str]] = {}
 
     def start(self, context: ExportContext) -> None:
+        schema = context.schema
+        self._labels = {role: set(schema.labels_with_role(role)) for role in LabelRole}
+        self._relations = {role: set(schema.relations_with_role(role)) for role in RelationRole}
         splits: list[str | None] = list(context.options.split or [None])
         for split in splits:
             folder = context.split_dir(split)
@@ -87,14 +96,16 @@ class CsvFormat(Format):
             handle.close()
         self._handles.clear()
 
-    @staticmethod
-    def _links(layer: Layer) -> dict[tuple[int, str], list[SpanView]]:
+    def _links(self, layer: Layer) -> dict[tuple[int, RelationRole], list[SpanView]]:
+        """Targets by source span and relation role."""
         spans = layer.span_by_id()
-        links: dict[tuple[int, str], list[SpanView]] = {}
+        role_of = {name: role for role, names in self._relations.items() for name in names}
+        links: dict[tuple[int, RelationRole], list[SpanView]] = {}
         for relation in layer.relations:
             target = spans.get(relation.target_id)
-            if target is not None:
-                links.setdefault((relation.source_id, relation.type), []).append(target)
+            role = role_of.get(relation.type)
+            if target is not None and role is not None:
+                links.setdefault((relation.source_id, role), []).append(target)
         return links
 
     def quote_rows(self, context: ExportContext, item: CorpusDocument,
@@ -103,10 +114,10 @@ class CsvFormat(Format):
         links = self._links(layer)
         rows = []
         for span in layer.spans:
-            if span.label != "Quote":
+            if span.label not in self._labels[LabelRole.QUOTE]:
                 continue
-            speaker = next(iter(links.get((span.id, "speaker"), [])), None)
-            cue = next(iter(links.get((span.id, "cue"), [])), None)
+            speaker = next(iter(links.get((span.id, RelationRole.SPEAKER), [])), None)
+            cue = next(iter(links.get((span.id, RelationRole.CUE), [])), None)
             entity = None
             if speaker is not None and speaker.entity_id is not None:
                 entity = context.entities.get(speaker.entity_id)
@@ -121,9 +132,10 @@ class CsvFormat(Format):
         return rows
 
     def _holder(self, context: ExportContext, text: str,
-                links: dict[tuple[int, str], list[SpanView]], *sources: SpanView) -> str:
+                links: dict[tuple[int, RelationRole], list[SpanView]],
+                *sources: SpanView) -> str:
         for source in sources:
-            holder = next(iter(links.get((source.id, "holder"), [])), None)
+            holder = next(iter(links.get((source.id, RelationRole.HOLDER), [])), None)
             if holder is None:
                 continue
             if holder.entity_id is not None and holder.entity_id in context.entities:
@@ -137,9 +149,9 @@ class CsvFormat(Format):
         links = self._links(layer)
         rows = []
         for span in layer.spans:
-            if span.label != "Condition":
+            if span.label not in self._labels[LabelRole.CONDITION]:
                 continue
-            consequences = links.get((span.id, "consequence"), [])
+            consequences = links.get((span.id, RelationRole.CONSEQUENCE), [])
             condition_text = covered_text(text, span.fragments)
             if not consequences:
                 rows.append([item.document.external_id, span.external_id, condition_text,

@@ -16,11 +16,12 @@ import codecs
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import lxml.html
 from lxml import etree
 
+from formats.base import DocumentReader
 from formats.decoding import (
     check_not_binary,
     decode_with_bom,
@@ -770,3 +771,10 @@ def _squash(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+class HtmlFormat(DocumentReader):
+    """Web pages: the article of each page is one document (read only)."""
+
+    NAME: ClassVar[str] = "html"
+    EXTENSIONS: ClassVar[tuple[str, ...]] = (".html", ".htm")
+    DESCRIPTION: ClassVar[str] = "web pages, the article text of each"
+    parse = staticmethod(parse_html)

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from formats.base import ExportContext, ExportError
+from formats.base import DOCUMENTS, ExportContext, ExportError
 from formats.common import StreamingFormat
 from formats.decoding import bomless_utf16, split_bom
 from formats.reading import (
@@ -38,6 +38,7 @@ from formats.reading import (
 )
 from storage.corpus import CorpusDocument, Layer
 from storage.models import STATUSES as ANNOTATION_STATUSES
+from storage.models import Status
 from storage.records import (
     AnnotationSetRecord,
     DocumentRecord,
@@ -143,7 +144,11 @@ class JsonlFormat(StreamingFormat):
     NAME: ClassVar[str] = "jsonl"
     EXTENSIONS: ClassVar[tuple[str, ...]] = (".jsonl",)
     DESCRIPTION: ClassVar[str] = "Saywho JSON Lines (native, lossless; imports back)"
-    READABLE: ClassVar[bool] = True
+    READS: ClassVar[str | None] = DOCUMENTS
+
+    @classmethod
+    def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
+        return parse_jsonl(data, path)
 
     def __init__(self) -> None:
         super().__init__()
@@ -396,7 +401,7 @@ def _annotation_set_from_json(value: Any, index: int, text: str) -> AnnotationSe
     if not isinstance(annotator, str) or not annotator.strip():
         raise _LineProblem(f"annotations[{index}]: 'annotator' must be a non-empty string")
     where = f"annotator {_quote(annotator)}"
-    status = record.get("status", "new")
+    status = record.get("status", Status.NEW)
     if status not in ANNOTATION_STATUSES:
         raise _LineProblem(
             f"{where}: unknown status {_quote(status)} "

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import ClassVar
 
+from formats.base import DocumentReader
 from formats.decoding import (
     BINARY_CONTROLS,
     check_not_binary,
@@ -123,3 +125,10 @@ def detect_title(text: str) -> str | None:
     return None
 
 
+class TextFormat(DocumentReader):
+    """Plain text: one document per file (read only)."""
+
+    NAME: ClassVar[str] = "text"
+    EXTENSIONS: ClassVar[tuple[str, ...]] = (".txt",)
+    DESCRIPTION: ClassVar[str] = "plain text, one document per file"
+    parse = staticmethod(parse_text)

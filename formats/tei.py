@@ -51,6 +51,7 @@ from formats.base import ExportContext, Format
 from formats.xmi import not_xml10
 from storage.corpus import CorpusDocument, Layer
 from storage.views import EntityView
+from storage.vocabulary import ValueType
 from text.tokenize import paragraph_segments
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -246,7 +247,7 @@ def _is_symbol(context: ExportContext, owner: str, attribute: str) -> bool:
     if definition is None:
         relation = context.schema.relation(owner)
         definition = relation.attribute(attribute) if relation else None
-    return definition is not None and definition.type == "enum"
+    return definition is not None and definition.type == ValueType.ENUM
 
 
 def _header(root: etree._Element, document: Any, layer: Layer,

@@ -59,9 +59,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from formats.base import ExportContext, ExportError, Format
+from formats.base import LAYERS, ExportContext, ExportError, Format
 from storage.corpus import CorpusDocument, Layer
-from storage.models import STATUSES
+from storage.models import STATUSES, Status
 from storage.records import (
     AnnotationSetRecord,
     DocumentRecord,
@@ -70,6 +70,7 @@ from storage.records import (
     SpanRecord,
 )
 from storage.schema import AttributeDef, Schema, find_dtd_declaration
+from storage.vocabulary import ValueType
 from text.names import path_text
 from text.tokenize import sentences
 
@@ -108,7 +109,7 @@ def _attribute_ranges(attributes: Iterable[AttributeDef]) -> dict[str, str]:
     """UIMA range per attribute name; conflicting declarations fall back to String."""
     ranges: dict[str, str] = {}
     for attribute in attributes:
-        wanted = "uima.cas.Boolean" if attribute.type == "boolean" else "uima.cas.String"
+        wanted = "uima.cas.Boolean" if attribute.type == ValueType.BOOLEAN else "uima.cas.String"
         ranges[attribute.name] = wanted if ranges.get(attribute.name, wanted) == wanted \
             else "uima.cas.String"
     return ranges
@@ -167,7 +168,12 @@ class XmiFormat(Format):
     EXTENSIONS: ClassVar[tuple[str, ...]] = (".xmi",)
     DESCRIPTION: ClassVar[str] = "UIMA CAS XMI for INCEpTION (one file per document)"
     PER_ANNOTATOR: ClassVar[bool] = True
-    READABLE: ClassVar[bool] = True
+    READS: ClassVar[str | None] = LAYERS
+
+    @classmethod
+    def import_layer(cls, path: Path, found_in: Path | None, cache: dict[Any, Any]
+                     ) -> tuple[DocumentRecord, list[EntityRecord]]:
+        return cls.read_layer(path, found_in, cache)
 
     def __init__(self) -> None:
         self._typesystem: Any = None
@@ -445,7 +451,7 @@ class XmiFormat(Format):
                     id_of[governor.xmiID], id_of[dependent.xmiID],
                     {relation_attribute_of[n]: annotation.get(n) for n in relation_attribute_of
                      if annotation.get(n) is not None}))
-        status = "new"
+        status: str = Status.NEW
         if typesystem.contains_type(LAYER_TYPE):
             for layer in cas.select(LAYER_TYPE)[:1]:
                 annotator = layer.get("annotator") or annotator

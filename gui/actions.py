@@ -2,7 +2,9 @@
 
 Menus, the toolbar and the F1 shortcut sheet are all built from :data:`ACTIONS`
 (plus the keys of the project's schema, see :func:`schema_actions`). A handler
-is named by its method on the main window, so this module holds no behaviour.
+is a function of the main window returning the bound method to call
+(``lambda w: w._on_undo``), so mypy checks every handler exists and this module
+holds no behaviour.
 
 Actions whose ``scope`` is ``"view"`` only fire while the article view has
 focus: they use plain letters (label keys) or keys the other widgets need
@@ -14,13 +16,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPalette, QPixmap
 from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
 from storage.schema import Schema
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+Handler = Callable[["MainWindow"], Callable[..., Any]]
+"""Picks the method an action calls from the window: ``lambda w: w._on_undo``."""
 
 MENUS = ("File", "Edit", "Annotate", "View", "Document", "Help")
 
@@ -36,8 +44,9 @@ class ActionDef:
         id: stable identifier, e.g. ``"edit.undo"``.
         text: menu text (with ``&`` mnemonic).
         shortcuts: key sequences, the first is the one shown in menus.
-        handler: name of the main window method called with no arguments
-            (or ``(checked)`` for checkable actions).
+        handler: picks the main window method called with no arguments (or
+            ``(checked)`` for checkable actions, ``(arg)`` with ``arg``); None for
+            ``"sheet"`` entries.
         menu: the menu it appears in; ``""`` for keyboard-only actions.
         scope: ``"window"`` (anywhere in the window), ``"view"`` (the article view),
             or ``"sheet"``: handled by a widget itself, only listed on the F1 sheet.
@@ -52,7 +61,7 @@ class ActionDef:
     id: str
     text: str
     shortcuts: tuple[str, ...]
-    handler: str
+    handler: Handler | None
     menu: str
     scope: str = "window"
     icon: str | None = None
@@ -68,7 +77,7 @@ class ActionDef:
         return self.section or self.menu or "Keyboard"
 
 
-def _a(id_: str, text: str, keys: str | tuple[str, ...], handler: str, menu: str,
+def _a(id_: str, text: str, keys: str | tuple[str, ...], handler: Handler | None, menu: str,
        **kwargs: Any) -> ActionDef:
     shortcuts = (keys,) if isinstance(keys, str) else keys
     return ActionDef(id_, text, tuple(k for k in shortcuts if k), handler, menu, **kwargs)
@@ -76,142 +85,153 @@ def _a(id_: str, text: str, keys: str | tuple[str, ...], handler: str, menu: str
 
 ACTIONS: tuple[ActionDef, ...] = (
     # File
-    _a("file.new", "&New Project…", "Ctrl+N", "_on_new_project", "File",
+    _a("file.new", "&New Project…", "Ctrl+N", lambda w: w._on_new_project, "File",
        icon="new"),
-    _a("file.open", "&Open Project…", "Ctrl+O", "_on_open_project", "File",
+    _a("file.open", "&Open Project…", "Ctrl+O", lambda w: w._on_open_project, "File",
        icon="open", toolbar=True, tip="Open a project file"),
     _a("file.open_shared", "Open &Shared Project (URL)…", "Ctrl+Shift+O",
-       "_on_open_shared_project", "File"),
-    _a("file.import", "&Import Documents…", "Ctrl+Shift+I", "_on_import", "File",
+       lambda w: w._on_open_shared_project, "File"),
+    _a("file.import", "&Import Documents…", "Ctrl+Shift+I", lambda w: w._on_import, "File",
        icon="import", toolbar=True, separator_before=True,
        tip="Import text, HTML or JSONL files and folders"),
-    _a("file.import_folder", "Import &Folder…", "Ctrl+Alt+I", "_on_import_folder", "File",
+    _a("file.import_folder", "Import &Folder…", "Ctrl+Alt+I", lambda w: w._on_import_folder, "File",
        tip="Import every text, HTML and JSONL file in a folder"),
-    _a("file.export", "&Export…", "Ctrl+Shift+E", "_on_export", "File", icon="export",
+    _a("file.export", "&Export…", "Ctrl+Shift+E", lambda w: w._on_export, "File", icon="export",
        toolbar=True, tip="Export annotations to a training format"),
-    _a("file.backups", "&Backups to Keep…", "Ctrl+Alt+B", "_on_backups_to_keep", "File",
+    _a("file.backups", "&Backups to Keep…", "Ctrl+Alt+B", lambda w: w._on_backups_to_keep, "File",
        separator_before=True, tip="How many backups of a project file are kept beside it"),
-    _a("file.quit", "&Quit", "Ctrl+Q", "_on_quit", "File", separator_before=True),
+    _a("file.quit", "&Quit", "Ctrl+Q", lambda w: w._on_quit, "File", separator_before=True),
     # Edit
-    _a("edit.undo", "&Undo", "Ctrl+Z", "_on_undo", "Edit", icon="undo",
+    _a("edit.undo", "&Undo", "Ctrl+Z", lambda w: w._on_undo, "Edit", icon="undo",
        toolbar=True),
-    _a("edit.redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "_on_redo", "Edit",
+    _a("edit.redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), lambda w: w._on_redo, "Edit",
        icon="redo", toolbar=True),
-    _a("edit.delete", "&Delete Span", "Delete", "_on_delete_span", "Edit",
+    _a("edit.delete", "&Delete Span", "Delete", lambda w: w._on_delete_span, "Edit",
        separator_before=True, icon="delete", tip="Delete the selected span"),
-    _a("edit.add_fragment", "Add Selection as &Fragment", "F", "_on_add_fragment", "Edit",
+    _a("edit.add_fragment", "Add Selection as &Fragment", "F", lambda w: w._on_add_fragment, "Edit",
        scope="view", section="Marking", tip="Add the selected text to the selected span as a "
        "fragment"),
-    _a("edit.next_span", "Next Overlapping Span at the Cursor", "Tab", "", "",
+    _a("edit.next_span", "Next Overlapping Span at the Cursor", "Tab", None, "",
        scope="sheet", section="Edit"),
-    _a("edit.prev_span", "Previous Overlapping Span at the Cursor", "Shift+Tab", "", "",
+    _a("edit.prev_span", "Previous Overlapping Span at the Cursor", "Shift+Tab", None, "",
        scope="sheet", section="Edit"),
-    _a("edit.click_span", "Select a Span (click again: next overlapping)", "Click", "", "",
+    _a("edit.click_span", "Select a Span (click again: next overlapping)", "Click", None, "",
        scope="sheet", section="Edit"),
-    _a("edit.deselect", "Deselect / Cancel", "Esc", "_on_escape", "Edit", scope="view"),
+    _a("edit.deselect", "Deselect / Cancel", "Esc", lambda w: w._on_escape, "Edit", scope="view"),
     _a("edit.inside_quotes", "Select Inside &Quotation Marks", "Ctrl+'",
-       "_on_select_inside_quotes", "Edit", section="Marking"),
-    _a("edit.start_left", "Start One Character Left", "Alt+Left", "_on_boundary", "Edit",
+       lambda w: w._on_select_inside_quotes, "Edit", section="Marking"),
+    _a("edit.start_left", "Start One Character Left", "Alt+Left", lambda w: w._on_boundary, "Edit",
        scope="view", section="Boundaries", separator_before=True, arg=("start", -1, "char")),
-    _a("edit.start_right", "Start One Character Right", "Alt+Right", "_on_boundary", "Edit",
+    _a("edit.start_right", "Start One Character Right", "Alt+Right",
+       lambda w: w._on_boundary, "Edit",
        scope="view", section="Boundaries", arg=("start", 1, "char")),
-    _a("edit.end_left", "End One Character Left", "Alt+Shift+Left", "_on_boundary", "Edit",
+    _a("edit.end_left", "End One Character Left", "Alt+Shift+Left",
+       lambda w: w._on_boundary, "Edit",
        scope="view", section="Boundaries", arg=("end", -1, "char")),
-    _a("edit.end_right", "End One Character Right", "Alt+Shift+Right", "_on_boundary",
+    _a("edit.end_right", "End One Character Right", "Alt+Shift+Right", lambda w: w._on_boundary,
        "Edit", scope="view", section="Boundaries", arg=("end", 1, "char")),
-    _a("edit.start_word_left", "Start One Word Left", "Ctrl+Alt+Left", "_on_boundary",
+    _a("edit.start_word_left", "Start One Word Left", "Ctrl+Alt+Left", lambda w: w._on_boundary,
        "Edit", scope="view", section="Boundaries", arg=("start", -1, "word")),
-    _a("edit.start_word_right", "Start One Word Right", "Ctrl+Alt+Right", "_on_boundary",
+    _a("edit.start_word_right", "Start One Word Right", "Ctrl+Alt+Right", lambda w: w._on_boundary,
        "Edit", scope="view", section="Boundaries", arg=("start", 1, "word")),
-    _a("edit.end_word_left", "End One Word Left", "Ctrl+Alt+Shift+Left", "_on_boundary",
+    _a("edit.end_word_left", "End One Word Left", "Ctrl+Alt+Shift+Left", lambda w: w._on_boundary,
        "Edit", scope="view", section="Boundaries", arg=("end", -1, "word")),
-    _a("edit.end_word_right", "End One Word Right", "Ctrl+Alt+Shift+Right", "_on_boundary",
+    _a("edit.end_word_right", "End One Word Right", "Ctrl+Alt+Shift+Right",
+       lambda w: w._on_boundary,
        "Edit", scope="view", section="Boundaries", arg=("end", 1, "word")),
     # Annotate
-    _a("annotate.link_actor", "&Link Mention to Actor…", "Ctrl+L", "_on_link_actor",
+    _a("annotate.link_actor", "&Link Mention to Actor…", "Ctrl+L", lambda w: w._on_link_actor,
        "Annotate", tip="Type an actor's name or alias for the selected mention"),
     _a("annotate.create_actor", "&Create Actor from Selection", "Ctrl+E",
-       "_on_create_actor_from_selection", "Annotate", icon="actor-add", toolbar=True,
+       lambda w: w._on_create_actor_from_selection, "Annotate", icon="actor-add", toolbar=True,
        tip="Mark the selected text as an Actor and add it to the registry"),
-    _a("annotate.unlink_actor", "&Unlink Actor", "Ctrl+Shift+L", "_on_unlink_actor",
+    _a("annotate.unlink_actor", "&Unlink Actor", "Ctrl+Shift+L", lambda w: w._on_unlink_actor,
        "Annotate"),
-    _a("annotate.actors", "Actor &Registry", "Ctrl+R", "_on_show_actors", "Annotate",
+    _a("annotate.actors", "Actor &Registry", "Ctrl+R", lambda w: w._on_show_actors, "Annotate",
        icon="actors", toolbar=True, separator_before=True,
        tip="Show the actor registry"),
     # Suggestions (gui/proposals.py): the window's ``proposals`` helper handles them
     _a("suggest.accept", "&Accept Suggestion and What It Links To", ("Return", "Enter"),
-       "proposals.accept", "Annotate", scope="view", section="Suggestions",
+       lambda w: w.proposals.accept, "Annotate", scope="view", section="Suggestions",
        separator_before=True, tip="Store the suggestion at the cursor and the suggestions it "
        "links to (a quote with its speaker and cue) in your layer"),
-    _a("suggest.reject", "&Reject Suggestion", "Backspace", "proposals.reject", "Annotate",
+    _a("suggest.reject", "&Reject Suggestion", "Backspace",
+       lambda w: w.proposals.reject, "Annotate",
        scope="view", section="Suggestions",
        tip="Never suggest this mark again for this document"),
-    _a("suggest.next", "&Next Suggestion", "Alt+N", "proposals.next", "Annotate",
+    _a("suggest.next", "&Next Suggestion", "Alt+N", lambda w: w.proposals.next, "Annotate",
        scope="view", section="Suggestions"),
-    _a("suggest.prev", "&Previous Suggestion", "Alt+P", "proposals.previous",
+    _a("suggest.prev", "&Previous Suggestion", "Alt+P", lambda w: w.proposals.previous,
        "Annotate", scope="view", section="Suggestions"),
     _a("suggest.accept_label", "Accept All Suggestions of This &Label", "Shift+Return",
-       "proposals.accept_label", "Annotate", scope="view", section="Suggestions",
+       lambda w: w.proposals.accept_label, "Annotate", scope="view", section="Suggestions",
        tip="Accept every suggestion in this document with the label of the one at the "
        "cursor"),
-    _a("suggest.refresh", "Suggest &Again", "Ctrl+Shift+R", "proposals.refresh", "Annotate",
+    _a("suggest.refresh", "Suggest &Again", "Ctrl+Shift+R",
+       lambda w: w.proposals.refresh, "Annotate",
        section="Suggestions", tip="Run the suggesters on this document again"),
-    _a("suggest.train", "&Train Suggestion Model", "Ctrl+Alt+T", "proposals.train",
+    _a("suggest.train", "&Train Suggestion Model", "Ctrl+Alt+T", lambda w: w.proposals.train,
        "Annotate", section="Suggestions", tip="Learn from the done documents and the accepted "
        "and rejected suggestions (in the background)"),
     # View
-    _a("view.zoom_in", "Zoom &In", ("Ctrl++", "Ctrl+="), "_on_zoom_in", "View",
+    _a("view.zoom_in", "Zoom &In", ("Ctrl++", "Ctrl+="), lambda w: w._on_zoom_in, "View",
        icon="zoom-in"),
-    _a("view.zoom_reset", "&Reset Zoom", "Ctrl+0", "_on_zoom_reset", "View"),
-    _a("view.zoom_out", "Zoom &Out", "Ctrl+-", "_on_zoom_out", "View", icon="zoom-out"),
-    _a("view.snap", "&Snap Selection to Words", "Ctrl+Shift+W", "_on_toggle_snap", "View",
+    _a("view.zoom_reset", "&Reset Zoom", "Ctrl+0", lambda w: w._on_zoom_reset, "View"),
+    _a("view.zoom_out", "Zoom &Out", "Ctrl+-", lambda w: w._on_zoom_out, "View", icon="zoom-out"),
+    _a("view.snap", "&Snap Selection to Words", "Ctrl+Shift+W", lambda w: w._on_toggle_snap, "View",
        checkable=True, separator_before=True),
-    _a("view.theme_system", "Theme: Follow &System", "Ctrl+Alt+S", "_on_theme_system", "View",
+    _a("view.theme_system", "Theme: Follow &System", "Ctrl+Alt+S",
+       lambda w: w._on_theme_system, "View",
        checkable=True, separator_before=True),
-    _a("view.theme_light", "Theme: &Light", "Ctrl+Alt+L", "_on_theme_light", "View",
+    _a("view.theme_light", "Theme: &Light", "Ctrl+Alt+L", lambda w: w._on_theme_light, "View",
        checkable=True),
-    _a("view.theme_dark", "Theme: &Dark", "Ctrl+Alt+D", "_on_theme_dark", "View",
+    _a("view.theme_dark", "Theme: &Dark", "Ctrl+Alt+D", lambda w: w._on_theme_dark, "View",
        checkable=True),
-    _a("view.suggestions", "Show &Suggestions", "Ctrl+Alt+G", "proposals.set_visible",
+    _a("view.suggestions", "Show &Suggestions", "Ctrl+Alt+G", lambda w: w.proposals.set_visible,
        "View", checkable=True, separator_before=True, section="Suggestions"),
     _a("view.suggestion_threshold", "Suggestion &Confidence Threshold…", "Ctrl+Alt+C",
-       "proposals.ask_threshold", "View", section="Suggestions",
+       lambda w: w.proposals.ask_threshold, "View", section="Suggestions",
        tip="Hide suggestions below this confidence"),
-    _a("view.show_annotator", "Show &Annotator…", "Ctrl+Shift+H", "_on_show_annotator",
+    _a("view.show_annotator", "Show &Annotator…", "Ctrl+Shift+H", lambda w: w._on_show_annotator,
        "View", separator_before=True,
        tip="Show another annotator's annotations read-only"),
-    _a("view.hide_annotators", "&Hide Other Annotators", "Ctrl+Alt+H", "_on_hide_annotators",
+    _a("view.hide_annotators", "&Hide Other Annotators", "Ctrl+Alt+H",
+       lambda w: w._on_hide_annotators,
        "View"),
-    _a("view.find", "&Find Document…", "Ctrl+F", "_on_find_document", "View",
+    _a("view.find", "&Find Document…", "Ctrl+F", lambda w: w._on_find_document, "View",
        separator_before=True),
-    _a("view.reload", "&Reload Changes by Others", "F5", "_on_reload", "View",
+    _a("view.reload", "&Reload Changes by Others", "F5", lambda w: w._on_reload, "View",
        separator_before=True,
        tip="Show what colleagues changed: actors, statuses, this document"),
-    _a("view.focus_text", "Focus &Text", "Ctrl+1", "_on_focus_text", "View"),
-    _a("view.focus_table", "Focus Annotation &Table", "Ctrl+2", "_on_focus_table", "View"),
+    _a("view.focus_text", "Focus &Text", "Ctrl+1", lambda w: w._on_focus_text, "View"),
+    _a("view.focus_table", "Focus Annotation &Table", "Ctrl+2",
+       lambda w: w._on_focus_table, "View"),
     # Document
     _a("document.prev_unfinished", "&Previous Unfinished Document", "Ctrl+PgUp",
-       "_on_prev_unfinished", "Document", icon="prev-doc", toolbar=True),
+       lambda w: w._on_prev_unfinished, "Document", icon="prev-doc", toolbar=True),
     _a("document.next_unfinished", "&Next Unfinished Document", "Ctrl+PgDown",
-       "_on_next_unfinished", "Document", icon="next-doc", toolbar=True),
-    _a("document.next", "Ne&xt Document", "Alt+PgDown", "_on_next_document", "Document"),
-    _a("document.prev", "P&revious Document", "Alt+PgUp", "_on_prev_document", "Document"),
-    _a("document.in_progress", "Mark &In Progress", "Ctrl+Shift+P", "_on_mark_in_progress",
+       lambda w: w._on_next_unfinished, "Document", icon="next-doc", toolbar=True),
+    _a("document.next", "Ne&xt Document", "Alt+PgDown", lambda w: w._on_next_document, "Document"),
+    _a("document.prev", "P&revious Document", "Alt+PgUp",
+       lambda w: w._on_prev_document, "Document"),
+    _a("document.in_progress", "Mark &In Progress", "Ctrl+Shift+P",
+       lambda w: w._on_mark_in_progress,
        "Document", separator_before=True),
-    _a("document.done", "Mark &Done", "Ctrl+D", "_on_mark_done", "Document",
+    _a("document.done", "Mark &Done", "Ctrl+D", lambda w: w._on_mark_done, "Document",
        icon="done", toolbar=True, tip="Mark this document done"),
-    _a("document.reset", "Mark &New", "Ctrl+Shift+M", "_on_mark_new", "Document"),
-    _a("document.annotator", "Switch &Annotator…", "Ctrl+Shift+N", "_on_switch_annotator",
+    _a("document.reset", "Mark &New", "Ctrl+Shift+M", lambda w: w._on_mark_new, "Document"),
+    _a("document.annotator", "Switch &Annotator…", "Ctrl+Shift+N", lambda w: w._on_switch_annotator,
        "Document", separator_before=True),
     _a("document.compare", "&Compare Annotators / Adjudicate…", "Ctrl+Shift+A",
-       "_on_compare_annotators", "Document", separator_before=True,
+       lambda w: w._on_compare_annotators, "Document", separator_before=True,
        tip="Compare every annotator's marks and build the gold layer"),
-    _a("document.progress", "Progress and A&greement…", "Ctrl+Shift+G", "_on_show_progress",
+    _a("document.progress", "Progress and A&greement…", "Ctrl+Shift+G",
+       lambda w: w._on_show_progress,
        "Document", tip="Documents done over time, spans per label, agreement per label"),
     # Help
-    _a("help.shortcuts", "&Keyboard Shortcuts", "F1", "_on_show_shortcuts", "Help",
+    _a("help.shortcuts", "&Keyboard Shortcuts", "F1", lambda w: w._on_show_shortcuts, "Help",
        icon="shortcuts"),
-    _a("help.about", "&About Saywho", "Shift+F1", "_on_about", "Help"),
+    _a("help.about", "&About Saywho", "Shift+F1", lambda w: w._on_about, "Help"),
 )
 
 ACTIONS_BY_ID = {action.id: action for action in ACTIONS}
@@ -225,11 +245,11 @@ def schema_actions(schema: Schema) -> list[ActionDef]:
             continue
         key = label.key.upper()
         result.append(ActionDef(
-            f"label.{label.name}", f"Mark as {label.name}", (key,), "_on_label_key",
+            f"label.{label.name}", f"Mark as {label.name}", (key,), lambda w: w._on_label_key,
             "Annotate", scope="view", section="Labels (view focus)", arg=label.name))
         result.append(ActionDef(
             f"relabel.{label.name}", f"Change Label to {label.name}", (f"Shift+{key}",),
-            "_on_relabel_key", "", scope="view", section="Labels (view focus)",
+            lambda w: w._on_relabel_key, "", scope="view", section="Labels (view focus)",
             arg=label.name))
     label_keys = {label.key.upper() for label in schema.labels if label.key}
     for relation in schema.relations:
@@ -243,7 +263,8 @@ def schema_actions(schema: Schema) -> list[ActionDef]:
         result.append(ActionDef(
             f"relation.{relation.name}", f"Add {relation.name.capitalize()} "
             f"({sources} → {targets})…", () if key in label_keys else (key,),
-            "_on_relation_key", "Annotate", scope="view", section="Relations (span selected)",
+            lambda w: w._on_relation_key, "Annotate",
+            scope="view", section="Relations (span selected)",
             arg=relation.name, tip=f"key {key} (shared with a label)" if key in label_keys
             else ""))
         if key not in label_keys and len(relation.targets) == 1:
@@ -252,7 +273,7 @@ def schema_actions(schema: Schema) -> list[ActionDef]:
                     f"Selected {sources}")
             if len(relation.sources) == 1:
                 text += f"; or a New {sources}, then Pick"
-            result.append(ActionDef(f"relation.{relation.name}.selection", text, (key,), "", "",
+            result.append(ActionDef(f"relation.{relation.name}.selection", text, (key,), None, "",
                                     scope="sheet", section="Relations (span selected)"))
     return result
 
@@ -302,12 +323,12 @@ def standard_icon(widget: QWidget, name: str | None, icon_dir: Any = None) -> QI
     return icon
 
 
-def create_actions(window: QWidget, definitions: Iterable[ActionDef], view: QWidget,
+def create_actions(window: MainWindow, definitions: Iterable[ActionDef], view: QWidget,
                    icon: Callable[[str | None], QIcon]) -> dict[str, QAction]:
     """Creates the QActions, wires them to the window's handlers, adds view ones to ``view``."""
     actions: dict[str, QAction] = {}
     for definition in definitions:
-        if definition.scope == "sheet":
+        if definition.scope == "sheet" or definition.handler is None:
             continue
         action = QAction(definition.text, window)
         action.setObjectName(definition.id)
@@ -322,9 +343,7 @@ def create_actions(window: QWidget, definitions: Iterable[ActionDef], view: QWid
             tooltip += f"  ({QKeySequence(definition.shortcuts[0]).toString()})"
         action.setToolTip(tooltip)
         action.setCheckable(definition.checkable)
-        handler = window
-        for name in definition.handler.split("."):  # "proposals.accept": a helper's method
-            handler = getattr(handler, name)
+        handler = definition.handler(window)
         if definition.arg is not None:
             arg = definition.arg
             action.triggered.connect(lambda _checked=False, h=handler, a=arg: h(a))

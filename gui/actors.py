@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from gui.dialogs.layout import button_box, form, stack, tool_row
 from gui.models import RowTableModel, TextFilterModel, proxy_index, search_field, table_view
-from storage.edits import ENTITY_KINDS
 from storage.views import DocumentInfo, EntityView, SpanView
+from storage.vocabulary import ACTOR_KINDS
 
 Mention = tuple[DocumentInfo, SpanView, str]
 
@@ -83,13 +83,13 @@ class ActorDialog(QDialog):
     """Create or edit one actor: name, kind, aliases, knowledge-base id."""
 
     def __init__(self, parent: QWidget | None = None, entity: EntityView | None = None,
-                 name: str = "", kind: str = "person") -> None:
+                 name: str = "", kinds: Sequence[str] = ACTOR_KINDS) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit Actor" if entity else "New Actor")
         self.name_edit = QLineEdit(entity.name if entity else name)
         self.kind_combo = QComboBox()
-        self.kind_combo.addItems(list(ENTITY_KINDS))
-        self.kind_combo.setCurrentText(entity.kind if entity else kind)
+        self.kind_combo.addItems(list(kinds))
+        self.kind_combo.setCurrentText(entity.kind if entity else kinds[0])
         self.aliases_edit = QLineEdit(", ".join(entity.aliases) if entity else "")
         self.aliases_edit.setPlaceholderText("comma-separated: the president, Varnay")
         self.kb_edit = QLineEdit(entity.kb_id or "" if entity else "")
@@ -126,6 +126,8 @@ class ActorRegistry(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.mentions_source = mentions
+        self.kinds: tuple[str, ...] = ACTOR_KINDS
+        """The kinds the schema allows (the window sets the project schema's)."""
         self.model = EntityTableModel(self)
         self.proxy = TextFilterModel(EntityTableModel.SORT_ROLE, self)
         self.proxy.setSourceModel(self.model)
@@ -243,7 +245,7 @@ class ActorRegistry(QWidget):
         self.refresh_mentions()
 
     def _on_new_clicked(self) -> None:
-        dialog = ActorDialog(self)
+        dialog = ActorDialog(self, kinds=self.kinds)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.createRequested.emit(dialog.values())
 
@@ -254,7 +256,7 @@ class ActorRegistry(QWidget):
         row = self.model.row_of(ids[0])
         if row is None:
             return
-        dialog = ActorDialog(self, self.model.entity(row))
+        dialog = ActorDialog(self, self.model.entity(row), kinds=self.kinds)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.updateRequested.emit(ids[0], dialog.values())
 

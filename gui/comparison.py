@@ -84,6 +84,7 @@ from storage.project import Project
 from storage.records import FRAGMENT_JOINER
 from storage.schema import AttributeDef
 from storage.views import Changes, DocumentView, SpanView
+from storage.vocabulary import Status
 
 __all__ = [
     "AGREEMENT_COLORS",
@@ -1024,8 +1025,8 @@ class ComparisonWindow(QMainWindow):
     def toggle_gold_done(self) -> None:
         """Marks the document's gold layer done, or back in progress when it was."""
         assert self.document is not None
-        done = self.project.status(self.document.id, self.curator) == "done"
-        status = "in_progress" if done else "done"
+        done = self.project.status(self.document.id, self.curator) == Status.DONE
+        status = Status.IN_PROGRESS if done else Status.DONE
         if self._perform(SetStatus(self.document.id, self.curator, status),
                          f"gold {status.replace('_', ' ')}"):
             self._message(f"Gold layer of this document: {status.replace('_', ' ')}.")

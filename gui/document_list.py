@@ -23,11 +23,18 @@ from gui.models import (
     search_field,
     table_view,
 )
+from storage.schema import Schema
 from storage.views import DocumentInfo
+from storage.vocabulary import STATUSES, LabelRole, Status
 
-STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done"}
-STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●"}
-STATUS_COLOR = {"new": "#8a8f98", "in_progress": "#d08b1c", "done": "#3d9a50"}
+STATUS_TEXT = {status.value: status.text for status in Status}
+STATUS_MARK: dict[str, str] = {Status.NEW: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
+STATUS_COLOR: dict[str, str] = {Status.NEW: "#8a8f98", Status.IN_PROGRESS: "#d08b1c",
+                                Status.DONE: "#3d9a50"}
+UNFINISHED = "unfinished"
+"""The status filter's choice of every document not done."""
+COUNTED_ROLES = (LabelRole.QUOTE, LabelRole.CONDITION)
+"""The label roles counted in a column each (Quotes, Conditions)."""
 
 
 class DocumentTableModel(RowTableModel[DocumentInfo]):
@@ -35,6 +42,9 @@ class DocumentTableModel(RowTableModel[DocumentInfo]):
 
     COLUMNS = ("Title", "Status", "Quotes", "Conditions")
     HEADERS = ("Title", "Status", "Q", "C")
+    counted: tuple[tuple[str, ...], ...] = tuple((role.capitalize(),) for role in COUNTED_ROLES)
+    """The labels counted in each of the last two columns (the schema's quote and
+    condition labels; see :meth:`set_schema`)."""
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
     STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
     SORT_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -44,6 +54,11 @@ class DocumentTableModel(RowTableModel[DocumentInfo]):
     set_documents = RowTableModel.set_rows
     info = RowTableModel.item
     documents = RowTableModel.items
+
+    def set_schema(self, schema: Schema) -> None:
+        """Counts the labels the schema gives the quote and condition roles."""
+        self.counted = tuple(tuple(schema.labels_with_role(role)) for role in COUNTED_ROLES)
+        self.set_rows(self._rows)
 
     def append_documents(self, documents: Sequence[DocumentInfo]) -> None:
         """Adds newly imported documents at the end."""
@@ -65,8 +80,8 @@ class DocumentTableModel(RowTableModel[DocumentInfo]):
             return info.id
         if role == self.STATUS_ROLE:
             return info.status
-        quotes = info.counts.get("Quote", 0)
-        conditions = info.counts.get("Condition", 0)
+        quotes, conditions = (sum(info.counts.get(label, 0) for label in labels)
+                              for labels in self.counted)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return info.title
@@ -77,7 +92,7 @@ class DocumentTableModel(RowTableModel[DocumentInfo]):
             if column == 3:
                 return str(conditions) if conditions else ""
         if role == self.SORT_ROLE:
-            return (info.title.casefold(), ("new", "in_progress", "done").index(info.status)
+            return (info.title.casefold(), STATUSES.index(info.status)
                     if info.status in STATUS_TEXT else 0, quotes, conditions)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return (f"{info.title}\n{info.external_id} · {info.length:,} characters · "
@@ -121,7 +136,7 @@ class DocumentFilterModel(TextFilterModel):
             return True
         info = model.info(source_row)
         if self._status is not None:
-            unfinished = self._status == "unfinished" and info.status != "done"
+            unfinished = self._status == UNFINISHED and info.status != Status.DONE
             if not unfinished and info.status != self._status:
                 return False
         if self._needle:
@@ -151,8 +166,8 @@ class DocumentList(QWidget):
         self.search = search_field("documentSearch", "Search titles and text…", self)
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("statusFilter")
-        for text, value in (("All", None), ("Unfinished", "unfinished"), ("New", "new"),
-                            ("In progress", "in_progress"), ("Done", "done")):
+        for text, value in (("All", None), ("Unfinished", UNFINISHED),
+                            *((status.text, status.value) for status in Status)):
             self.status_filter.addItem(text, value)
 
         self.table = table_view("documentTable", self.proxy, 28, self)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QPoint, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,17 +39,19 @@ from PySide6.QtWidgets import (
 )
 
 from gui import actions as action_table
+from gui import preferences as prefs
 from gui.actors import ActorRegistry
 from gui.annotation_table import AnnotationTable, covered_text
 from gui.dialogs.layout import stack
+from gui.dialogs.project_dialogs import ask_annotator
 from gui.dialogs.relation_picker import LazyEntries, PickerEntry, RelationPicker
 from gui.document_list import DocumentList
 from gui.proposals import ProposalController
 from gui.schema_panel import SchemaPanel
 from gui.text_view import ArticleView
+from gui.theme import ICONS, apply_mode
 from gui.undo import EditController
 from storage.edits import (
-    ENTITY_KINDS,
     AddRelation,
     AddSpan,
     CreateEntity,
@@ -65,9 +67,11 @@ from storage.edits import (
 )
 from storage.errors import SaywhoError
 from storage.gcpause import collector_paused, freeze_long_lived
+from storage.operations import annotation_steps
 from storage.project import Project
 from storage.schema import RelationDef
 from storage.views import KEEP, Changes, DocumentView, EntityView, RelationView, SpanView
+from storage.vocabulary import ACTOR_KIND_ATTRIBUTE, Status
 from suggest import speakers
 from text import selection as textsel
 
@@ -131,7 +135,8 @@ class MainWindow(QMainWindow):
         self.readonly_spans: dict[int, SpanView] = {}
         self.pick: tuple[str, int] | None = None  # (relation type, source span id)
         self._hint: str | None = None  # the status message telling what to do next
-        self.actions: dict[str, QAction] = {}
+        # by id; shadows QWidget.actions(), which this window does not use
+        self.actions: dict[str, QAction] = {}  # type: ignore[assignment]
         self.definitions: list[action_table.ActionDef] = []
 
         self.controller = EditController(project, self)
@@ -142,7 +147,7 @@ class MainWindow(QMainWindow):
         self.controller.before_document = self._show_document_of_edit
 
         self._build_widgets()
-        self.proposals = ProposalController(self)  # suggestions: gui/proposals.py
+        self.proposals: ProposalController = ProposalController(self)  # gui/proposals.py
         self._build_actions()
         self._restore_settings()
         self._load_project()
@@ -243,8 +248,6 @@ class MainWindow(QMainWindow):
         return dock
 
     def _icon(self, name: str | None) -> QIcon:
-        from gui.app import ICONS
-
         return action_table.standard_icon(self, name, ICONS)
 
     def _build_actions(self) -> None:
@@ -285,28 +288,26 @@ class MainWindow(QMainWindow):
                 relabel.addAction(self.actions[definition.id])
 
     def _restore_settings(self) -> None:
-        from gui.app import read_bool, read_str
-
-        geometry = self.settings.value("window/geometry", QByteArray(), type=QByteArray)
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        geometry = prefs.WINDOW_GEOMETRY.read(self.settings)
+        if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1440, 900)
-        state = self.settings.value("window/state", QByteArray(), type=QByteArray)
-        if isinstance(state, QByteArray) and not state.isEmpty():
+        state = prefs.WINDOW_STATE.read(self.settings)
+        if not state.isEmpty():
             self.restoreState(state)
         else:
             self.resizeDocks([self.documents_dock, self.schema_dock], [340, 330],
                              Qt.Orientation.Horizontal)
             self.resizeDocks([self.table_dock], [210], Qt.Orientation.Vertical)
-        snap = read_bool(self.settings, "view/snap_words", True)
+        snap = prefs.SNAP_WORDS.read(self.settings)
         self.view.snap_words = snap
         self.actions["view.snap"].setChecked(snap)
-        theme = read_str(self.settings, "view/theme", "system")
+        theme = prefs.THEME.read(self.settings)
         self.actions.get(f"view.theme_{theme}", self.actions["view.theme_system"]).setChecked(
             True)
-        zoom = self.settings.value("view/zoom", 0.0, type=float)
-        if isinstance(zoom, float) and zoom > 0:
+        zoom = prefs.ZOOM.read(self.settings)
+        if zoom > 0:
             self.view.set_zoom(zoom)
         # every zoom (keys, menu, Ctrl+wheel) is remembered
         self.view.zoomChanged.connect(self._on_view_zoom_changed)
@@ -318,11 +319,13 @@ class MainWindow(QMainWindow):
         self.project.ensure_annotator(self.annotator)
         self.schema_panel.set_schema(self.project.schema)
         self.annotation_table.set_schema(self.project.schema)
+        self.document_list.model.set_schema(self.project.schema)
+        self.actor_registry.kinds = self.project.schema.actor_kinds
         self._reload_entities()
         documents = self.project.documents(self.annotator)
         self.document_list.set_documents(documents)
         self._update_status_labels()
-        last = self.settings.value(f"project/{self._project_key()}/document", 0, type=int)
+        last = prefs.LAST_DOCUMENT.at(project=self._project_key()).read(self.settings)
         ids = [info.id for info in documents]
         if ids:
             self.open_document(last if isinstance(last, int) and last in ids else ids[0])
@@ -335,8 +338,6 @@ class MainWindow(QMainWindow):
 
     def set_project(self, project: Project, location: str | None = None) -> None:
         """Switches the window to another project (the undo history is cleared)."""
-        from gui.app import remember_project
-
         self._remember_document()
         self._cancel_pick()
         old = self.project
@@ -349,14 +350,15 @@ class MainWindow(QMainWindow):
         self._load_project()
         old.close()
         if location:
-            remember_project(location, self.settings)
+            prefs.remember_project(location, self.settings)
 
     def _project_key(self) -> str:
         return str(abs(hash(self.project.name)) % 10**10)
 
     def _remember_document(self) -> None:
         if self.document is not None and self.persist:
-            self.settings.setValue(f"project/{self._project_key()}/document", self.document.id)
+            prefs.LAST_DOCUMENT.at(project=self._project_key()).write(self.settings,
+                                                                      self.document.id)
 
     # =============================================================== document
 
@@ -471,11 +473,11 @@ class MainWindow(QMainWindow):
         """Stores one edit (undoable); the first annotation marks a new document in progress."""
         if document_id is None and self.document is not None and isinstance(edit, SPAN_EDITS):
             document_id = self.document.id
-        if (document_id is not None and isinstance(edit, (AddSpan, AddRelation, MarkAndLink))
-                and self.project.status(document_id, self.annotator) == "new"):
-            steps = [edit, SetStatus(document_id, self.annotator, "in_progress")]
-            return self.controller.perform_steps(steps, text or edit.text,
-                                                 document_id) is not None
+        if document_id is not None:
+            steps = annotation_steps(self.project, document_id, self.annotator, edit)
+            if len(steps) > 1:
+                return self.controller.perform_steps(list(steps), text or edit.text,
+                                                     document_id) is not None
         return self.controller.perform(edit, text, document_id) is not None
 
     def _require_span(self, what: str) -> SpanView | None:
@@ -913,14 +915,13 @@ class MainWindow(QMainWindow):
         if selection is not None:
             add = AddSpan(document_id, self.annotator, label_name, [selection],
                           self._new_mention_attributes(label_name, name))
-            steps.append(add)
-            if self.project.status(document_id, self.annotator) == "new":
-                steps.append(SetStatus(document_id, self.annotator, "in_progress"))
+            steps += annotation_steps(self.project, document_id, self.annotator, add)
         create = CreateEntity(name, kind)
         steps.append(create)
 
         def link() -> Edit:
             target = add.span_id if selection is not None else span.id  # type: ignore[union-attr]
+            assert target is not None  # the span was added by the step before
             return UpdateSpan(target, entity_id=create.entity_id)
 
         steps.append(link)
@@ -937,16 +938,17 @@ class MainWindow(QMainWindow):
         name tells ("Prime Minister …" a person, "the foreign ministry" an
         organisation); else the schema's default kind, or "other".
         """
-        label_def = self.project.schema.label(label)
-        kind_def = label_def.attribute("kind") if label_def is not None else None
+        schema = self.project.schema
+        label_def = schema.label(label)
+        kind_def = label_def.attribute(ACTOR_KIND_ATTRIBUTE) if label_def is not None else None
         default = kind_def.default if kind_def is not None else None
-        if span is not None and span.attributes.get("kind") not in (None, default):
-            kind = str(span.attributes["kind"])
+        if span is not None and span.attributes.get(ACTOR_KIND_ATTRIBUTE) not in (None, default):
+            kind = span.attributes[ACTOR_KIND_ATTRIBUTE]
         else:
             guessed = speakers.guess_kind(name, self.entities.values(),
                                           self.document.text if self.document else "")
-            kind = guessed or str(default or "other")
-        return kind if kind in ENTITY_KINDS else "other"
+            kind = guessed or default
+        return schema.actor_kind(kind)
 
     def _on_show_actors(self) -> None:
         self.actors_dock.show()
@@ -1145,7 +1147,7 @@ class MainWindow(QMainWindow):
         here = ids.index(self.document.id) if self.document and self.document.id in ids else -1
         for offset in range(1, len(ids) + 1):
             index = (here + step * offset) % len(ids)
-            if not unfinished or documents[index].status != "done":
+            if not unfinished or documents[index].status != Status.DONE:
                 if ids[index] != (self.document.id if self.document else None):
                     self.open_document(ids[index])
                     self.view.setFocus()
@@ -1169,19 +1171,19 @@ class MainWindow(QMainWindow):
             return
         if self.project.status(self.document.id, self.annotator) == status:
             return
-        text = {"done": "mark done", "in_progress": "mark in progress", "new": "mark new"}
+        text = {s.value: f"mark {s.text.lower()}" for s in Status}
         if self.perform(SetStatus(self.document.id, self.annotator, status), text[status],
                         self.document.id):
             self._status(f"“{self.document.title}” is now {status.replace('_', ' ')}.")
 
     def _on_mark_done(self) -> None:
-        self._set_status("done")
+        self._set_status(Status.DONE)
 
     def _on_mark_in_progress(self) -> None:
-        self._set_status("in_progress")
+        self._set_status(Status.IN_PROGRESS)
 
     def _on_mark_new(self) -> None:
-        self._set_status("new")
+        self._set_status(Status.NEW)
 
     def _search_texts(self, needle: str) -> set[int]:
         return self.project.search_documents(needle)
@@ -1233,7 +1235,7 @@ class MainWindow(QMainWindow):
             # longer on screen: Ctrl+Z must not change it unseen
             self.controller.clear()
         self.annotator = name
-        self.settings.setValue("annotator/name", name)
+        prefs.ANNOTATOR.write(self.settings, name)
         self.project.ensure_annotator(name)
         self.readonly_annotators = [a for a in self.readonly_annotators if a != name]
         self.document_list.set_documents(self.project.documents(self.annotator))
@@ -1243,8 +1245,6 @@ class MainWindow(QMainWindow):
         self._status(f"Annotating as {name}.")
 
     def _on_switch_annotator(self) -> None:
-        from gui.app import ask_annotator
-
         known = [a.name for a in self.project.annotators()]
         name = ask_annotator(self, self.annotator, known)
         if name and name != self.annotator:
@@ -1281,21 +1281,19 @@ class MainWindow(QMainWindow):
         self.view.zoom_out()
 
     def _on_view_zoom_changed(self, points: float) -> None:
-        self.settings.setValue("view/zoom", points)
+        prefs.ZOOM.write(self.settings, points)
 
     def _on_toggle_snap(self, checked: bool) -> None:
         self.view.snap_words = checked
-        self.settings.setValue("view/snap_words", checked)
+        prefs.SNAP_WORDS.write(self.settings, checked)
         self._status("Selections snap to whole words." if checked else
                      "Selections keep exact characters.")
 
     def _set_theme(self, mode: str) -> None:
-        from gui.app import apply_theme
-
-        self.settings.setValue("view/theme", mode)
+        prefs.THEME.write(self.settings, mode)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(app, mode)
+            apply_mode(app, mode)
         self.refresh_icons()
 
     def refresh_icons(self) -> None:
@@ -1306,9 +1304,7 @@ class MainWindow(QMainWindow):
                 action.setIcon(self._icon(definition.icon))
 
     def _on_system_color_scheme_changed(self, *_args: object) -> None:
-        from gui.app import read_str
-
-        if read_str(self.settings, "view/theme", "system") == "system":
+        if prefs.THEME.read(self.settings) == "system":
             self._set_theme("system")
 
     def _on_theme_system(self, _checked: bool = True) -> None:
@@ -1345,10 +1341,9 @@ class MainWindow(QMainWindow):
     # ================================================================== files
 
     def _on_new_project(self) -> None:
-        from gui.app import data_dir
         from gui.dialogs.project_dialogs import NewProjectDialog
 
-        dialog = NewProjectDialog(data_dir(), self)
+        dialog = NewProjectDialog(prefs.data_dir(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         path, schema = dialog.values()
@@ -1361,25 +1356,21 @@ class MainWindow(QMainWindow):
         self._status(f"Created {path.name}. Import documents with Ctrl+Shift+I.")
 
     def _open_location(self, location: str) -> None:
-        from gui.app import open_project
-
         try:
-            project = open_project(location)
+            project = prefs.open_project(location)
         except SaywhoError as exc:
             QMessageBox.warning(self, "Open Project", str(exc))
             return
         self.set_project(project, location)
 
     def _on_backups_to_keep(self) -> None:
-        from gui.app import MAX_BACKUPS_KEPT, backups_kept
-
         count, ok = QInputDialog.getInt(
             self, "Backups to Keep",
             "Each time a project file is opened, a copy goes into the 'backups' folder\n"
             "beside it. How many copies to keep (0: make none):",
-            backups_kept(self.settings), 0, MAX_BACKUPS_KEPT)
+            prefs.backups_kept(self.settings), 0, prefs.MAX_BACKUPS_KEPT)
         if ok:
-            self.settings.setValue("backups/keep", count)
+            prefs.BACKUPS_KEEP.write(self.settings, count)
             self._status(f"{count} backup(s) of each project file will be kept.")
 
     def _on_open_project(self) -> None:
@@ -1390,18 +1381,15 @@ class MainWindow(QMainWindow):
             self._open_location(path)
 
     def _on_open_shared_project(self) -> None:
-        from gui.app import recent_projects
         from gui.dialogs.project_dialogs import SharedProjectDialog
 
-        dialog = SharedProjectDialog(recent_projects(self.settings), self)
+        dialog = SharedProjectDialog(prefs.recent_projects(self.settings), self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.url():
             self._open_location(dialog.url())
 
     def _fill_recent_menu(self) -> None:
-        from gui.app import recent_projects
-
         self.recent_menu.clear()
-        for location in recent_projects(self.settings):
+        for location in prefs.recent_projects(self.settings):
             action = self.recent_menu.addAction(location)
             action.triggered.connect(lambda _c=False, loc=location: self._open_location(loc))
         if self.recent_menu.isEmpty():
@@ -1409,9 +1397,9 @@ class MainWindow(QMainWindow):
 
     def _on_import(self) -> None:
 
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import Documents", "",
-            "Documents (*.txt *.html *.htm *.jsonl *.json *.ann *.xmi);;All files (*)")
+        from gui.dialogs.transfer import import_filter
+
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import Documents", "", import_filter())
         if not paths:
             return
         self.import_paths([Path(p) for p in paths])
@@ -1452,7 +1440,7 @@ class MainWindow(QMainWindow):
                                     "`python main.py export` when it is installed.")
             return
         folder = (self.project.path.parent if self.project.path else Path.home()) / "export"
-        dialog = ExportDialog(registry.names(), [a.name for a in self.project.annotators()],
+        dialog = ExportDialog(registry.writer_names(), [a.name for a in self.project.annotators()],
                               self.project.schema.label_names, folder, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -1486,8 +1474,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.persist:
             self._remember_document()
-            self.settings.setValue("window/geometry", self.saveGeometry())
-            self.settings.setValue("window/state", self.saveState())
+            prefs.WINDOW_GEOMETRY.write(self.settings, self.saveGeometry())
+            prefs.WINDOW_STATE.write(self.settings, self.saveState())
             self.settings.sync()
         event.accept()
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from gui.annotation_table import covered_text
 from storage.schema import AttributeDef, Schema
 from storage.views import EntityView, RelationView, SpanView
+from storage.vocabulary import ValueType
 
 ENTITY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -206,7 +207,9 @@ class SchemaPanel(QScrollArea):
 
         self.entity_edit.textEdited.connect(self._on_entity_text_edited)
         self.entity_edit.returnPressed.connect(self._on_entity_return)
-        self.completer.activated[QModelIndex].connect(self._on_completion_activated)
+        # the QModelIndex overload of activated; the stubs do not type overload indexing
+        self.completer.activated[QModelIndex].connect(  # type: ignore[index]
+            self._on_completion_activated)
         self.unlink_button.clicked.connect(self.unlinkRequested)
         self.create_actor_button.clicked.connect(self.createActorRequested)
 
@@ -220,8 +223,9 @@ class SchemaPanel(QScrollArea):
         self.schema = schema
         while self._labels_grid.count():
             item = self._labels_grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.label_buttons = {}
         for position, label in enumerate(schema.labels):
             key = f"  {label.key.upper()}" if label.key else ""
@@ -320,7 +324,7 @@ class SchemaPanel(QScrollArea):
 
     def _attribute_editor(self, definition: AttributeDef, value: Any) -> QWidget:
         name = definition.name
-        if definition.type == "enum":
+        if definition.type == ValueType.ENUM:
             combo = QComboBox()
             if not definition.required:
                 combo.addItem("—", None)
@@ -335,7 +339,7 @@ class SchemaPanel(QScrollArea):
             combo.currentIndexChanged.connect(
                 lambda _i, c=combo, n=name: self._emit_attribute(n, c.currentData()))
             return combo
-        if definition.type == "boolean":
+        if definition.type == ValueType.BOOLEAN:
             check = QCheckBox()
             check.setChecked(bool(value))
             check.toggled.connect(lambda checked, n=name: self._emit_attribute(n, checked))

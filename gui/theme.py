@@ -12,12 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+import resources
 
 __all__ = [
     "DARK",
+    "ICONS",
     "LIGHT",
     "ThemeColors",
+    "apply_mode",
     "apply_theme",
     "contrast_ratio",
     "current_theme",
@@ -25,8 +31,13 @@ __all__ = [
     "mark_color",
     "readable_text_color",
     "relative_luminance",
+    "style_sheet",
+    "system_is_dark",
     "tint",
 ]
+
+ICONS = resources.path("icons")
+"""The line icons (SVG in ``currentColor``), drawn in the palette's text colour."""
 
 
 @dataclass(frozen=True)
@@ -176,3 +187,79 @@ def apply_theme(app: QGuiApplication, dark: bool) -> ThemeColors:
     theme = DARK if dark else LIGHT
     app.setPalette(make_palette(theme))
     return theme
+
+
+def system_is_dark() -> bool:
+    """Whether the desktop asks for a dark scheme (Qt 6.5+ colorScheme)."""
+    hints = QGuiApplication.styleHints()
+    scheme = getattr(hints, "colorScheme", None)
+    if scheme is None:
+        return False
+    return bool(scheme() == Qt.ColorScheme.Dark)
+
+
+def apply_mode(app: QApplication, mode: str) -> bool:
+    """Applies "system", "light" or "dark"; returns True when the result is dark."""
+    dark = system_is_dark() if mode == "system" else mode == "dark"
+    colors = apply_theme(app, dark)
+    app.setStyleSheet(style_sheet(colors))
+    return dark
+
+
+def style_sheet(colors: object) -> str:
+    """The few rules the palette cannot express: section titles, hints, spacing."""
+    muted = getattr(colors, "muted", "#6b6b70")
+    window = getattr(colors, "window", "#f1f0ec")
+    base = getattr(colors, "base", "#fdfcf9")
+    button = getattr(colors, "button", "#e9e7e2")
+    text = getattr(colors, "window_text", "#1d1d1f")
+    highlight = getattr(colors, "highlight", "#b3d4fc")
+    border = getattr(colors, "margin", "#e4e2dc")
+    dark = bool(getattr(colors, "dark", False))
+    line = "#3a3b40" if dark else "#dddad3"
+    accent = getattr(colors, "link", "#1f5fbf")
+    return f"""
+QMainWindow, QDockWidget {{ background: {window}; }}
+QMainWindow::separator {{ background: {line}; width: 1px; height: 1px; }}
+QDockWidget::title {{ padding: 6px 10px; background: {window}; color: {muted};
+    font-weight: 600; }}
+QToolBar {{ background: {window}; border: none; border-bottom: 1px solid {line};
+    spacing: 4px; padding: 3px 6px; }}
+QToolButton {{ padding: 4px; border-radius: 5px; }}
+QToolButton:hover {{ background: {button}; }}
+QStatusBar {{ background: {window}; color: {muted}; border-top: 1px solid {line}; }}
+QStatusBar QLabel {{ color: {muted}; padding: 0 8px; }}
+QLabel#sectionTitle {{ color: {muted}; font-size: 11px; font-weight: 700;
+    letter-spacing: 1px; margin-top: 6px; }}
+QLabel#hint {{ color: {muted}; }}
+QLabel#spanText {{ color: {text}; font-style: italic; }}
+QLabel#errorText {{ color: #d64545; }}
+QLabel#documentTitle {{ font-size: 17px; font-weight: 600; color: {text};
+    padding: 10px 16px 2px 16px; }}
+QLabel#documentMeta {{ color: {muted}; padding: 0 16px 8px 16px; }}
+QWidget#articleHeader {{ background: {base}; border-bottom: 1px solid {line}; }}
+QTableView {{ background: {base}; border: 1px solid {line}; border-radius: 6px;
+    selection-background-color: {highlight}; selection-color: {text}; }}
+QTableView::item {{ padding: 0 6px; }}
+QHeaderView::section {{ background: {window}; color: {muted}; border: none;
+    border-bottom: 1px solid {line}; padding: 4px 6px; font-weight: 600; }}
+QLineEdit, QComboBox {{ padding: 4px 6px; border: 1px solid {line}; border-radius: 5px;
+    background: {base}; }}
+QLineEdit:focus, QComboBox:focus {{ border: 1px solid {highlight}; }}
+QPushButton {{ padding: 5px 10px; border: 1px solid {line}; border-radius: 5px;
+    background: {button}; }}
+QPushButton:hover {{ border-color: {muted}; }}
+QPushButton:flat {{ border: none; background: transparent; }}
+QPushButton:flat:hover {{ background: {button}; }}
+QScrollArea#schemaPanel, QWidget#schemaPanelBody {{ background: {window}; }}
+QFrame#relationPicker {{ background: {base}; border: 1px solid {muted};
+    border-radius: 8px; }}
+QLabel#pickerTitle {{ font-weight: 600; }}
+QListWidget {{ background: {base}; border: 1px solid {border}; border-radius: 5px; }}
+QTabBar {{ qproperty-drawBase: 0; }}
+QTabBar::tab {{ padding: 6px 14px; border: none; background: {window}; color: {muted};
+    border-bottom: 2px solid transparent; }}
+QTabBar::tab:selected {{ color: {text}; border-bottom: 2px solid {accent}; }}
+QTabBar::tab:hover {{ color: {text}; }}
+QLabel#emptyHint {{ color: {muted}; }}
+"""

@@ -96,7 +96,7 @@ def import_job(project: Project, paths: list[Path], annotator: str | None) -> Pr
 
     def work(worker_project: Project, progress: Callable[[int, int, str], None],
              _cancelled: Callable[[], bool]) -> Any:
-        from ingest.layers import import_paths
+        from ingest import import_paths
 
         return import_paths(worker_project, paths, annotator=annotator, progress=progress)
 
@@ -113,8 +113,6 @@ def export_job(project: Project, format_name: str, out_dir: Path, options: Any) 
         return export_project(worker_project, format_name, out_dir, options,
                               progress=progress, cancel=cancelled)
 
-    from formats.base import ExportError
-
-    job = ProjectJob(project_url(project), work, expected=(SaywhoError, ExportError))
+    job = ProjectJob(project_url(project), work, expected=(SaywhoError,))
     job.disk_full = export_disk_full(out_dir)
     return job

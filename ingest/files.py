@@ -1,19 +1,19 @@
 """Which files an import reads, and which reader reads each.
 
-Folders are walked in a deterministic order; the reader is chosen by the
-file's extension.
+Folders are walked in a deterministic order, keeping the extensions the format
+registry (:mod:`formats.registry`) declares; each file's reader is the
+registry's choice for it.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
-from formats.html import parse_html
-from formats.jsonl import parse_jsonl
-from formats.plaintext import parse_text
+from formats import registry
+from formats.base import DOCUMENTS, Format
 from formats.reading import (
     DEFAULT_MAX_BYTES,
     read_bytes_limited,
@@ -24,22 +24,17 @@ from storage.records import (
 )
 from text.names import path_text
 
-TEXT_EXTENSIONS = frozenset({".txt"})
-HTML_EXTENSIONS = frozenset({".html", ".htm"})
-JSONL_EXTENSIONS = frozenset({".jsonl"})
-INGEST_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
-"""Extensions picked up when a folder is expanded (compared case-insensitively)."""
-
 # --------------------------------------------------------------------------- files
 
 
-def iter_files(paths: Iterable[Path], skipped: list[str] | None = None) -> Iterator[Path]:
+def iter_files(paths: Iterable[Path], skipped: list[str] | None = None,
+               extensions: Collection[str] | None = None) -> Iterator[Path]:
     """Expand folders into the files to ingest, in a deterministic order.
 
     Folders are walked recursively (see :func:`walk_folder`: symbolic links
     that leave the folder, FIFOs, devices and sockets are skipped and
     reported); inside them hidden files and folders are skipped and only
-    files with an extension of :data:`INGEST_EXTENSIONS` are kept, sorted by
+    files with one of ``extensions`` are kept, sorted by
     their path relative to the folder. A path given explicitly is yielded
     whatever its extension, and even if it does not exist, so that
     :func:`read_file` reports the problem. A file reached twice is yielded once.
@@ -47,15 +42,17 @@ def iter_files(paths: Iterable[Path], skipped: list[str] | None = None) -> Itera
     Args:
         paths: Files and folders, as the user gave them.
         skipped: Receives one message per file a folder walk left out.
+        extensions: Lower-case extensions with their dot (default: what the
+            registry's document readers read).
 
     Yields:
         The files, in order.
     """
+    wanted = registry.read_extensions(DOCUMENTS) if extensions is None else extensions
     seen: set[Path] = set()
     for given in paths:
         given = Path(given)
-        candidates = walk_folder(given, INGEST_EXTENSIONS, skipped) if given.is_dir() \
-            else [given]
+        candidates = walk_folder(given, wanted, skipped) if given.is_dir() else [given]
         for candidate in candidates:
             try:
                 key = candidate.resolve()
@@ -67,7 +64,7 @@ def iter_files(paths: Iterable[Path], skipped: list[str] | None = None) -> Itera
             yield candidate
 
 
-def walk_folder(folder: Path, extensions: frozenset[str] | dict[str, str],
+def walk_folder(folder: Path, extensions: Collection[str],
                 skipped: list[str] | None = None) -> list[Path]:
     """The regular files below ``folder`` with one of ``extensions``, sorted.
 
@@ -136,15 +133,17 @@ def _target(path: Path) -> str:
         return "?"
 
 
-def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[DocumentRecord]:
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
+              reader: type[Format] | None = None) -> list[DocumentRecord]:
     """Read all documents of one file, or none.
 
-    The format is chosen by extension: ``.jsonl`` is JSON Lines, ``.html`` and
-    ``.htm`` are web pages, anything else is plain text.
+    The format is the registry's choice (:func:`formats.registry.document_reader`):
+    by extension, plain text for an extension no reader declares.
 
     Args:
         path: The file.
         max_bytes: Larger files are refused before being read.
+        reader: The format to read it with (default: the registry's choice).
 
     Returns:
         The documents (one, except for JSON Lines), in file order.
@@ -155,11 +154,5 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[DocumentRe
     """
     path = Path(path)
     data = read_bytes_limited(path, max_bytes)
-    suffix = path.suffix.lower()
-    if suffix in JSONL_EXTENSIONS:
-        return parse_jsonl(data, path)
-    if suffix in HTML_EXTENSIONS:
-        return [parse_html(data, path)]
-    return [parse_text(data, path)]
-
-
+    chosen = reader if reader is not None else registry.document_reader(path)
+    return chosen.read_documents(data, path)

@@ -3,10 +3,10 @@
 :func:`import_paths` is what the CLI's ``import`` and the window's File > Import
 call. It sorts what the user gave (see :func:`plan_import`):
 
-* a ``.ann`` file (named, or found in a folder) with an ``annotation.conf`` in
-  its folder or a folder above it is one brat layer: the ``.ann`` and its
-  ``.txt``, read by :meth:`formats.brat.BratFormat.read_layer`;
-* a ``.xmi`` file is one XMI layer, read by :meth:`formats.xmi.XmiFormat.read_layer`;
+* a file that a layer format of the registry (:func:`formats.registry.layer_reader`)
+  accepts is one annotator's layer: a ``.ann`` file (named, or found in a
+  folder) with an ``annotation.conf`` in its folder or a folder above it is one
+  brat layer, the ``.ann`` and its ``.txt``; a ``.xmi`` file is one XMI layer;
 * everything else goes to :func:`ingest.pipeline.import_documents` unchanged.
   A ``.ann`` without any ``annotation.conf`` above it is reported (its folder,
   once) and its ``.txt`` imports as plain text.
@@ -32,7 +32,7 @@ the brat collection folder's name or the XMI annotator folder's name; the
 
 from __future__ import annotations
 
-from collections import defaultdict
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,32 +41,20 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from formats.base import ExportError
-from formats.brat import ANNOTATION_CONF, BratCache, BratFormat, config_dir
+from formats import registry
+from formats.base import LAYERS, ExportError, Format
+from formats.brat import ANNOTATION_CONF
 from formats.reading import DEFAULT_MAX_BYTES
-from formats.xmi import XmiFormat
 from ingest.files import iter_files, walk_folder
 from ingest.pipeline import import_documents
-from storage.edits import Edit, annotator_id, validate_relation, validate_span
-from storage.errors import (
-    DiskFullError,
-    NotFoundError,
-    SaywhoError,
-    ValidationError,
-    import_disk_full,
-)
-from storage.importing import ImportReport, sha256_text
-from storage.models import STATUSES, Document, DocumentStatus, Entity, Relation, Span, utcnow
+from storage.edits import Edit, annotator_id
+from storage.errors import DiskFullError, NotFoundError, SaywhoError, import_disk_full
+from storage.importing import ImportReport, check_status, sha256_text, store_annotation_set
+from storage.models import Document, DocumentStatus, Entity, Span, Status, utcnow
 from storage.project import ProgressCallback, Project
 from storage.records import AnnotationSetRecord, DocumentRecord, EntityRecord
 from storage.schema import Schema
 from storage.views import Changes
-
-BRAT = "brat"
-XMI = "xmi"
-LAYER_SUFFIXES = {".ann": BRAT, ".xmi": XMI}
-"""File extensions read as one annotator's layer (compared case-insensitively)."""
-
 
 # ------------------------------------------------------------------- the report
 
@@ -111,12 +99,12 @@ class LayerFile:
     """One annotator's layer of one document, in a file of an annotated format.
 
     Attributes:
-        kind: ``"brat"`` or ``"xmi"``.
+        reader: the layer format of the registry that reads it.
         path: the ``.ann`` or ``.xmi`` file.
         root: the folder the user gave it in (None: the file was named itself).
     """
 
-    kind: str
+    reader: type[Format]
     path: Path
     root: Path | None
 
@@ -143,12 +131,6 @@ class ImportPlan:
     skipped: list[str] = field(default_factory=list)
 
 
-def _layer_files(folder: Path, skipped: list[str]) -> list[Path]:
-    """The ``.ann`` and ``.xmi`` files below ``folder``, walked as
-    :func:`ingest.files.iter_files` walks (:func:`ingest.files.walk_folder`)."""
-    return walk_folder(folder, LAYER_SUFFIXES, skipped)
-
-
 def _key(path: Path) -> Path:
     try:
         return path.resolve()
@@ -161,32 +143,33 @@ def plan_import(paths: Iterable[Path]) -> ImportPlan:
     plan = ImportPlan()
     seen: set[Path] = set()
 
-    def add_layer(path: Path, root: Path | None) -> Path | None:
-        """Adds a layer file; returns the brat .txt it takes from the plain import."""
-        kind = LAYER_SUFFIXES[path.suffix.lower()]
-        configured = kind != BRAT or config_dir(path.parent) is not None
+    extensions = registry.read_extensions(LAYERS)
+
+    def add_layer(path: Path, root: Path | None) -> list[Path]:
+        """Adds a layer file; returns the files it takes from the plain import."""
+        reader = registry.layer_reader(path)
         if _key(path) not in seen:
             seen.add(_key(path))
-            if configured:
-                plan.layers.append(LayerFile(kind, path, root))
-            else:
+            if reader is not None:
+                plan.layers.append(LayerFile(reader, path, root))
+            else:  # only a brat .ann refuses: no annotation.conf above it
                 count, _ = plan.unconfigured.get(path.parent, (0, False))
                 plan.unconfigured[path.parent] = (count + 1, root is not None)
-        return path.with_suffix(".txt") if kind == BRAT and configured else None
+        return reader.companions(path) if reader is not None else []
 
     for given in paths:
         given = Path(given)
         if not given.is_dir():
-            if given.suffix.lower() in LAYER_SUFFIXES and given.is_file():
+            if given.suffix.lower() in extensions and given.is_file():
                 add_layer(given, None)
             else:
                 plan.plain.append(given)
             continue
-        layer_files = _layer_files(given, plan.skipped)
+        layer_files = walk_folder(given, extensions, plan.skipped)
         if not layer_files:
             plan.plain.append(given)  # walked (and its skipped files reported) by the import
             continue
-        taken = {text for text in (add_layer(file, given) for file in layer_files) if text}
+        taken = {taken for file in layer_files for taken in add_layer(file, given)}
         plan.plain += [file for file in iter_files([given], plan.skipped) if file not in taken]
     return plan
 
@@ -240,14 +223,12 @@ class AddLayer(Edit):
         if document is None:
             raise NotFoundError(f"document {self.document_id} does not exist (deleted meanwhile?)")
         name = self.layer.annotator
-        if self.layer.status not in STATUSES:
-            raise ValidationError(f"{self.where}: status '{self.layer.status}' is not one of "
-                                  f"{', '.join(STATUSES)}")
+        check_status(self.layer.status, self.where)
         who = annotator_id(session, name)
         existing = session.scalar(select(func.count()).select_from(Span).where(
             Span.document_id == document.id, Span.annotator_id == who)) or 0
         status_row = session.get(DocumentStatus, (document.id, who))
-        stored_status = status_row.status if status_row is not None else "new"
+        stored_status = status_row.status if status_row is not None else Status.NEW
         if existing or (not self.layer.spans and status_row is not None
                         and stored_status == self.layer.status):
             raise LayerExists(name, existing, stored_status)
@@ -258,55 +239,17 @@ class AddLayer(Edit):
             status_row.status = self.layer.status
             status_row.updated_at = utcnow()
         changes = Changes(documents={document.id}, statuses_changed=[(document.id, who)])
-        entity_ids: dict[str, int] = {}
-        if any(span.entity is not None for span in self.layer.spans):
-            entity_ids = dict(session.execute(select(Entity.external_id, Entity.id)).all())
-        spans: dict[str, Span] = {}
-        for record in self.layer.spans:
-            entity_id = None
-            if record.entity is not None:
-                entity_id = entity_ids.get(record.entity)
-                if entity_id is None:
-                    raise ValidationError(f"{self.where}: span '{record.id}' links to actor "
-                                          f"'{record.entity}', which is not in the registry")
-            try:
-                fragments, values = validate_span(session, schema, document, record.label,
-                                                  record.fragments, record.attributes,
-                                                  entity_id, record.id)
-            except ValidationError as exc:
-                raise ValidationError(f"{self.where}: span '{record.id}': {exc}") from exc
-            span = Span(document_id=document.id, annotator_id=who, label=record.label,
-                        start=fragments[0][0], end=fragments[-1][1],
-                        fragments=[list(f) for f in fragments], attributes=values,
-                        entity_id=entity_id, external_id=record.id)
-            session.add(span)
-            spans[record.id] = span
-        session.flush()
-        for span in spans.values():
+
+        def entity_ids() -> dict[str, int]:
+            return dict(session.execute(select(Entity.external_id, Entity.id)).all())
+
+        spans, relations = store_annotation_set(session, schema, document, who, self.layer,
+                                                functools.cache(entity_ids), self.where)
+        for span in spans:
             changes.touch_span(span, "added")
-        per_source: dict[tuple[int, str], int] = defaultdict(int)
-        for relation in self.layer.relations:
-            source, target = spans.get(relation.source), spans.get(relation.target)
-            if source is None or target is None:
-                missing = relation.source if source is None else relation.target
-                raise ValidationError(f"{self.where}: relation '{relation.id}' refers to a "
-                                      f"missing span '{missing}'")
-            try:
-                values = validate_relation(session, schema, relation.type, source, target,
-                                           relation.attributes,
-                                           existing=per_source[(source.id, relation.type)],
-                                           external_id=relation.id)
-            except ValidationError as exc:
-                raise ValidationError(f"{self.where}: relation '{relation.id}': {exc}") from exc
-            per_source[(source.id, relation.type)] += 1
-            row = Relation(document_id=document.id, annotator_id=who, type=relation.type,
-                           source_id=source.id, target_id=target.id, attributes=values,
-                           external_id=relation.id)
-            session.add(row)
-            session.flush()
-            changes.relations_added.append(row.id)
+        changes.relations_added.extend(relation.id for relation in relations)
         self.spans_added = len(spans)
-        self.relations_added = len(self.layer.relations)
+        self.relations_added = len(relations)
         return changes
 
 
@@ -393,16 +336,14 @@ def _size_problem(files: Iterable[Path], limit: int) -> str | None:
 
 
 class _Readers:
-    """Reads layer files, sharing the configurations and type systems read so far."""
+    """Reads layer files, sharing each format's configurations read so far."""
 
     def __init__(self) -> None:
-        self.brat: BratCache = {}
-        self.xmi: dict[Path, Any] = {}
+        self.caches: dict[str, dict[Any, Any]] = {}
 
     def read(self, layer: LayerFile) -> tuple[DocumentRecord, list[EntityRecord]]:
-        if layer.kind == BRAT:
-            return BratFormat.read_layer(layer.path, None, self.brat)
-        return XmiFormat.read_layer(layer.path, layer.root, self.xmi)
+        cache = self.caches.setdefault(layer.reader.NAME, {})
+        return layer.reader.import_layer(layer.path, layer.root, cache)
 
 
 def import_paths(project: Project, paths: Iterable[Path | str], annotator: str | None = None,
@@ -440,8 +381,7 @@ def import_paths(project: Project, paths: Iterable[Path | str], annotator: str |
         if progress is not None:
             progress(done, total, str(layer.path))
         report.files += 1
-        companions = [layer.path.with_suffix(".txt")] if layer.kind == BRAT else []
-        too_large = _size_problem([layer.path, *companions], limit)
+        too_large = _size_problem([layer.path, *layer.reader.companions(layer.path)], limit)
         if too_large:
             report.errors.append(too_large)
             continue

@@ -12,6 +12,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from formats import registry
+from formats.base import Format
 from formats.jsonl import read_entities
 from formats.reading import DEFAULT_MAX_BYTES, IngestError
 from ingest.files import iter_files, read_file
@@ -133,11 +135,15 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _read_one(job: tuple[Path, int]) -> list[DocumentRecord] | str:
-    """Parses one file (in a worker process); an error comes back as its message."""
-    path, limit = job
+def _read_one(job: tuple[Path, int, type[Format]]) -> list[DocumentRecord] | str:
+    """Parses one file (in a worker process); an error comes back as its message.
+
+    The reader is chosen in the parent (a format registered at run time is
+    unknown to a fresh worker's registry) and travels as a class reference.
+    """
+    path, limit, reader = job
     try:
-        return read_file(path, limit)
+        return read_file(path, limit, reader)
     except IngestError as exc:
         return str(exc)
     except Exception as exc:  # a parser bug must not stop the other files
@@ -202,7 +208,7 @@ def _parse_files(files: Sequence[Path],
     workers = min(4, (os.cpu_count() or 1))
     if len(files) < PARALLEL_MIN_FILES or workers < 2:
         for file in files:
-            yield file, _read_one((file, limit))
+            yield file, _read_one((file, limit, registry.document_reader(file)))
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -212,7 +218,8 @@ def _parse_files(files: Sequence[Path],
                              initializer=die_with_parent) as pool:
         for offset in range(0, len(files), PARSE_WINDOW):
             window = files[offset:offset + PARSE_WINDOW]
-            results = pool.map(_read_one, [(f, limit) for f in window], chunksize=4)
+            results = pool.map(_read_one, [(f, limit, registry.document_reader(f))
+                                           for f in window], chunksize=4)
             yield from zip(window, results, strict=True)
 
 

@@ -11,15 +11,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.edits import AddRelation, AddSpan, Compound, Edit, annotator_id
+from storage.edits import (
+    AddRelation,
+    AddSpan,
+    Compound,
+    Edit,
+    annotator_id,
+    apply_all,
+    revert_all,
+)
 from storage.errors import NotFoundError, ValidationError
 from storage.gcpause import collector_paused
-from storage.models import Annotator, Relation, Span
+from storage.models import Annotator, Relation, Span, Status
 from storage.project import Project
 from storage.schema import Schema
 from storage.views import Changes, RelationView, SpanView
@@ -288,6 +296,17 @@ def _gold_span(session: Session, document_id: int, gold_id: int, key: SpanKey) -
     return None
 
 
+Stored = TypeVar("Stored", Span, Relation)
+
+
+def _stored(session: Session, model: type[Stored], row_id: int) -> Stored:
+    """The span or relation to accept (NotFoundError when it was deleted meanwhile)."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFoundError(f"{model.__tablename__} {row_id} does not exist")
+    return row
+
+
 def _ensure_curator(session: Session, gold: str) -> int:
     who = annotator_id(session, gold)
     row = session.get(Annotator, who)
@@ -306,9 +325,7 @@ class AcceptSpan(Edit):
     text = "accept span"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        span = session.get(Span, self.span_id)
-        if span is None:
-            raise NotFoundError(f"span {self.span_id} does not exist")
+        span = _stored(session, Span, self.span_id)
         gold_id = _ensure_curator(session, self.gold)
         if span.annotator_id == gold_id:
             raise ValidationError("this span is already in the gold layer")
@@ -335,9 +352,7 @@ class AcceptRelation(Edit):
     text = "accept relation"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        relation = session.get(Relation, self.relation_id)
-        if relation is None:
-            raise NotFoundError(f"relation {self.relation_id} does not exist")
+        relation = _stored(session, Relation, self.relation_id)
         gold_id = _ensure_curator(session, self.gold)
         changes = Changes()
         if not self.steps:
@@ -358,15 +373,10 @@ class AcceptRelation(Edit):
             changes.merge(add.apply(session, schema))
             self.steps.append(add)
             return changes
-        for step in self.steps:  # redo
-            changes.merge(step.apply(session, schema))
-        return changes
+        return apply_all(self.steps, session, schema)  # a redo
 
     def revert(self, session: Session, schema: Schema) -> Changes:
-        changes = Changes()
-        for step in reversed(self.steps):
-            changes.merge(step.revert(session, schema))
-        return changes
+        return revert_all(self.steps, session, schema)
 
 
 def unanimous_edit(project: Project, document_id: int, annotators: Sequence[str],
@@ -444,7 +454,7 @@ def adjudication_statuses(project: Project, gold: str = GOLD) -> dict[int, str]:
             .where(DocumentStatus.annotator_id == who)).all())
         with_spans = set(session.scalars(select(Span.document_id)
                                          .where(Span.annotator_id == who).distinct()))
-    return {document_id: stored.get(document_id, "new")
+    return {document_id: stored.get(document_id, Status.NEW)
             for document_id in sorted(set(stored) | with_spans)}
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Text, select, type_coerce
 
 from storage.gcpause import collector_paused as _collector_paused
-from storage.models import Annotator, Document, DocumentStatus, Relation, Span
+from storage.models import Annotator, Document, DocumentStatus, Relation, Span, Status
 from storage.project import Project
 from storage.views import DocumentView, EntityView, RelationView, SpanView
 
@@ -174,7 +174,7 @@ def iter_corpus(project: Project, selection: CorpusFilter | None = None,
                 layer_spans = spans.get(key)
                 if status is None and layer_spans is None:
                     continue
-                status = status or "new"
+                status = status or Status.NEW
                 if selection.status is not None and status != selection.status:
                     continue
                 if layer_spans is None:

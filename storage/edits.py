@@ -13,11 +13,12 @@ what it touches is no longer as this edit left it, it raises
 
 from __future__ import annotations
 
+import enum
 import itertools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Generic, TypeVar
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, defer
@@ -34,6 +35,7 @@ from storage.models import (
     Entity,
     Relation,
     Span,
+    Status,
     utcnow,
 )
 from storage.schema import AttributeDef, Schema
@@ -49,15 +51,18 @@ from storage.validation import (
 )
 from storage.views import Changes, EntityView, RelationView, SpanView
 
-ENTITY_KINDS = ("person", "organisation", "state", "group", "other")
 
+class Unset(enum.Enum):
+    """The type of :data:`UNSET`: "leave this field as it is" in an update edit."""
 
-class _Unset:
+    UNSET = "UNSET"
+
     def __repr__(self) -> str:
         return "UNSET"
 
 
-UNSET: Any = _Unset()
+UNSET: Final = Unset.UNSET
+"""An update edit's field not given (None is a value: "no actor", "no id")."""
 
 
 def new_id(prefix: str) -> str:
@@ -346,6 +351,17 @@ def _keep_version(session: Session, row: Span | Entity, version: int) -> None:
     set_committed_value(row, "version", version)
 
 
+def _insert(session: Session, row: Span | Entity, row_id: int | None,
+            version: int | None) -> None:
+    """Adds a row; a redo gives it back the id and the version it had (see _keep_version)."""
+    if row_id is not None:
+        row.id = row_id
+    session.add(row)
+    session.flush()
+    if version is not None:
+        _keep_version(session, row, version)
+
+
 def _locked_entities(session: Session, *entity_ids: int) -> dict[int, Entity]:
     """The actors, read fresh and locked until the transaction ends (lowest id first).
 
@@ -526,6 +542,83 @@ class Edit:
         raise NotImplementedError
 
 
+Row = TypeVar("Row", Span, Relation, Entity)
+
+
+@dataclass
+class ChangeEdit(Edit, Generic[Row]):
+    """An edit that changes one stored row in place, with one undo/conflict protocol.
+
+    ``apply`` reads the row's state, refuses a redo when the row is no longer as
+    the undo left it (and a first apply when ``expected_version`` is stale),
+    writes the wanted state and remembers the state before and after; ``revert``
+    refuses when the row is no longer as apply left it, then writes the state
+    before back. Subclasses say how to load the row, read its state, word a
+    conflict, and write a state (:meth:`_write` validates).
+
+    Attributes:
+        expected_version: the version the user edited (None: no check).
+        before: the row's state before apply.
+        after: the row's state as apply left it (checked by revert).
+        undone: the row's state as revert left it (checked by a redo).
+    """
+
+    expected_version: int | None = field(default=None, kw_only=True)
+    before: dict[str, Any] | None = field(default=None, kw_only=True)
+    after: dict[str, Any] | None = field(default=None, kw_only=True)
+    undone: dict[str, Any] | None = field(default=None, kw_only=True)
+
+    def _load(self, session: Session) -> Row:
+        raise NotImplementedError
+
+    def _state(self, row: Row) -> dict[str, Any]:
+        """The row as a user sees it: what an undo or redo must find unchanged."""
+        if isinstance(row, Span):
+            return _span_state(row)
+        return _relation_state(row) if isinstance(row, Relation) else _entity_state(row)
+
+    def _version(self, row: Row) -> int | None:
+        """The row's version for the ``expected_version`` check (None: not versioned)."""
+        return row.version if isinstance(row, (Span, Entity)) else None
+
+    def _wanted(self, row: Row, current: dict[str, Any]) -> dict[str, Any]:
+        """The state this edit asks for, given the current one."""
+        raise NotImplementedError
+
+    def _write(self, session: Session, schema: Schema, row: Row,
+               state: dict[str, Any]) -> Changes:
+        raise NotImplementedError
+
+    def _conflict(self, session: Session, schema: Schema, row: Row,
+                  known: dict[str, Any] | None) -> ConflictError:
+        """Someone else changed the row; ``known`` is the state expected (None: a
+        stale ``expected_version``)."""
+        raise NotImplementedError
+
+    def apply(self, session: Session, schema: Schema) -> Changes:
+        row = self._load(session)
+        current = self._state(row)
+        if self.undone is not None:  # a redo: the row must be as the undo left it
+            if current != self.undone:
+                raise self._conflict(session, schema, row, self.undone)
+        elif self.expected_version is not None and \
+                self._version(row) != self.expected_version:
+            raise self._conflict(session, schema, row, None)
+        changes = self._write(session, schema, row, self._wanted(row, current))
+        self.before = current
+        self.after = self._state(row)
+        return changes
+
+    def revert(self, session: Session, schema: Schema) -> Changes:
+        assert self.before is not None and self.after is not None
+        row = self._load(session)
+        if self._state(row) != self.after:
+            raise self._conflict(session, schema, row, self.after)
+        changes = self._write(session, schema, row, self.before)
+        self.undone = self._state(row)
+        return changes
+
+
 @dataclass
 class AddSpan(Edit):
     """Adds a span. Undo deletes it, unless someone else changed or linked it meanwhile."""
@@ -570,12 +663,8 @@ class AddSpan(Edit):
             entity_id=self.entity_id,
             external_id=self.external_id or new_id("s"),
         )
-        if self.span_id is not None:  # redo keeps the id relations may refer to
-            span.id = self.span_id
-        session.add(span)
-        session.flush()
-        if self.undone_version is not None:
-            _keep_version(session, span, self.undone_version)
+        # a redo keeps the id relations may refer to
+        _insert(session, span, self.span_id, self.undone_version)
         self.span_id = span.id
         self.external_id = span.external_id
         self.state = _span_state(span)
@@ -700,7 +789,7 @@ class DeleteSpan(Edit):
 
 
 @dataclass
-class UpdateSpan(Edit):
+class UpdateSpan(ChangeEdit[Span]):
     """Changes a span's label, fragments, attributes or entity link.
 
     ``expected_version`` (when given) must match the stored version, so a
@@ -709,15 +798,37 @@ class UpdateSpan(Edit):
     """
 
     span_id: int
-    label: Any = UNSET
-    fragments: Any = UNSET
-    attributes: Any = UNSET
-    entity_id: Any = UNSET
-    expected_version: int | None = None
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None  # the span as apply left it
-    undone: dict[str, Any] | None = None  # the span as revert left it
+    label: str | Unset = UNSET
+    fragments: Sequence[Sequence[int]] | Unset = UNSET
+    attributes: dict[str, Any] | Unset = UNSET
+    entity_id: int | Unset | None = UNSET
     text = "change span"
+
+    def _load(self, session: Session) -> Span:
+        return _span(session, self.span_id)
+
+    def _conflict(self, session: Session, schema: Schema, row: Span,
+                  known: dict[str, Any] | None) -> ConflictError:
+        if known is None:
+            return _span_changed(session, schema, row, row.label,
+                                 f"version {row.version}, you edited version "
+                                 f"{self.expected_version}; ")
+        return _span_changed(session, schema, row, known["label"])
+
+    def _wanted(self, row: Span, current: dict[str, Any]) -> dict[str, Any]:
+        attributes = current["attributes"] if self.attributes is UNSET else {
+            **current["attributes"], **self.attributes}
+        return {
+            "label": row.label if self.label is UNSET else self.label,
+            "fragments": current["fragments"] if self.fragments is UNSET else self.fragments,
+            "attributes": {k: v for k, v in attributes.items() if v is not None},
+            "entity_id": row.entity_id if self.entity_id is UNSET else self.entity_id,
+        }
+
+    def _write(self, session: Session, schema: Schema, row: Span,
+               state: dict[str, Any]) -> Changes:
+        return self._set(session, schema, row, state["label"], state["fragments"],
+                         dict(state["attributes"]), state["entity_id"])
 
     def _set(self, session: Session, schema: Schema, span: Span, label: str,
              fragments: Sequence[Sequence[int]], attributes: dict[str, Any],
@@ -755,41 +866,6 @@ class UpdateSpan(Edit):
         span.updated_at = utcnow()
         _flush(session, "this span")
         changes.touch_span(span, "changed")
-        return changes
-
-    def apply(self, session: Session, schema: Schema) -> Changes:
-        span = _span(session, self.span_id)
-        current = _span_state(span)
-        if self.undone is not None:  # a redo: the span must be as the undo left it
-            if current != self.undone:
-                raise _span_changed(session, schema, span, self.undone["label"])
-        elif self.expected_version is not None and span.version != self.expected_version:
-            raise _span_changed(session, schema, span, span.label,
-                                f"version {span.version}, you edited version "
-                                f"{self.expected_version}; ")
-        attributes = current["attributes"] if self.attributes is UNSET else {
-            **current["attributes"], **self.attributes}
-        attributes = {k: v for k, v in attributes.items() if v is not None}
-        changes = self._set(
-            session, schema, span,
-            span.label if self.label is UNSET else self.label,
-            current["fragments"] if self.fragments is UNSET else self.fragments,
-            attributes,
-            span.entity_id if self.entity_id is UNSET else self.entity_id,
-        )
-        self.before = current
-        self.after = _span_state(span)
-        return changes
-
-    def revert(self, session: Session, schema: Schema) -> Changes:
-        assert self.before is not None and self.after is not None
-        span = _span(session, self.span_id)
-        if _span_state(span) != self.after:
-            raise _span_changed(session, schema, span, self.after["label"])
-        before = self.before
-        changes = self._set(session, schema, span, before["label"], before["fragments"],
-                            dict(before["attributes"]), before["entity_id"])
-        self.undone = _span_state(span)
         return changes
 
 
@@ -977,20 +1053,30 @@ class DeleteRelation(Edit):
 
 
 @dataclass
-class UpdateRelation(Edit):
+class UpdateRelation(ChangeEdit[Relation]):
     relation_id: int
     attributes: dict[str, Any] = field(default_factory=dict)
     target_id: int | None = None
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None  # the relation as apply left it
-    undone: dict[str, Any] | None = None  # the relation as revert left it
     text = "change relation"
 
-    def _row(self, session: Session) -> Relation:
+    def _load(self, session: Session) -> Relation:
         row = session.get(Relation, self.relation_id, with_for_update=True)
         if row is None:
             raise NotFoundError(f"relation {self.relation_id} does not exist")
         return row
+
+    def _conflict(self, session: Session, schema: Schema, row: Relation,
+                  known: dict[str, Any] | None) -> ConflictError:
+        return _relation_changed(session, row, (known or _relation_state(row))["type"])
+
+    def _wanted(self, row: Relation, current: dict[str, Any]) -> dict[str, Any]:
+        merged = {**current["attributes"], **self.attributes}
+        return {**current, "attributes": {k: v for k, v in merged.items() if v is not None},
+                "target_id": self.target_id or row.target_id}
+
+    def _write(self, session: Session, schema: Schema, row: Relation,
+               state: dict[str, Any]) -> Changes:
+        return self._set(session, schema, row, dict(state["attributes"]), state["target_id"])
 
     def _set(self, session: Session, schema: Schema, row: Relation,
              attributes: dict[str, Any], target_id: int) -> Changes:
@@ -1002,28 +1088,6 @@ class UpdateRelation(Edit):
         row.updated_at = utcnow()
         session.flush()
         return Changes(documents={row.document_id}, relations_changed=[row.id])
-
-    def apply(self, session: Session, schema: Schema) -> Changes:
-        row = self._row(session)
-        current = _relation_state(row)
-        if self.undone is not None and current != self.undone:  # a redo
-            raise _relation_changed(session, row, self.undone["type"])
-        merged = {**current["attributes"], **self.attributes}
-        merged = {k: v for k, v in merged.items() if v is not None}
-        changes = self._set(session, schema, row, merged, self.target_id or row.target_id)
-        self.before = current
-        self.after = _relation_state(row)
-        return changes
-
-    def revert(self, session: Session, schema: Schema) -> Changes:
-        assert self.before is not None and self.after is not None
-        row = self._row(session)
-        if _relation_state(row) != self.after:
-            raise _relation_changed(session, row, self.after["type"])
-        changes = self._set(session, schema, row, dict(self.before["attributes"]),
-                            self.before["target_id"])
-        self.undone = _relation_state(row)
-        return changes
 
 
 @dataclass
@@ -1071,7 +1135,7 @@ class SetStatus(Edit):
             raise ValidationError(f"status '{self.status}' is not one of {', '.join(STATUSES)}")
         _document(session, self.document_id)
         stored = self._stored(session)
-        if self.undone and (stored or "new") != (self.before or "new"):  # a redo
+        if self.undone and (stored or Status.NEW) != (self.before or Status.NEW):  # a redo
             raise self._changed(session, stored)
         changes = self._set(session, self.status)
         self.before = stored
@@ -1079,7 +1143,7 @@ class SetStatus(Edit):
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         stored = self._stored(session)
-        if (stored or "new") != self.status:
+        if (stored or Status.NEW) != self.status:
             raise self._changed(session, stored)
         changes = self._set(session, self.before)
         self.undone = True
@@ -1122,7 +1186,7 @@ class Assign(Edit):
         return self._set(session, self.changed, not self.assigned)
 
 
-def _check_entity_fields(name: str, kind: str, aliases: Sequence[str],
+def _check_entity_fields(schema: Schema, name: str, kind: str, aliases: Sequence[str],
                          kb_id: str | None = None, external_id: str | None = None) -> None:
     if not name.strip():
         raise ValidationError("an actor needs a name")
@@ -1132,8 +1196,9 @@ def _check_entity_fields(name: str, kind: str, aliases: Sequence[str],
     if kb_id is not None:
         check_text(kb_id, f"knowledge-base id '{short(kb_id)}' of actor '{short(name)}'",
                    KB_ID_MAX)
-    if kind not in ENTITY_KINDS:
-        raise ValidationError(f"actor kind '{kind}' is not one of {', '.join(ENTITY_KINDS)}")
+    if kind not in schema.actor_kinds:
+        raise ValidationError(f"actor kind '{kind}' is not one of "
+                              f"{', '.join(schema.actor_kinds)}")
     if any(not isinstance(a, str) for a in aliases):
         raise ValidationError("actor aliases must be text")
     check_json(list(aliases), f"the aliases of actor '{short(name)}'")
@@ -1152,7 +1217,8 @@ class CreateEntity(Edit):
     text = "create actor"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        _check_entity_fields(self.name, self.kind, self.aliases, self.kb_id, self.external_id)
+        _check_entity_fields(schema, self.name, self.kind, self.aliases, self.kb_id,
+                             self.external_id)
         redo = self.undone_version is not None
         if redo and self.entity_id is not None and \
                 session.get(Entity, self.entity_id) is not None:
@@ -1160,12 +1226,7 @@ class CreateEntity(Edit):
                                 "it meanwhile); the registry has been reloaded")
         entity = Entity(name=self.name.strip(), kind=self.kind, aliases=list(self.aliases),
                         kb_id=self.kb_id or None, external_id=self.external_id or new_id("e"))
-        if self.entity_id is not None:
-            entity.id = self.entity_id
-        session.add(entity)
-        session.flush()
-        if self.undone_version is not None:
-            _keep_version(session, entity, self.undone_version)
+        _insert(session, entity, self.entity_id, self.undone_version)
         self.entity_id = entity.id
         self.external_id = entity.external_id
         self.state = _entity_state(entity)
@@ -1193,7 +1254,7 @@ class CreateEntity(Edit):
 
 
 @dataclass
-class UpdateEntity(Edit):
+class UpdateEntity(ChangeEdit[Entity]):
     """Renames an actor or changes its kind, aliases or knowledge-base id.
 
     ``expected_version`` guards against overwriting a colleague's change; undo
@@ -1201,24 +1262,37 @@ class UpdateEntity(Edit):
     """
 
     entity_id: int
-    name: Any = UNSET
-    kind: Any = UNSET
-    aliases: Any = UNSET
-    kb_id: Any = UNSET
-    expected_version: int | None = None
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None  # the actor as apply left it
-    undone: dict[str, Any] | None = None  # the actor as revert left it
+    name: str | Unset = UNSET
+    kind: str | Unset = UNSET
+    aliases: Sequence[str] | Unset = UNSET
+    kb_id: str | Unset | None = UNSET
     text = "change actor"
 
-    def _entity(self, session: Session) -> Entity:
+    def _load(self, session: Session) -> Entity:
         entity = _locked_entities(session, self.entity_id).get(self.entity_id)
         if entity is None:
             raise NotFoundError(f"actor {self.entity_id} does not exist (merged or deleted?)")
         return entity
 
-    def _set(self, session: Session, entity: Entity, values: dict[str, Any]) -> Changes:
-        _check_entity_fields(values["name"], values["kind"], values["aliases"],
+    def _conflict(self, session: Session, schema: Schema, row: Entity,
+                  known: dict[str, Any] | None) -> ConflictError:
+        return _entity_changed(row, row.name if known is None else known["name"])
+
+    def _wanted(self, row: Entity, current: dict[str, Any]) -> dict[str, Any]:
+        values = dict(current)
+        for key in ENTITY_STATE:
+            value = getattr(self, key)
+            if value is not UNSET:
+                values[key] = value
+        return values
+
+    def _write(self, session: Session, schema: Schema, row: Entity,
+               state: dict[str, Any]) -> Changes:
+        return self._set(session, schema, row, state)
+
+    def _set(self, session: Session, schema: Schema, entity: Entity,
+             values: dict[str, Any]) -> Changes:
+        _check_entity_fields(schema, values["name"], values["kind"], values["aliases"],
                              values["kb_id"])
         entity.name = values["name"].strip()
         entity.kind = values["kind"]
@@ -1226,33 +1300,6 @@ class UpdateEntity(Edit):
         entity.kb_id = values["kb_id"] or None
         _flush(session, f"actor '{values['name']}'")
         return Changes(entities_changed=[entity.id])
-
-    def apply(self, session: Session, schema: Schema) -> Changes:
-        entity = self._entity(session)
-        current = _entity_state(entity)
-        if self.undone is not None:  # a redo: the actor must be as the undo left it
-            if current != self.undone:
-                raise _entity_changed(entity, self.undone["name"])
-        elif self.expected_version is not None and entity.version != self.expected_version:
-            raise _entity_changed(entity, entity.name)
-        values = dict(current)
-        for key in ENTITY_STATE:
-            value = getattr(self, key)
-            if value is not UNSET:
-                values[key] = value
-        changes = self._set(session, entity, values)
-        self.before = current
-        self.after = _entity_state(entity)
-        return changes
-
-    def revert(self, session: Session, schema: Schema) -> Changes:
-        assert self.before is not None and self.after is not None
-        entity = self._entity(session)
-        if _entity_state(entity) != self.after:
-            raise _entity_changed(entity, self.after["name"])
-        changes = self._set(session, entity, self.before)
-        self.undone = _entity_state(entity)
-        return changes
 
 
 @dataclass
@@ -1409,21 +1456,53 @@ class Compound(Edit):
     text: str = "edit"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        changes = Changes()
-        for edit in self.edits:
-            changes.merge(edit.apply(session, schema))
-        return changes
+        return apply_all(self.edits, session, schema)
 
     def revert(self, session: Session, schema: Schema) -> Changes:
-        changes = Changes()
-        for edit in reversed(self.edits):
-            changes.merge(edit.revert(session, schema))
-        return changes
+        return revert_all(self.edits, session, schema)
+
+
+def apply_all(edits: Sequence[Edit], session: Session, schema: Schema) -> Changes:
+    """Applies edits in order; what they changed, merged."""
+    changes = Changes()
+    for edit in edits:
+        changes.merge(edit.apply(session, schema))
+    return changes
+
+
+def revert_all(edits: Sequence[Edit], session: Session, schema: Schema) -> Changes:
+    """Reverts edits in reverse order; what they changed, merged."""
+    changes = Changes()
+    for edit in reversed(edits):
+        changes.merge(edit.revert(session, schema))
+    return changes
 
 
 __all__ = [
-    "UNSET", "AddRelation", "AddSpan", "Assign", "Compound", "CreateEntity", "DeleteEntity",
-    "DeleteRelation", "DeleteSpan", "Edit", "EntityView", "MarkAndLink", "MergeEntities",
-    "RelationView", "SetStatus", "SpanView", "UpdateEntity", "UpdateRelation", "UpdateSpan",
-    "describe_entity", "describe_relation", "describe_span",
+    "UNSET",
+    "AddRelation",
+    "AddSpan",
+    "Assign",
+    "ChangeEdit",
+    "Compound",
+    "CreateEntity",
+    "DeleteEntity",
+    "DeleteRelation",
+    "DeleteSpan",
+    "Edit",
+    "EntityView",
+    "MarkAndLink",
+    "MergeEntities",
+    "RelationView",
+    "SetStatus",
+    "SpanView",
+    "Unset",
+    "UpdateEntity",
+    "UpdateRelation",
+    "UpdateSpan",
+    "apply_all",
+    "describe_entity",
+    "describe_relation",
+    "describe_span",
+    "revert_all",
 ]

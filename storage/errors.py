@@ -1,4 +1,11 @@
-"""Domain errors: messages a user can act on, shown at the edge (dialog or stderr)."""
+"""Domain errors: messages a user can act on, shown at the edge (dialog or stderr).
+
+Every error Saywho reports is a :class:`SaywhoError`: the schema, validation,
+project, conflict and look-up errors here, and beside the code that raises them
+:class:`text.offsets.OffsetError`, :class:`formats.reading.IngestError` and
+:class:`formats.base.ExportError`. This module imports nothing, so every
+package may use it (``text`` included).
+"""
 
 from __future__ import annotations
 

@@ -23,8 +23,18 @@ from sqlalchemy.orm import Session
 from storage.db import with_retry
 from storage.edits import CreateEntity, annotator_id, validate_relation, validate_span
 from storage.errors import ProjectError, ValidationError
-from storage.models import STATUSES, Annotator, Document, DocumentStatus, Entity, Relation, Span
-from storage.records import DocumentRecord, EntityRecord
+from storage.models import (
+    STATUSES,
+    Annotator,
+    Document,
+    DocumentStatus,
+    Entity,
+    Relation,
+    Span,
+    Status,
+)
+from storage.records import AnnotationSetRecord, DocumentRecord, EntityRecord
+from storage.schema import Schema
 from storage.validation import (
     DOCUMENT_ID_MAX,
     check_annotator_name,
@@ -415,7 +425,8 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
         if extraction:
             report.fallbacks.append(f"{at}: text from {extraction}")
         if default_annotator and not record.annotations:
-            store.insert_status(document_id, _annotator(store, default_annotator, at), "new")
+            store.insert_status(document_id, _annotator(store, default_annotator, at),
+                                Status.NEW)
         if not record.annotations:
             continue
         document = Document(id=document_id, text=record.text)  # for validation only
@@ -423,64 +434,96 @@ def store_records(project: Project, store: Store, records: Sequence[DocumentReco
             name = annotation_set.annotator or default_annotator
             if not name:
                 raise ValidationError(f"{at}: an annotation set has no annotator")
-            if annotation_set.status not in STATUSES:
-                raise ValidationError(f"{at}: status '{annotation_set.status}' is not one "
-                                      f"of {', '.join(STATUSES)}")
+            check_status(annotation_set.status, at)
             who = _annotator(store, name, at)
             store.insert_status(document_id, who, annotation_set.status)
-            span_ids: dict[str, Span] = {}
-            for span_record in annotation_set.spans:
-                entity_id = None
-                if span_record.entity is not None:
-                    entity_id = store.entity_ids().get(span_record.entity)
-                    if entity_id is None:
-                        raise ValidationError(
-                            f"{at}: span '{span_record.id}' links to actor "
-                            f"'{span_record.entity}', which is not in the registry "
-                            "(import its entities.jsonl first)")
-                try:
-                    fragments, values = validate_span(
-                        session, project.schema, document, span_record.label,
-                        span_record.fragments, span_record.attributes, entity_id,
-                        span_record.id)
-                except ValidationError as exc:
-                    raise ValidationError(f"{at}: span '{span_record.id}': {exc}") from exc
-                span = Span(document_id=document_id, annotator_id=who,
-                            label=span_record.label, start=fragments[0][0],
-                            end=fragments[-1][1], fragments=[list(f) for f in fragments],
-                            attributes=values, entity_id=entity_id,
-                            external_id=span_record.id)
-                session.add(span)
-                span_ids[span_record.id] = span
-                report.spans += 1
-            session.flush()
-            per_source: dict[tuple[int, str], int] = defaultdict(int)
-            for relation_record in annotation_set.relations:
-                source = span_ids.get(relation_record.source)
-                target = span_ids.get(relation_record.target)
-                if source is None or target is None:
-                    missing = relation_record.source if source is None else \
-                        relation_record.target
-                    raise ValidationError(f"{at}: relation '{relation_record.id}' refers "
-                                          f"to a missing span '{missing}'")
-                try:
-                    values = validate_relation(
-                        session, project.schema, relation_record.type, source, target,
-                        relation_record.attributes,
-                        existing=per_source[(source.id, relation_record.type)],
-                        external_id=relation_record.id)
-                except ValidationError as exc:
-                    raise ValidationError(
-                        f"{at}: relation '{relation_record.id}': {exc}") from exc
-                per_source[(source.id, relation_record.type)] += 1
-                session.add(Relation(document_id=document_id, annotator_id=who,
-                                     type=relation_record.type, source_id=source.id,
-                                     target_id=target.id, attributes=values,
-                                     external_id=relation_record.id))
-                report.relations += 1
-            session.flush()
+            spans, relations = store_annotation_set(
+                session, project.schema, document, who, annotation_set, store.entity_ids, at,
+                " (import its entities.jsonl first)")
+            report.spans += len(spans)
+            report.relations += len(relations)
 
 
+def check_status(status: str, at: str) -> None:
+    """Refuses a status that is not one of :data:`storage.models.STATUSES`."""
+    if status not in STATUSES:
+        raise ValidationError(f"{at}: status '{status}' is not one of {', '.join(STATUSES)}")
+
+
+def store_annotation_set(session: Session, schema: Schema, document: Document, who: int,
+                         layer: AnnotationSetRecord, entity_ids: Callable[[], dict[str, int]],
+                         at: str, missing_actor_hint: str = ""
+                         ) -> tuple[list[Span], list[Relation]]:
+    """Validates and adds one annotator's spans and relations to a stored document.
+
+    Every import stores annotations here: a new document's sets
+    (:func:`store_records`) and a layer added to a document already stored
+    (:class:`ingest.layers.AddLayer`). The caller owns the transaction and the
+    status row; rows are flushed, so their ids are set.
+
+    Args:
+        session: the open write session.
+        schema: the project's schema (labels, relation types, attributes).
+        document: the document (its id and text).
+        who: the annotator's id.
+        layer: the spans and relations, with ids local to the file.
+        entity_ids: the actor registry, external id -> id (called only when a
+            span links to an actor).
+        at: the file (and line), for messages.
+        missing_actor_hint: appended to the message about an actor not in the
+            registry.
+
+    Raises:
+        ValidationError: naming ``at`` and the span or relation at fault.
+    """
+    spans: dict[str, Span] = {}
+    for span_record in layer.spans:
+        entity_id = None
+        if span_record.entity is not None:
+            entity_id = entity_ids().get(span_record.entity)
+            if entity_id is None:
+                raise ValidationError(
+                    f"{at}: span '{span_record.id}' links to actor '{span_record.entity}', "
+                    f"which is not in the registry{missing_actor_hint}")
+        try:
+            fragments, values = validate_span(
+                session, schema, document, span_record.label, span_record.fragments,
+                span_record.attributes, entity_id, span_record.id)
+        except ValidationError as exc:
+            raise ValidationError(f"{at}: span '{span_record.id}': {exc}") from exc
+        span = Span(document_id=document.id, annotator_id=who, label=span_record.label,
+                    start=fragments[0][0], end=fragments[-1][1],
+                    fragments=[list(f) for f in fragments], attributes=values,
+                    entity_id=entity_id, external_id=span_record.id)
+        session.add(span)
+        spans[span_record.id] = span
+    session.flush()
+    relations: list[Relation] = []
+    per_source: dict[tuple[int, str], int] = defaultdict(int)
+    for relation_record in layer.relations:
+        source = spans.get(relation_record.source)
+        target = spans.get(relation_record.target)
+        if source is None or target is None:
+            missing = relation_record.source if source is None else relation_record.target
+            raise ValidationError(f"{at}: relation '{relation_record.id}' refers to a missing "
+                                  f"span '{missing}'")
+        try:
+            values = validate_relation(
+                session, schema, relation_record.type, source, target,
+                relation_record.attributes,
+                existing=per_source[(source.id, relation_record.type)],
+                external_id=relation_record.id)
+        except ValidationError as exc:
+            raise ValidationError(f"{at}: relation '{relation_record.id}': {exc}") from exc
+        per_source[(source.id, relation_record.type)] += 1
+        relation = Relation(document_id=document.id, annotator_id=who,
+                            type=relation_record.type, source_id=source.id,
+                            target_id=target.id, attributes=values,
+                            external_id=relation_record.id)
+        session.add(relation)
+        relations.append(relation)
+    session.flush()
+    return list(spans.values()), relations
 
 
 def _annotator(store: Store, name: str, at: str) -> int:

@@ -24,6 +24,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from storage.vocabulary import ROLES as ROLES
+from storage.vocabulary import STATUSES as STATUSES
+from storage.vocabulary import Status
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -31,9 +35,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-STATUSES = ("new", "in_progress", "done")
-ROLES = ("annotator", "curator")
 
 
 def utcnow() -> datetime:
@@ -94,7 +95,7 @@ class DocumentStatus(Base):
     annotator_id: Mapped[int] = mapped_column(
         ForeignKey("annotator.id", ondelete="CASCADE"), primary_key=True
     )
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    status: Mapped[str] = mapped_column(String(16), default=Status.NEW.value)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __table_args__ = (Index("ix_document_status_annotator_status", "annotator_id", "status"),)
 

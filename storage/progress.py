@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from storage.models import Annotator, DocumentStatus
+from storage.models import Annotator, DocumentStatus, Status
 from storage.project import Project
 
 
@@ -20,7 +20,7 @@ def done_over_time(project: Project) -> dict[str, list[tuple[date, int]]]:
     with project.db.reading() as session:
         for name, when in session.execute(
                 select(Annotator.name, DocumentStatus.updated_at).join(Annotator)
-                .where(DocumentStatus.status == "done")):
+                .where(DocumentStatus.status == Status.DONE)):
             per_day[name][when.date()] += 1
     result: dict[str, list[tuple[date, int]]] = {}
     for name, days in sorted(per_day.items()):

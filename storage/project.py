@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from saywho import __version__
 from storage import db, importing
+from storage.consistency import schema_conflicts
 from storage.db import Database, describe, is_sqlite, to_url, with_retry
 from storage.edits import (
     AddRelation,
@@ -55,6 +56,7 @@ from storage.models import (
     Relation,
     SchemaVersion,
     Span,
+    Status,
 )
 from storage.proposals import (
     ProposalLinkView,
@@ -79,6 +81,7 @@ from storage.views import (
     RelationView,
     SpanView,
 )
+from storage.vocabulary import ValueType
 
 #: the program version (written once, in saywho/__init__.py), recorded in each project
 SAYWHO_VERSION = __version__
@@ -376,7 +379,7 @@ class Project:
                 .order_by(Document.position, Document.id)).all()
         result = []
         for document_id, external_id, title, length, position in rows:
-            document_status = statuses.get(document_id, "new")
+            document_status = statuses.get(document_id, Status.NEW)
             if status is not None and document_status != status:
                 continue
             result.append(DocumentInfo(document_id, external_id, title, length or 0,
@@ -473,7 +476,7 @@ class Project:
             row = session.scalar(
                 select(DocumentStatus.status).join(Annotator)
                 .where(DocumentStatus.document_id == document_id, Annotator.name == annotator))
-            return row or "new"
+            return row or Status.NEW
 
     def statuses(self, document_id: int) -> dict[str, str]:
         """Status per annotator name for one document."""
@@ -607,14 +610,14 @@ class Project:
                     .join(Annotator).group_by(Annotator.name, DocumentStatus.status)):
                 by_status.setdefault(name, dict.fromkeys(STATUSES, 0))[status] = count
             for name, counts in by_status.items():
-                counts["new"] = total - counts["in_progress"] - counts["done"]
+                counts[Status.NEW] = total - counts[Status.IN_PROGRESS] - counts[Status.DONE]
                 by_status[name] = counts
             spans: dict[str, dict[str, int]] = defaultdict(dict)
             for name, label, count in session.execute(
                     select(Annotator.name, Span.label, func.count()).join(Annotator)
                     .group_by(Annotator.name, Span.label)):
                 spans[name][label] = count
-                by_status.setdefault(name, {"new": total, "in_progress": 0, "done": 0})
+                by_status.setdefault(name, {**dict.fromkeys(STATUSES, 0), Status.NEW: total})
             relations: dict[str, dict[str, int]] = defaultdict(dict)
             for name, type_, count in session.execute(
                     select(Annotator.name, Relation.type, func.count()).join(Annotator)
@@ -653,8 +656,6 @@ class Project:
         Raises:
             SchemaError: the new schema is invalid or stored annotations block it.
         """
-        from storage.check import schema_conflicts
-
         schema = new if isinstance(new, Schema) else load_schema(new)
         heading = f"cannot change the schema to '{schema.name}' version {schema.version}: "
 
@@ -695,7 +696,7 @@ class Project:
                 definition = new_label.attribute(key)
                 if definition is None:
                     blockers.append(f"attribute '{key}' of '{label}' is set on {used} spans")
-                elif definition.type == "enum" and value not in definition.values:
+                elif definition.type == ValueType.ENUM and value not in definition.values:
                     blockers.append(f"value '{value}' of '{label}.{key}' is used by "
                                     f"{used} spans")
         for type_, count in relation_counts.items():

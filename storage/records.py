@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from storage.vocabulary import Status
+
 Fragment = tuple[int, int]
 
 FRAGMENT_JOINER = " … "
@@ -66,7 +68,7 @@ class AnnotationSetRecord:
     """Everything one annotator marked in one document."""
 
     annotator: str
-    status: str = "new"
+    status: str = Status.NEW
     spans: list[SpanRecord] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)
 

@@ -26,11 +26,19 @@ from lxml import etree
 
 import resources
 from storage.errors import SchemaError
+from storage.vocabulary import (
+    ACTOR_KIND_ATTRIBUTE,
+    ACTOR_KINDS,
+    OTHER_ACTOR_KIND,
+    LabelRole,
+    RelationRole,
+    ValueType,
+)
 
 XSD_PATH = resources.path("schemas", "saywho-schema.xsd")
 DEFAULT_SCHEMA_PATH = resources.path("schemas", "news-attribution.xml")
 
-ATTRIBUTE_TYPES = ("enum", "boolean", "text")
+ATTRIBUTE_TYPES: tuple[str, ...] = tuple(ValueType)
 
 SCHEMA_MAX_BYTES = 2 * 1024 * 1024
 """Schema files larger than this are refused before they are read (the bundled one is 10 KB)."""
@@ -238,10 +246,10 @@ class AttributeDef:
 
     def check(self, value: Any) -> str | None:
         """Returns why ``value`` is not allowed, or None when it is."""
-        if self.type == "boolean":
+        if self.type == ValueType.BOOLEAN:
             if not isinstance(value, bool):
                 return f"attribute '{self.name}' takes true or false, not {value!r}"
-        elif self.type == "enum":
+        elif self.type == ValueType.ENUM:
             if value not in self.values:
                 allowed = ", ".join(self.values)
                 return f"attribute '{self.name}' takes one of {allowed}, not {value!r}"
@@ -250,8 +258,17 @@ class AttributeDef:
         return None
 
 
+class _Declared:
+    """What labels and relation types share: attributes, found by name."""
+
+    attributes: tuple[AttributeDef, ...]
+
+    def attribute(self, name: str) -> AttributeDef | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+
 @dataclass(frozen=True)
-class LabelDef:
+class LabelDef(_Declared):
     """A span label."""
 
     name: str
@@ -260,16 +277,11 @@ class LabelDef:
     entity: bool = False
     description: str = ""
     attributes: tuple[AttributeDef, ...] = ()
-
-    def attribute(self, name: str) -> AttributeDef | None:
-        for attribute in self.attributes:
-            if attribute.name == name:
-                return attribute
-        return None
+    role: str | None = None
 
 
 @dataclass(frozen=True)
-class RelationDef:
+class RelationDef(_Declared):
     """A relation type between two spans."""
 
     name: str
@@ -279,12 +291,7 @@ class RelationDef:
     key: str | None = None
     description: str = ""
     attributes: tuple[AttributeDef, ...] = ()
-
-    def attribute(self, name: str) -> AttributeDef | None:
-        for attribute in self.attributes:
-            if attribute.name == name:
-                return attribute
-        return None
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -314,6 +321,34 @@ class Schema:
     def label_names(self) -> list[str]:
         return [label.name for label in self.labels]
 
+    @property
+    def actor_kinds(self) -> tuple[str, ...]:
+        """The kinds an actor may have: the values of the actor label's ``kind``
+        attribute (the first label with ``entity="true"`` that declares one), else
+        :data:`~storage.vocabulary.ACTOR_KINDS`; the first is the default."""
+        for label in self.labels:
+            attribute = label.attribute(ACTOR_KIND_ATTRIBUTE) if label.entity else None
+            if attribute is not None and attribute.type == ValueType.ENUM and attribute.values:
+                values = tuple(attribute.values)
+                default = attribute.default if attribute.default in values else values[0]
+                return (default, *(v for v in values if v != default))
+        return ACTOR_KINDS
+
+    def actor_kind(self, value: object) -> str:
+        """``value`` when it is an actor kind, else "other" when declared, else the default."""
+        kinds = self.actor_kinds
+        if isinstance(value, str) and value in kinds:
+            return value
+        return OTHER_ACTOR_KIND if OTHER_ACTOR_KIND in kinds else kinds[0]
+
+    def labels_with_role(self, role: LabelRole) -> list[str]:
+        """The names of the labels playing ``role`` (see :class:`~storage.vocabulary.LabelRole`)."""
+        return [label.name for label in self.labels if label.role == role]
+
+    def relations_with_role(self, role: RelationRole) -> list[str]:
+        """The names of the relation types playing ``role``."""
+        return [relation.name for relation in self.relations if relation.role == role]
+
     def relations_from(self, label: str) -> list[RelationDef]:
         """The relation types a span with ``label`` may be the source of."""
         return [r for r in self.relations if label in r.sources]
@@ -324,6 +359,25 @@ class Schema:
         if label_def is None:
             return {}
         return {a.name: a.default for a in label_def.attributes if a.default is not None}
+
+
+def _claim_key(keys: dict[str, str], key: str | None, owner: str, at: str,
+               problems: list[str]) -> None:
+    """Records that ``owner`` (e.g. "label 'Quote'") uses shortcut ``key``; a clash is a problem."""
+    if key is None:
+        return
+    if key in keys:
+        problems.append(f"{at}: shortcut '{key}' of {owner} is already used by {keys[key]}")
+    keys[key] = owner
+
+
+def _role(element: Any, roles: type[LabelRole] | type[RelationRole]) -> str | None:
+    """The declared role, else the name's when it is a role ("Quote": quote), else None."""
+    declared = element.get("role")
+    if declared is not None:
+        return str(declared)  # the XSD allowed only the roles' values
+    name = str(element.get("name", "")).lower()
+    return name if name in {role.value for role in roles} else None
 
 
 def _text(element: etree._Element | None) -> str:
@@ -342,20 +396,20 @@ def _parse_attribute(
         (v.text or "").strip(): v.get("description", "") for v in element.findall("value")
     }
     line = f"{where}:{element.sourceline}"
-    if kind == "enum" and not values:
+    if kind == ValueType.ENUM and not values:
         problems.append(f"{line}: attribute '{name}' of {owner} is an enum with no <value>")
-    if kind != "enum" and values:
+    if kind != ValueType.ENUM and values:
         problems.append(f"{line}: attribute '{name}' of {owner} is {kind} but lists values")
     if len(set(values)) != len(values):
         problems.append(f"{line}: attribute '{name}' of {owner} repeats a value")
     raw_default = element.get("default")
     default: Any = raw_default
     if raw_default is not None:
-        if kind == "boolean":
+        if kind == ValueType.BOOLEAN:
             if raw_default not in ("true", "false", "1", "0"):
                 problems.append(f"{line}: default of boolean '{name}' must be true or false")
             default = raw_default in ("true", "1")
-        elif kind == "enum" and raw_default not in values:
+        elif kind == ValueType.ENUM and raw_default not in values:
             problems.append(
                 f"{line}: default '{raw_default}' of attribute '{name}' is not one of its values"
             )
@@ -447,11 +501,7 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
         if any(label.name == name for label in labels):
             problems.append(f"{at}: label '{name}' is declared twice")
         key = element.get("key")
-        if key is not None:
-            if key in keys:
-                problems.append(f"{at}: shortcut '{key}' of label '{name}' is already used by "
-                                f"{keys[key]}")
-            keys[key] = f"label '{name}'"
+        _claim_key(keys, key, f"label '{name}'", at, problems)
         labels.append(
             LabelDef(
                 name=name,
@@ -460,6 +510,7 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
                 entity=element.get("entity", "false") in ("true", "1"),
                 description=_text(element.find("description")),
                 attributes=_attributes(element, f"label '{name}'", where, problems),
+                role=_role(element, LabelRole),
             )
         )
     label_names = {label.name for label in labels}
@@ -471,11 +522,7 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
         if any(r.name == name for r in relations) or name in label_names:
             problems.append(f"{at}: relation '{name}' is declared twice or names a label")
         key = element.get("key")
-        if key is not None:
-            if key in relation_keys:
-                problems.append(f"{at}: shortcut '{key}' of relation '{name}' is already used "
-                                f"by {relation_keys[key]}")
-            relation_keys[key] = f"relation '{name}'"
+        _claim_key(relation_keys, key, f"relation '{name}'", at, problems)
         ends: dict[str, list[str]] = {"source": [], "target": []}
         for end in ("source", "target"):
             for child in element.findall(end):
@@ -496,6 +543,7 @@ def parse_schema(xml: str | bytes, where: str = "<schema>") -> Schema:
                 key=key,
                 description=_text(element.find("description")),
                 attributes=_attributes(element, f"relation '{name}'", where, problems),
+                role=_role(element, RelationRole),
             )
         )
     if problems:

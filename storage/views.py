@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from storage.models import Document, Entity, Relation, Span
+from storage.vocabulary import Status
 
 #: :attr:`Changes.selection` of an edit that leaves the selection where it is.
 KEEP: Literal["keep"] = "keep"
@@ -24,7 +25,7 @@ class DocumentInfo:
     external_id: str
     title: str
     length: int
-    status: str = "new"
+    status: str = Status.NEW
     counts: dict[str, int] = field(default_factory=dict)
     position: int = 0
     assigned: bool = False

@@ -3,5 +3,6 @@
 ``offsets`` converts code points, UTF-16 units and UTF-8 bytes; ``tokenize`` is
 the tokeniser and sentence splitter of the token-level formats and of agreement;
 ``selection`` snaps selections to words and finds quotation contents.
-This package imports nothing else of Saywho.
+This package imports nothing else of Saywho but the error vocabulary
+(:mod:`storage.errors`, which imports nothing).
 """

@@ -21,13 +21,15 @@ import re
 from bisect import bisect_left
 from itertools import accumulate
 
+from storage.errors import SaywhoError
+
 __all__ = ["OffsetError", "OffsetMap", "utf8_length", "utf16_length"]
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
-class OffsetError(ValueError):
+class OffsetError(SaywhoError, ValueError):
     """An offset is outside the text or inside one character."""
 
 

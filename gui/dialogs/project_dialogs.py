@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QInputDialog,
     QLineEdit,
     QWidget,
 )
@@ -83,3 +85,21 @@ class SharedProjectDialog(QDialog):
 
     def url(self) -> str:
         return self.url_combo.currentText().strip()
+
+
+def system_user() -> str:
+    """The login name, the default annotator name."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment
+        return "annotator"
+
+
+def ask_annotator(parent: QWidget | None = None, current: str = "",
+                  known: Sequence[str] = ()) -> str | None:
+    """Asks for the annotator's name; None when cancelled."""
+    choices = list(dict.fromkeys([current or system_user(), *known]))
+    name, ok = QInputDialog.getItem(
+        parent, "Annotator", "Your name (annotations are stored under it):", choices, 0, True)
+    name = name.strip()
+    return name if ok and name else None

@@ -67,19 +67,22 @@ class ShortcutSheet(QDialog):
         result = []
         for g in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(g)
-            for c in range(group.childCount()):
-                child = group.child(c)
-                if not child.isHidden():
-                    result.append((child.text(0), child.text(1)))
+            children = [group.child(c) for c in range(group.childCount())] if group else []
+            result += [(child.text(0), child.text(1)) for child in children
+                       if child is not None and not child.isHidden()]
         return result
 
     def _on_filter_changed(self, text: str) -> None:
         needle = text.casefold()
         for g in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(g)
+            if group is None:
+                continue
             shown = 0
             for c in range(group.childCount()):
                 child = group.child(c)
+                if child is None:
+                    continue
                 visible = needle in child.text(0).casefold() or \
                     needle in child.text(1).casefold()
                 child.setHidden(not visible)

@@ -33,12 +33,20 @@ from PySide6.QtWidgets import (
 from gui import workers
 from gui.dialogs.layout import browse_row, button_box, form, stack
 from storage.project import ImportReport, Project
+from storage.vocabulary import Status
 from text.names import printable
 
 
 def export_available() -> bool:
     """Whether the export runner (export.run) is installed in this build."""
     return importlib.util.find_spec("export.run") is not None
+
+
+def import_filter() -> str:
+    """The import file dialog's filter: every extension the format registry reads."""
+    from formats import registry
+
+    return f"Documents ({' '.join(registry.import_patterns())});;All files (*)"
 
 
 def format_title(name: str) -> str:
@@ -59,7 +67,8 @@ class ProgressDialog(QDialog):
         done(object): the job's result (None when it failed or was cancelled).
     """
 
-    done = Signal(object)
+    # shadows QDialog.done(int), which this dialog never calls (it closes through its buttons)
+    done = Signal(object)  # type: ignore[assignment]
 
     def __init__(self, title: str, job: workers.ProjectJob,
                  parent: QWidget | None = None) -> None:
@@ -180,8 +189,8 @@ class ExportDialog(QDialog):
             self.format_combo.addItem(format_title(name), name)
         self.annotator_list = self._checklist(annotators)
         self.status_combo = QComboBox()
-        for text, value in (("Any status", None), ("Done only", "done"),
-                            ("In progress", "in_progress")):
+        for text, value in (("Any status", None), ("Done only", Status.DONE.value),
+                            (Status.IN_PROGRESS.text, Status.IN_PROGRESS.value)):
             self.status_combo.addItem(text, value)
         self.label_list = self._checklist(labels)
         self.split_check = QCheckBox("Split documents into train / dev / test")

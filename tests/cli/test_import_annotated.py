@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SMALL_TEXT, project_dump
+from helpers import SMALL_TEXT, project_dump
 
 from cli import run
 from ingest.layers import plan_import

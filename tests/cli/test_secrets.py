@@ -14,7 +14,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import require_pg, small_record
+from conftest import require_pg
+from helpers import small_record
 from sqlalchemy.engine import make_url
 
 from cli import run

@@ -176,3 +176,17 @@ def test_random_documents(tmp_path_factory: pytest.TempPathFactory,
     assert sorted((r["condition_id"], r["condition_text"], r["consequence_id"],
                    r["consequence_text"], r["type"]) for r in condition_rows) == sorted(expected)
     assert all((r["holder"], r["annotator"]) == ("", "alice") for r in condition_rows)
+
+
+def test_a_schema_naming_its_labels_otherwise(tmp_path: Path) -> None:
+    from renamed_schema import renamed_project
+
+    with renamed_project(tmp_path) as project:
+        export_project(project, "csv", tmp_path / "out")
+    quotes = read_rows(tmp_path / "out" / "quotes.csv")
+    assert sorted((r["quote_id"], r["form"], r["speaker_mention"], r["cue"])
+                  for r in quotes) == [
+        ("Q1", "direct", "the mayor", "said"), ("Q2", "indirect", "", "")]
+    conditions = read_rows(tmp_path / "out" / "conditions.csv")
+    assert [(r["condition_id"], r["consequence_text"], r["holder"]) for r in conditions] == [
+        ("P1", "the port closes", "the mayor")]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import export_support as support
 import pytest
-from conftest import small_record
+from helpers import small_record
 
 from export.run import export_project
 from formats.base import ExportOptions

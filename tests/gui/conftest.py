@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 
-from gui.app import settings
 from gui.main_window import MainWindow
+from gui.preferences import settings
 from storage.project import Project
 
 

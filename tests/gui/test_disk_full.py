@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import SmallDisk, small_record
+from helpers import SmallDisk, small_record
 from PySide6.QtCore import Qt
 
 from gui.main_window import MainWindow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import small_record
+from helpers import small_record
 
 from export.run import export_project
 from gui.main_window import MainWindow

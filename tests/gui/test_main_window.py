@@ -17,8 +17,8 @@ from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolButton
 
-from gui.app import settings
 from gui.main_window import MainWindow, step_character
+from gui.preferences import settings
 from gui.unicode import Utf16Map
 from ingest import import_paths
 from storage.project import Project
@@ -602,7 +602,8 @@ def test_unexpected_error_is_logged_and_shown_with_details(qapp, tmp_path: Path,
 
 def test_first_start_creates_the_sample_project_in_the_data_folder(qapp,
                                                                    tmp_path: Path) -> None:
-    from gui.app import sample_project, system_user
+    from gui.app import sample_project
+    from gui.dialogs.project_dialogs import system_user
 
     path = sample_project()
     assert path.parent == tmp_path / "data"
@@ -637,7 +638,7 @@ def test_export_dialog_runs_the_export_in_the_background(window: MainWindow, tmp
     from gui.dialogs.transfer import ExportDialog, ExportProgressDialog
 
     mark(qtbot, window, "Aldric Varnay", Qt.Key.Key_A)
-    options = ExportDialog(registry.names(), ["alice"], window.project.schema.label_names,
+    options = ExportDialog(registry.writer_names(), ["alice"], window.project.schema.label_names,
                            tmp_path / "out", window)
     options.format_combo.setCurrentIndex(options.format_combo.findData("jsonl"))
     options.split_check.setChecked(True)
@@ -809,15 +810,14 @@ def test_an_edit_that_fails_unexpectedly_is_not_shown_as_saved(window: MainWindo
 
 
 def test_system_theme_is_followed_when_it_changes(window: MainWindow, monkeypatch) -> None:
-    from gui import app as gui_app
     from gui import theme
 
     palette, sheet = QApplication.palette(), QApplication.instance().styleSheet()
     window.actions["view.theme_system"].trigger()
-    monkeypatch.setattr(gui_app, "system_is_dark", lambda: True)
+    monkeypatch.setattr(theme, "system_is_dark", lambda: True)
     window._on_system_color_scheme_changed()
     assert theme.is_dark(QApplication.palette())
-    monkeypatch.setattr(gui_app, "system_is_dark", lambda: False)
+    monkeypatch.setattr(theme, "system_is_dark", lambda: False)
     window._on_system_color_scheme_changed()
     assert not theme.is_dark(QApplication.palette())
     # an explicit choice is not overridden by the desktop
@@ -832,7 +832,7 @@ def test_backups_to_keep_is_a_setting_the_window_uses(window: MainWindow, tmp_pa
                                                       monkeypatch) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from gui.app import backups_kept, open_project
+    from gui.preferences import backups_kept, open_project
 
     asked: list[int] = []
 

@@ -278,7 +278,7 @@ def test_select_inside_quotes(view: ArticleView, small_project: Project) -> None
 
 
 def nested_project(project: Project) -> int:
-    from conftest import small_record
+    from helpers import small_record
 
     project.import_records([small_record()], "small.jsonl")
     document = project.document_by_external_id("varnay-warns")

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButto
 
 import resources
 from gui import app as app_module
-from gui.app import settings
 from gui.dialogs.welcome import Start, WelcomeDialog
 from gui.main_window import MainWindow
+from gui.preferences import settings
+from gui.theme import apply_mode
 from ingest import import_paths
 from storage.project import Project
 
@@ -231,7 +232,7 @@ def test_a_project_file_on_the_command_line_opens_in_the_window(qapp, tmp_path: 
 def test_screenshot_of_the_welcome(qtbot, tmp_path: Path) -> None:
     dialog = WelcomeDialog("carol")
     qtbot.addWidget(dialog)
-    app_module.apply_theme(QApplication.instance(), "light")  # type: ignore[arg-type]
+    apply_mode(QApplication.instance(), "light")  # type: ignore[arg-type]
     dialog.show()
     assert QTest.qWaitForWindowExposed(dialog)
     shot = app_module.render_window(dialog, tmp_path / "welcome.png")

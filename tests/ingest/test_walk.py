@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import project_dump
+from helpers import project_dump
 
 from cli import run
 from ingest import import_paths

@@ -91,6 +91,39 @@ def test_accept_unanimous_then_disputed_and_undo(two: tuple[Project, int]) -> No
     assert project.spans(doc, GOLD) == []
 
 
+RELATION_ATTRIBUTE_SCHEMA = """<schema name="certainty" version="1">
+  <label name="Actor" color="#4E79A7" key="a" entity="true"/>
+  <label name="Quote" color="#F28E2B" key="q"/>
+  <relation name="speaker" key="s">
+    <source label="Quote"/><target label="Actor"/>
+    <attribute name="certainty" type="enum" required="true" default="sure">
+      <value>sure</value><value>guess</value></attribute>
+  </relation>
+</schema>
+"""
+
+
+def test_accept_unanimous_leaves_relations_whose_attributes_differ(tmp_path) -> None:
+    # The comparison window calls such a relation disputed; A must not accept it.
+    schema = tmp_path / "certainty.xml"
+    schema.write_text(RELATION_ATTRIBUTE_SCHEMA, encoding="utf-8")
+
+    def layer_with(name: str, certainty: str) -> AnnotationSetRecord:
+        return AnnotationSetRecord(name, "done", [
+            SpanRecord("A1", "Actor", [(0, 6)]), SpanRecord("Q1", "Quote", [(12, 33)]),
+        ], [RelationRecord("R1", "speaker", "Q1", "A1", {"certainty": certainty})])
+
+    with Project.create(tmp_path / "p.saywho", schema) as project:
+        project.import_records([DocumentRecord(text=TEXT, external_id="d", annotations=[
+            layer_with("alice", "sure"), layer_with("bob", "guess")])], "two.jsonl")
+        doc = project.documents()[0].id
+        comparison = compare(project, doc, ["alice", "bob"])
+        assert comparison.unanimous_relations() == []
+        assert accept_unanimous(project, doc, ["alice", "bob"]) is not None  # the two spans
+        assert [s.label for s in project.spans(doc, GOLD)] == ["Actor", "Quote"]
+        assert project.relations(doc, GOLD) == []
+
+
 def test_default_values_stored_or_not_are_the_same_value(project: Project) -> None:
     """One tool stored the schema's defaults, the other left them out: unanimous."""
     project.import_records([DocumentRecord(text=TEXT, external_id="d", annotations=[

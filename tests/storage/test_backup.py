@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, project_dump, small_record
+from helpers import ROOT, project_dump, small_record
 
 from storage.backup import (
     DEFAULT_KEEP,

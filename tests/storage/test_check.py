@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import project_dump, small_record
+from helpers import project_dump, small_record
 from sqlalchemy import text
 
 from cli import run

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import project_dump, small_record
+from helpers import project_dump, small_record
 
 from storage.adjudication import GOLD, AcceptSpan
 from storage.edits import (

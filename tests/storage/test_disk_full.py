@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import SmallDisk, project_dump, small_record
+from helpers import SmallDisk, project_dump, small_record
 
 from bench.make_articles import make_articles
 from cli import run

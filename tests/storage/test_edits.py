@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
-from conftest import small_record
+from helpers import small_record
 
 from storage.edits import (
     AddRelation,
@@ -84,12 +87,33 @@ def _edits(project: Project, document: int) -> list[Edit]:
     ]
 
 
+def _stored(project: Project, document: int) -> tuple[Any, ...]:
+    """What a user sees of the document and the registry, to compare before and after."""
+    def attributes(values: dict[str, Any]) -> str:
+        return json.dumps(values, sort_keys=True)
+
+    spans = sorted((s.id, s.annotator_id, s.label, s.fragments, attributes(s.attributes),
+                    s.entity_id) for s in project.spans(document))
+    relations = sorted((r.id, r.type, r.source_id, r.target_id, attributes(r.attributes))
+                       for r in project.relations(document))
+    entities = sorted((e.id, e.name, e.kind, tuple(e.aliases)) for e in project.entities())
+    return spans, relations, sorted(project.statuses(document).items()), entities
+
+
 def test_undo_and_redo_run_many_times_without_a_false_conflict(small_project: Project) -> None:
     document = small_project.documents()[0].id
     for edit in _edits(small_project, document):
-        for _round in range(3):
+        before = _stored(small_project, document)
+        small_project.apply(edit)
+        after = _stored(small_project, document)
+        assert after != before, edit
+        small_project.revert(edit)
+        assert _stored(small_project, document) == before, edit
+        for _round in range(2):
             small_project.apply(edit)
+            assert _stored(small_project, document) == after, edit
             small_project.revert(edit)
+            assert _stored(small_project, document) == before, edit
 
 
 def test_an_undo_or_redo_rolled_back_can_run_again(small_project: Project) -> None:
@@ -105,13 +129,21 @@ def test_an_undo_or_redo_rolled_back_can_run_again(small_project: Project) -> No
             raise Busy
 
     for edit in _edits(small_project, document):
+        before = _stored(small_project, document)
         rolled_back("apply", edit)
+        assert _stored(small_project, document) == before, edit
         small_project.apply(edit)
+        after = _stored(small_project, document)
+        assert after != before, edit
         rolled_back("revert", edit)
+        assert _stored(small_project, document) == after, edit
         small_project.revert(edit)
+        assert _stored(small_project, document) == before, edit
         rolled_back("apply", edit)
         small_project.apply(edit)
+        assert _stored(small_project, document) == after, edit
         small_project.revert(edit)
+        assert _stored(small_project, document) == before, edit
 
 
 def test_a_redone_span_keeps_its_id_and_version(project: Project) -> None:

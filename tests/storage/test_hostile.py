@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, HostileSet, project_dump
+from helpers import SAMPLES, HostileSet, project_dump
 
 from cli import run
 from ingest import import_paths

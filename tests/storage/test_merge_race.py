@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import small_record
+from helpers import small_record
 
 from storage.edits import MergeEntities, UpdateEntity, UpdateSpan
 from storage.errors import ConflictError, NotFoundError, SaywhoError, ValidationError

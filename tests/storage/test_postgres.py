@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, project_dump, small_record
+from helpers import SAMPLES, project_dump, small_record
 from sqlalchemy.engine import make_url
 
 from cli import run

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import project_dump, small_record
+from helpers import project_dump, small_record
 
 from storage.edits import AddRelation, AddSpan, CreateEntity, UpdateEntity, UpdateSpan
 from storage.errors import ValidationError

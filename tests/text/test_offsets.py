@@ -59,3 +59,14 @@ def test_offsets_outside_the_text_are_refused() -> None:
             convert(4)
         with pytest.raises(OffsetError, match="outside the text"):
             convert(-1)
+
+
+def test_offset_errors_are_saywho_errors() -> None:
+    from formats.base import ExportError, MissingDependencyError
+    from formats.reading import IngestError
+    from storage.errors import SaywhoError
+
+    for error in (OffsetError, ExportError, MissingDependencyError, IngestError):
+        assert issubclass(error, SaywhoError), error
+    with pytest.raises(SaywhoError, match="outside the text"):
+        OffsetMap("abc").from_utf16(9)
