@@ -118,9 +118,9 @@ def annotate(project: Project) -> int:
 
 
 def main() -> int:
+    from gui import workers
     from gui.app import make_application, render_window
     from gui.main_window import MainWindow
-    from gui import workers
     from gui.preferences import settings
     from gui.theme import apply_mode
 
