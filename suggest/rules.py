@@ -263,33 +263,22 @@ def _sentence_attributions(text: str, s0: int, sentence: str,
                                    (cue,), 0.8, "cue 'according to'",
                                    speaker_explanation="object of 'according to'"))
         return out
-    ind = _INDIRECT.search(sentence)
-    if ind is not None and _speaker_ok(text, _group(ind, "speaker", s0)):
-        speaker = _group(ind, "speaker", s0)
-        cue = _group(ind, "verb", s0)
-        raw = _group(ind, "content", s0)
+    for pattern, factor, where in ((_INDIRECT, 0.9, "after"), (_REVERSED, 0.85, "before")):
+        match = pattern.search(sentence)
+        if match is None or not _speaker_ok(text, _group(match, "speaker", s0)):
+            continue
+        speaker = _group(match, "speaker", s0)
+        cue = _group(match, "verb", s0)
+        raw = _group(match, "content", s0)
         assert speaker is not None and cue is not None and raw is not None
         content = _strip(text, raw)
         if content[1] - content[0] > 8:
-            lemma = _lemma(text, cue)
+            verb = text[cue[0]:cue[1]]
             out.append(Attribution((content,), _form(text, content, quotations), speaker,
-                                   (cue,), SPEECH_VERBS[lemma] * 0.9,
-                                   f"reported speech after '{text[cue[0]:cue[1]]}'",
-                                   speaker_explanation=f"subject of '{text[cue[0]:cue[1]]}'"))
+                                   (cue,), SPEECH_VERBS[_lemma(text, cue)] * factor,
+                                   f"reported speech {where} '{verb}'",
+                                   speaker_explanation=f"subject of '{verb}'"))
             return out
-    r = _REVERSED.search(sentence)
-    if r is not None and _speaker_ok(text, _group(r, "speaker", s0)):
-        speaker = _group(r, "speaker", s0)
-        cue = _group(r, "verb", s0)
-        raw = _group(r, "content", s0)
-        assert speaker is not None and cue is not None and raw is not None
-        content = _strip(text, raw)
-        if content[1] - content[0] > 8:
-            lemma = _lemma(text, cue)
-            out.append(Attribution((content,), _form(text, content, quotations), speaker,
-                                   (cue,), SPEECH_VERBS[lemma] * 0.85,
-                                   f"reported speech before '{text[cue[0]:cue[1]]}'",
-                                   speaker_explanation=f"subject of '{text[cue[0]:cue[1]]}'"))
     return out
 
 
