@@ -208,6 +208,19 @@ def _overlaps(a: Fragment, b: Fragment) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+_NOTICED: set[str] = set()
+
+
+def _first_notice(problem: Problem) -> tuple[Problem, ...]:
+    """The problem the first time this process meets it, nothing after: a missing model is
+    said once (CLI run, window session), not on every document the rules stand in for."""
+    with _LOCK:
+        if problem.message in _NOTICED:
+            return ()
+        _NOTICED.add(problem.message)
+    return (problem,)
+
+
 class SyntaxSuggester:
     """Rules plus attribution on a dependency parse; the rules alone without the model."""
 
@@ -218,8 +231,8 @@ class SyntaxSuggester:
             nlp = load_first(context.spacy_models)
         except ModelUnavailable as exc:
             fallback = RulesSuggester().suggest(document_text, schema, context)
-            return Proposals(fallback.spans, fallback.relations,
-                             (*fallback.problems, Problem(self.NAME, str(exc))))
+            notice = _first_notice(Problem(self.NAME, str(exc)))
+            return Proposals(fallback.spans, fallback.relations, (*fallback.problems, *notice))
         table = BUILTIN
         path = context.settings.get("verb_table")
         problems: tuple[Problem, ...] = ()

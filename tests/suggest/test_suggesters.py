@@ -124,6 +124,9 @@ def test_missing_model_falls_back_to_rules_with_a_clear_problem() -> None:
     assert problem.suggester == "syntax"
     assert "'no_such_model_xyz' is not installed" in problem.message
     assert "using the rules only" in problem.message
+    again = suggest(text, default_schema(), context, ["syntax"])
+    assert [s.label for s in again.spans] == ["Quote", "Actor", "Cue"]
+    assert again.problems == ()  # said once per process, not on every document
 
 
 def test_corrupt_model_folder_gives_a_clear_message(tmp_path: Path) -> None:
