@@ -181,7 +181,7 @@ class Format:
         Raises:
             IngestError: naming the file (and line) of the problem.
         """
-        raise NotImplementedError(f"the {cls.NAME} format reads no documents")
+        raise ExportError(f"{path}: the {cls.NAME} format reads no documents")
 
     @classmethod
     def import_layer(cls, path: Path, found_in: Path | None, cache: dict[Any, Any]
@@ -200,7 +200,7 @@ class Format:
         Raises:
             ExportError: naming the file and line of the first problem.
         """
-        raise NotImplementedError(f"the {cls.NAME} format reads no layers")
+        raise ExportError(f"{path}: the {cls.NAME} format reads no annotation layers")
 
     # ------------------------------------------------------------------ writing
 
@@ -209,7 +209,8 @@ class Format:
 
     def write_document(self, context: ExportContext, item: CorpusDocument,
                        split: str | None) -> None:
-        raise NotImplementedError
+        """Writes one document (with its layers) of the corpus."""
+        raise ExportError(f"the {self.NAME} format cannot be written, only read")
 
     def finish(self, context: ExportContext) -> None:
         """Called once after the last document (close files, write config)."""
@@ -232,18 +233,8 @@ class Format:
 
 
 class DocumentReader(Format):
-    """A read-only format of one document per file: subclasses set ``parse``.
-
-    ``parse = staticmethod(parse_text)`` turns a file's bytes into its document.
-    """
+    """A read-only format of one document per file: subclasses implement
+    :meth:`read_documents`."""
 
     READS: ClassVar[str | None] = DOCUMENTS
     WRITES: ClassVar[bool] = False
-
-    @staticmethod
-    def parse(data: bytes, path: Path) -> DocumentRecord:
-        raise NotImplementedError
-
-    @classmethod
-    def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
-        return [cls.parse(data, path)]

@@ -777,4 +777,7 @@ class HtmlFormat(DocumentReader):
     NAME: ClassVar[str] = "html"
     EXTENSIONS: ClassVar[tuple[str, ...]] = (".html", ".htm")
     DESCRIPTION: ClassVar[str] = "web pages, the article text of each"
-    parse = staticmethod(parse_html)
+
+    @classmethod
+    def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
+        return [parse_html(data, path)]

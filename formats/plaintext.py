@@ -131,4 +131,7 @@ class TextFormat(DocumentReader):
     NAME: ClassVar[str] = "text"
     EXTENSIONS: ClassVar[tuple[str, ...]] = (".txt",)
     DESCRIPTION: ClassVar[str] = "plain text, one document per file"
-    parse = staticmethod(parse_text)
+
+    @classmethod
+    def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
+        return [parse_text(data, path)]

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from formats import registry
@@ -50,7 +50,7 @@ from ingest.pipeline import import_documents
 from storage.edits import Edit, annotator_id
 from storage.errors import DiskFullError, NotFoundError, SaywhoError, import_disk_full
 from storage.importing import ImportReport, check_status, sha256_text, store_annotation_set
-from storage.models import Document, DocumentStatus, Entity, Span, Status, utcnow
+from storage.models import Document, DocumentStatus, Entity, Relation, Span, Status, utcnow
 from storage.project import ProgressCallback, Project
 from storage.records import AnnotationSetRecord, DocumentRecord, EntityRecord
 from storage.schema import Schema
@@ -201,7 +201,8 @@ class AddLayer(Edit):
     Refused with :class:`LayerExists` when the annotator has spans in the
     document already, or an empty layer is imported over an empty layer with the
     same status. Spans and relations are checked as an import checks them (the
-    schema, the text, the actor registry). An import, so not undoable.
+    schema, the text, the actor registry). ``revert`` takes the layer out again
+    (its spans, relations and the status as it was).
 
     Attributes:
         document_id: the stored document.
@@ -217,6 +218,9 @@ class AddLayer(Edit):
     spans_added: int = 0
     relations_added: int = 0
     text = "import annotations"
+    _span_ids: list[int] = field(default_factory=list)
+    _relation_ids: list[int] = field(default_factory=list)
+    _status_before: str | None = None
 
     def apply(self, session: Session, schema: Schema) -> Changes:
         document = session.get(Document, self.document_id)
@@ -232,6 +236,7 @@ class AddLayer(Edit):
         if existing or (not self.layer.spans and status_row is not None
                         and stored_status == self.layer.status):
             raise LayerExists(name, existing, stored_status)
+        self._status_before = status_row.status if status_row is not None else None
         if status_row is None:
             session.add(DocumentStatus(document_id=document.id, annotator_id=who,
                                        status=self.layer.status))
@@ -250,7 +255,24 @@ class AddLayer(Edit):
         changes.relations_added.extend(relation.id for relation in relations)
         self.spans_added = len(spans)
         self.relations_added = len(relations)
+        self._span_ids = [span.id for span in spans]
+        self._relation_ids = [relation.id for relation in relations]
         return changes
+
+    def revert(self, session: Session, schema: Schema) -> Changes:
+        who = annotator_id(session, self.layer.annotator)
+        session.execute(delete(Relation).where(Relation.id.in_(self._relation_ids)))
+        session.execute(delete(Span).where(Span.id.in_(self._span_ids)))
+        status_row = session.get(DocumentStatus, (self.document_id, who))
+        if self._status_before is None:
+            if status_row is not None:
+                session.delete(status_row)
+        elif status_row is not None:
+            status_row.status = self._status_before
+            status_row.updated_at = utcnow()
+        return Changes(documents={self.document_id}, spans_removed=list(self._span_ids),
+                       relations_removed=list(self._relation_ids),
+                       statuses_changed=[(self.document_id, who)], selection=None)
 
 
 def _stored_document(project: Project, text: str) -> tuple[int, str] | None:

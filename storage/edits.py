@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 import itertools
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
@@ -526,7 +527,7 @@ def _span_linked_meanwhile(session: Session, span: Span, relation_ids: Sequence[
 # ---------------------------------------------------------------------- edits
 
 
-class Edit:
+class Edit(ABC):
     """Base class: an edit applied and reverted inside a caller's transaction.
 
     ``apply`` runs again for a redo. A revert or a redo that finds what it
@@ -535,11 +536,13 @@ class Edit:
 
     text = "edit"
 
+    @abstractmethod
     def apply(self, session: Session, schema: Schema) -> Changes:
-        raise NotImplementedError
+        """Makes the change (again, for a redo); returns what changed."""
 
+    @abstractmethod
     def revert(self, session: Session, schema: Schema) -> Changes:
-        raise NotImplementedError
+        """Takes the change back; returns what changed."""
 
 
 Row = TypeVar("Row", Span, Relation, Entity)
@@ -568,8 +571,9 @@ class ChangeEdit(Edit, Generic[Row]):
     after: dict[str, Any] | None = field(default=None, kw_only=True)
     undone: dict[str, Any] | None = field(default=None, kw_only=True)
 
+    @abstractmethod
     def _load(self, session: Session) -> Row:
-        raise NotImplementedError
+        """The row this edit changes (NotFoundError when it is gone)."""
 
     def _state(self, row: Row) -> dict[str, Any]:
         """The row as a user sees it: what an undo or redo must find unchanged."""
@@ -581,19 +585,20 @@ class ChangeEdit(Edit, Generic[Row]):
         """The row's version for the ``expected_version`` check (None: not versioned)."""
         return row.version if isinstance(row, (Span, Entity)) else None
 
+    @abstractmethod
     def _wanted(self, row: Row, current: dict[str, Any]) -> dict[str, Any]:
         """The state this edit asks for, given the current one."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _write(self, session: Session, schema: Schema, row: Row,
                state: dict[str, Any]) -> Changes:
-        raise NotImplementedError
+        """Validates and writes ``state`` to the row; returns what changed."""
 
+    @abstractmethod
     def _conflict(self, session: Session, schema: Schema, row: Row,
                   known: dict[str, Any] | None) -> ConflictError:
         """Someone else changed the row; ``known`` is the state expected (None: a
         stale ``expected_version``)."""
-        raise NotImplementedError
 
     def apply(self, session: Session, schema: Schema) -> Changes:
         row = self._load(session)
