@@ -45,6 +45,7 @@ from storage.models import (
     Span,
     utcnow,
 )
+from storage.records import FragmentBounds
 from storage.schema import Schema
 from storage.views import Changes
 
@@ -82,7 +83,7 @@ class RelationProposal(Protocol):
 
 
 @dataclass(frozen=True)
-class ProposalView:
+class ProposalView(FragmentBounds):
     """A stored proposal, safe to hand to another thread."""
 
     id: int
@@ -97,14 +98,6 @@ class ProposalView:
     decided_by: str | None = None
     decided_at: datetime | None = None
     span_id: int | None = None
-
-    @property
-    def start(self) -> int:
-        return self.fragments[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.fragments[-1][1]
 
 
 @dataclass(frozen=True)

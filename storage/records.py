@@ -19,6 +19,20 @@ FRAGMENT_JOINER = " … "
 """Joins the fragment texts of a discontinuous span: U+2026 with a space each side."""
 
 
+class FragmentBounds:
+    """``start`` and ``end`` of a span-like value whose ``fragments`` are in text order."""
+
+    fragments: Sequence[Fragment]
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.fragments[-1][1]
+
+
 def covered_text(text: str, fragments: Sequence[Fragment]) -> str:
     """The text a span covers: its fragments' texts joined with :data:`FRAGMENT_JOINER`.
 

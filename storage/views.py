@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from storage.models import Document, Entity, Relation, Span
+from storage.records import FragmentBounds
 from storage.vocabulary import Status
 
 #: :attr:`Changes.selection` of an edit that leaves the selection where it is.
@@ -50,7 +51,7 @@ class DocumentView:
 
 
 @dataclass(frozen=True)
-class SpanView:
+class SpanView(FragmentBounds):
     id: int
     external_id: str
     document_id: int
@@ -62,14 +63,6 @@ class SpanView:
     version: int
     created_at: datetime | None = None
     updated_at: datetime | None = None
-
-    @property
-    def start(self) -> int:
-        return self.fragments[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.fragments[-1][1]
 
     @classmethod
     def of_row(cls, row: Any) -> SpanView:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from storage.records import FragmentBounds
 from storage.schema import Schema
 
 Fragment = tuple[int, int]
@@ -25,7 +26,7 @@ _EMPTY: Mapping[str, object] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
-class ProposedSpan:
+class ProposedSpan(FragmentBounds):
     """A span a suggester proposes: code-point fragments, end exclusive, in text order."""
 
     key: str
@@ -44,14 +45,6 @@ class ProposedSpan:
         if not 0.0 <= self.confidence <= 1.0:
             raise ValueError(f"proposed span {self.key!r}: confidence {self.confidence} "
                              "is not between 0 and 1")
-
-    @property
-    def start(self) -> int:
-        return self.fragments[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.fragments[-1][1]
 
     def text(self, document_text: str, joiner: str = " … ") -> str:
         """The covered text, fragments joined by ``joiner``."""
@@ -117,7 +110,7 @@ class Proposals:
 
 
 @dataclass(frozen=True)
-class ExistingSpan:
+class ExistingSpan(FragmentBounds):
     """A span already stored in the document (the shape of ``storage.records.SpanRecord``).
 
     ``id`` is the stored span's integer id, the target a relation may name.
@@ -128,14 +121,6 @@ class ExistingSpan:
     fragments: tuple[Fragment, ...]
     attributes: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
     entity: str | None = None
-
-    @property
-    def start(self) -> int:
-        return self.fragments[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.fragments[-1][1]
 
 
 @dataclass(frozen=True)

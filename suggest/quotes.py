@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storage.records import FragmentBounds
+
 Fragment = tuple[int, int]
 
 # opening mark -> closing marks it accepts
@@ -47,7 +49,7 @@ _PARA = re.compile(r"\n\s*\n|\n")
 
 
 @dataclass(frozen=True)
-class Quotation:
+class Quotation(FragmentBounds):
     """A passage in quotation marks.
 
     ``fragments`` include the marks (one per paragraph of a continued quote);
@@ -58,14 +60,6 @@ class Quotation:
     inner: tuple[Fragment, ...]
     closed: bool = True
     nested: bool = False
-
-    @property
-    def start(self) -> int:
-        return self.fragments[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.fragments[-1][1]
 
 
 def _is_opening_straight(text: str, i: int) -> bool:
