@@ -1,4 +1,4 @@
-"""storage/edits.py: conflict messages, and undo/redo that stays correct when run again."""
+"""storage/edits/: conflict messages, and undo/redo that stays correct when run again."""
 
 from __future__ import annotations
 
