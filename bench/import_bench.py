@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 
 import lxml.html
 
@@ -52,7 +53,7 @@ def floor(folder: Path, database: Path) -> float:
     for path in sorted(folder.iterdir()):
         data = path.read_bytes()
         if path.suffix == ".html":
-            tree = lxml.html.fromstring(data)
+            tree = cast(lxml.html.HtmlElement, lxml.html.fromstring(data))
             texts.append((path.stem, tree.text_content()))
         else:
             texts.append((path.stem, data.decode("utf-8")))

@@ -18,6 +18,7 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,8 +99,8 @@ def layer(rng: random.Random, name: str, text: str, units: list[dict[str, object
     """One annotator's version: some spans left out, some extents or attributes off."""
     spans: list[SpanRecord] = []
     for unit in units:
-        start, end = unit["span"]  # type: ignore[misc]
-        attrs = dict(unit["attrs"])  # type: ignore[call-overload]
+        start, end = cast(tuple[int, int], unit["span"])
+        attrs = dict(cast(dict[str, object], unit["attrs"]))
         roll = rng.random()
         if roll < sloppiness * 0.35 and unit["label"] in ("Cue", "Actor"):
             continue
