@@ -1,4 +1,4 @@
-"""Helpers the tests share: sample records, project dumps, the hostile-input set.
+"""Helpers the tests share: sample records, project dumps, the hostile-input set, PostgreSQL.
 
 Import them from here (``from helpers import small_record``); ``conftest.py``
 holds only fixtures and hooks.
@@ -9,9 +9,12 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from storage.db import read_only_uri
 from storage.records import (
@@ -146,3 +149,74 @@ class SmallDisk:
 
     def free(self) -> None:
         self.filler.unlink(missing_ok=True)
+
+
+# ----------------------------------------------------------------- PostgreSQL
+
+DEFAULT_PG_URL = "postgresql+psycopg://saywho:saywho@localhost:5432/postgres"
+PG_DATABASE_PREFIX = "saywho_test_"
+
+
+def pg_server_url() -> str:
+    """The maintenance-database URL of the PostgreSQL server tests may use."""
+    return os.environ.get("SAYWHO_TEST_PG_URL", DEFAULT_PG_URL)
+
+
+def _psycopg_conninfo(url: str, database: str | None = None) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+_pg_answer: str | None = None  # "" when the server answered, else why not
+
+
+def pg_unavailable() -> str:
+    """Why PostgreSQL tests cannot run here ("" when a server answers)."""
+    global _pg_answer
+    if _pg_answer is None:
+        try:
+            import psycopg
+        except ImportError:
+            _pg_answer = "psycopg is not installed (pip install 'saywho[postgres]')"
+        else:
+            try:
+                with psycopg.connect(_psycopg_conninfo(pg_server_url()), connect_timeout=3):
+                    _pg_answer = ""
+            except psycopg.Error as exc:
+                _pg_answer = f"no PostgreSQL server at {pg_server_url()}: {exc}".strip()
+    return _pg_answer
+
+
+def require_pg() -> None:
+    """Skips the test when no PostgreSQL server answers; fails instead under CI=true."""
+    reason = pg_unavailable()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is required under CI: {reason}")
+        pytest.skip(reason)
+
+
+def create_pg_database() -> str:
+    """Creates a fresh, empty database; returns its SQLAlchemy URL."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"{PG_DATABASE_PREFIX}{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(_psycopg_conninfo(pg_server_url()), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return make_url(pg_server_url()).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(url: str) -> None:
+    """Drops a database made by :func:`create_pg_database`, closing its connections."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    assert name and name.startswith(PG_DATABASE_PREFIX)
+    with psycopg.connect(_psycopg_conninfo(pg_server_url()), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -14,8 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import require_pg
-from helpers import small_record
+from helpers import require_pg, small_record
 from sqlalchemy.engine import make_url
 
 from cli import run
