@@ -203,10 +203,3 @@ def _match_label(refs: list[S], others: list[S], min_ratio: float,
         rows, cols = linear_sum_assignment(weights, maximize=True)
         chosen = [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if candidate[i, j]]
     return [(refs[i], others[j]) for i, j in chosen]
-
-
-def overlap_counts(reference: Sequence[SpanLike], other: Sequence[SpanLike],
-                   min_ratio: float = 0.0, method: str = "hungarian") -> MatchCounts:
-    """Counts of an overlap matching (all labels together)."""
-    return MatchCounts(len(match_spans(reference, other, min_ratio, method)),
-                       len(reference), len(other))

@@ -96,10 +96,6 @@ def writer_names() -> list[str]:
     return [cls.NAME for cls in formats() if cls.WRITES]
 
 
-def reader_names() -> list[str]:
-    return [cls.NAME for cls in formats() if cls.READS is not None]
-
-
 def read_extensions(reads: str | None = None) -> frozenset[str]:
     """The extensions an import reads (of one kind: :data:`DOCUMENTS` or :data:`LAYERS`)."""
     return frozenset(ext for cls in formats()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote_plus, unquote, unquote_plus
 
-from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -672,9 +672,3 @@ def stamp_head(database: Database) -> None:
     from alembic import command
 
     command.stamp(alembic_config(database.engine), "head")
-
-
-def read_meta(session: Session, key: str) -> str | None:
-    from storage.models import ProjectMeta
-
-    return session.scalar(select(ProjectMeta.value).where(ProjectMeta.key == key))

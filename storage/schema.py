@@ -38,8 +38,6 @@ from storage.vocabulary import (
 XSD_PATH = resources.path("schemas", "saywho-schema.xsd")
 DEFAULT_SCHEMA_PATH = resources.path("schemas", "news-attribution.xml")
 
-ATTRIBUTE_TYPES: tuple[str, ...] = tuple(ValueType)
-
 SCHEMA_MAX_BYTES = 2 * 1024 * 1024
 """Schema files larger than this are refused before they are read (the bundled one is 10 KB)."""
 
