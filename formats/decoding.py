@@ -14,9 +14,9 @@ import collections
 import re
 from pathlib import Path
 
-from formats.reading import (
-    IngestError,
-)
+from formats.reading import IngestError
+from text.encodings import codec_after_mark, mark_length
+from text.encodings import split_bom as split_bom  # the readers' import of it
 
 # ------------------------------------------------------------------ encodings
 
@@ -36,14 +36,6 @@ _MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "a program (ELF executable)"),
 )
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
 _ACCENTED_LATIN = re.compile("[\xc0-\xff]")
 _MAX_ACCENTED_SHARE = 0.3
 _SNIFF_CHARS = 200_000
@@ -57,27 +49,17 @@ def check_not_binary(data: bytes, path: Path, kind: str) -> None:
             raise IngestError(path, f"looks like {description}, not {kind}")
 
 
-def split_bom(data: bytes) -> tuple[str | None, bytes]:
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return encoding, data[len(bom) :]
-    return None, data
-
-
 def decode_with_bom(data: bytes, encoding: str, path: Path) -> str:
-    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    """The text after a byte-order mark (``encoding``: the name :func:`split_bom` gave)."""
+    codec = codec_after_mark(encoding)
     try:
         return data.decode(codec)
     except UnicodeDecodeError as err:
         raise IngestError(
             path,
             f"starts with a {encoding.upper()} byte-order mark but is not valid "
-            f"{codec.upper()} (byte {err.start + _bom_length(encoding)})",
+            f"{codec.upper()} (byte {err.start + mark_length(encoding)})",
         ) from None
-
-
-def _bom_length(encoding: str) -> int:
-    return {"utf-8-sig": 3, "utf-16-le": 2, "utf-16-be": 2}.get(encoding, 4)
 
 
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"

@@ -29,7 +29,7 @@ from typing import Any, ClassVar, TextIO
 
 from formats.base import DOCUMENTS, ExportContext, ExportError
 from formats.common import StreamingFormat
-from formats.decoding import bomless_utf16, split_bom
+from formats.decoding import bomless_utf16
 from formats.reading import (
     DEFAULT_MAX_BYTES,
     MESSAGE_SNIPPET_CHARS,
@@ -49,6 +49,7 @@ from storage.records import (
     covered_text,
 )
 from storage.views import DocumentView, EntityView
+from text.encodings import split_bom
 from text.names import path_text
 
 DOCUMENTS_FILE = "documents.jsonl"

@@ -20,7 +20,6 @@ from formats.decoding import (
     normalise_newlines,
     refuse_bomless_utf16,
     refuse_broken_utf8,
-    split_bom,
 )
 from formats.reading import (
     SHORT_TITLE_MAX_CHARS,
@@ -30,6 +29,7 @@ from formats.reading import (
 from storage.records import (
     DocumentRecord,
 )
+from text.encodings import split_bom
 from text.names import path_text
 
 # ------------------------------------------------------------------ plain text

@@ -34,6 +34,7 @@ from storage.vocabulary import (
     RelationRole,
     ValueType,
 )
+from text.encodings import codec_after_mark, split_bom
 
 XSD_PATH = resources.path("schemas", "saywho-schema.xsd")
 DEFAULT_SCHEMA_PATH = resources.path("schemas", "news-attribution.xml")
@@ -64,14 +65,6 @@ def safe_xml_parser(encoding: str | None = None) -> etree.XMLParser:
 
 # ------------------------------------------------------------ before parsing
 
-# Byte-order marks, UTF-32 before UTF-16 (FF FE 00 00 starts with FF FE).
-_XML_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 # Without a BOM, the first "<" tells UTF-16 and UTF-32 apart (XML 1.0, appendix F.1).
 _XML_FIRST_CHARACTER: tuple[tuple[bytes, str], ...] = (
     (b"\x00\x00\x00<", "utf-32-be"),
@@ -114,9 +107,9 @@ def sniff_xml_encoding(data: bytes) -> tuple[str, int]:
     encoding the XML declaration names, then UTF-8, the XML default. A label
     Python does not know is returned as it is (``codecs.lookup`` fails on it).
     """
-    for bom, codec in _XML_BOMS:
-        if data.startswith(bom):
-            return codec, len(bom)
+    marked, rest = split_bom(data)
+    if marked is not None:
+        return codec_after_mark(marked), len(data) - len(rest)
     for prefix, codec in _XML_FIRST_CHARACTER:
         if data.startswith(prefix):
             return codec, 0
