@@ -155,3 +155,17 @@ def span_linked_meanwhile(session: Session, span: Span, relation_ids: Sequence[i
         f"{covered_text(session, span.document_id, span.fragments)}” meanwhile "
         f"({described}{more}); {doing} would delete that too; the view has been reloaded"
     )
+
+
+def refuse_if_back(session: Session, model: type[Span | Relation | Entity], row_id: int | None,
+                   what: str) -> None:
+    """Refuses to re-create a row that someone else restored meanwhile.
+
+    Raises:
+        ConflictError: the row ``row_id`` exists again; ``what`` names it
+            ("this Quote span", "actor 'Varnay'").
+    """
+    if row_id is not None and session.get(model, row_id) is not None:
+        reloaded = "registry" if model is Entity else "view"
+        raise ConflictError(f"{what} is back already (someone else restored it meanwhile); "
+                            f"the {reloaded} has been reloaded")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from storage.edits.base import UNSET, ChangeEdit, Edit, Unset, new_id
 from storage.edits.checks import check_entity_fields
-from storage.edits.conflicts import entity_changed
+from storage.edits.conflicts import entity_changed, refuse_if_back
 from storage.edits.rows import (
     ENTITY_STATE,
     entity_snapshot,
@@ -32,6 +32,32 @@ from storage.schema import Schema
 from storage.views import Changes
 
 
+def _linked_otherwise(session: Session, span_ids: Sequence[int],
+                      entity_id: int | None) -> list[int]:
+    """The mentions among ``span_ids`` no longer linked to ``entity_id`` (None: unlinked)."""
+    if not span_ids:
+        return []
+    return [span_id for span_id, linked in session.execute(
+        select(Span.id, Span.entity_id).where(Span.id.in_(span_ids))) if linked != entity_id]
+
+
+def _link_mentions(session: Session, from_id: int | None, to_id: int | None,
+                   span_ids: Sequence[int] | None = None) -> None:
+    """Links the mentions of actor ``from_id`` (None: the unlinked ones) to ``to_id``.
+
+    Only those of ``span_ids`` when given (an undo moves back exactly what it
+    moved); each moved span's version goes up, so a copy read before is stale.
+    """
+    if span_ids is not None and not span_ids:
+        return
+    query = update(Span).where(Span.entity_id.is_(None) if from_id is None
+                               else Span.entity_id == from_id)
+    if span_ids is not None:
+        query = query.where(Span.id.in_(span_ids))
+    session.execute(query.values(entity_id=to_id, version=Span.version + 1),
+                    execution_options={"synchronize_session": False})
+
+
 @dataclass
 class CreateEntity(Edit):
     name: str
@@ -48,10 +74,8 @@ class CreateEntity(Edit):
         check_entity_fields(schema, self.name, self.kind, self.aliases, self.kb_id,
                              self.external_id)
         redo = self.undone_version is not None
-        if redo and self.entity_id is not None and \
-                session.get(Entity, self.entity_id) is not None:
-            raise ConflictError(f"actor '{self.name}' is back already (someone else restored "
-                                "it meanwhile); the registry has been reloaded")
+        if redo:
+            refuse_if_back(session, Entity, self.entity_id, f"actor '{self.name}'")
         entity = Entity(name=self.name.strip(), kind=self.kind, aliases=list(self.aliases),
                         kb_id=self.kb_id or None, external_id=self.external_id or new_id("e"))
         insert_row(session, entity, self.entity_id, self.undone_version)
@@ -172,9 +196,7 @@ class MergeEntities(Edit):
         kept.aliases = aliases
         kept.kb_id = kept.kb_id or merged.kb_id
         flush_or_conflict(session, f"actor '{kept.name}'")
-        session.execute(update(Span).where(Span.entity_id == merged.id)
-                        .values(entity_id=kept.id, version=Span.version + 1),
-                        execution_options={"synchronize_session": False})
+        _link_mentions(session, merged.id, kept.id)
         session.delete(merged)
         flush_or_conflict(session, f"actor '{kept.name}' or '{merged.name}'")
         self.kept_before = kept_before
@@ -192,29 +214,20 @@ class MergeEntities(Edit):
                                 "into, does not exist any more (deleted or merged meanwhile)")
         if self.kept_after is not None and entity_state(kept) != self.kept_after:
             raise entity_changed(kept, self.kept_after["name"])
-        if session.get(Entity, self.merged_id) is not None:
-            raise ConflictError(f"actor '{merged_name}' is back already (someone else "
-                                "restored it meanwhile); the registry has been reloaded")
-        if self.moved_spans:
-            elsewhere = [span_id for span_id, entity_id in session.execute(
-                select(Span.id, Span.entity_id).where(Span.id.in_(self.moved_spans)))
-                if entity_id != self.kept_id]
-            if elsewhere:
-                raise ConflictError(
-                    f"cannot take back merging '{merged_name}' into '{kept.name}': "
-                    f"{len(elsewhere)} of the mentions it moved were linked elsewhere or "
-                    "unlinked by someone else meanwhile; the registry has been reloaded")
+        refuse_if_back(session, Entity, self.merged_id, f"actor '{merged_name}'")
+        elsewhere = _linked_otherwise(session, self.moved_spans, self.kept_id)
+        if elsewhere:
+            raise ConflictError(
+                f"cannot take back merging '{merged_name}' into '{kept.name}': "
+                f"{len(elsewhere)} of the mentions it moved were linked elsewhere or "
+                "unlinked by someone else meanwhile; the registry has been reloaded")
         merged = Entity(**without_version(self.merged_snapshot))
         session.add(merged)
         kept.aliases = list(self.kept_before["aliases"])
         kept.kb_id = self.kept_before["kb_id"]
         flush_or_conflict(session, f"actor '{kept.name}'")
         keep_version(session, merged, self.merged_snapshot["version"])
-        if self.moved_spans:
-            session.execute(update(Span).where(Span.id.in_(self.moved_spans),
-                                               Span.entity_id == self.kept_id)
-                            .values(entity_id=self.merged_id, version=Span.version + 1),
-                            execution_options={"synchronize_session": False})
+        _link_mentions(session, self.kept_id, self.merged_id, self.moved_spans)
         self.kept_undone = entity_state(kept)
         return Changes(entities_changed=[self.kept_id, self.merged_id],
                        spans_changed=list(self.moved_spans))
@@ -245,9 +258,7 @@ class DeleteEntity(Edit):
                     f"{'s' if len(linked) != 1 else ''} to actor '{entity.name}' meanwhile; "
                     "deleting it would unlink them; the registry has been reloaded")
         snapshot = entity_snapshot(entity)
-        session.execute(update(Span).where(Span.entity_id == entity.id)
-                        .values(entity_id=None, version=Span.version + 1),
-                        execution_options={"synchronize_session": False})
+        _link_mentions(session, entity.id, None)
         session.delete(entity)
         flush_or_conflict(session, f"actor '{entity.name}'")
         self.snapshot = snapshot
@@ -257,26 +268,17 @@ class DeleteEntity(Edit):
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.snapshot is not None
         name = self.snapshot["name"]
-        if session.get(Entity, self.entity_id) is not None:
-            raise ConflictError(f"actor '{name}' is back already (someone else restored it "
-                                "meanwhile); the registry has been reloaded")
-        if self.unlinked:
-            relinked = [span_id for span_id, entity_id in session.execute(
-                select(Span.id, Span.entity_id).where(Span.id.in_(self.unlinked)))
-                if entity_id is not None]
-            if relinked:
-                raise ConflictError(
-                    f"cannot restore actor '{name}': {len(relinked)} of its mentions were "
-                    "linked to another actor by someone else meanwhile; the registry has "
-                    "been reloaded")
+        refuse_if_back(session, Entity, self.entity_id, f"actor '{name}'")
+        relinked = _linked_otherwise(session, self.unlinked, None)
+        if relinked:
+            raise ConflictError(
+                f"cannot restore actor '{name}': {len(relinked)} of its mentions were "
+                "linked to another actor by someone else meanwhile; the registry has "
+                "been reloaded")
         entity = Entity(**without_version(self.snapshot))
         session.add(entity)
         session.flush()
         keep_version(session, entity, self.snapshot["version"])
-        if self.unlinked:
-            session.execute(update(Span).where(Span.id.in_(self.unlinked),
-                                               Span.entity_id.is_(None))
-                            .values(entity_id=self.entity_id, version=Span.version + 1),
-                            execution_options={"synchronize_session": False})
+        _link_mentions(session, None, self.entity_id, self.unlinked)
         self.undone = True
         return Changes(entities_changed=[self.entity_id], spans_changed=self.unlinked)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from storage.edits.base import ChangeEdit, Edit, new_id
 from storage.edits.checks import load_span, validate_relation
-from storage.edits.conflicts import relation_changed, relation_text, relation_twins
+from storage.edits.conflicts import refuse_if_back, relation_changed, relation_text, relation_twins
 from storage.edits.rows import RELATION_STATE, picked, relation_snapshot, relation_state
-from storage.edits.spans import AddSpan
+from storage.edits.spans import AddSpan, NewSpan
 from storage.errors import ConflictError, NotFoundError, ValidationError
 from storage.models import (
     Relation,
@@ -42,10 +41,7 @@ class AddRelation(Edit):
                                    self.attributes or {}, external_id=self.external_id)
         twins = relation_twins(session, self.type, source.id, target.id)
         if self.undone:  # a redo
-            if self.relation_id is not None and \
-                    session.get(Relation, self.relation_id) is not None:
-                raise ConflictError(f"this '{self.type}' relation is back already (someone "
-                                    "else restored it meanwhile); the view has been reloaded")
+            refuse_if_back(session, Relation, self.relation_id, f"this '{self.type}' relation")
             if any(twin not in self.twins for twin in twins):
                 raise ConflictError(
                     "someone else has added this relation meanwhile ("
@@ -84,7 +80,19 @@ class AddRelation(Edit):
 
 
 @dataclass
-class MarkAndLink(Edit):
+class _LinkTo:
+    """The relation a :class:`MarkAndLink` makes, and the stored span at its other end.
+
+    Declared apart so that these come first in ``MarkAndLink``'s arguments
+    (dataclasses take a base's fields before those of the bases before it).
+    """
+
+    relation: str
+    other_id: int
+
+
+@dataclass
+class MarkAndLink(NewSpan, _LinkTo, Edit):
     """Marks a new span and links it to an existing span in one step.
 
     With ``mark_source`` False (the default) the new span is the relation's
@@ -94,14 +102,6 @@ class MarkAndLink(Edit):
     back both, relation first; a redo stores them again with the same ids.
     """
 
-    relation: str
-    other_id: int
-    document_id: int
-    annotator: str
-    label: str
-    fragments: Sequence[Sequence[int]]
-    attributes: dict[str, Any] | None = None
-    entity_id: int | None = None
     mark_source: bool = False
     add: AddSpan | None = None
     link: AddRelation | None = None
@@ -179,10 +179,7 @@ class DeleteRelation(Edit):
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.snapshot is not None
         snapshot = self.snapshot
-        if session.get(Relation, self.relation_id) is not None:
-            raise ConflictError(f"this '{snapshot['type']}' relation is back already "
-                                "(someone else restored it meanwhile); the view has been "
-                                "reloaded")
+        refuse_if_back(session, Relation, self.relation_id, f"this '{snapshot['type']}' relation")
         source = load_span(session, snapshot["source_id"])
         target = load_span(session, snapshot["target_id"])
         twins = relation_twins(session, snapshot["type"], source.id, target.id)

@@ -19,6 +19,7 @@ from storage.edits.checks import (
 )
 from storage.edits.conflicts import (
     covered_text,
+    refuse_if_back,
     relations_of,
     span_changed,
     span_linked_meanwhile,
@@ -48,8 +49,17 @@ from storage.views import Changes
 
 
 @dataclass
-class AddSpan(Edit):
-    """Adds a span. Undo deletes it, unless someone else changed or linked it meanwhile."""
+class NewSpan:
+    """The span an edit marks (:class:`AddSpan`, and the span half of a mark-and-link).
+
+    Attributes:
+        document_id: the document's id.
+        annotator: the name of the annotator whose layer gets the span.
+        label: one of the schema's labels.
+        fragments: ``[start, end)`` code-point offsets, one pair per fragment.
+        attributes: attribute values (the label's defaults fill the rest).
+        entity_id: the actor the span refers to, for a label that links to actors.
+    """
 
     document_id: int
     annotator: str
@@ -57,6 +67,12 @@ class AddSpan(Edit):
     fragments: Sequence[Sequence[int]]
     attributes: dict[str, Any] | None = None
     entity_id: int | None = None
+
+
+@dataclass
+class AddSpan(NewSpan, Edit):
+    """Adds a span. Undo deletes it, unless someone else changed or linked it meanwhile."""
+
     external_id: str | None = None
     span_id: int | None = None
     state: dict[str, Any] | None = None  # the span as apply stored it
@@ -75,9 +91,7 @@ class AddSpan(Edit):
         twins = span_twins(session, self.document_id, who, self.label, fragments)
         redo = self.undone_version is not None
         if redo:
-            if self.span_id is not None and session.get(Span, self.span_id) is not None:
-                raise ConflictError(f"this {self.label} span is back already (someone else "
-                                    "restored it meanwhile); the view has been reloaded")
+            refuse_if_back(session, Span, self.span_id, f"this {self.label} span")
             if any(twin not in self.twins for twin in twins):
                 raise span_marked_again(session, self.label, self.document_id, fragments)
         span = Span(
@@ -171,9 +185,7 @@ class DeleteSpan(Edit):
         assert self.snapshot is not None
         snapshot = self.snapshot
         label = snapshot["label"]
-        if session.get(Span, self.span_id) is not None:
-            raise ConflictError(f"this {label} span is back already (someone else restored "
-                                "it meanwhile); the view has been reloaded")
+        refuse_if_back(session, Span, self.span_id, f"this {label} span")
         load_document(session, snapshot["document_id"])
         covered = covered_text(session, snapshot["document_id"], snapshot["fragments"])
         entity_id = snapshot["entity_id"]
