@@ -108,14 +108,16 @@ class CsvFormat(Format):
                 links.setdefault((relation.source_id, role), []).append(target)
         return links
 
+    def _spans(self, layer: Layer, role: LabelRole) -> list[SpanView]:
+        """The layer's spans whose label plays ``role`` in the schema."""
+        return [span for span in layer.spans if span.label in self._labels[role]]
+
     def quote_rows(self, context: ExportContext, item: CorpusDocument,
                    layer: Layer) -> list[list[Any]]:
         text = item.document.text
         links = self._links(layer)
         rows = []
-        for span in layer.spans:
-            if span.label not in self._labels[LabelRole.QUOTE]:
-                continue
+        for span in self._spans(layer, LabelRole.QUOTE):
             speaker = next(iter(links.get((span.id, RelationRole.SPEAKER), [])), None)
             cue = next(iter(links.get((span.id, RelationRole.CUE), [])), None)
             entity = None
@@ -148,9 +150,7 @@ class CsvFormat(Format):
         text = item.document.text
         links = self._links(layer)
         rows = []
-        for span in layer.spans:
-            if span.label not in self._labels[LabelRole.CONDITION]:
-                continue
+        for span in self._spans(layer, LabelRole.CONDITION):
             consequences = links.get((span.id, RelationRole.CONSEQUENCE), [])
             condition_text = covered_text(text, span.fragments)
             if not consequences:

@@ -106,27 +106,25 @@ class Names:
         taken.add(name_key(name))
         return name
 
+    def _remembered(self, names: dict[str, str], space: str, text: str, max_bytes: int) -> str:
+        """The name given to ``text`` before, or a new one allocated in ``space``."""
+        name = names.get(text)
+        if name is None:
+            name = names[text] = self._allocate(space, text, max_bytes)
+        return name
+
     def annotator(self, annotator: str) -> str:
         """The folder name of ``annotator``'s files, unique in the export."""
-        folder = self._annotators.get(annotator)
-        if folder is None:
-            folder = self._annotators[annotator] = self._allocate("folders", annotator,
-                                                                  MAX_NAME_BYTES)
-            self.annotator_folders[folder] = annotator
+        folder = self._remembered(self._annotators, "folders", annotator, MAX_NAME_BYTES)
+        self.annotator_folders[folder] = annotator
         return folder
 
     def document(self, external_id: str) -> str:
         """The file name (without extension) of a document, unique in the export."""
-        stem = self.documents.get(external_id)
-        if stem is None:
-            stem = self.documents[external_id] = self._allocate(
-                "documents", external_id, MAX_NAME_BYTES - MAX_EXTENSION_BYTES)
-        return stem
+        return self._remembered(self.documents, "documents", external_id,
+                                MAX_NAME_BYTES - MAX_EXTENSION_BYTES)
 
     def split(self, split: str) -> str:
         """The folder or file name (without extension) of a split."""
-        name = self._splits.get(split)
-        if name is None:
-            name = self._splits[split] = self._allocate(
-                "splits", split, MAX_NAME_BYTES - MAX_EXTENSION_BYTES)
-        return name
+        return self._remembered(self._splits, "splits", split,
+                                MAX_NAME_BYTES - MAX_EXTENSION_BYTES)
