@@ -131,6 +131,17 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if report.errors or missing else EXIT_OK
 
 
+def _counts_table(what: str, counts: dict[str, dict[str, int]],
+                  annotators: list[str]) -> list[str]:
+    """A blank line and a table of ``counts`` (annotator -> kind -> number), or nothing."""
+    kinds = sorted({kind for per_annotator in counts.values() for kind in per_annotator})
+    if not kinds:
+        return []
+    return ["", _table([[what, *kinds]] + [
+        [name, *(str(counts.get(name, {}).get(kind, 0)) for kind in kinds)]
+        for name in annotators])]
+
+
 def _table(rows: list[list[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
@@ -155,18 +166,8 @@ def format_stats(stats: dict[str, Any]) -> str:
         out.append(_table([["annotator", *STATUSES]] + [
             [name, *(str(stats["status"][name].get(s, 0)) for s in STATUSES)]
             for name in annotators]))
-        labels = sorted({label for counts in stats["spans"].values() for label in counts})
-        if labels:
-            out.append("")
-            out.append(_table([["spans", *labels]] + [
-                [name, *(str(stats["spans"].get(name, {}).get(label, 0)) for label in labels)]
-                for name in annotators]))
-        types = sorted({t for counts in stats["relations"].values() for t in counts})
-        if types:
-            out.append("")
-            out.append(_table([["relations", *types]] + [
-                [name, *(str(stats["relations"].get(name, {}).get(t, 0)) for t in types)]
-                for name in annotators]))
+        for what in ("spans", "relations"):
+            out += _counts_table(what, stats[what], annotators)
     series = stats.get("done_over_time") or {}
     if series:
         out.append("")

@@ -40,3 +40,8 @@ def test_stats_cli_writes_charts_and_json(small_project: Project, project_path: 
     assert run(["stats", str(project_path)]) == 0
     text = capsys.readouterr().out
     assert "documents done over time" in text and "alice" in text
+    lines = text.splitlines()
+    spans = lines.index("spans  Actor  Condition  Consequence  Cue  Quote")
+    assert lines[spans + 2].split() == ["alice", "2", "1", "1", "1", "1"]
+    relations = lines.index("relations  consequence  cue  holder  speaker")
+    assert lines[relations + 2].split() == ["alice", "1", "1", "1", "1"]
