@@ -167,3 +167,21 @@ def test_a_redone_span_keeps_its_id_and_version(project: Project) -> None:
     project.revert(entity)
     project.apply(entity)
     assert project.entity(entity.entity_id).version == 3
+
+
+def test_a_first_status_taken_back_leaves_no_status_row(project: Project) -> None:
+    """SetStatus on the shared ChangeEdit protocol: a status never stored counts as new."""
+    project.import_records([DocumentRecord(text="Varnay spoke.", external_id="d")], "d.jsonl")
+    document = project.documents()[0].id
+    edit = SetStatus(document, "alice", "in_progress")
+    project.apply(edit)
+    assert project.statuses(document) == {"alice": "in_progress"}
+    project.revert(edit)
+    assert project.statuses(document) == {}  # the row is gone, not set to "new"
+    assert project.status(document, "alice") == "new"
+    # a colleague's explicit "new" meanwhile is the same status: the redo goes on
+    project.apply(SetStatus(document, "alice", "new"))
+    project.apply(edit)
+    assert project.statuses(document) == {"alice": "in_progress"}
+    project.revert(edit)
+    assert project.statuses(document) == {"alice": "new"}  # back to the row it found
