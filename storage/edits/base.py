@@ -96,8 +96,12 @@ class ChangeEdit(Edit, Generic[Row]):
         """The row as a user sees it: what an undo or redo must find unchanged."""
 
     def _version(self, row: Row) -> int | None:
-        """The row's version for the ``expected_version`` check (None: not versioned)."""
-        return None
+        """The row's version for the ``expected_version`` check (None: not versioned).
+
+        Spans and actors carry a ``version`` column; relations and statuses do not.
+        """
+        version = getattr(row, "version", None)
+        return version if isinstance(version, int) else None
 
     def _same(self, state: dict[str, Any], known: dict[str, Any]) -> bool:
         """Whether the row's ``state`` is still the ``known`` one (an undo or redo may go on)."""

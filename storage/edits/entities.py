@@ -129,9 +129,6 @@ class UpdateEntity(ChangeEdit[Entity]):
     def _state(self, row: Entity) -> dict[str, Any]:
         return entity_state(row)
 
-    def _version(self, row: Entity) -> int | None:
-        return row.version
-
     def _conflict(self, session: Session, schema: Schema, row: Entity,
                   known: dict[str, Any] | None) -> ConflictError:
         return entity_changed(row, row.name if known is None else known["name"])

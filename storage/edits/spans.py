@@ -250,9 +250,6 @@ class UpdateSpan(ChangeEdit[Span]):
     def _state(self, row: Span) -> dict[str, Any]:
         return span_state(row)
 
-    def _version(self, row: Span) -> int | None:
-        return row.version
-
     def _conflict(self, session: Session, schema: Schema, row: Span,
                   known: dict[str, Any] | None) -> ConflictError:
         if known is None:
