@@ -1,0 +1,114 @@
+"""HTML import leaves out the furniture lines trafilatura keeps inside an article.
+
+One test per rule of :mod:`formats.html_lines` added for issue #14 (and the rule
+that keeps a linked sentence standing alone in prose): each page is a fictional
+wire story with the furniture inside the article's own container, where the
+extractor keeps it; each test asserts the article text imported and the
+furniture left out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.formats.test_html_article import assert_no_furniture, page, read
+
+BODY = (
+    "VARNHOLM, June 3 (Saywho Wire) — The islands' council voted on Monday to buy a second night"
+    " ferry, after the first one carried more than forty thousand passengers in its first year.",
+    '"We underestimated how many people wanted to cross at night," council chair Britta Solem'
+    " told reporters after the vote. \"The boat is full every Friday and every Sunday.\"",
+    "The second ferry, a converted cargo ship from the Pellara yards, is due to enter service in"
+    " the spring, once its cabins have been fitted and its crew trained by the port authority.",
+    "Its purchase costs the council 31 million kroner, paid over ten years from the fares and a"
+    " grant from the regional transport fund, which approved the money in a vote last week.",
+    "Opposition councillors voted against the purchase, saying the money would be better spent"
+    " on the islands' ageing harbour walls, which the port authority says need repairs soon.",
+    "The two ferries will sail on alternate nights from April, and on every night in summer.",
+)
+
+
+def article(furniture: str, position: int) -> str:
+    """The story with ``furniture`` as its own paragraph before paragraph ``position``."""
+    paragraphs = [f"<p>{text}</p>" for text in BODY]
+    paragraphs.insert(position, furniture)
+    return page("Varn islands buy a second night ferry", "second-ferry",
+                "<main><article><h1>Varn islands buy a second night ferry</h1>\n"
+                '<div class="article-text">\n' + "\n".join(paragraphs) + "\n</div></article></main>")
+
+
+def assert_story_kept_without(tmp_path: Path, html: str, furniture: str) -> None:
+    document = read(tmp_path, "ferry.html", html)
+    for text in BODY:
+        assert text in document.text
+    assert furniture not in document.text
+    assert_no_furniture(document.text)
+
+
+@pytest.mark.parametrize("line", [
+    "Never miss a story from the islands: sign up for our morning briefing today!",
+    "Already a subscriber? Log in for full access to every story from the islands.",
+    "Follow the Ledger on Instagram for pictures of the islands every day.",
+])
+def test_an_appeal_to_subscribe_or_follow_is_left_out_anywhere(tmp_path: Path, line: str) -> None:
+    # in the middle of the story, not among its last paragraphs
+    assert_story_kept_without(tmp_path, article(f"<p>{line}</p>", 2), line)
+
+
+def test_an_author_bio_at_the_end_is_left_out(tmp_path: Path) -> None:
+    bio = ("Mara Lind is a reporter for the Northern Ledger who has covered the Varn islands, their"
+           " ferries and their council since 2019.")
+    assert_story_kept_without(tmp_path, article(f"<p>{bio}</p>", len(BODY)), bio)
+
+
+def test_a_sentence_about_a_person_inside_the_story_is_kept(tmp_path: Path) -> None:
+    # shaped like a bio, but followed by the story: not at its end
+    person = ("Britta Solem is a former ferry captain who has chaired the council since the islands'"
+              " last election, and an author of two books on the Varn crossings.")
+    document = read(tmp_path, "ferry.html", article(f"<p>{person}</p>", 3))
+    assert person in document.text
+
+
+@pytest.mark.parametrize("line", [
+    "Next article: Harbour walls need repairs, port authority warns",
+    "Te puede interesar: Los transbordadores nocturnos de las islas",
+    "Permalink https://ledger.example/p/8fk2",
+])
+def test_teaser_and_next_article_labels_are_left_out(tmp_path: Path, line: str) -> None:
+    assert_story_kept_without(tmp_path, article(f"<p>{line}</p>", 4), line)
+
+
+@pytest.mark.parametrize("line", ["3 comments", "No comments yet. Be the first to comment!"])
+def test_a_comment_counter_is_left_out(tmp_path: Path, line: str) -> None:
+    assert_story_kept_without(tmp_path, article(f"<p>{line}</p>", 1), line)
+
+
+@pytest.mark.parametrize("line", [
+    "This article contains affiliate links: we earn a commission on what you buy through them.",
+    "(Alle Angaben ohne Gewähr)",
+])
+def test_a_disclaimer_is_left_out(tmp_path: Path, line: str) -> None:
+    assert_story_kept_without(tmp_path, article(f"<p>{line}</p>", 1), line)
+
+
+@pytest.mark.parametrize("line", ["Updated: 04.06.2024, 08:10", "Aktualisiert am 4.06.2024."])
+def test_a_date_stamp_with_its_label_is_left_out(tmp_path: Path, line: str) -> None:
+    assert_story_kept_without(tmp_path, article(f"<p>{line}</p>", 1), line)
+
+
+def test_a_linked_sentence_between_paragraphs_of_prose_is_kept(tmp_path: Path) -> None:
+    linked = "What does the port authority say about the harbour walls?"
+    html = article(f'<p><a href="/world/harbour-walls">{linked}</a></p>', 5)
+    document = read(tmp_path, "ferry.html", html)
+    assert linked in document.text
+    assert_story_kept_without(tmp_path, html, "Harbour strike enters third week")
+
+
+def test_linked_paragraphs_in_a_row_are_still_a_link_list(tmp_path: Path) -> None:
+    links = ('<p><a href="/a">Harbour walls need repairs, port authority warns</a></p>\n'
+             '<p><a href="/b">Pellara yards win a contract for two cargo ships</a></p>')
+    html = article(links, 3)
+    assert_story_kept_without(tmp_path, html, "Harbour walls need repairs")
+    assert "Pellara yards win a contract" not in read(tmp_path, "ferry.html", html).text
