@@ -34,9 +34,10 @@ def article(furniture: str, position: int) -> str:
     """The story with ``furniture`` as its own paragraph before paragraph ``position``."""
     paragraphs = [f"<p>{text}</p>" for text in BODY]
     paragraphs.insert(position, furniture)
+    body = "\n".join(paragraphs)
     return page("Varn islands buy a second night ferry", "second-ferry",
                 "<main><article><h1>Varn islands buy a second night ferry</h1>\n"
-                '<div class="article-text">\n' + "\n".join(paragraphs) + "\n</div></article></main>")
+                f'<div class="article-text">\n{body}\n</div></article></main>')
 
 
 def assert_story_kept_without(tmp_path: Path, html: str, furniture: str) -> None:
@@ -65,8 +66,8 @@ def test_an_author_bio_at_the_end_is_left_out(tmp_path: Path) -> None:
 
 def test_a_sentence_about_a_person_inside_the_story_is_kept(tmp_path: Path) -> None:
     # shaped like a bio, but followed by the story: not at its end
-    person = ("Britta Solem is a former ferry captain who has chaired the council since the islands'"
-              " last election, and an author of two books on the Varn crossings.")
+    person = ("Britta Solem is a former ferry captain who has chaired the council since the"
+              " islands' last election, and an author of two books on the Varn crossings.")
     document = read(tmp_path, "ferry.html", article(f"<p>{person}</p>", 3))
     assert person in document.text
 
