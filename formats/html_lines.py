@@ -39,24 +39,27 @@ _CREDIT = re.compile(
     re.IGNORECASE)
 _CALL_TO_ACTION_MAX_CHARS = 300
 _CALL_TO_ACTION_LAST = 3
-"""A call to support or buy is furniture among the article's last this many paragraphs..."""
+"""A call to subscribe, support or buy is furniture among the article's last paragraphs..."""
 _CALL_TO_ACTION = re.compile(
-    r"\b(?:download (?:the|our)|registrieren|hazte miembro|jetzt bestellen|unterstütze|"
-    r"unterstützen sie)\b",
+    r"\b(?:subscribe|sign up|newsletter|download (?:the|our)|follow us|síguenos|siguenos|"
+    r"suscríbete|abonnieren|abonniere|im abo|e-paper|registrieren|hazte miembro|"
+    r"jetzt bestellen|unterstütze|unterstützen sie)\b",
     re.IGNORECASE)
 _APPEAL = re.compile(
-    r"\b(?:subscribe|subscribers?|sign up|signing up|newsletter|follow us|"
-    r"follow [^.]{0,40} on (?:twitter|facebook|instagram|x|tiktok|youtube)|síguenos|siguenos|"
-    r"suscríbete|abonnieren|abonniere|im abo|e-paper|"
-    r"(?:canal|channel|kanal) (?:de |on |auf )?(?:telegram|whatsapp)|log in for|"
+    r"\b(?:subscribe (?:to|now|today|here)|already a subscriber|log in for|"
+    r"sign(?:ing)? up (?:here|now|today|for (?:our|the|free)|to (?:our|the))|"
+    r"(?:our|unse[rn]e?n?|kostenlosen?) [\w-]{0,30}newsletter|newsletter abonnieren|"
+    r"follow us|follow [^.]{0,40} on (?:twitter|facebook|instagram|tiktok|youtube)|"
+    r"síguenos|siguenos|suscríbete|jetzt abonnieren|"
+    r"(?:canal|channel|kanal) (?:de |on |auf )?(?:telegram|whatsapp)|"
     r"(?:sie sind|you are) (?:aktuell |currently |not |nicht )*(?:eingeloggt|logged in))\b",
     re.IGNORECASE)
-"""...and an appeal to subscribe or follow, or a paywall's message, is furniture anywhere."""
+"""...and an appeal to subscribe or follow, or a paywall's message, anywhere."""
 _BIO_MAX_CHARS = 700
 _BIO_LAST = 2
 """An author's bio is furniture among the article's last this many paragraphs: it opens..."""
 _BIO_OPENING = re.compile(
-    r"^(?:[A-ZÀ-Þ][\w'’.-]+ ){1,3}(?:is|ist|es|est|è|was|war|has been|hat|fell|—|–)\s")
+    r"^(?:[A-ZÀ-Þ][\w'’.-]+ ){1,3}(?:is|ist|es|est|è|was|war|has been|hat|—|–)\s")
 """...with a name and a verb ("Mara Lind is ...") and names a trade of writers:"""
 _BIO_TRADE = re.compile(
     r"\b(?:founder|editor|journalist|reporter|correspondent|writer|writing|writes|author|"
@@ -71,8 +74,10 @@ _COUNTER = re.compile(
 _DISCLAIMER_MAX_CHARS = 300
 _DISCLAIMER = re.compile(
     r"\b(?:enthält werbung|affiliate[- ]links?|ohne gewähr|inhalte dieser (?:web)?seite|"
-    r"content of this (?:web)?site|all rights reserved|alle rechte vorbehalten|"
-    r"todos los derechos reservados|tous droits réservés|stehen inhalte dieser)",
+    r"content of this (?:web)?site|stehen inhalte dieser)|"
+    # a rights notice, not one quoted in the text ("... (all rights reserved) ...")
+    r"(?<![(“\"„])\b(?:all rights reserved|alle rechte vorbehalten|todos los derechos reservados|"
+    r"tous droits réservés)\b",
     re.IGNORECASE)
 """A site's disclaimer, licence or advertising notice."""
 _STAMP_MAX_CHARS = 80

@@ -113,3 +113,14 @@ def test_linked_paragraphs_in_a_row_are_still_a_link_list(tmp_path: Path) -> Non
     html = article(links, 3)
     assert_story_kept_without(tmp_path, html, "Harbour walls need repairs")
     assert "Pellara yards win a contract" not in read(tmp_path, "ferry.html", html).text
+
+
+@pytest.mark.parametrize("line", [
+    "Islanders can sign up for text alerts when a crossing is cancelled, the council said.",
+    "The ferry company has 12,000 subscribers to its season pass, up from 9,000 last year.",
+    'The timetable is published under an open licence ("some rights reserved"), not under the'
+    " usual (all rights reserved) notice, so that travel apps can use it freely.",
+])
+def test_story_sentences_about_signing_up_or_rights_are_kept(tmp_path: Path, line: str) -> None:
+    document = read(tmp_path, "ferry.html", article(f"<p>{line}</p>", 2))
+    assert line in document.text
