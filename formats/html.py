@@ -13,6 +13,7 @@ DTD, and a page nested deeper than :data:`HTML_MAX_DEPTH` is refused.
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
 from pathlib import Path
@@ -299,19 +300,31 @@ def _remove_furniture(tree: lxml.html.HtmlElement, headline: etree._Element | No
     page_chars = _text_length(body)
     keep = set(headline.iterancestors()) if headline is not None else set()
     dropped: list[lxml.html.HtmlElement] = []
+    dropped_set: set[lxml.html.HtmlElement] = set()
     for element in body.xpath(".//*[@class or @id]"):
         if not isinstance(element, lxml.html.HtmlElement):
             continue
-        names = f"{element.get('class', '')} {element.get('id', '')}"
-        if not _FURNITURE_ATTRIBUTE.search(names) or _ARTICLE_ATTRIBUTE.search(names):
+        kind = _furniture_kind(f"{element.get('class', '')} {element.get('id', '')}")
+        if kind == _NOT_FURNITURE:
             continue
-        if element in keep or any(ancestor in dropped for ancestor in element.iterancestors()):
+        if element in keep or not dropped_set.isdisjoint(element.iterancestors()):
             continue
-        if (_ALWAYS_FURNITURE.search(names)
-                or _text_length(element) <= page_chars * _FURNITURE_MAX_SHARE):
+        if kind == _ALWAYS or _text_length(element) <= page_chars * _FURNITURE_MAX_SHARE:
             dropped.append(element)
+            dropped_set.add(element)
     for element in dropped:
         element.drop_tree()
+
+
+_NOT_FURNITURE, _IF_SMALL, _ALWAYS = range(3)
+
+
+@functools.lru_cache(maxsize=4096)
+def _furniture_kind(names: str) -> int:
+    """How an element's class and id names (pages repeat them) class it as furniture."""
+    if not _FURNITURE_ATTRIBUTE.search(names) or _ARTICLE_ATTRIBUTE.search(names):
+        return _NOT_FURNITURE
+    return _ALWAYS if _ALWAYS_FURNITURE.search(names) else _IF_SMALL
 
 
 def _text_length(element: etree._Element) -> int:
