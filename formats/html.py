@@ -517,18 +517,22 @@ _LONE_LINK_MIN_WORDS = 3
 
 
 def _lone_link(blocks: list[tuple[str, float]], index: int) -> bool:
-    """Whether the paragraph at ``index`` has a paragraph of prose on either side.
+    """Whether the paragraph at ``index`` stands alone among paragraphs of prose.
 
-    A label ("By:", "Category: News") is not kept so: it has at least
+    It has prose on either side, or (first or last of the article) it is a
+    sentence (ending with ``.``, ``!`` or ``?``) next to prose. A label ("By:",
+    "Category: News") is not kept so: it has at least
     :data:`_LONE_LINK_MIN_WORDS` words, none before a colon.
     """
     text = blocks[index][0]
     head, colon, _ = text.partition(":")
-    return (0 < index < len(blocks) - 1
-            and len(text.split()) >= _LONE_LINK_MIN_WORDS
-            and not (colon and len(head.split()) < _LONE_LINK_MIN_WORDS - 1)
-            and blocks[index - 1][1] <= _PROSE_MAX_LINK_SHARE
-            and blocks[index + 1][1] <= _PROSE_MAX_LINK_SHARE)
+    if (len(text.split()) < _LONE_LINK_MIN_WORDS
+            or (colon and len(head.split()) < _LONE_LINK_MIN_WORDS - 1)):
+        return False
+    neighbours = [blocks[near][1] for near in (index - 1, index + 1) if 0 <= near < len(blocks)]
+    edge = len(neighbours) < 2
+    return (bool(neighbours) and all(links <= _PROSE_MAX_LINK_SHARE for links in neighbours)
+            and (not edge or text.endswith((".", "!", "?"))))
 
 
 def _kept_paragraphs(blocks: list[tuple[str, float]]) -> list[str]:

@@ -124,3 +124,17 @@ def test_linked_paragraphs_in_a_row_are_still_a_link_list(tmp_path: Path) -> Non
 def test_story_sentences_about_signing_up_or_rights_are_kept(tmp_path: Path, line: str) -> None:
     document = read(tmp_path, "ferry.html", article(f"<p>{line}</p>", 2))
     assert line in document.text
+
+
+def test_a_linked_sentence_opening_the_story_is_kept(tmp_path: Path) -> None:
+    # first of the article, a sentence, and prose after it
+    linked = "The night ferry has changed life on the islands more than any road could."
+    html = article(f'<p><a href="/world/night-ferry">{linked}</a></p>', 0)
+    assert_story_kept_without(tmp_path, html, "Harbour strike enters third week")
+    assert linked in read(tmp_path, "ferry.html", html).text
+
+
+def test_a_linked_label_opening_the_story_is_still_left_out(tmp_path: Path) -> None:
+    # not a sentence: a link of the page's furniture
+    html = article('<p><a href="/world">More world news from the islands</a></p>', 0)
+    assert_story_kept_without(tmp_path, html, "More world news from the islands")
