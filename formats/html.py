@@ -514,6 +514,7 @@ _LINK_MAX_SHARE = 0.9
 _PROSE_MAX_LINK_SHARE = 0.5
 """A paragraph with at most this share of its text in links is prose."""
 _LONE_LINK_MIN_WORDS = 3
+"""A paragraph of links kept among prose has at least this many words."""
 
 
 def _lone_link(blocks: list[tuple[str, float]], index: int) -> bool:
@@ -539,13 +540,12 @@ def _kept_paragraphs(blocks: list[tuple[str, float]]) -> list[str]:
     """The paragraphs that are neither link lists nor furniture lines (:mod:`formats.html_lines`).
 
     A paragraph made of links is part of a link list unless it stands alone
-    between two paragraphs of prose (a linked sentence or subheading).
+    among paragraphs of prose (:func:`_lone_link`: a linked sentence or subheading).
     """
     texts = [text for index, (text, links) in enumerate(blocks)
              if links < _LINK_MAX_SHARE or _lone_link(blocks, index)]
     return [text for index, text in enumerate(texts)
             if not is_furniture_line(text, len(texts) - 1 - index)]
-
 
 
 _STANDFIRST_MIN_CHARS = 80
