@@ -8,18 +8,21 @@ durable group commits, duplicate checks), so the figure to watch is the ratio.
 
 With ``--pages FOLDER`` (real-world pages, e.g. ``../shared/html-eval/pages``) it
 also imports that folder and times it against serial ``trafilatura.extract`` with
-default options over the same pages, in the same run; when ``evaldata.json`` sits
+default options over the same pages, in the same run (alternately ``--repeat``
+times, medians compared); when ``evaldata.json`` sits
 beside the folder, both are scored (see :mod:`bench.html_score`: snippet precision,
 recall, F1 on the tuning half, the held-out half and the whole).
 
-Usage: python bench/import_bench.py [--articles 5000] [--seed 1] [--pages FOLDER]
+Usage: python bench/import_bench.py [--articles 5000] [--seed 1] [--pages FOLDER] [--repeat N]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -89,6 +92,17 @@ def parse_only(folder: Path) -> float:
     return time.perf_counter() - started
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the import's workers)."""
+    try:
+        import resource
+    except ImportError:  # not on Unix: this process only
+        return time.process_time()
+    own, children = (resource.getrusage(who) for who in
+                     (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def trafilatura_defaults(files: list[Path]) -> tuple[float, dict[str, str]]:
     """Serial ``trafilatura.extract`` with default options: seconds and texts by file name."""
     import trafilatura
@@ -107,26 +121,45 @@ def imported_texts(project_path: Path) -> dict[str, str]:
         connection.close()
 
 
-def real_pages(folder: Path, tmp: Path) -> None:
-    """Saywho's import of a folder of real pages against serial trafilatura defaults."""
+def real_pages(folder: Path, tmp: Path, repeat: int = 1) -> None:
+    """Saywho's import of a folder of real pages against serial trafilatura defaults.
+
+    The two are timed alternately ``repeat`` times; the medians are compared.
+    """
     from formats import registry
 
     html = registry.get("html").EXTENSIONS
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in html)
     import trafilatura  # noqa: F401  (imported before timing, as the import's workers do)
 
-    project_path = tmp / "pages.saywho"
-    started = time.perf_counter()
-    with Project.create(project_path) as project:
-        report = import_paths(project, [folder])
-    ours = time.perf_counter() - started
-    theirs, their_texts = trafilatura_defaults(files)
+    our_times: list[float] = []
+    their_times: list[float] = []
+    our_cpu: list[float] = []  # CPU seconds, the import's worker processes included
+    their_cpu: list[float] = []
+    for run in range(repeat):
+        project_path = tmp / f"pages-{run}.saywho"
+        started, cpu = time.perf_counter(), cpu_seconds()
+        with Project.create(project_path) as project:
+            report = import_paths(project, [folder])
+        our_times.append(time.perf_counter() - started)
+        our_cpu.append(cpu_seconds() - cpu)
+        cpu = cpu_seconds()
+        seconds, their_texts = trafilatura_defaults(files)
+        their_cpu.append(cpu_seconds() - cpu)
+        their_times.append(seconds)
+    ours, theirs = statistics.median(our_times), statistics.median(their_times)
     print(f"\n{len(files)} real pages from {folder}")
-    print(f"saywho import:                              {ours:8.2f} s "
+    print(f"runs, alternating: saywho {', '.join(f'{t:.2f}' for t in our_times)} s; "
+          f"trafilatura {', '.join(f'{t:.2f}' for t in their_times)} s")
+    print(f"saywho import (median):                     {ours:8.2f} s "
           f"({report.documents} documents, {len(report.errors)} rejected, "
           f"{len(report.fallbacks)} by a fallback)")
-    print(f"trafilatura.extract, defaults, serial:      {theirs:8.2f} s")
-    print(f"ratio saywho / trafilatura defaults: {ours / theirs:.2f}x (aim: at most 1x)")
+    print(f"trafilatura.extract, defaults, serial (median): {theirs:8.2f} s")
+    print(f"ratio saywho / trafilatura defaults: {ours / theirs:.2f}x (aim: at most 1x; "
+          f"load average {os.getloadavg()[0]:.1f})")
+    print(f"CPU seconds (median; workers included, less sensitive to load): saywho "
+          f"{statistics.median(our_cpu):.2f}, trafilatura {statistics.median(their_cpu):.2f}, "
+          f"ratio {statistics.median(our_cpu) / statistics.median(their_cpu):.2f}x")
     for fallback in report.fallbacks:
         print(f"  fallback: {fallback}")
     for error in report.errors:
@@ -149,6 +182,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pages", type=Path, default=None,
                         help="a folder of real web pages to import and score (optional)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="with --pages: time the import and trafilatura alternately N times")
     args = parser.parse_args()
     if args.pages is not None and not args.pages.is_dir():
         raise SystemExit(f"{args.pages}: no such folder")
@@ -168,7 +203,7 @@ def main() -> None:
               "worker processes)")
         print(f"ratio saywho / floor: {ours / floor_seconds:.2f}x (aim: at most 2x)")
         if args.pages is not None:
-            real_pages(args.pages, Path(tmp))
+            real_pages(args.pages, Path(tmp), max(1, args.repeat))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ DTD, and a page nested deeper than :data:`HTML_MAX_DEPTH` is refused.
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
 from pathlib import Path
@@ -29,6 +30,7 @@ from formats.decoding import (
     refuse_bomless_utf16,
     split_bom,
 )
+from formats.html_lines import is_furniture_line
 from formats.reading import (
     LOGGER,
     IngestError,
@@ -298,19 +300,31 @@ def _remove_furniture(tree: lxml.html.HtmlElement, headline: etree._Element | No
     page_chars = _text_length(body)
     keep = set(headline.iterancestors()) if headline is not None else set()
     dropped: list[lxml.html.HtmlElement] = []
+    dropped_set: set[lxml.html.HtmlElement] = set()
     for element in body.xpath(".//*[@class or @id]"):
         if not isinstance(element, lxml.html.HtmlElement):
             continue
-        names = f"{element.get('class', '')} {element.get('id', '')}"
-        if not _FURNITURE_ATTRIBUTE.search(names) or _ARTICLE_ATTRIBUTE.search(names):
+        kind = _furniture_kind(f"{element.get('class', '')} {element.get('id', '')}")
+        if kind == _NOT_FURNITURE:
             continue
-        if element in keep or any(ancestor in dropped for ancestor in element.iterancestors()):
+        if element in keep or not dropped_set.isdisjoint(element.iterancestors()):
             continue
-        if (_ALWAYS_FURNITURE.search(names)
-                or _text_length(element) <= page_chars * _FURNITURE_MAX_SHARE):
+        if kind == _ALWAYS or _text_length(element) <= page_chars * _FURNITURE_MAX_SHARE:
             dropped.append(element)
+            dropped_set.add(element)
     for element in dropped:
         element.drop_tree()
+
+
+_NOT_FURNITURE, _IF_SMALL, _ALWAYS = range(3)
+
+
+@functools.lru_cache(maxsize=4096)
+def _furniture_kind(names: str) -> int:
+    """How an element's class and id names (pages repeat them) class it as furniture."""
+    if not _FURNITURE_ATTRIBUTE.search(names) or _ARTICLE_ATTRIBUTE.search(names):
+        return _NOT_FURNITURE
+    return _ALWAYS if _ALWAYS_FURNITURE.search(names) else _IF_SMALL
 
 
 def _text_length(element: etree._Element) -> int:
@@ -497,57 +511,43 @@ def _blocks_of_extraction(body: etree._Element) -> list[tuple[str, float]]:
 
 _LINK_MAX_SHARE = 0.9
 """A paragraph with more of its text in links than this is a link list (related stories, menus)."""
+_PROSE_MAX_LINK_SHARE = 0.5
+"""A paragraph with at most this share of its text in links is prose."""
+_LONE_LINK_MIN_WORDS = 3
+"""A paragraph of links kept among prose has at least this many words."""
+
+
+def _lone_link(blocks: list[tuple[str, float]], index: int) -> bool:
+    """Whether the paragraph at ``index`` stands alone among paragraphs of prose.
+
+    It has prose on either side, or (first or last of the article) it is a
+    sentence (ending with ``.``, ``!`` or ``?``) next to prose. A label ("By:",
+    "Category: News") is not kept so: it has at least
+    :data:`_LONE_LINK_MIN_WORDS` words, none before a colon.
+    """
+    text = blocks[index][0]
+    head, colon, _ = text.partition(":")
+    if (len(text.split()) < _LONE_LINK_MIN_WORDS
+            or (colon and len(head.split()) < _LONE_LINK_MIN_WORDS - 1)):
+        return False
+    neighbours = [blocks[near][1] for near in (index - 1, index + 1) if 0 <= near < len(blocks)]
+    edge = len(neighbours) < 2
+    return (bool(neighbours) and all(links <= _PROSE_MAX_LINK_SHARE for links in neighbours)
+            and (not edge or text.endswith((".", "!", "?"))))
 
 
 def _kept_paragraphs(blocks: list[tuple[str, float]]) -> list[str]:
-    """The paragraphs that are not link lists nor page furniture (:func:`_is_furniture_line`)."""
-    texts = [text for text, links in blocks if links < _LINK_MAX_SHARE]
+    """The paragraphs that are neither link lists nor furniture lines (:mod:`formats.html_lines`).
+
+    A paragraph made of links is part of a link list unless it stands alone
+    among paragraphs of prose (:func:`_lone_link`: a linked sentence or subheading).
+    """
+    texts = [text for index, (text, links) in enumerate(blocks)
+             if links < _LINK_MAX_SHARE or _lone_link(blocks, index)]
     return [text for index, text in enumerate(texts)
-            if not _is_furniture_line(text, len(texts) - 1 - index)]
+            if not is_furniture_line(text, len(texts) - 1 - index)]
 
 
-# Lines that the extractor keeps from the article's surroundings: a date line or a
-# copyright line on their own, a "read more" label before related links, a picture
-# credit, and (among the last paragraphs) a call to subscribe, follow or support.
-_DATE_LINE_MAX_CHARS = 40
-_DATE_LINE = re.compile(
-    r"^\W*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? \w+ \d{4})(?:,? \d{1,2}:\d{2})?\W*"
-    r"(?:\|.{0,30})?$")
-_COPYRIGHT_LINE = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
-_READ_MORE_MAX_CHARS = 100
-_READ_MORE = re.compile(
-    r"^\W*(?:read more|read also|see also|related|more on|more from|you may also like|"
-    r"recommended|auch interessant|zum weiterlesen|weiterlesen|schon gelesen|lesen sie auch|"
-    r"mehr zum thema|mehr dazu|weitere informationen|weitere artikel|"
-    r"das könnte sie auch interessieren|top-themen|themen|czytaj (?:też|także|również)|"
-    r"zobacz (?:też|także)|más sobre|lea también|vea también|mire|leer más|temas|lire aussi|"
-    r"à lire aussi|voir aussi|leggi anche)\b",
-    re.IGNORECASE)
-_CREDIT_MAX_CHARS = 80
-_CREDIT = re.compile(
-    r"^\W*(?:crédits? photos?|photo credits?|image credits?|bildquelle|beitragsbild|bildnachweis|"
-    r"fotos?|photos?|foto credit|quelle|source|image|bild|credit|crédito|fuente)\s*:",
-    re.IGNORECASE)
-_CALL_TO_ACTION_MAX_CHARS = 300
-_CALL_TO_ACTION_LAST = 3
-"""A call to action is furniture among the article's last this many paragraphs."""
-_CALL_TO_ACTION = re.compile(
-    r"\b(?:subscribe|sign up|newsletter|download (?:the|our)|follow us|síguenos|siguenos|"
-    r"suscríbete|abonnieren|abonniere|im abo|e-paper|registrieren|hazte miembro|"
-    r"jetzt bestellen|unterstütze|unterstützen sie)\b",
-    re.IGNORECASE)
-
-
-def _is_furniture_line(text: str, after: int) -> bool:
-    """Whether an extracted paragraph, followed by ``after`` others, is page furniture."""
-    length = len(text)
-    return bool(
-        (length <= _DATE_LINE_MAX_CHARS and _DATE_LINE.match(text))
-        or _COPYRIGHT_LINE.match(text)
-        or (length <= _READ_MORE_MAX_CHARS and _READ_MORE.match(text))
-        or (length <= _CREDIT_MAX_CHARS and _CREDIT.match(text))
-        or (after < _CALL_TO_ACTION_LAST and length <= _CALL_TO_ACTION_MAX_CHARS
-            and _CALL_TO_ACTION.search(text)))
 _STANDFIRST_MIN_CHARS = 80
 _STANDFIRST_LOOKAHEAD = 8
 _STANDFIRST_NEAR = 3
