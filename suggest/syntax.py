@@ -150,10 +150,24 @@ def _speaker_span(tok: Token) -> Fragment:
     return (doc[lo].idx, doc[hi].idx + len(doc[hi].text))
 
 
+# subjects that do not name a source: first and second person speak inside a transcript or
+# a quotation (the source is whoever speaks there, or the author), "it" and "there" are
+# mostly expletive ("it seems that ...")
+UNNAMED_SUBJECTS = frozenset({"i", "you", "we", "it", "there", "this", "that"})
+
+
+def _source_span(subj: Token | None, verb: Token) -> Fragment | None:
+    """The speaker span of a reporting verb's subject; none for a subject that names no
+    source."""
+    if subj is None or (subj.lower_ in UNNAMED_SUBJECTS and subj.i != verb.head.i):
+        return None
+    return _speaker_span(subj)
+
+
 def _subject(verb: Token) -> tuple[Token | None, str]:
     for c in verb.children:
         if c.dep_ in ("nsubj", "csubj"):
-            if c.lower_ in ("that", "which") and verb.dep_ == "relcl":
+            if c.lower_ in ("that", "which", "who") and verb.dep_ == "relcl":
                 return verb.head, f"'{verb.text}' describes it"
             return c, f"subject of '{verb.text}'"
     for c in verb.children:
@@ -434,7 +448,9 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             span = (tok.idx + len(tok.text), span[1])
         if span[1] - span[0] < 3 or any(_overlaps(span, c) for c in claimed):
             continue
-        speaker = _speaker_span(subj) if subj is not None else None
+        speaker = _source_span(subj, tok)
+        if speaker is None and subj is not None:
+            why = f"'{subj.text}' is not named: {why}"
         inside = [q for q in quotations if span[0] <= q.start and q.end <= span[1] + 1]
         covered = sum(q.inner[0][1] - q.inner[0][0] for q in inside)
         form = "indirect"
@@ -445,7 +461,7 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
                 content = inside[0].inner
             else:
                 form = "mixed"
-        confidence = base * (1.0 if speaker is not None else NO_SPEAKER_FACTOR)
+        confidence = base * (1.0 if subj is not None else NO_SPEAKER_FACTOR)
         what = {"ccomp": "complement clause", "dobj": "object", "xcomp": "infinitive clause",
                 "pobj": f"object of '{comp.head.text}'"}.get(comp.dep_, "clause")
         explanation = f"{what} of '{tok.text}'"

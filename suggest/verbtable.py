@@ -7,7 +7,8 @@ and, for a verb that interrupts a clause ("…, the minister said"), that clause
 (``parataxis``). A :class:`VerbTable` gives the confidence that the candidate is
 content attributed to the verb's subject, by (lemma, relation).
 
-:data:`BUILTIN` is the hand-curated table of :mod:`suggest.lexicon`.
+:data:`BUILTIN` is the hand-written table of :mod:`suggest.lexicon` (verb classes of
+attribution, no counts from any corpus).
 :func:`learn` counts, on a gold corpus the user points to (native JSON Lines with
 Quote spans linked to their Cue), how often each (lemma, relation) candidate was
 annotated as a quote of that cue, and :func:`save` / :func:`load` keep the result
@@ -29,6 +30,7 @@ from suggest.lexicon import (
     CLAUSE_VERBS,
     INFINITIVE_CLAUSE_VERBS,
     OBJECT_VERBS,
+    PARATAXIS_VERBS,
     PREPOSITION_VERBS,
 )
 
@@ -72,7 +74,8 @@ def _builtin() -> VerbTable:
     entries: dict[tuple[str, str], float] = {}
     for lemma, conf in CLAUSE_VERBS.items():
         entries[(lemma, "ccomp")] = conf
-        entries[(lemma, "parataxis")] = round(conf * 0.95, 3)
+    for lemma, conf in PARATAXIS_VERBS.items():
+        entries[(lemma, "parataxis")] = conf
     for lemma, conf in INFINITIVE_CLAUSE_VERBS.items():
         entries[(lemma, "xcomp")] = conf
     for lemma, conf in OBJECT_VERBS.items():
