@@ -41,7 +41,7 @@ def test_builtin_table_by_relation_and_subject() -> None:
 
 def test_builtin_table_comes_from_hand_written_verb_classes() -> None:
     """Every built-in entry is its class's level: no per-verb figure measured on a corpus."""
-    from suggest.lexicon import VERB_CLASSES, VERB_CLASS_MEMBERS
+    from suggest.lexicon import VERB_CLASS_MEMBERS, VERB_CLASSES
 
     levels = {confidence for _relations, confidence in VERB_CLASSES.values()}
     for (lemma, relation), confidence in BUILTIN.entries.items():
