@@ -279,9 +279,25 @@ def _verb_window_after(doc: Doc, q: Quotation, sent: Span) -> Token | None:
         if t.idx >= q.end:
             start = t.i
             break
-    if start is None:
-        return None
-    for t in doc[start:min(start + 7, sent.end)]:
+    end = sent.end
+    if start is None or all(t.is_punct for t in doc[start:sent.end]):
+        # the parser ended the sentence with the quotation ("“… pathetic!” he wrote."): the
+        # tag opens the next sentence, on the same line, in lower case or with a name
+        k = sent.end
+        while k < len(doc) and doc[k].is_space and "\n" not in doc[k].text:
+            k += 1
+        if k >= len(doc) or "\n" in doc.text[q.end:doc[k].idx] \
+                or doc[k].text[:1] in "“\"„«" or doc[k].idx - q.end > 3:
+            return None
+        start, end = k, doc[k].sent.end
+        found = next((t for t in doc[start:min(start + 7, end)]
+                      if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")), None)
+        if found is None or any(t.is_punct and t.text in ".;!?“\"„«"
+                                for t in doc[start:found.i]) \
+                or any(c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis") for c in found.children):
+            return None  # "… .” She says it underscores …": a sentence with its own content
+        return found
+    for t in doc[start:min(start + 7, end)]:
         if t.text in "“\"„«" or (t.is_punct and t.text in ".;!?"):
             return None
         if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX"):
