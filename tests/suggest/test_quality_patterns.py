@@ -76,3 +76,12 @@ def test_first_person_subject_names_no_speaker() -> None:
 def test_effort_verbs_are_not_attribution() -> None:
     text = "The harbour board tried to sell the old ferry to a museum in Olm."
     assert quotes(run(text), text) == []
+
+
+def test_typewriter_quotation_marks_are_quotes_with_their_speaker() -> None:
+    text = "''We will reopen the ferry by spring,'' said Mayor Ilse Marrow. ''Not a day later.''"
+    result = run(text)
+    q = quote_with(result, text, "We will reopen the ferry")
+    assert q.fragments[0] == (2, 36)  # inside the marks, offsets of the text as given
+    assert linked(result, q, "speaker", text) == "Mayor Ilse Marrow"
+    assert linked(result, q, "cue", text) == "said"
