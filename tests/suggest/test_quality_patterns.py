@@ -85,3 +85,16 @@ def test_typewriter_quotation_marks_are_quotes_with_their_speaker() -> None:
     assert q.fragments[0] == (2, 36)  # inside the marks, offsets of the text as given
     assert linked(result, q, "speaker", text) == "Mayor Ilse Marrow"
     assert linked(result, q, "cue", text) == "said"
+
+
+@pytest.mark.parametrize("line", [
+    "The Latest: Harbour board votes to sell the old ferry.",
+    "Now we know: the toll was never meant to end.",
+    "Big Win For Olm: Council Keeps The Night School Open.",
+])
+def test_titles_and_rubrics_before_a_colon_are_no_source(line: str) -> None:
+    from suggest.rules import headline_attributions
+
+    text = f"{line}\n\nThe council met on Tuesday."
+    assert headline_attributions(text) == []
+    assert headline_attributions("Varnay: Border Post Stays Shut Until Spring\n\nText.") != []
