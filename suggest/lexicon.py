@@ -141,6 +141,9 @@ VERB_CLASSES: dict[str, tuple[tuple[str, ...], float]] = {
     "judgement": (("dobj",), 0.75),
     # naming a topic: the object is what was spoken about ("discussed the budget")
     "topic": (("dobj",), 0.7),
+    # what a finding or a statement holds, as a noun phrase ("the poll showed a one-point
+    # race", "he denied the report", "she said the same thing")
+    "stated": (("dobj",), 0.6),
     # naming with a predicate: the object with what it is called ("called the plan a fraud")
     "naming": (("dobj",), 0.55),
     # taking sides: the object is the position held ("opposes the bill")
@@ -168,6 +171,7 @@ VERB_CLASS_MEMBERS: dict[str, str] = {
     "topic": """discuss mention cite highlight describe list portray reference
         recount recall reiterate repeat express announce note explain propose declare state
         confirm acknowledge reveal emphasize stress""",
+    "stated": "show reveal indicate demonstrate deny claim reiterate repeat echo predict say",
     "naming": "call dub label brand term",
     "position": "support back oppose endorse favor favour prefer demand predict promise",
 }

@@ -98,3 +98,11 @@ def test_titles_and_rubrics_before_a_colon_are_no_source(line: str) -> None:
     text = f"{line}\n\nThe council met on Tuesday."
     assert headline_attributions(text) == []
     assert headline_attributions("Varnay: Border Post Stays Shut Until Spring\n\nText.") != []
+
+
+def test_what_a_finding_or_statement_holds_as_an_object() -> None:
+    text = "The harbour board’s survey showed a sharp fall in freight since the toll began."
+    result = run(text)
+    q = quote_with(result, text, "a sharp fall in freight")
+    assert linked(result, q, "speaker", text) == "The harbour board’s survey"
+    assert linked(result, q, "cue", text) == "showed"
