@@ -119,18 +119,19 @@ def verb_forms() -> dict[str, str]:
 #
 # class -> (relations, confidence): "ccomp" a complement clause ("said the border would
 # close"), "parataxis" a clause the verb interrupts ("the border, she said, will close"),
-# "xcomp" an infinitive clause ("vowed to close"), "dobj" the object ("criticised the plan").
+# "xcomp" an infinitive clause ("vowed to close"), "dobj" the object ("criticised the plan"),
+# "passive" a passive's subject with its infinitive ("the bridge is said to be unsafe").
 VERB_CLASSES: dict[str, tuple[tuple[str, ...], float]] = {
     # neutral and manner-of-speaking verbs: nearly always report what was said
-    "speech": (("ccomp", "parataxis"), 0.9),
+    "speech": (("ccomp", "parataxis", "passive"), 0.9),
     # verbs of arguing, conceding, warning: a stance on what was said, still speech
-    "argument": (("ccomp", "parataxis"), 0.85),
+    "argument": (("ccomp", "parataxis", "passive"), 0.85),
     # written and published words
-    "writing": (("ccomp", "parataxis"), 0.85),
+    "writing": (("ccomp", "parataxis", "passive"), 0.85),
     # findings of polls, records and studies, also "suggest", "indicate": often a source
-    "evidence": (("ccomp", "parataxis"), 0.7),
+    "evidence": (("ccomp", "parataxis", "passive"), 0.7),
     # belief and expectation: attributed opinion ("economists believe the tax ...")
-    "belief": (("ccomp", "parataxis"), 0.65),
+    "belief": (("ccomp", "parataxis", "passive"), 0.65),
     # promises and refusals: the infinitive is the commitment ("vowed to veto")
     "commissive": (("xcomp", "ccomp"), 0.8),
     # requests and orders: the infinitive is what was asked ("urged voters to stay")
@@ -191,6 +192,7 @@ def _class_entries(relation: str) -> dict[str, float]:
 
 CLAUSE_VERBS: dict[str, float] = _class_entries("ccomp")
 PARATAXIS_VERBS: dict[str, float] = _class_entries("parataxis")
+PASSIVE_VERBS: dict[str, float] = _class_entries("passive")
 INFINITIVE_CLAUSE_VERBS: dict[str, float] = _class_entries("xcomp")
 OBJECT_VERBS: dict[str, float] = _class_entries("dobj")
 # (verb lemma, preposition) whose object is the reported content: "called for a ban",

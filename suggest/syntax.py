@@ -452,6 +452,10 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
                 span = right
             else:
                 continue
+        elif comp is not None and relation == "passive":
+            # "the vote is expected to be close": the passive verb sits inside its content
+            subject = next(c for c in tok.children if c.dep_ == "nsubjpass")
+            span = (_subtree_span(subject)[0], _subtree_span(comp)[1])
         elif comp is not None:
             span = _subtree_span(comp)
             if comp.dep_ == "dobj":
@@ -459,7 +463,7 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             span = _cut_at_own_attribution(comp, span, table)
         else:
             continue
-        if span[0] <= tok.idx < span[1]:
+        if span[0] <= tok.idx < span[1] and relation != "passive":
             # the verb sits inside its own clause's span: keep the side after it
             span = (tok.idx + len(tok.text), span[1])
         if span[1] - span[0] < 3 or any(_overlaps(span, c) for c in claimed):

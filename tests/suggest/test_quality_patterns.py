@@ -106,3 +106,12 @@ def test_what_a_finding_or_statement_holds_as_an_object() -> None:
     q = quote_with(result, text, "a sharp fall in freight")
     assert linked(result, q, "speaker", text) == "The harbour board’s survey"
     assert linked(result, q, "cue", text) == "showed"
+
+
+def test_passive_with_an_infinitive_is_content_without_a_named_source() -> None:
+    text = "Ferries to Olm are expected to resume before the winter storms."
+    result = run(text)
+    q = quote_with(result, text, "resume before the winter storms")
+    assert q.text(text) == "Ferries to Olm are expected to resume before the winter storms"
+    assert linked(result, q, "cue", text) == "are expected"
+    assert linked(result, q, "speaker", text) is None
