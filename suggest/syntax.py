@@ -161,6 +161,10 @@ def _source_span(subj: Token | None, verb: Token) -> Fragment | None:
     source."""
     if subj is None or (subj.lower_ in UNNAMED_SUBJECTS and subj.i != verb.head.i):
         return None
+    if verb.dep_ == "acl" and subj.i == verb.head.i:
+        # "a report saying …", "voters saying …": content of a statement, a poll or a
+        # group more often than of a source annotators name; proposed without one
+        return None
     return _speaker_span(subj)
 
 
@@ -181,7 +185,9 @@ def _subject(verb: Token) -> tuple[Token | None, str]:
         for c in head.children:
             if c.dep_ in ("nsubj",):
                 return c, f"subject of '{head.text}', which '{verb.text}' continues"
-    if verb.dep_ == "relcl":
+    if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"
+                                and verb.head.pos_ in ("NOUN", "PROPN")):
+        # "the senator who said …", "a statement saying …": the noun it describes
         return verb.head, f"'{verb.text}' describes it"
     return None, ""
 

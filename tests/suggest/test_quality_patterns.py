@@ -115,3 +115,11 @@ def test_passive_with_an_infinitive_is_content_without_a_named_source() -> None:
     assert q.text(text) == "Ferries to Olm are expected to resume before the winter storms"
     assert linked(result, q, "cue", text) == "are expected"
     assert linked(result, q, "speaker", text) is None
+
+
+def test_participle_describing_a_noun_proposes_content_without_a_source() -> None:
+    text = "The mayor met parents calling the closure of the night school a scandal."
+    result = run(text)
+    q = quote_with(result, text, "the closure of the night school")
+    assert linked(result, q, "cue", text) == "calling"
+    assert linked(result, q, "speaker", text) is None
