@@ -56,12 +56,10 @@ class ModelUnavailable(Exception):
 
 _MODELS: dict[str, Language] = {}
 MIN_CANDIDATE = 0.3  # content candidates below this confidence are not proposed at all
-# Hand-set after the proportions measured on a training corpus of news (the proposals of
-# each pattern that overlapped an annotated quote): a quotation standing as whole
-# sentences in the paragraph of an attribution continues its speaker, but is often a
-# further part of a quote already proposed, so it stays below the default threshold; a
-# reported clause whose verb has no subject found is still mostly a quote (three to nine
-# times in four to ten), and a quote without a speaker costs nothing to the speaker's
+# Hand-set: a quotation standing as whole sentences in the paragraph of an attribution
+# continues its speaker, but is often a further part of a quote already proposed, so it
+# stays below the default threshold; a reported clause whose verb has no subject found is
+# still mostly a quote, and a quote without a speaker costs nothing to the speaker's
 # precision.
 CONTINUED_SPEAKER = 0.45
 NO_SPEAKER_FACTOR = 0.85
