@@ -3,7 +3,8 @@
 Recognised pairs (opening → closing):
 
 * English curly “ ” and straight " " (a straight mark opens after a space, a line
-  start, a bracket or a dash, and closes otherwise);
+  start, a bracket or a dash, and closes otherwise), and the typewriter pairs ``…''
+  and ''…'' of wire copy;
 * German and Polish „ “ / „ ” and the reversed German guillemets » «;
 * French, Swiss, Russian « » (with or without the thin or no-break space inside);
 * single marks ‘ ’, ‹ › and straight ' ' *nested* inside a double quotation (a
@@ -70,8 +71,29 @@ def _paragraph_ends(text: str) -> list[int]:
     return [m.start() for m in _PARA.finditer(text)] + [len(text)]
 
 
+_TEX_MARKS = re.compile(r"''|``")
+
+
+def _typewriter_marks(text: str) -> str:
+    """``text`` with the typewriter pairs ``…'' and ''…'' (wire services, old archives) as
+    curly marks of the same length: an opening pair becomes a space and “, a closing one
+    ” and a space, so every offset stays where it was."""
+    if "''" not in text and "``" not in text:
+        return text
+
+    def curly(m: re.Match[str]) -> str:
+        i = m.start()
+        if m.group() == "``" or i == 0 or text[i - 1] in _OPEN_CONTEXT or text[i - 1] in "“„«‘":
+            return " “"
+        return "” "
+
+    return _TEX_MARKS.sub(curly, text)
+
+
 def find_quotations(text: str) -> list[Quotation]:
-    """Every double-quoted passage of ``text`` (nested single quotes stay inside it)."""
+    """Every double-quoted passage of ``text`` (nested single quotes stay inside it); the
+    typewriter pairs ``…'' and ''…'' count as “…”."""
+    text = _typewriter_marks(text)
     para_ends = _paragraph_ends(text)
     out: list[Quotation] = []
     i, n = 0, len(text)

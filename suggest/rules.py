@@ -214,15 +214,36 @@ _NOT_HEADLINE_SOURCES = frozenset({
 })
 
 
+# words that do not occur in a source's name: a title, a rubric or a sentence before the colon
+# ("The Latest: …", "Big Win For Bernie: …", "Now we know: …")
+_TITLE_WORDS = frozenset({"the", "a", "an", "this", "that", "these", "here", "there", "now",
+                          "but", "and", "or", "still", "for", "in", "on", "to", "with", "is",
+                          "are", "was", "my", "our", "your", "its", "their", "why", "how",
+                          "what", "when", "who", "where", "big", "new", "latest", "daily",
+                          "update", "poll", "news", "notice", "week", "morning", "email"})
+_NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "al", "bin", "da", "du", "la",
+                             "le", "of", "y"})
+
+
+def _looks_like_a_source(name: str) -> bool:
+    """A name before a headline's colon: capitalised words (name particles aside), none of
+    them a title's or a sentence's word."""
+    words = name.replace("’s", "").replace("'s", "").split()
+    return all(w.lower().strip(".") not in _TITLE_WORDS for w in words) and \
+        all(w[:1].isupper() or w in _NAME_PARTICLES for w in words)
+
+
 def headline_attributions(text: str) -> list[Attribution]:
     """"Source: what they said" on a line of its own (news headlines: "Varnay: Border Stays
-    Shut"): the name before the colon is the speaker, the colon the cue, the rest the quote."""
+    Shut"): the name before the colon is the speaker, the colon the cue, the rest the quote.
+    Titles and rubrics before a colon ("The Latest: …", "Now we know: …") are no source."""
     out: list[Attribution] = []
     for m in _HEADLINE.finditer(text):
         name = m.group("speaker")
         content = m.group("content").rstrip()
         if name.lower() in _NOT_HEADLINE_SOURCES or any(c.isdigit() for c in name) \
-                or len(content.split()) > 30 or content.endswith(":"):
+                or len(content.split()) > 30 or content.endswith(":") \
+                or not _looks_like_a_source(name) or len(content.split()) < 2:
             continue
         start = m.start("content")
         frag = (start, start + len(content))

@@ -56,12 +56,10 @@ class ModelUnavailable(Exception):
 
 _MODELS: dict[str, Language] = {}
 MIN_CANDIDATE = 0.3  # content candidates below this confidence are not proposed at all
-# Hand-set after the proportions measured on a training corpus of news (the proposals of
-# each pattern that overlapped an annotated quote): a quotation standing as whole
-# sentences in the paragraph of an attribution continues its speaker, but is often a
-# further part of a quote already proposed, so it stays below the default threshold; a
-# reported clause whose verb has no subject found is still mostly a quote (three to nine
-# times in four to ten), and a quote without a speaker costs nothing to the speaker's
+# Hand-set: a quotation standing as whole sentences in the paragraph of an attribution
+# continues its speaker, but is often a further part of a quote already proposed, so it
+# stays below the default threshold; a reported clause whose verb has no subject found is
+# still mostly a quote, and a quote without a speaker costs nothing to the speaker's
 # precision.
 CONTINUED_SPEAKER = 0.45
 NO_SPEAKER_FACTOR = 0.85
@@ -150,10 +148,28 @@ def _speaker_span(tok: Token) -> Fragment:
     return (doc[lo].idx, doc[hi].idx + len(doc[hi].text))
 
 
+# subjects that do not name a source: first and second person speak inside a transcript or
+# a quotation (the source is whoever speaks there, or the author), "it" and "there" are
+# mostly expletive ("it seems that ...")
+UNNAMED_SUBJECTS = frozenset({"i", "you", "we", "it", "there", "this", "that"})
+
+
+def _source_span(subj: Token | None, verb: Token) -> Fragment | None:
+    """The speaker span of a reporting verb's subject; none for a subject that names no
+    source."""
+    if subj is None or (subj.lower_ in UNNAMED_SUBJECTS and subj.i != verb.head.i):
+        return None
+    if verb.dep_ == "acl" and subj.i == verb.head.i:
+        # "a report saying …", "voters saying …": content of a statement, a poll or a
+        # group more often than of a source annotators name; proposed without one
+        return None
+    return _speaker_span(subj)
+
+
 def _subject(verb: Token) -> tuple[Token | None, str]:
     for c in verb.children:
         if c.dep_ in ("nsubj", "csubj"):
-            if c.lower_ in ("that", "which") and verb.dep_ == "relcl":
+            if c.lower_ in ("that", "which", "who") and verb.dep_ == "relcl":
                 return verb.head, f"'{verb.text}' describes it"
             return c, f"subject of '{verb.text}'"
     for c in verb.children:
@@ -167,7 +183,9 @@ def _subject(verb: Token) -> tuple[Token | None, str]:
         for c in head.children:
             if c.dep_ in ("nsubj",):
                 return c, f"subject of '{head.text}', which '{verb.text}' continues"
-    if verb.dep_ == "relcl":
+    if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"
+                                and verb.head.pos_ in ("NOUN", "PROPN")):
+        # "the senator who said …", "a statement saying …": the noun it describes
         return verb.head, f"'{verb.text}' describes it"
     return None, ""
 
@@ -265,9 +283,25 @@ def _verb_window_after(doc: Doc, q: Quotation, sent: Span) -> Token | None:
         if t.idx >= q.end:
             start = t.i
             break
-    if start is None:
-        return None
-    for t in doc[start:min(start + 7, sent.end)]:
+    end = sent.end
+    if start is None or all(t.is_punct for t in doc[start:sent.end]):
+        # the parser ended the sentence with the quotation ("“… pathetic!” he wrote."): the
+        # tag opens the next sentence, on the same line, in lower case or with a name
+        k = sent.end
+        while k < len(doc) and doc[k].is_space and "\n" not in doc[k].text:
+            k += 1
+        if k >= len(doc) or "\n" in doc.text[q.end:doc[k].idx] \
+                or doc[k].text[:1] in "“\"„«" or doc[k].idx - q.end > 3:
+            return None
+        start, end = k, doc[k].sent.end
+        found = next((t for t in doc[start:min(start + 7, end)]
+                      if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")), None)
+        if found is None or any(t.is_punct and t.text in ".;!?“\"„«"
+                                for t in doc[start:found.i]) \
+                or any(c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis") for c in found.children):
+            return None  # "… .” She says it underscores …": a sentence with its own content
+        return found
+    for t in doc[start:min(start + 7, end)]:
         if t.text in "“\"„«" or (t.is_punct and t.text in ".;!?"):
             return None
         if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX"):
@@ -422,6 +456,10 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
                 span = right
             else:
                 continue
+        elif comp is not None and relation == "passive":
+            # "the vote is expected to be close": the passive verb sits inside its content
+            subject = next(c for c in tok.children if c.dep_ == "nsubjpass")
+            span = (_subtree_span(subject)[0], _subtree_span(comp)[1])
         elif comp is not None:
             span = _subtree_span(comp)
             if comp.dep_ == "dobj":
@@ -429,12 +467,14 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             span = _cut_at_own_attribution(comp, span, table)
         else:
             continue
-        if span[0] <= tok.idx < span[1]:
+        if span[0] <= tok.idx < span[1] and relation != "passive":
             # the verb sits inside its own clause's span: keep the side after it
             span = (tok.idx + len(tok.text), span[1])
         if span[1] - span[0] < 3 or any(_overlaps(span, c) for c in claimed):
             continue
-        speaker = _speaker_span(subj) if subj is not None else None
+        speaker = _source_span(subj, tok)
+        if speaker is None and subj is not None:
+            why = f"'{subj.text}' is not named: {why}"
         inside = [q for q in quotations if span[0] <= q.start and q.end <= span[1] + 1]
         covered = sum(q.inner[0][1] - q.inner[0][0] for q in inside)
         form = "indirect"
@@ -445,7 +485,7 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
                 content = inside[0].inner
             else:
                 form = "mixed"
-        confidence = base * (1.0 if speaker is not None else NO_SPEAKER_FACTOR)
+        confidence = base * (1.0 if subj is not None else NO_SPEAKER_FACTOR)
         what = {"ccomp": "complement clause", "dobj": "object", "xcomp": "infinitive clause",
                 "pobj": f"object of '{comp.head.text}'"}.get(comp.dep_, "clause")
         explanation = f"{what} of '{tok.text}'"

@@ -2,12 +2,14 @@
 
 The syntax suggester looks at each verb's *content candidates* on the parse: its
 complement clause (``ccomp``), infinitive clause (``xcomp``), direct object
-(``dobj``), the object of a following preposition (``prep:for``, ``prep:about`` …)
-and, for a verb that interrupts a clause ("…, the minister said"), that clause
+(``dobj``), the object of a following preposition (``prep:for``, ``prep:about`` …),
+a passive's subject with its infinitive clause (``passive``: "the vote is expected to be
+close") and, for a verb that interrupts a clause ("…, the minister said"), that clause
 (``parataxis``). A :class:`VerbTable` gives the confidence that the candidate is
 content attributed to the verb's subject, by (lemma, relation).
 
-:data:`BUILTIN` is the hand-curated table of :mod:`suggest.lexicon`.
+:data:`BUILTIN` is the hand-written table of :mod:`suggest.lexicon` (verb classes of
+attribution, no counts from any corpus).
 :func:`learn` counts, on a gold corpus the user points to (native JSON Lines with
 Quote spans linked to their Cue), how often each (lemma, relation) candidate was
 annotated as a quote of that cue, and :func:`save` / :func:`load` keep the result
@@ -29,6 +31,8 @@ from suggest.lexicon import (
     CLAUSE_VERBS,
     INFINITIVE_CLAUSE_VERBS,
     OBJECT_VERBS,
+    PARATAXIS_VERBS,
+    PASSIVE_VERBS,
     PREPOSITION_VERBS,
 )
 
@@ -72,7 +76,10 @@ def _builtin() -> VerbTable:
     entries: dict[tuple[str, str], float] = {}
     for lemma, conf in CLAUSE_VERBS.items():
         entries[(lemma, "ccomp")] = conf
-        entries[(lemma, "parataxis")] = round(conf * 0.95, 3)
+    for lemma, conf in PARATAXIS_VERBS.items():
+        entries[(lemma, "parataxis")] = conf
+    for lemma, conf in PASSIVE_VERBS.items():
+        entries[(lemma, "passive")] = conf
     for lemma, conf in INFINITIVE_CLAUSE_VERBS.items():
         entries[(lemma, "xcomp")] = conf
     for lemma, conf in OBJECT_VERBS.items():
@@ -87,8 +94,11 @@ BUILTIN = _builtin()
 
 def candidates(verb: Token) -> Iterator[tuple[Token, str]]:
     """The verb's content candidates: (head token of the content, relation)."""
+    passive = any(c.dep_ == "nsubjpass" for c in verb.children)
     for c in verb.children:
-        if c.dep_ in ("ccomp", "xcomp"):
+        if c.dep_ == "xcomp" and passive:
+            yield c, "passive"  # "the vote is expected to be close": subject and clause
+        elif c.dep_ in ("ccomp", "xcomp"):
             yield c, c.dep_
         elif c.dep_ == "dobj" and (c.pos_ != "PRON" or any(s.dep_ == "oprd"
                                                             for s in verb.children)):
@@ -105,6 +115,9 @@ def candidates(verb: Token) -> Iterator[tuple[Token, str]]:
 def candidate_span(verb: Token, head: Token, relation: str) -> tuple[int, int]:
     """Character span of a candidate (the parataxis clause stops before the verb)."""
     lo = head.left_edge
+    if relation == "passive":
+        subject = next(c for c in verb.children if c.dep_ == "nsubjpass")
+        lo = min(lo, subject.left_edge, key=lambda t: t.i)
     if relation == "parataxis" and verb.left_edge.i > lo.i:
         hi = verb.left_edge.i - 1
         return (lo.idx, head.doc[hi].idx + len(head.doc[hi].text))

@@ -31,6 +31,8 @@ def texts(text: str, names: list[str], label: str) -> list[str]:
 @pytest.mark.parametrize("text, inner", [
     ("He said “we stay” and left.", ["we stay"]),
     ("He said \"we stay\" and left.", ["we stay"]),
+    ("He said ''we stay'' and left.", ["we stay"]),
+    ("He said ``we stay'' and left, ''for now.''", ["we stay", "for now."]),
     ("Sie sagte: „Wir bleiben.“ Dann ging sie.", ["Wir bleiben."]),
     ("Il a dit : « Nous restons. »", ["Nous restons."]),
     ("Er sagte: »Wir bleiben.« Dann", ["Wir bleiben."]),
