@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -99,6 +99,11 @@ __all__ = [
 #: PART_CHARS characters at once, the whole comparison when the worker has it.
 PART_CHARS = 8_000
 
+#: The worker starts this long after the first part is shown: comparing in Python holds
+#: the interpreter lock half the time, which would slow painting the first part (and the
+#: first keys) by half. Switching documents quickly never starts the superseded ones.
+START_DELAY_MS = 120
+
 
 class ComparisonWindow(QMainWindow):
     """Adjudication of one document at a time into the curator's gold layer.
@@ -138,6 +143,11 @@ class ComparisonWindow(QMainWindow):
         self.complete = False
         self._job: workers.ProjectJob | None = None
         self._generation = 0
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(START_DELAY_MS)
+        self._start_timer.timeout.connect(self._on_start_timer_timeout)
+        self._job_annotators: list[str] = []
         self._painting = False
         #: the group to select when the whole comparison arrives (it was not in the part)
         self._pending: Any = None
@@ -171,7 +181,7 @@ class ComparisonWindow(QMainWindow):
         # fixed row heights and column widths from the rows on screen: a document's
         # 30,000 rows are never all measured
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.horizontalHeader().setResizeContentsPrecision(200)
+        self.table.horizontalHeader().setResizeContentsPrecision(60)
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
@@ -283,7 +293,7 @@ class ComparisonWindow(QMainWindow):
             self.complete = True
         else:
             self.comparison = compare_part(self.project, self.document.id, annotators,
-                                           PART_CHARS, self.curator)
+                                           PART_CHARS, self.curator, self.document.text)
             self.complete = False
             self._start_job(annotators)
         colors = {label.name: label.color for label in self.project.schema.labels}
@@ -309,8 +319,15 @@ class ComparisonWindow(QMainWindow):
     # ------------------------------------------------------------- the whole comparison
 
     def _start_job(self, annotators: list[str]) -> None:
-        """Compares the whole document in the background (its own connection)."""
-        assert self.document is not None
+        """Compares the whole document in the background, soon (:data:`START_DELAY_MS`)."""
+        self._job_annotators = annotators
+        self._start_timer.start()
+
+    def _on_start_timer_timeout(self) -> None:
+        """Starts the whole comparison on a worker with its own connection."""
+        if self.document is None:
+            return
+        annotators = self._job_annotators
         self._generation += 1
         generation = self._generation
         document_id, curator = self.document.id, self.curator
@@ -327,6 +344,7 @@ class ComparisonWindow(QMainWindow):
         workers.start(job)
 
     def _cancel_job(self) -> None:
+        self._start_timer.stop()
         if self._job is not None:
             self._job.cancel()
             self._job = None

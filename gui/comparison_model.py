@@ -63,7 +63,7 @@ def _attribute_tooltip(attributes: dict[str, Any]) -> str:
 
 
 #: Rows handed to the view per fetch (a screenful is ~30).
-FETCH_ROWS = 400
+FETCH_ROWS = 200
 
 
 class ComparisonModel(QAbstractTableModel):

@@ -84,6 +84,7 @@ class SpanGroup:
     variants: list[SpanGroup] = field(default_factory=list)
     _agreement: tuple[tuple[str, ...], str] | None = field(default=None, repr=False,
                                                           compare=False)
+    _differing: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -103,8 +104,10 @@ class SpanGroup:
 
     def differing_attributes(self) -> list[str]:
         """The attributes the annotators' versions disagree on (defaults counted)."""
-        versions = [s.attributes for s in self.versions().values()]
-        return differing(versions, self.defaults)
+        if self._differing is None:  # the annotators' side of a group never changes
+            versions = [s.attributes for s in self.versions().values()]
+            self._differing = differing(versions, self.defaults)
+        return self._differing
 
     def versions(self) -> dict[str, SpanView]:
         """Annotator -> that annotator's span in this row (exact or near-miss variant)."""
@@ -153,9 +156,14 @@ class RelationGroup:
     defaults: dict[str, Any] = field(default_factory=dict)
     #: The annotators' relations join near-miss versions of a span, not the same one.
     ends_differ: bool = False
+    _differing: list[str] | None = field(default=None, repr=False, compare=False)
 
     def differing_attributes(self) -> list[str]:
-        return differing([r.attributes for r in self.relations.values()], self.defaults)
+        """The attributes the annotators' relations disagree on (defaults counted)."""
+        if self._differing is None:
+            self._differing = differing([r.attributes for r in self.relations.values()],
+                                        self.defaults)
+        return self._differing
 
     def agreement(self, annotators: Sequence[str]) -> str:
         if len(annotators) > 1 and len(self.relations) == 1:

@@ -85,7 +85,7 @@ def relations_from(project: Project, source_ids: Iterable[int]) -> list[Relation
 
 
 def compare_part(project: Project, document_id: int, annotators: Sequence[str], before: int,
-                 gold: str = GOLD) -> Comparison:
+                 gold: str = GOLD, text: str | None = None) -> Comparison:
     """The groups of a comparison that start before ``before``, as the whole one has them.
 
     Span groups (with their near-miss versions) and the relation groups leaving
@@ -104,7 +104,8 @@ def compare_part(project: Project, document_id: int, annotators: Sequence[str], 
     for relation in relations:
         per_layer[by_annotator[relation.annotator_id]].append(relation)
     targets = spans_by_id(project, {r.target_id for r in relations} - set(read))
-    text = project.document(document_id).text
+    if text is None:
+        text = project.document(document_id).text
     whole = group_layers(project.schema, document_id, text, names, gold, layers, per_layer,
                          other_spans=list(targets.values()))
     kept = [group for group in whole.spans if group.start < before]
