@@ -467,7 +467,8 @@ class ComparisonWindow(QMainWindow):
         if group is not None:
             if isinstance(group, SpanGroup):
                 parts = [(group.label, group.key[1])]
-                gold_id = group.in_gold.id if group.in_gold is not None else None
+                gold = group.row_gold
+                gold_id = gold.id if gold is not None else None
             else:
                 parts = [(group.key[1][0], group.key[1][1]), (group.key[2][0], group.key[2][1])]
                 gold_id = group.in_gold.source_id if group.in_gold is not None else None
@@ -494,8 +495,8 @@ class ComparisonWindow(QMainWindow):
         if span_id is None or self._painting:
             return
         for row, group in enumerate(self.model.groups):
-            if isinstance(group, SpanGroup) and group.in_gold is not None and \
-                    group.in_gold.id == span_id:
+            if isinstance(group, SpanGroup) and group.row_gold is not None and \
+                    group.row_gold.id == span_id:
                 if row != self.table.currentIndex().row():
                     self.select_row(row)
                 return

@@ -110,7 +110,7 @@ class AdjudicationKeys:
         group = window.selected_group()
         if group is None:
             return None
-        if group.in_gold is None:
+        if group.row_gold is None:
             self._message(gold_attributes_step(group, {}).message)
             return None
         schema = window.project.schema
@@ -125,7 +125,7 @@ class AdjudicationKeys:
         if not definitions:
             self._message(f"{title} has no attributes to edit.")
             return None
-        dialog = AttributeDialog(title, definitions, dict(group.in_gold.attributes), window)
+        dialog = AttributeDialog(title, definitions, dict(group.row_gold.attributes), window)
         dialog.setObjectName("gold-attributes")
         dialog.accepted.connect(lambda: self._on_attributes_accepted(group, dialog))
         dialog.finished.connect(dialog.deleteLater)

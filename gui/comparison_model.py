@@ -162,7 +162,7 @@ class ComparisonModel(QAbstractTableModel):
     def _cell(self, group: GroupRow, annotator: str | None) -> tuple[str, str]:
         marked: Any
         if annotator is None:
-            marked = group.in_gold
+            marked = group.row_gold
         elif isinstance(group, SpanGroup):
             marked = group.versions().get(annotator)
         else:
@@ -177,13 +177,14 @@ class ComparisonModel(QAbstractTableModel):
             values = {**group.defaults, **marked.attributes}
             summary = ", ".join(f"{name}={short(str(values.get(name, '—')), 12)}"
                                 for name in differ)
-        if isinstance(group, SpanGroup) and annotator is not None:
-            moved = group.boundary_difference(annotator)
+        if isinstance(group, SpanGroup):
+            moved = group.boundary_difference(annotator) if annotator is not None else \
+                group.extent_difference(marked) if span_key(marked) != group.key else ""
             if moved:
                 covered = self.covered(span_key(marked))
                 summary = f"{moved} “{short(covered, 24)}”" + (f"; {summary}" if summary
                                                                 else "")
-                tip = f"{annotator} marked “{covered}” ({moved})\n{tip}"
+                tip = f"{annotator or 'gold'} has “{covered}” ({moved})\n{tip}"
         return (f"{mark} {summary}" if summary else mark), tip
 
     # Qt overrides
@@ -226,7 +227,7 @@ class ComparisonModel(QAbstractTableModel):
                     AGREEMENT_COLORS[agreement], self.dark, 0.55)
             return cached
         if role == Qt.ItemDataRole.FontRole:
-            if group.in_gold is not None and column in (0, gold_column):
+            if group.row_gold is not None and column in (0, gold_column):
                 font = QFont()
                 font.setBold(True)
                 return font

@@ -91,6 +91,13 @@ class SpanGroup:
         return self.key[0]
 
     @property
+    def row_gold(self) -> SpanView | None:
+        """The gold span of this row: of its extent, or of a near-miss version's."""
+        if self.in_gold is not None:
+            return self.in_gold
+        return next((v.in_gold for v in self.variants if v.in_gold is not None), None)
+
+    @property
     def start(self) -> int:
         return self.key[1][0][0]
 
@@ -122,6 +129,10 @@ class SpanGroup:
         span = self.versions().get(name)
         if span is None or name in self.spans:
             return ""
+        return self.extent_difference(span)
+
+    def extent_difference(self, span: SpanView) -> str:
+        """How the boundaries of ``span`` (a near-miss version) differ from this row's."""
         ours = span_key(span)[1]
         parts = []
         for what, mine, theirs in (("start", ours[0][0], self.start),
@@ -157,6 +168,11 @@ class RelationGroup:
     #: The annotators' relations join near-miss versions of a span, not the same one.
     ends_differ: bool = False
     _differing: list[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def row_gold(self) -> RelationView | None:
+        """The gold relation of this row."""
+        return self.in_gold
 
     def differing_attributes(self) -> list[str]:
         """The attributes the annotators' relations disagree on (defaults counted)."""
@@ -517,7 +533,7 @@ def layer_summary(comparison: Comparison) -> dict[str, Any]:
         "spans": len(comparison.spans),
         "unanimous": len(comparison.unanimous_spans()),
         "disputed": len(comparison.disputed_spans()),
-        "in_gold": sum(1 for g in comparison.spans if g.in_gold is not None),
+        "in_gold": sum(1 for g in comparison.spans if g.row_gold is not None),
         "per_annotator": dict(per_annotator),
     }
 
@@ -629,18 +645,18 @@ def _take_relation(project: Project, group: RelationGroup, name: str, gold: str)
 
 def reject_step(group: SpanGroup | RelationGroup) -> Step:
     """Removing a row's gold span (with its relations) or gold relation."""
-    if group.in_gold is None:
+    if group.row_gold is None:
         return Step(None, "", "Not in gold: nothing to reject.")
     if isinstance(group, SpanGroup):
-        return Step(DeleteSpan(group.in_gold.id), f"reject {group.label}",
+        return Step(DeleteSpan(group.row_gold.id), f"reject {group.label}",
                     f"Removed the gold {group.label}.")
     kind = group.key[0]
-    return Step(DeleteRelation(group.in_gold.id), f"reject {kind}", f"Removed the gold {kind}.")
+    return Step(DeleteRelation(group.row_gold.id), f"reject {kind}", f"Removed the gold {kind}.")
 
 
 def gold_attributes_step(group: SpanGroup | RelationGroup, values: dict[str, Any]) -> Step:
     """Setting the attributes of a row's gold span or relation to ``values`` (all of them)."""
-    gold = group.in_gold
+    gold = group.row_gold
     if gold is None:
         return Step(None, "", "Not in gold yet: accept a version (1–9) first.")
     edit: Edit

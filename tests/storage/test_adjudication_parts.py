@@ -13,6 +13,7 @@ from storage.adjudication import (
     GOLD,
     AcceptRelation,
     AcceptSpan,
+    Cancelled,
     Comparison,
     Step,
     compare,
@@ -174,3 +175,15 @@ def test_an_edit_outside_the_gold_layer_asks_for_a_new_comparison(project: Proje
     changes = project.apply(UpdateSpan(bob_span.id, attributes={"kind": "group"},
                                        expected_version=bob_span.version))
     assert apply_gold_changes(project, held, changes) is None
+
+
+def test_a_cancelled_comparison_stops(project: Project) -> None:
+    asked: list[bool] = []
+
+    def cancelled() -> bool:
+        asked.append(True)
+        return len(asked) > 2  # after the first layer's reads
+
+    with pytest.raises(Cancelled):
+        compare(project, _document(project), ["alice", "bob"], cancelled=cancelled)
+    assert len(asked) == 3
