@@ -539,6 +539,9 @@ class ComparisonWindow(QMainWindow):
             self.refresh()
             return
         self.model.refresh_keys(keys)
+        if keys:  # the Gold column's width follows what gold holds now
+            self.table.resizeColumnToContents(len(ComparisonModel.FIXED)
+                                              + len(self.model.annotators))
         self._show_layers()
         self._paint_text(self.selected_group(), scroll=False)
         self._update_header()
