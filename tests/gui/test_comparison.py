@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from comparison_samples import shown_window
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
@@ -75,11 +76,7 @@ def two(tmp_path: Path) -> tuple[Path, int, int]:
 def window(qtbot, two):  # type: ignore[no-untyped-def]
     path, first, _second = two
     project = Project.open(path)
-    shown = ComparisonWindow(project, first)
-    qtbot.addWidget(shown)
-    with qtbot.waitActive(shown):  # window shortcuts need the active window
-        shown.show()
-        shown.activateWindow()
+    shown = shown_window(qtbot, ComparisonWindow(project, first))
     yield shown
     shown.close()
     project.close()

@@ -6,43 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from comparison_samples import at, layer, long_text, shown_window
 from PySide6.QtCore import Qt
 
 from gui.comparison import PART_CHARS, START_DELAY_MS, ComparisonWindow
 from storage.adjudication import GOLD, SpanGroup, compare, ordered_groups
 from storage.project import Project
-from storage.records import AnnotationSetRecord, DocumentRecord, RelationRecord, SpanRecord
+from storage.records import DocumentRecord
 
-PARAGRAPH = ("Minister Varnay said the border stays shut until spring, and Ardova warned "
-             "that if they cross, we strike at once, a spokesman told reporters.")
 PARAGRAPHS = 240
-TEXT = "\n\n".join(PARAGRAPH for _ in range(PARAGRAPHS))
-STEP = len(PARAGRAPH) + 2
-
-
-def _at(paragraph: int, phrase: str, extra: int = 0) -> tuple[int, int]:
-    start = paragraph * STEP + PARAGRAPH.index(phrase)
-    return start, start + len(phrase) + extra
-
-
-def _layer(name: str) -> AnnotationSetRecord:
-    """alice and bob agree on Actors; Quote forms differ; bob's Conditions take the comma;
-    only alice marks the last paragraph's threat."""
-    spans: list[SpanRecord] = []
-    relations: list[RelationRecord] = []
-    for number in range(PARAGRAPHS):
-        spans += [
-            SpanRecord(f"A{number}", "Actor", [_at(number, "Varnay")], {"kind": "person"}),
-            SpanRecord(f"Q{number}", "Quote", [_at(number, "the border stays shut")],
-                       {"form": "indirect" if name == "alice" else "direct"}),
-            SpanRecord(f"C{number}", "Condition",
-                       [_at(number, "if they cross", 1 if name == "bob" else 0)]),
-        ]
-        relations.append(RelationRecord(f"S{number}", "speaker", f"Q{number}", f"A{number}"))
-    if name == "alice":
-        spans.append(SpanRecord("X", "Quote", [_at(PARAGRAPHS - 1, "we strike at once")],
-                                {"form": "direct"}))
-    return AnnotationSetRecord(name, "done", spans, relations)
+TEXT = long_text(PARAGRAPHS)
 
 
 @pytest.fixture
@@ -51,7 +24,8 @@ def long_path(tmp_path: Path) -> tuple[Path, int]:
     assert len(TEXT) > 4 * PART_CHARS
     with Project.create(path) as project:
         project.import_records([DocumentRecord(text=TEXT, title="Long", external_id="long",
-                                               annotations=[_layer("alice"), _layer("bob")])],
+                                               annotations=[layer("alice", PARAGRAPHS),
+                                                            layer("bob", PARAGRAPHS)])],
                                "long.jsonl")
         document = project.documents()[0].id
     return path, document
@@ -61,11 +35,7 @@ def long_path(tmp_path: Path) -> tuple[Path, int]:
 def window(qtbot, long_path):  # type: ignore[no-untyped-def]
     path, document = long_path
     project = Project.open(path)
-    shown = ComparisonWindow(project, document)
-    qtbot.addWidget(shown)
-    with qtbot.waitActive(shown):  # window shortcuts need the active window
-        shown.show()
-        shown.activateWindow()
+    shown = shown_window(qtbot, ComparisonWindow(project, document))
     yield shown
     shown.close()
     project.close()
@@ -120,7 +90,7 @@ def test_adjudicate_far_down_with_keys(qtbot, window, long_path) -> None:  # typ
         group = window.selected_group()
         assert group is not None
         if isinstance(group, SpanGroup) and group.label == "Quote" and \
-                group.start == _at(PARAGRAPHS - 1, "we strike at once")[0]:
+                group.start == at(PARAGRAPHS - 1, "we strike at once")[0]:
             break
         qtbot.keyClick(window.table, Qt.Key.Key_Up)
     row = window.table.currentIndex().row()
@@ -140,7 +110,7 @@ def test_adjudicate_far_down_with_keys(qtbot, window, long_path) -> None:  # typ
     condition = next(r for r in range(window.model.total_rows())
                      if isinstance(window.model.group(r), SpanGroup)
                      and window.model.group(r).label == "Condition"
-                     and window.model.group(r).start == _at(PARAGRAPHS - 1, "if they cross")[0])
+                     and window.model.group(r).start == at(PARAGRAPHS - 1, "if they cross")[0])
     window.select_row(condition)
     qtbot.keyClick(window.table, "2")
     assert ("Condition", "if they cross,", {"counterfactual": False, "polarity": "positive"}) \

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from comparison_samples import STEP, at, layer, long_text
 
 from storage.adjudication import (
     GOLD,
@@ -31,48 +32,17 @@ from storage.adjudication_parts import (
 )
 from storage.edits import Edit, UpdateSpan
 from storage.project import Project
-from storage.records import AnnotationSetRecord, DocumentRecord, RelationRecord, SpanRecord
+from storage.records import DocumentRecord
 
-PARAGRAPH = ("Minister Varnay said the border stays shut until spring, and Ardova warned "
-             "that if they cross, we strike at once, a spokesman told reporters.")
 PARAGRAPHS = 40
-TEXT = "\n\n".join(PARAGRAPH for _ in range(PARAGRAPHS))
-STEP = len(PARAGRAPH) + 2
-
-
-def _at(paragraph: int, phrase: str, extra: int = 0) -> tuple[int, int]:
-    start = paragraph * STEP + PARAGRAPH.index(phrase)
-    return start, start + len(phrase) + extra
-
-
-def _layer(name: str) -> AnnotationSetRecord:
-    """alice and bob: the same Actors and Quotes; bob's Conditions take the comma (a near
-    miss); every speaker relation points at the Actor of the *next* paragraph, so many
-    relations end beyond any bound; alice's last Quote only she marked."""
-    spans: list[SpanRecord] = []
-    relations: list[RelationRecord] = []
-    for number in range(PARAGRAPHS):
-        spans += [
-            SpanRecord(f"A{number}", "Actor", [_at(number, "Varnay")], {"kind": "person"}),
-            SpanRecord(f"Q{number}", "Quote", [_at(number, "the border stays shut")],
-                       {"form": "indirect" if name == "alice" else "direct"}),
-            SpanRecord(f"C{number}", "Condition",
-                       [_at(number, "if they cross", 1 if name == "bob" else 0)]),
-        ]
-        if number:
-            relations.append(RelationRecord(f"S{number}", "speaker", f"Q{number - 1}",
-                                            f"A{number}"))
-    if name == "alice":
-        spans.append(SpanRecord("X", "Quote", [_at(PARAGRAPHS - 1, "we strike at once")],
-                                {"form": "direct"}))
-    return AnnotationSetRecord(name, "done", spans, relations)
+TEXT = long_text(PARAGRAPHS)
 
 
 @pytest.fixture
 def project(backend_url: str) -> Iterator[Project]:
     with Project.create(backend_url) as created:
         created.import_records([DocumentRecord(text=TEXT, external_id="long", annotations=[
-            _layer("alice"), _layer("bob")])], "long.jsonl")
+            layer("alice", PARAGRAPHS, 1), layer("bob", PARAGRAPHS, 1)])], "long.jsonl")
         yield created
 
 
@@ -108,7 +78,7 @@ def test_part_is_the_top_of_the_whole_comparison(project: Project) -> None:
     assert condition.boundary_difference("bob") == "end +1"
     # a relation whose target lies beyond the bound is complete: keyed by its target
     speaker = next(g for g in top.relations if g.key[0] == "speaker")
-    assert speaker.key[2] == ("Actor", (_at(1, "Varnay"),))
+    assert speaker.key[2] == ("Actor", (at(1, "Varnay"),))
     assert sorted(speaker.relations) == ["alice", "bob"]
 
 
