@@ -208,6 +208,13 @@ class ComparisonWindow(QMainWindow):
                                           lambda _name: QIcon())
         self.menus = build_menus(self.menuBar(), COMPARISON_ACTIONS, self.key_actions,
                                  COMPARISON_MENUS)
+        stack = self.controller.stack  # Undo/Redo say what they would undo, as in any editor
+        stack.undoTextChanged.connect(lambda text: self._name_undo("undo", text))
+        stack.redoTextChanged.connect(lambda text: self._name_undo("redo", text))
+        stack.canUndoChanged.connect(self.key_actions["compare.undo"].setEnabled)
+        stack.canRedoChanged.connect(self.key_actions["compare.redo"].setEnabled)
+        self.key_actions["compare.undo"].setEnabled(stack.canUndo())
+        self.key_actions["compare.redo"].setEnabled(stack.canRedo())
         self.show_document(document_id)
         self.table.setFocus()
 
@@ -259,6 +266,10 @@ class ComparisonWindow(QMainWindow):
         self.shortcut_sheet = ShortcutSheet(COMPARISON_ACTIONS, self)
         self.shortcut_sheet.setWindowTitle("Keyboard Shortcuts — Compare Annotators")
         self.shortcut_sheet.show()
+
+    def _name_undo(self, which: str, text: str) -> None:
+        action = self.key_actions[f"compare.{which}"]
+        action.setText(f"&{which.capitalize()} {text}".rstrip())
 
     def _name_accept_actions(self) -> None:
         """The 1–9 actions say whose version they take in this document."""

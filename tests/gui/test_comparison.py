@@ -194,6 +194,8 @@ def test_accept_unanimous_in_one_step_then_undo_redo(qtbot, window, two) -> None
     unanimous = [("Actor", "Varnay"), ("Consequence", "we strike"), ("Actor", "Ardova")]
     assert [(label, covered) for label, covered, _ in gold(path, first)] == unanimous
     assert window.controller.stack.count() == 1
+    undo = window.key_actions["compare.undo"]
+    assert undo.isEnabled() and undo.text() == "&Undo accept unanimous annotations"
     qtbot.keyClick(window.table, Qt.Key.Key_A)
     assert "Nothing unanimous" in window.statusBar().currentMessage()
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
