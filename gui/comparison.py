@@ -60,6 +60,7 @@ from gui.comparison_model import (
     ComparisonModel,
     GroupRow,
     agreement_of,
+    rows_by_key,
 )
 from gui.text_view import ArticleView
 from gui.theme import is_dark, mark_color, tint
@@ -72,6 +73,7 @@ from storage.adjudication import (
     UNANIMOUS,
     Cancelled,
     Comparison,
+    GroupKey,
     SpanGroup,
     compare,
     layer_annotators,
@@ -345,7 +347,10 @@ class ComparisonWindow(QMainWindow):
 
         def work(project: Project, _progress: Any, cancelled: Any) -> Any:
             whole = compare(project, document_id, annotators, curator, cancelled)
-            return whole, ordered_groups(whole)
+            groups = ordered_groups(whole)
+            # the header's counts (every group's agreement, kept in the group) and the rows
+            # by key, computed here rather than on the GUI thread when the rest arrives
+            return whole, groups, layer_summary(whole), rows_by_key(groups)
 
         job = workers.ProjectJob(workers.project_url(self.project), work)
         job.signals.finished.connect(lambda result: self._on_whole_compared(generation, result))
@@ -361,12 +366,13 @@ class ComparisonWindow(QMainWindow):
             self._job = None
         self._generation += 1  # whatever it still reports is stale
 
-    def _on_whole_compared(self, generation: int, result: tuple[Comparison, list[GroupRow]]
-                           ) -> None:
+    def _on_whole_compared(self, generation: int,
+                           result: tuple[Comparison, list[GroupRow], dict[str, Any],
+                                         dict[GroupKey, int]]) -> None:
         if generation != self._generation or self.document is None:
             return
         self._job = None
-        whole, groups = result
+        whole, groups, summary, rows = result
         if whole.document_id != self.document.id:
             return
         with collector_paused():
@@ -374,7 +380,7 @@ class ComparisonWindow(QMainWindow):
             key = selected.key if selected is not None else self._pending
             self.comparison = whole
             self.complete = True
-            self.model.extend_comparison(whole, groups)
+            self.model.extend_comparison(whole, groups, rows)
             scrolled = self.text_view.verticalScrollBar().value()
             self._show_layers(afresh=True)
             self.text_view.verticalScrollBar().setValue(scrolled)
@@ -386,7 +392,7 @@ class ComparisonWindow(QMainWindow):
             else:
                 self._paint_text(self.selected_group(), scroll=False)
             self._pending = None
-            self._update_header()
+            self._update_header(summary)
         self.comparisonCompleted.emit(whole.document_id)
 
     def _on_whole_failed(self, generation: int, message: str) -> None:
@@ -420,9 +426,12 @@ class ComparisonWindow(QMainWindow):
             self.text_view.update_spans(removed, changed, relations)
         self._gold_versions = versions
 
-    def _update_header(self) -> None:
+    def _update_header(self, summary: dict[str, Any] | None = None) -> None:
+        """The title, the counts (``summary``: :func:`layer_summary`'s, when at hand) and
+        the keys."""
         assert self.comparison is not None and self.document is not None
-        summary = layer_summary(self.comparison)
+        if summary is None:
+            summary = layer_summary(self.comparison)
         ids = [d.id for d in self.project.documents()]
         position = ids.index(self.document.id) + 1 if self.document.id in ids else 0
         status = self.project.status(self.document.id, self.curator)

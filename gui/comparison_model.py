@@ -31,7 +31,7 @@ from storage.adjudication import (
 from storage.records import FRAGMENT_JOINER
 
 __all__ = ["AGREEMENT_COLORS", "FETCH_ROWS", "ComparisonModel", "GroupRow", "agreement_of",
-           "short"]
+           "rows_by_key", "short"]
 
 #: Row tint per agreement class (mixed into the page background by theme.tint).
 AGREEMENT_COLORS = {UNANIMOUS: "#3f9c4a", DISPUTED: "#e0a020", SINGLE: "#d0454c"}
@@ -60,6 +60,11 @@ def _attribute_summary(attributes: dict[str, Any]) -> str:
 
 def _attribute_tooltip(attributes: dict[str, Any]) -> str:
     return "\n".join(f"{k} = {v}" for k, v in attributes.items()) or "no attributes"
+
+
+def rows_by_key(groups: Sequence[GroupRow]) -> dict[GroupKey, int]:
+    """Row number of each group (Qt-free: a worker may compute it)."""
+    return {group.key: row for row, group in enumerate(groups)}
 
 
 #: Rows handed to the view per fetch (a screenful is ~30).
@@ -100,9 +105,14 @@ class ComparisonModel(QAbstractTableModel):
         self._shown = min(len(self.groups), FETCH_ROWS)
         self.endResetModel()
 
-    def extend_comparison(self, comparison: Comparison, groups: list[GroupRow]) -> None:
+    def extend_comparison(self, comparison: Comparison, groups: list[GroupRow],
+                          rows: dict[GroupKey, int] | None = None) -> None:
         """Takes the whole comparison after its first part: the rows shown stay (updated
-        in place) where they are the same groups, the rest arrive as the view scrolls."""
+        in place) where they are the same groups, the rest arrive as the view scrolls.
+
+        Args:
+            rows: :func:`rows_by_key` of ``groups`` when computed already (by the worker).
+        """
         shown = self._shown
         same = 0
         while same < shown and same < len(groups) and \
@@ -114,7 +124,7 @@ class ComparisonModel(QAbstractTableModel):
             self.endRemoveRows()
         self.annotators = list(comparison.annotators)
         self.groups = groups
-        self._rows_by_key = None
+        self._rows_by_key = rows
         if same:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(same - 1, self.columnCount() - 1))
@@ -146,7 +156,7 @@ class ComparisonModel(QAbstractTableModel):
     def row_of(self, key: Any) -> int | None:
         """The row of a group (fetched or not), or None."""
         if self._rows_by_key is None:
-            self._rows_by_key = {group.key: row for row, group in enumerate(self.groups)}
+            self._rows_by_key = rows_by_key(self.groups)
         return self._rows_by_key.get(key)
 
     def covered(self, key: tuple[str, tuple[tuple[int, int], ...]]) -> str:
