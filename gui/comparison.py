@@ -348,6 +348,7 @@ class ComparisonWindow(QMainWindow):
         def work(project: Project, _progress: Any, cancelled: Any) -> Any:
             whole = compare(project, document_id, annotators, curator, cancelled)
             groups = ordered_groups(whole)
+            whole.extent_rows()  # built here, used by every edit's in-place update
             # the header's counts (every group's agreement, kept in the group) and the rows
             # by key, computed here rather than on the GUI thread when the rest arrives
             return whole, groups, layer_summary(whole), rows_by_key(groups)

@@ -200,6 +200,35 @@ class Comparison:
     relations: list[RelationGroup]
     #: every compared layer's spans as read (annotators and gold), by annotator name
     layers: dict[str, list[SpanView]] = field(default_factory=dict)
+    _extents: dict[SpanKey, tuple[SpanGroup, SpanGroup]] | None = field(
+        default=None, repr=False, compare=False)
+    _counts: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    def extent_rows(self) -> dict[SpanKey, tuple[SpanGroup, SpanGroup]]:
+        """Each extent -> (the group holding its gold version, the row showing it): a row's
+        own extent, and its near-miss versions'. Built once: the annotators' side of a
+        comparison never changes, only its gold."""
+        if self._extents is None:
+            self._extents = {}
+            for group in self.spans:
+                self._extents[group.key] = (group, group)
+                for variant in group.variants:
+                    self._extents[variant.key] = (variant, group)
+        return self._extents
+
+    def annotator_counts(self) -> dict[str, Any]:
+        """The counts that do not depend on gold (groups, unanimous, per annotator)."""
+        if self._counts is None:
+            per_annotator: dict[str, int] = defaultdict(int)
+            unanimous = 0
+            for group in self.spans:
+                for name in group.spans:
+                    per_annotator[name] += 1
+                unanimous += group.agreement(self.annotators) == UNANIMOUS
+            self._counts = {"spans": len(self.spans), "unanimous": unanimous,
+                            "disputed": len(self.spans) - unanimous,
+                            "per_annotator": dict(per_annotator)}
+        return self._counts
 
     def unanimous_spans(self) -> list[SpanGroup]:
         return [g for g in self.spans if g.agreement(self.annotators) == UNANIMOUS]
@@ -525,17 +554,10 @@ def adjudication_statuses(project: Project, gold: str = GOLD) -> dict[int, str]:
 
 def layer_summary(comparison: Comparison) -> dict[str, Any]:
     """Counts a comparison view shows in its header."""
-    per_annotator: dict[str, int] = defaultdict(int)
-    for group in comparison.spans:
-        for name in group.spans:
-            per_annotator[name] += 1
-    return {
-        "spans": len(comparison.spans),
-        "unanimous": len(comparison.unanimous_spans()),
-        "disputed": len(comparison.disputed_spans()),
-        "in_gold": sum(1 for g in comparison.spans if g.row_gold is not None),
-        "per_annotator": dict(per_annotator),
-    }
+    in_gold = sum(1 for g in comparison.spans
+                  if g.in_gold is not None or (g.variants and g.row_gold is not None))
+    counts = comparison.annotator_counts()
+    return {**counts, "in_gold": in_gold, "per_annotator": dict(counts["per_annotator"])}
 
 
 def ordered_groups(comparison: Comparison) -> list[SpanGroup | RelationGroup]:

@@ -134,12 +134,7 @@ def apply_gold_changes(project: Project, comparison: Comparison, changes: Change
     if any(span.annotator_id != gold_id or span.document_id != document_id
            for span in stored.values()):
         return None
-    # key -> (the group holding that extent's gold version, the row showing it)
-    rows: dict[SpanKey, tuple[SpanGroup, SpanGroup]] = {}
-    for group in comparison.spans:
-        rows[group.key] = (group, group)
-        for variant in group.variants:
-            rows[variant.key] = (variant, group)
+    rows = comparison.extent_rows()
     spans = {span.id: span for span in comparison.layers.get(gold, [])}
     touched: set[GroupKey] = set()
     for span_id in sorted(span_ids):
