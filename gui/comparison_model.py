@@ -84,6 +84,7 @@ class ComparisonModel(QAbstractTableModel):
         self.colors: dict[str, str] = {}
         self.dark = False
         self._shown = 0
+        self._changing = False
         self._rows_by_key: dict[GroupKey, int] | None = None
         self._tints: dict[tuple[str, bool], QColor] = {}
 
@@ -119,9 +120,11 @@ class ComparisonModel(QAbstractTableModel):
                 groups[same].key == self.groups[same].key:
             same += 1
         if same < shown:  # the part differed from the whole here: those rows go
+            self._changing = True  # no fetch while rows change (views ask meanwhile)
             self.beginRemoveRows(QModelIndex(), same, shown - 1)
             self._shown = same
             self.endRemoveRows()
+            self._changing = False
         self.annotators = list(comparison.annotators)
         self.groups = groups
         self._rows_by_key = rows
@@ -145,10 +148,12 @@ class ComparisonModel(QAbstractTableModel):
     def ensure_fetched(self, row: int) -> None:
         """Hands the view every row up to ``row`` (to select a row further down)."""
         row = min(row, len(self.groups) - 1)
-        if row >= self._shown:
+        if row >= self._shown and not self._changing:
+            self._changing = True
             self.beginInsertRows(QModelIndex(), self._shown, row)
             self._shown = row + 1
             self.endInsertRows()
+            self._changing = False
 
     def group(self, row: int) -> GroupRow:
         return self.groups[row]
@@ -206,10 +211,10 @@ class ComparisonModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.FIXED) + len(self.annotators) + 2
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
-        return not parent.isValid() and self._shown < len(self.groups)
+        return not parent.isValid() and not self._changing and self._shown < len(self.groups)
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
-        if not parent.isValid():
+        if self.canFetchMore(parent):
             self.ensure_fetched(self._shown + FETCH_ROWS - 1)
 
     def headerData(self, section: int, orientation: Qt.Orientation,

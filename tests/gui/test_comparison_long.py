@@ -153,3 +153,39 @@ def test_closing_before_the_rest_arrives_compares_nothing_more(qtbot, long_path)
         shown.close()  # at once, as when a curator opens the wrong document
         qtbot.wait(START_DELAY_MS + 700)
         assert completed == [] and shown._job is None
+
+
+def test_model_takes_the_whole_comparison_in_place(qtmodeltester, qtbot,  # type: ignore[no-untyped-def]
+                                                   long_path) -> None:
+    from PySide6.QtCore import QModelIndex
+
+    from gui.comparison_model import FETCH_ROWS, ComparisonModel
+    from storage.adjudication_parts import compare_part
+
+    path, document = long_path
+    with Project.open(path) as project:
+        part = compare_part(project, document, ["alice", "bob"], PART_CHARS)
+        whole = compare(project, document, ["alice", "bob"])
+    stray = SpanGroup(("Actor", (at(0, "Ardova"),)))  # a row the whole comparison lacks
+    part.spans.insert(3, stray)
+    model = ComparisonModel()
+    model.set_comparison(part, TEXT, {}, False)
+    qtmodeltester.check(model)
+    shown = model.rowCount()
+    stray_row = next(r for r in range(shown) if model.group(r) is stray)
+    changed: list[int] = []
+    removed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last: changed.append(last.row()))
+    model.rowsRemoved.connect(lambda _parent, first, last: removed.append((first, last)))
+    groups = ordered_groups(whole)
+    model.extend_comparison(whole, groups)
+    assert changed == [stray_row - 1]  # the rows before the stray one: in place
+    assert removed == [(stray_row, shown - 1)]  # from the stray row on: out, then fetched
+    # as many rows as were shown at least (the model tester fetches more as it checks)
+    assert max(shown, FETCH_ROWS) <= model.rowCount() < model.total_rows() == len(groups)
+    assert [model.group(r).key for r in range(model.rowCount())] == \
+        [g.key for g in groups[:model.rowCount()]]
+    while model.canFetchMore(QModelIndex()):  # as the view scrolls down
+        model.fetchMore(QModelIndex())
+    assert model.rowCount() == len(groups)
+    qtmodeltester.check(model)
