@@ -38,7 +38,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -453,10 +453,32 @@ class ComparisonWindow(QMainWindow):
             f"<b>{summary['disputed']}</b> disputed, <b>{summary['in_gold']}</b> in gold"
             f" · {len(self.comparison.relations)} relation groups, {relations_in_gold} in gold"
             f" · spans per annotator: {per} · gold layer: <b>{status}</b><br>"
-            f"<span style='color:gray'>1–{max(len(self.comparison.annotators), 1)} accept "
-            f"version · A accept unanimous · R reject · E edit · N new from selection · "
-            f"D gold done · PgUp/PgDn document · Ctrl+Z undo · F1 keys</span>"
-            f"&nbsp;&nbsp;{chips}")
+            f"<span style='color:gray'>{self._keys_hint()}</span>&nbsp;&nbsp;{chips}")
+
+    #: The header's reminder of the keys: (action id, what it does), keys from the table.
+    _HINTS = (("compare.accept_unanimous", "accept unanimous"), ("compare.reject", "reject"),
+              ("compare.edit", "edit"), ("compare.new", "new from selection"),
+              ("compare.done", "gold done"), ("compare.previous", ""),
+              ("compare.next", "document"), ("compare.undo", "undo"),
+              ("compare.shortcuts", "keys"))
+
+    def _keys_hint(self) -> str:
+        """"1–2 accept version · A accept unanimous · …", with the keys the actions have."""
+        def key(action_id: str) -> str:
+            shortcuts = self.key_actions[action_id].shortcuts()
+            return shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText) \
+                if shortcuts else ""
+
+        last = max(min(len(self.annotators()), 9), 1)
+        parts = [f"{key('compare.accept_1')}–{key(f'compare.accept_{last}')} accept version"]
+        pending = ""
+        for action_id, what in self._HINTS:
+            if not what:  # shares the next entry's words (PgUp/PgDown document)
+                pending = key(action_id) + "/"
+                continue
+            parts.append(f"{pending}{key(action_id)} {what}")
+            pending = ""
+        return " · ".join(parts)
 
     # ------------------------------------------------------------- selection
 
