@@ -71,7 +71,6 @@ from storage.adjudication import (
     GOLD,
     SINGLE,
     UNANIMOUS,
-    Cancelled,
     Comparison,
     GroupKey,
     SpanGroup,
@@ -105,6 +104,9 @@ PART_CHARS = 8_000
 #: the interpreter lock half the time, which would slow painting the first part (and the
 #: first keys) by half. Switching documents quickly never starts the superseded ones.
 START_DELAY_MS = 120
+
+#: Background comparisons still running (kept referenced until their thread is done).
+_RUNNING: set[workers.ProjectJob] = set()
 
 
 class ComparisonWindow(QMainWindow):
@@ -357,6 +359,10 @@ class ComparisonWindow(QMainWindow):
         job.signals.finished.connect(lambda result: self._on_whole_compared(generation, result))
         job.signals.failed.connect(lambda message, _details: self._on_whole_failed(generation,
                                                                                  message))
+        # a job outlives a cancel or a closed window until its thread is done with it
+        _RUNNING.add(job)
+        job.signals.finished.connect(lambda _result: _RUNNING.discard(job))
+        job.signals.failed.connect(lambda _message, _details: _RUNNING.discard(job))
         self._job = job
         workers.start(job)
 
@@ -397,11 +403,11 @@ class ComparisonWindow(QMainWindow):
         self.comparisonCompleted.emit(whole.document_id)
 
     def _on_whole_failed(self, generation: int, message: str) -> None:
+        # a cancelled job (Cancelled) is always of an older generation: never shown
         if generation == self._generation:
             self._job = None
-            if not message.endswith(str(Cancelled("the comparison was cancelled"))):
-                self.statusBar().showMessage(f"Comparing the whole document failed: "
-                                             f"{message}", 8000)
+            self.statusBar().showMessage(f"Comparing the whole document failed: {message}",
+                                         8000)
 
     def _show_layers(self, afresh: bool = False) -> None:
         """Gold spans as the article view's layer, the annotators' as dashed outlines.

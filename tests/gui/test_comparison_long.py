@@ -189,3 +189,23 @@ def test_model_takes_the_whole_comparison_in_place(qtmodeltester, qtbot,  # type
         model.fetchMore(QModelIndex())
     assert model.rowCount() == len(groups)
     qtmodeltester.check(model)
+
+
+def test_a_failed_background_comparison_is_said_and_the_part_stays(qtbot, long_path,  # type: ignore[no-untyped-def]
+                                                                    monkeypatch) -> None:
+    import gui.comparison as comparison_module
+    from storage.errors import ProjectError
+
+    def unreadable(*_args: object, **_kwargs: object) -> None:
+        raise ProjectError("the project database went away")
+
+    monkeypatch.setattr(comparison_module, "compare", unreadable)  # the worker's call
+    path, document = long_path
+    with Project.open(path) as project:
+        shown = shown_window(qtbot, ComparisonWindow(project, document))
+        part_rows = shown.model.total_rows()
+        qtbot.waitUntil(lambda: "failed" in shown.statusBar().currentMessage(), timeout=10000)
+        assert shown.statusBar().currentMessage() == \
+            "Comparing the whole document failed: the project database went away"
+        assert not shown.complete and shown.model.total_rows() == part_rows > 0
+        shown.close()
