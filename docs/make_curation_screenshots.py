@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             window.splitter.setSizes([930, 500])
             window.show()
             app.processEvents()
-            window.accept_all_unanimous()
+            window.keys.accept_all_unanimous()
             for row in range(window.model.rowCount()):
                 group = window.model.group(row)
                 if group.key[0] == "Quote" and group.in_gold is None and len(

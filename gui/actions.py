@@ -14,9 +14,9 @@ for themselves (arrows with modifiers, Tab, Delete).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPalette, QPixmap
@@ -25,10 +25,15 @@ from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QToolBar, QWidget
 from storage.schema import Schema
 
 if TYPE_CHECKING:
+    from gui.comparison import ComparisonWindow
     from gui.main_window import MainWindow
 
+#: The window an action table's handlers are picked from.
+W = TypeVar("W", bound=QWidget)
+
 Handler = Callable[["MainWindow"], Callable[..., Any]]
-"""Picks the method an action calls from the window: ``lambda w: w._on_undo``."""
+"""Picks the method an action calls from the window: ``lambda w: w._on_undo`` (an
+:class:`ActionDef` is generic in its window: the comparison window has its own table)."""
 
 MENUS = ("File", "Edit", "Annotate", "View", "Document", "Help")
 
@@ -37,7 +42,7 @@ ANNOTATION_SECTIONS = ("Labels (view focus)", "Relations (span selected)", "Mark
 
 
 @dataclass(frozen=True)
-class ActionDef:
+class ActionDef(Generic[W]):
     """One action: what it is called, its keys, and the window method it calls.
 
     Attributes:
@@ -61,7 +66,7 @@ class ActionDef:
     id: str
     text: str
     shortcuts: tuple[str, ...]
-    handler: Handler | None
+    handler: Callable[[W], Callable[..., Any]] | None
     menu: str
     scope: str = "window"
     icon: str | None = None
@@ -77,13 +82,14 @@ class ActionDef:
         return self.section or self.menu or "Keyboard"
 
 
-def _a(id_: str, text: str, keys: str | tuple[str, ...], handler: Handler | None, menu: str,
-       **kwargs: Any) -> ActionDef:
+def _a(id_: str, text: str, keys: str | tuple[str, ...],
+       handler: Callable[[W], Callable[..., Any]] | None, menu: str,
+       **kwargs: Any) -> ActionDef[W]:
     shortcuts = (keys,) if isinstance(keys, str) else keys
     return ActionDef(id_, text, tuple(k for k in shortcuts if k), handler, menu, **kwargs)
 
 
-ACTIONS: tuple[ActionDef, ...] = (
+ACTIONS: tuple[ActionDef[MainWindow], ...] = (
     # File
     _a("file.new", "&New Project…", "Ctrl+N", lambda w: w._on_new_project, "File",
        icon="new"),
@@ -236,6 +242,41 @@ ACTIONS: tuple[ActionDef, ...] = (
 
 ACTIONS_BY_ID = {action.id: action for action in ACTIONS}
 
+# ------------------------------------------------------------------ comparison window
+
+#: The comparison window's menus, in menu-bar order.
+COMPARISON_MENUS = ("Edit", "Adjudicate", "Document", "Help")
+
+#: Every key of the curator's comparison window (gui/comparison.py); the handlers are in
+#: gui/comparison_keys.py (``w.keys``) and the window itself.
+COMPARISON_ACTIONS: tuple[ActionDef[ComparisonWindow], ...] = (
+    _a("compare.undo", "&Undo", "Ctrl+Z", lambda w: w.controller.stack.undo, "Edit"),
+    _a("compare.redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), lambda w: w.controller.stack.redo,
+       "Edit"),
+    *(_a(f"compare.accept_{number}", f"Accept Version of Annotator {number}", str(number),
+         lambda w: w.keys.accept_version, "Adjudicate", arg=number,
+         tip=f"Take annotator {number}'s version of the selected row into gold")
+      for number in range(1, 10)),
+    _a("compare.accept_unanimous", "Accept All &Unanimous", "A",
+       lambda w: w.keys.accept_all_unanimous, "Adjudicate", separator_before=True,
+       tip="Copy every span and relation all annotators agree on into gold"),
+    _a("compare.reject", "&Reject (Remove from Gold)", ("R", "Delete"),
+       lambda w: w.keys.reject_selected, "Adjudicate"),
+    _a("compare.edit", "&Edit Gold Attributes…", "E", lambda w: w.keys.edit_selected,
+       "Adjudicate"),
+    _a("compare.new", "&New Gold Span from Selection…", "N", lambda w: w.keys.new_gold_span,
+       "Adjudicate"),
+    _a("compare.next_row", "Next / Previous Row", ("Down", "Up"), None, "", scope="sheet",
+       section="Adjudicate"),
+    _a("compare.previous", "&Previous Document", "PgUp", lambda w: w.step_document,
+       "Document", arg=-1),
+    _a("compare.next", "&Next Document", "PgDown", lambda w: w.step_document, "Document",
+       arg=1),
+    _a("compare.done", "Mark Gold &Done / In Progress", "D", lambda w: w.keys.toggle_gold_done,
+       "Document", separator_before=True),
+    _a("compare.shortcuts", "&Keyboard Shortcuts", "F1", lambda w: w.show_shortcuts, "Help"),
+)
+
 
 def schema_actions(schema: Schema) -> list[ActionDef]:
     """The keys the project's schema declares: label keys, relabel keys, relation keys."""
@@ -323,7 +364,7 @@ def standard_icon(widget: QWidget, name: str | None, icon_dir: Any = None) -> QI
     return icon
 
 
-def create_actions(window: MainWindow, definitions: Iterable[ActionDef], view: QWidget,
+def create_actions(window: W, definitions: Iterable[ActionDef[W]], view: QWidget,
                    icon: Callable[[str | None], QIcon]) -> dict[str, QAction]:
     """Creates the QActions, wires them to the window's handlers, adds view ones to ``view``."""
     actions: dict[str, QAction] = {}
@@ -361,10 +402,10 @@ def create_actions(window: MainWindow, definitions: Iterable[ActionDef], view: Q
     return actions
 
 
-def build_menus(menubar: QMenuBar, definitions: Iterable[ActionDef],
-                actions: dict[str, QAction]) -> dict[str, QMenu]:
-    """Fills the menu bar in :data:`MENUS` order from the declarations."""
-    menus = {name: menubar.addMenu(f"&{name}") for name in MENUS}
+def build_menus(menubar: QMenuBar, definitions: Iterable[ActionDef[W]],
+                actions: dict[str, QAction], names: Sequence[str] = MENUS) -> dict[str, QMenu]:
+    """Fills the menu bar in ``names`` order (:data:`MENUS`) from the declarations."""
+    menus = {name: menubar.addMenu(f"&{name}") for name in names}
     for definition in definitions:
         if not definition.menu or definition.id not in actions:
             continue

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from comparison_samples import shown_window
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
@@ -75,11 +76,7 @@ def two(tmp_path: Path) -> tuple[Path, int, int]:
 def window(qtbot, two):  # type: ignore[no-untyped-def]
     path, first, _second = two
     project = Project.open(path)
-    shown = ComparisonWindow(project, first)
-    qtbot.addWidget(shown)
-    with qtbot.waitActive(shown):  # window shortcuts need the active window
-        shown.show()
-        shown.activateWindow()
+    shown = shown_window(qtbot, ComparisonWindow(project, first))
     yield shown
     shown.close()
     project.close()
@@ -197,6 +194,8 @@ def test_accept_unanimous_in_one_step_then_undo_redo(qtbot, window, two) -> None
     unanimous = [("Actor", "Varnay"), ("Consequence", "we strike"), ("Actor", "Ardova")]
     assert [(label, covered) for label, covered, _ in gold(path, first)] == unanimous
     assert window.controller.stack.count() == 1
+    undo = window.key_actions["compare.undo"]
+    assert undo.isEnabled() and undo.text() == "&Undo accept unanimous annotations"
     qtbot.keyClick(window.table, Qt.Key.Key_A)
     assert "Nothing unanimous" in window.statusBar().currentMessage()
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -392,3 +391,39 @@ def test_defaults_stored_or_not_count_as_unanimous_so_a_accepts_them(qtbot, tmp_
         [("Quote", "the border stays shut")]
     shown.close()
     project.close()
+
+
+def test_keys_menus_and_f1_come_from_the_action_table(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QKeySequence
+
+    from gui.actions import COMPARISON_ACTIONS, COMPARISON_MENUS
+    from gui.dialogs.shortcut_sheet import ShortcutSheet
+
+    seen: dict[str, str] = {}
+    for definition in COMPARISON_ACTIONS:
+        assert definition.menu in ("", *COMPARISON_MENUS)
+        if definition.scope == "sheet":
+            continue
+        assert callable(definition.handler(window)), definition.id  # type: ignore[misc]
+        for key in definition.shortcuts:  # no key bound twice (Qt would fire neither)
+            normal = QKeySequence(key).toString()
+            assert normal not in seen, f"{key}: {definition.id} and {seen[normal]}"
+            seen[normal] = definition.id
+    menus = {action.text().replace("&", ""): [a.text().replace("&", "")
+                                              for a in action.menu().actions() if a.text()]
+             for action in window.menuBar().actions()}
+    assert list(menus) == list(COMPARISON_MENUS)
+    assert menus["Adjudicate"][:3] == ["Accept alice's Version", "Accept bob's Version",
+                                       "Accept Version of Annotator 3 (none here)"]
+    assert "Accept All Unanimous" in menus["Adjudicate"]
+    assert menus["Document"] == ["Previous Document", "Next Document",
+                                 "Mark Gold Done / In Progress"]
+    qtbot.keyClick(window.table, Qt.Key.Key_F1)
+    sheet = window.findChild(ShortcutSheet)
+    assert sheet is not None and sheet.isVisible()
+    rows = dict(sheet.rows())
+    assert rows["Accept All Unanimous"] == "A"
+    assert rows["Reject (Remove from Gold)"] == "R, Del"
+    assert rows["Next / Previous Row"] == "Down, Up"
+    assert rows["Accept Version of Annotator 1"] == "1"
+    sheet.close()
