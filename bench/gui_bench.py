@@ -145,7 +145,7 @@ def make_annotations(text: str, spans_wanted: int, seed: int
     return spans, relations
 
 
-ACTIONS = ("switch document", "select a span", "mark a span", "relabel",
+ACTIONS = ("switch document", "switch, all read", "select a span", "mark a span", "relabel",
            "move a boundary", "undo", "redo", "open the picker", "pick",
            "delete the relation", "delete the span", "open the comparison view")
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -286,10 +286,18 @@ class Driver:
         view.setFocus()
 
     def switch(self, document: str) -> None:
+        """Switches (timed until the first screen is painted), then waits until the rest
+        of the layer was read at idle ("switch, all read": from the key to the last page)."""
         self.window.view.setFocus()
+        self.app.processEvents()
+        started = time.perf_counter()
         self.timed(document, "switch document", lambda: self.key(Qt.Key.Key_PageDown, ALT))
         assert self.window.document is not None
         assert self.window.document.external_id == document, self.window.document.external_id
+        while not self.window.loading_done:
+            self.app.processEvents()
+        self.times.setdefault("switch, all read", {}).setdefault(document, []).append(
+            (time.perf_counter() - started) * 1000)
 
 
 def main() -> int:
@@ -299,6 +307,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--profile", choices=ACTIONS, default=None,
                         help="print a cProfile of this action on the long article")
+    parser.add_argument("--no-comparison", action="store_true",
+                        help="leave out the comparison view (another bench's concern)")
     parser.add_argument("--profile-document", choices=("long", "short"), default="long",
                         help="the article --profile profiles (default: the long one)")
     args = parser.parse_args()
@@ -330,6 +340,7 @@ def main() -> int:
         driver = Driver(window, app)
         driver.profile = args.profile
         driver.profile_document = args.profile_document
+        driver.with_comparison = not args.no_comparison
         first = window.document.external_id if window.document is not None else "short"
         order = ["long", "short"] if first == "short" else ["short", "long"]
         for repeat in range(args.repeats + 1):
@@ -344,12 +355,17 @@ def main() -> int:
     print(f"{'action':<26}{'4 kB article':>14}{'long article':>14}{'ratio':>8}")
     worst = 0.0
     for action in ACTIONS:
+        if action not in driver.times:  # the comparison view, with --no-comparison
+            continue
         short_ms = statistics.median(driver.times[action]["short"])
         long_ms = statistics.median(driver.times[action]["long"])
         ratio = long_ms / short_ms
-        worst = max(worst, ratio)
+        if action != "switch, all read":  # the rest of the layer, read at idle
+            worst = max(worst, ratio)
         print(f"{action:<26}{short_ms:>11.1f} ms{long_ms:>11.1f} ms{ratio:>7.2f}x")
-    print(f"worst ratio {worst:.2f}x (aim <= 1.5x; the stretch, 10 MB / 100,000 spans, <= 2x)")
+    print(f"worst ratio {worst:.2f}x (aim <= 1.5x; the stretch, 10 MB / 100,000 spans, <= 2x; "
+          "'switch, all read' is the whole layer read at idle, not a key's wait)")
+    print(f"load average: {os.getloadavg()[0]:.2f}")
     if args.profile:
         print(f"\ncProfile of '{args.profile}' on the {args.profile_document} article "
               f"({args.repeats} times):")

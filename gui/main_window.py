@@ -46,6 +46,7 @@ from gui.dialogs.layout import stack
 from gui.dialogs.project_dialogs import ask_annotator
 from gui.dialogs.relation_picker import LazyEntries, PickerEntry, RelationPicker
 from gui.document_list import DocumentList
+from gui.layer_loading import LayerLoader
 from gui.proposals import ProposalController
 from gui.schema_panel import SchemaPanel
 from gui.text_view import ArticleView
@@ -145,6 +146,8 @@ class MainWindow(QMainWindow):
         self.controller.conflicted.connect(lambda _message: self.reload_from_project())
         self.controller.saved.connect(self._on_saved)
         self.controller.before_document = self._show_document_of_edit
+        # the open document's layer: its first screen at once, the rest at idle
+        self.layer = LayerLoader(self._on_layer_page, self._on_layer_complete, self)
 
         self._build_widgets()
         self.proposals: ProposalController = ProposalController(self)  # gui/proposals.py
@@ -370,7 +373,7 @@ class MainWindow(QMainWindow):
         except SaywhoError as exc:
             self._on_edit_refused(str(exc))
             return
-        self._reload_layer()
+        self._reload_layer(span_id)
         self.document_list.select_document(document_id)
         meta = self.document.meta
         parts = [str(meta[k]) for k in ("outlet", "date", "author") if meta.get(k)]
@@ -386,22 +389,25 @@ class MainWindow(QMainWindow):
         self._remember_document()
         self.proposals.document_opened()
 
-    def _reload_layer(self) -> None:
+    def _reload_layer(self, span_id: int | None = None) -> None:
         with collector_paused():  # thousands of views at once: no heap scans meanwhile
-            self._load_layer()
+            self._load_layer(span_id)
         # What a document holds lives until the next document and forms no cycles:
         # kept out of the cyclic collector's scans, a key press that allocates never
         # pays for a full collection over 100,000 spans (reference counting still
         # frees all of it when the document goes).
         freeze_long_lived()
 
-    def _load_layer(self) -> None:
+    def _load_layer(self, span_id: int | None = None) -> None:
+        """Reads what the first screen shows (around ``span_id`` if given); the rest of the
+        layer follows at idle (gui/layer_loading.py), other annotators' layers at once."""
         assert self.document is not None
         document_id = self.document.id
-        spans = self.project.spans(document_id, self.annotator)
+        start, end = self._first_screen(span_id)
+        spans, relations = self.layer.open(self.project, document_id, self.annotator,
+                                           len(self.document.text), start, end)
         self.spans = {span.id: span for span in spans}
         self._label_counts = collections.Counter(span.label for span in spans)
-        relations = self.project.relations(document_id, self.annotator)
         self.relations = {relation.id: relation for relation in relations}
         layers = []
         self.readonly_spans = {}
@@ -410,8 +416,60 @@ class MainWindow(QMainWindow):
             layers.append((name, other))
             self.readonly_spans.update({s.id: s for s in other})
         self.view.set_content(self.document.text, spans, relations, self.project.schema,
-                              self.entities, readonly_layers=layers)
+                              self.entities, readonly_layers=layers, shown_first=end)
         self.annotation_table.set_content(self.document.text, spans, relations, self.entities)
+
+    def _first_screen(self, span_id: int | None) -> tuple[int, int]:
+        """The text a first screen shows, generously: from the top, or around a span
+        that will be scrolled to (a third of the screen above it, as scroll_to does)."""
+        assert self.document is not None
+        viewport = self.view.viewport()
+        metrics = self.view.fontMetrics()
+        lines = max(20, viewport.height() // max(1, metrics.lineSpacing()))
+        per_line = max(60, viewport.width() // max(1, metrics.averageCharWidth()))
+        budget = 2 * lines * per_line  # short lines, blank lines, a taller window later
+        anchor = 0
+        if span_id is not None:
+            try:
+                span = self.project.span(span_id)
+            except SaywhoError:
+                span = None
+            if span is not None and span.document_id == self.document.id:
+                anchor = span.start
+        start = max(0, anchor - budget // 3)
+        return start, min(len(self.document.text), start + budget)
+
+    def _on_layer_page(self, spans: list[SpanView], relations: list[RelationView]) -> None:
+        """A page of the open layer read at idle: the spans and relations not held yet."""
+        fresh = [span for span in spans if span.id not in self.spans]
+        for span in fresh:
+            self.spans[span.id] = span
+            self._label_counts[span.label] += 1
+        added = [relation for relation in relations if relation.id not in self.relations]
+        for relation in added:
+            self.relations[relation.id] = relation
+        self.view.add_loaded(fresh, added)
+
+    def _on_layer_complete(self) -> None:
+        """The whole layer is read: the table lists all of it, the suggestions are
+        filtered against all of it."""
+        if self.document is None:
+            return
+        ordered = sorted(self.spans.values(), key=lambda span: (span.start, span.end, span.id))
+        self.annotation_table.set_content(self.document.text, ordered,
+                                          list(self.relations.values()), self.entities)
+        self.annotation_table.select_span(self.view.selected_span_id)
+        self.proposals.reload()
+
+    @property
+    def loading_done(self) -> bool:
+        """Whether the open document's text and layer are all read (a long one's rest
+        follows its first screen at idle)."""
+        return self.layer.complete and self.view.text_complete
+
+    def whole_layer(self) -> None:
+        """Reads the rest of the open layer now, for what needs all of it."""
+        self.layer.finish()
 
     def _reload_entities(self) -> None:
         """Refreshes the registry in place: the view and table hold the same mapping."""
@@ -421,6 +479,8 @@ class MainWindow(QMainWindow):
 
     def select_span(self, span_id: int | None) -> None:
         """Selects a span in the view, the table and the panel."""
+        if span_id is not None and span_id not in self.spans:
+            self.whole_layer()  # a span not read yet: far away in a long document
         self.view.select_span(span_id)
         if span_id is None or span_id not in self.spans:
             self._show_span(span_id)
@@ -604,6 +664,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------- relations
 
     def _on_relation_key(self, relation: str) -> None:
+        self.whole_layer()  # the picker's candidates come from the whole layer
         definition = self.project.schema.relation(relation)
         selection = self.view.selected_range()
         if definition is not None and selection is not None and self.document is not None \
@@ -1008,6 +1069,8 @@ class MainWindow(QMainWindow):
             return
         if current not in changes.documents and not changes.entities_changed:
             return
+        # an edit applies to the whole layer (label counts, spans far away): read it first
+        self.whole_layer()
         removed = [i for i in changes.spans_removed if i in self.spans]
         fresh: list[SpanView] = []
         for span_id in dict.fromkeys([*changes.spans_added, *changes.spans_changed]):
