@@ -102,6 +102,9 @@ def _joins_previous(text: str, index: int) -> bool:
     return index > 0 and text[index - 1] == "\u200d"
 
 
+#: characters either side of a relation's source whose marked spans the picker lists
+PICKER_REACH = 12_000
+
 #: seconds since the last reload before regaining focus reloads shared objects again
 RELOAD_ON_FOCUS_AFTER = 2.0
 
@@ -664,7 +667,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------- relations
 
     def _on_relation_key(self, relation: str) -> None:
-        self.whole_layer()  # the picker's candidates come from the whole layer
+        self.whole_layer()  # the picker's neighbourhood: all read (no-op once idle read it)
         definition = self.project.schema.relation(relation)
         selection = self.view.selected_range()
         if definition is not None and selection is not None and self.document is not None \
@@ -783,11 +786,30 @@ class MainWindow(QMainWindow):
         assert self.document is not None
         entity_label = self._entity_label()
         unmarked = len(definition.targets) == 1 and definition.targets[0] == entity_label
+        spans, relations = self._near(span)
         found = speakers.speaker_candidates(
-            self.document.text, span.fragments, self.spans.values(), self.relations,
+            self.document.text, span.fragments, spans, relations,
             self.entities.values(), target_labels=definition.targets,
             relation=definition.name, quote_id=span.id, unmarked=unmarked)
         return LazyEntries(found, lambda candidate: self._entry(definition, candidate))
+
+    def _near(self, span: SpanView) -> tuple[list[SpanView], dict[int, RelationView]]:
+        """The spans within :data:`PICKER_REACH` characters of a span (whole paragraphs)
+        and the relations touching them: what the picker offers and ranks by.
+
+        A target further away is clicked in the text, or typed in the picker's filter:
+        listing the thousands of mentions of a long document, nearly all of them far
+        from the quote, cost the picker time proportional to the document.
+        """
+        index = self.view._index
+        first = index.block_of(max(0, span.start - PICKER_REACH))
+        last = index.block_of(span.end + PICKER_REACH)
+        spans = index.in_blocks(first, last)
+        relations: dict[int, RelationView] = {}
+        for near in spans:
+            for relation in self.view.relations_of(near.id):
+                relations[relation.id] = relation
+        return spans, relations
 
     def _entry(self, definition: RelationDef, candidate: speakers.Candidate) -> PickerEntry:
         if candidate.span_id is not None and candidate.span_id in self.spans:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
+from gui.dialogs.relation_picker import ROWS_PER_FETCH, PickerEntry, PickerModel
 from gui.main_window import MainWindow
 from gui.unicode import Utf16Map, qt_display_text
 from storage.project import Project
@@ -203,3 +204,36 @@ def test_suggestions_run_once_per_document_per_session(
     assert ran == [long_id]  # the short one ran when the window opened, before the patch
     window.proposals.refresh()  # asked for: they run again
     assert len(ran) == 2
+
+
+def test_the_picker_lists_rows_as_they_are_scrolled_to(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    entries = [PickerEntry("Actor", "#4E79A7", f"Mention {number}", True, number)
+               for number in range(ROWS_PER_FETCH * 2 + 7)]
+    model = PickerModel()
+    model.set_entries(entries)
+    assert model.rowCount() == ROWS_PER_FETCH and model.total_rows() == len(entries)
+    qtmodeltester.check(model, force_py=True)
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert model.rowCount() == len(entries)
+    model.set_filter("Mention 1")  # 1, 10-19, 100-126: fewer than a fetch
+    assert model.rowCount() == model.total_rows() == 1 + 10 + 27
+
+
+def test_picker_keys_reach_past_the_rows_fetched(
+        long_project: Project, qtbot,  # type: ignore[no-untyped-def]
+        show_window: Callable[[Project], MainWindow]) -> None:
+    window = show_window(long_project)
+    switch_to_long(window)
+    wait_loaded(window, qtbot)
+    picker = window.picker
+    entries = [PickerEntry("Actor", "#4E79A7", f"Mention {number}", True, number, "", number)
+               for number in range(ROWS_PER_FETCH + 5)]
+    picker.open("Speaker", entries)
+    for _ in range(ROWS_PER_FETCH + 2):
+        QTest.keyClick(picker.filter, Qt.Key.Key_Down)
+    assert picker.current_entry() == entries[ROWS_PER_FETCH + 2]
+    picker.open("Speaker", entries)
+    QTest.keyClick(picker.filter, Qt.Key.Key_Up)  # from the first to the very last
+    assert picker.current_entry() == entries[-1]
+    picker.close_picker()
