@@ -6,13 +6,14 @@ slower than switching to a short one. :class:`LayerLoader` reads what the first
 screen shows completely (the spans overlapping its text, the relations touching
 them, the spans at their other ends, so arcs and the panel's relation list are
 whole), hands that to the window to paint, then reads the rest of the layer in
-pages of :data:`PAGE` spans or relations whenever the event loop is idle.
+pages of :data:`PAGE` spans (in text order) or relations (in id order) whenever the
+event loop is idle.
 
 Whatever needs the whole layer (the picker's candidates, an edit, a jump to a
 span not read yet, the annotation table's full list) calls :meth:`finish`, which
 reads the remaining pages at once. Pages are read in id order and skip what the
 window already holds, so an edit stored meanwhile is never overwritten by an
-older read.
+older read (an edit first reads the rest anyway: :meth:`finish`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class LayerLoader(QObject):
         self._project: Project | None = None
         self._document_id: int | None = None
         self._annotator = ""
-        self._after_span = 0
+        self._after_span = (-1, 0)  # (start, id) of the last span read
         self._after_relation = 0
         self._spans_done = True
         self._relations_done = True
@@ -79,7 +80,7 @@ class LayerLoader(QObject):
             spans = sorted([*spans, *project.spans_by_ids(document_id, annotator,
                                                           reached - ids)],
                            key=lambda span: (span.start, span.end, span.id))
-        self._after_span = self._after_relation = 0
+        self._after_span, self._after_relation = (-1, 0), 0
         self._spans_done = self._relations_done = False
         self._timer.start()
         return spans, relations
@@ -113,7 +114,7 @@ class LayerLoader(QObject):
         if not self._spans_done:
             spans = project.spans_page(document_id, self._annotator, self._after_span, PAGE)
             if spans:
-                self._after_span = spans[-1].id
+                self._after_span = (spans[-1].start, spans[-1].id)
             self._spans_done = len(spans) < PAGE
         else:
             relations = project.relations_page(document_id, self._annotator,

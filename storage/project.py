@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Text, func, or_, select, type_coerce
+from sqlalchemy import Text, func, or_, select, tuple_, type_coerce
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -499,12 +499,15 @@ class Project:
                                                          Span.end > start),
                                 order=(Span.start, Span.end, Span.id))
 
-    def spans_page(self, document_id: int, annotator: str, after_id: int = 0,
-                   limit: int = 500) -> list[SpanView]:
-        """One page of the annotator's spans in id order: those with an id above
-        ``after_id``, at most ``limit`` (the next page starts after the last id)."""
-        return self._read_spans(document_id, annotator, (Span.id > after_id,),
-                                order=(Span.id,), limit=limit)
+    def spans_page(self, document_id: int, annotator: str,
+                   after: tuple[int, int] = (-1, 0), limit: int = 500) -> list[SpanView]:
+        """One page of the annotator's spans in ``(start, id)`` order: at most ``limit``
+        of those after ``after`` (the next page starts after the last one's
+        ``(start, id)``). The index on (document, annotator, start) reads each page
+        from where the last one ended, so paging through a layer costs one read of it."""
+        return self._read_spans(document_id, annotator,
+                                (tuple_(Span.start, Span.id) > tuple_(*after),),
+                                order=(Span.start, Span.id), limit=limit)
 
     def spans_by_ids(self, document_id: int, annotator: str,
                      span_ids: Iterable[int]) -> list[SpanView]:
@@ -524,7 +527,11 @@ class Project:
             query = select(*_SPAN_TEXT_COLUMNS).where(Span.document_id == document_id,
                                                       *conditions)
             if annotator is not None:
-                query = query.join(Annotator).where(Annotator.name == annotator)
+                annotator_id = session.scalar(select(Annotator.id).where(
+                    Annotator.name == annotator))
+                if annotator_id is None:
+                    return []
+                query = query.where(Span.annotator_id == annotator_id)
             query = query.order_by(*order)
             if limit is not None:
                 query = query.limit(limit)
@@ -571,7 +578,11 @@ class Project:
             query = select(*_RELATION_TEXT_COLUMNS).where(
                 Relation.document_id == document_id, *conditions)
             if annotator is not None:
-                query = query.join(Annotator).where(Annotator.name == annotator)
+                annotator_id = session.scalar(select(Annotator.id).where(
+                    Annotator.name == annotator))
+                if annotator_id is None:
+                    return []
+                query = query.where(Relation.annotator_id == annotator_id)
             query = query.order_by(Relation.id)
             if limit is not None:
                 query = query.limit(limit)

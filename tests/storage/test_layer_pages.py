@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text as sql
 
 from storage.project import Project
 from storage.records import AnnotationSetRecord, DocumentRecord, RelationRecord, SpanRecord
@@ -43,14 +44,15 @@ def test_pages_read_the_whole_layer_once(any_project: Project) -> None:
     document_id = layered_project(any_project)
     everything = {span.id: span for span in any_project.spans(document_id, "alice")}
     paged: list[int] = []
-    after = 0
+    after = (-1, 0)
     while page := any_project.spans_page(document_id, "alice", after, limit=7):
         assert len(page) <= 7
-        assert [span.id for span in page] == sorted(span.id for span in page)
         assert all(everything[span.id] == span for span in page)
         paged += [span.id for span in page]
-        after = page[-1].id
-    assert paged == sorted(everything)  # each once, no other annotator's
+        after = (page[-1].start, page[-1].id)
+    # each once, in text order (ties by id), no other annotator's
+    assert paged == [s.id for s in sorted(everything.values(), key=lambda s: (s.start, s.id))]
+    assert any_project.spans_page(document_id, "nobody") == []
 
     relations = {r.id: r for r in any_project.relations(document_id, "alice")}
     paged = []
@@ -114,3 +116,29 @@ def test_a_range_read_is_exactly_the_spans_overlapping_it(
     wanted = [s for s in project.spans(document_id, "alice")
               if s.start < max(end, start + 1) and s.end > start]
     assert project.spans_in_range(document_id, "alice", start, end) == wanted
+
+
+def test_pages_split_spans_that_start_together(any_project: Project) -> None:
+    text = "Ora Tennet met Pell Varo at the harbour."
+    spans = [SpanRecord(f"s{number}", "Actor", [(0, 3 + number)]) for number in range(5)]
+    any_project.import_records([DocumentRecord(
+        text=text, title="Ties", external_id="ties",
+        annotations=[AnnotationSetRecord("alice", "in_progress", spans)])], "ties.jsonl")
+    document_id = any_project.documents()[0].id
+    pages = []
+    after = (-1, 0)
+    while page := any_project.spans_page(document_id, "alice", after, limit=2):
+        pages.append([span.end for span in page])
+        after = (page[-1].start, page[-1].id)
+    assert sorted(end for page in pages for end in page) == [3, 4, 5, 6, 7]
+    assert [len(page) for page in pages] == [2, 2, 1]
+
+
+def test_a_page_is_read_from_the_index_where_the_last_ended(project: Project) -> None:
+    document_id = layered_project(project, paragraphs=3)
+    with project.db.reading() as session:
+        plan = " ".join(str(row[-1]) for row in session.execute(sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM span WHERE document_id = :d AND "
+            "annotator_id = 1 AND (start, id) > (5, 3) ORDER BY start, id LIMIT 2"),
+            {"d": document_id}))
+    assert "ix_span_document_annotator" in plan and "TEMP B-TREE" not in plan, plan
