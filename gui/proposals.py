@@ -170,9 +170,9 @@ class ProposalController(QObject):
                 self.window._status(f"Cannot read the suggestions: {exc}", error=True)
                 stored, self.links = [], []
             self._stored = stored
-            marked = {(s.label, s.fragments) for s in self.window.spans.values()}
+            # each proposal looked up where it starts: no pass over a long layer's spans
             self.proposals = [p for p in stored if p.confidence >= self.threshold
-                              and (p.label, p.fragments) not in marked]
+                              and not self._marked(p)]
         self._forget_stale_current()
 
     def _forget_stale_current(self) -> None:
@@ -207,7 +207,11 @@ class ProposalController(QObject):
         if self.document_id is None or (changes.documents and
                                         self.document_id not in changes.documents):
             return
-        if changes.spans_removed or not (changes.spans_added or changes.spans_changed):
+        spans_touched = changes.spans_added or changes.spans_changed or changes.spans_removed
+        if not spans_touched and (changes.relations_added or changes.relations_removed
+                                  or changes.relations_changed):
+            return  # relations alone hide or show no proposal
+        if changes.spans_removed or not spans_touched:
             # a proposal decided, or a span gone: which are still open is in the database
             self.reload()
             return
