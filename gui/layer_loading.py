@@ -6,8 +6,8 @@ slower than switching to a short one. :class:`LayerLoader` reads what the first
 screen shows completely (the spans overlapping its text, the relations touching
 them, the spans at their other ends, so arcs and the panel's relation list are
 whole), hands that to the window to paint, then reads the rest of the layer in
-pages of :data:`PAGE` spans (in text order) or relations (in id order) whenever the
-event loop is idle.
+pages of :data:`PAGE` relations (in id order), then spans (in text order), whenever
+the event loop is idle.
 
 Whatever needs the whole layer (the picker's candidates, an edit, a jump to a
 span not read yet, the annotation table's full list) calls :meth:`finish`, which
@@ -106,22 +106,26 @@ class LayerLoader(QObject):
             self._timer.start()
 
     def _step(self) -> None:
-        """Reads one page (spans first, then relations) and hands it on."""
+        """Reads one page (relations first, then spans) and hands it on.
+
+        Relations come first so that each span row arrives with its speaker known:
+        the table then only inserts rows, never updates those already shown.
+        """
         project, document_id = self._project, self._document_id
         assert project is not None and document_id is not None
         spans: list[SpanView] = []
         relations: list[RelationView] = []
-        if not self._spans_done:
-            spans = project.spans_page(document_id, self._annotator, self._after_span, PAGE)
-            if spans:
-                self._after_span = (spans[-1].start, spans[-1].id)
-            self._spans_done = len(spans) < PAGE
-        else:
+        if not self._relations_done:
             relations = project.relations_page(document_id, self._annotator,
                                                self._after_relation, PAGE)
             if relations:
                 self._after_relation = relations[-1].id
             self._relations_done = len(relations) < PAGE
+        else:
+            spans = project.spans_page(document_id, self._annotator, self._after_span, PAGE)
+            if spans:
+                self._after_span = (spans[-1].start, spans[-1].id)
+            self._spans_done = len(spans) < PAGE
         if spans or relations:
             self._on_page(spans, relations)
         if self.complete:

@@ -142,15 +142,12 @@ class DocumentWindow(WindowBase):
         for relation in added:
             self.relations[relation.id] = relation
         self.view.add_loaded(fresh, added)
+        self.annotation_table.add_loaded(fresh, added)
 
     def _on_layer_complete(self) -> None:
-        """The whole layer is read: the table lists all of it, the suggestions are
-        filtered against all of it."""
+        """The whole layer is read: the suggestions are filtered against all of it."""
         if self.document is None:
             return
-        ordered = sorted(self.spans.values(), key=lambda span: (span.start, span.end, span.id))
-        self.annotation_table.set_content(self.document.text, ordered,
-                                          list(self.relations.values()), self.entities)
         self.annotation_table.select_span(self.view.selected_span_id)
         self.proposals.reload()
 

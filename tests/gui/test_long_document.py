@@ -114,9 +114,32 @@ def test_first_screen_complete_then_the_rest_at_idle(
     assert window.relations == {r.id: r for r in long_project.relations(document.id, "alice")}
     assert view.document().toPlainText() == qt_display_text(document.text)
     assert view.document().blockCount() == len(Utf16Map(document.text).block_starts)
-    assert window.annotation_table.model.rowCount() == len(stored)
+    assert [s.id for s in window.annotation_table.model.spans()] == [s.id for s in stored]
     for span in (stored[0], stored[len(stored) // 2], stored[-1]):
         assert [s.id for s in view.spans_at(span.start) if s.id == span.id] == [span.id]
+
+
+def test_opened_at_a_span_in_the_middle_the_rest_comes_before_and_after(
+        long_project: Project, qtbot,  # type: ignore[no-untyped-def]
+        show_window: Callable[[Project], MainWindow], qtmodeltester) -> None:
+    window = show_window(long_project)
+    document_id = long_project.document_by_external_id("long").id
+    stored = long_project.spans(document_id, "alice")
+    middle = stored[len(stored) // 2]
+    window.open_document(document_id, middle.id)  # as from the actor registry's mentions
+    assert not window.loading_done
+    assert window.view.selected_span_id == middle.id
+    rect = window.view.range_viewport_rect(middle.start, middle.end)
+    assert window.view.viewport().rect().intersects(rect)
+    # the start of the text is read later (but for the first minister, whom quotes on
+    # this screen name as their speaker: the spans at the relations' other ends come too)
+    assert not {s.id for s in stored[2:8]} & set(window.spans)
+    assert stored[0].id in window.spans
+    wait_loaded(window, qtbot)
+    assert [s.id for s in window.annotation_table.model.spans()] == [s.id for s in stored]
+    qtmodeltester.check(window.annotation_table.model, force_py=True)
+    assert window.view.selected_span_id == middle.id
+    assert window.annotation_table.model.row_of(middle.id) is not None
 
 
 def test_edits_far_away_are_stored_exactly(
