@@ -23,6 +23,7 @@ from storage.errors import SaywhoError
 from storage.gcpause import collector_paused, freeze_long_lived
 from storage.views import RelationView, SpanView
 from storage.vocabulary import Status
+from suggest import speakers
 
 
 class DocumentWindow(WindowBase):
@@ -145,11 +146,13 @@ class DocumentWindow(WindowBase):
         self.annotation_table.add_loaded(fresh, added)
 
     def _on_layer_complete(self) -> None:
-        """The whole layer is read: the suggestions are filtered against all of it."""
+        """The whole layer is read: the suggestions are filtered against all of it, and
+        the picker's table of paragraphs is built now rather than on its first key."""
         if self.document is None:
             return
         self.annotation_table.select_span(self.view.selected_span_id)
         self.proposals.reload()
+        speakers.paragraph_number(self.document.text, 0)  # cached per text
 
     @property
     def loading_done(self) -> bool:
