@@ -1185,6 +1185,10 @@ class ArticleView(QPlainTextEdit):
         if event.key() == Qt.Key.Key_Escape and self._selected_span_id is not None:
             self.select_span(None)
             return
+        if self._pending_text and (event.matches(QKeySequence.StandardKey.MoveToEndOfDocument)
+                                   or event.matches(
+                                       QKeySequence.StandardKey.SelectEndOfDocument)):
+            self.finish_text()  # the end of the text, not of what Qt holds so far
         super().keyPressEvent(event)
 
     @_guarded

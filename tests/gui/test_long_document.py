@@ -260,3 +260,17 @@ def test_picker_keys_reach_past_the_rows_fetched(
     QTest.keyClick(picker.filter, Qt.Key.Key_Up)  # from the first to the very last
     assert picker.current_entry() == entries[-1]
     picker.close_picker()
+
+
+def test_the_end_key_and_the_table_filter_read_the_rest_first(
+        long_project: Project, qtbot,  # type: ignore[no-untyped-def]
+        show_window: Callable[[Project], MainWindow]) -> None:
+    window = show_window(long_project)
+    switch_to_long(window)
+    assert not window.view.text_complete
+    QTest.keyClick(window.view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.text_complete
+    assert window.view.cursor_offset() == len(window.view.text)
+    assert not window.layer.complete
+    QTest.keyClicks(window.annotation_table.filter, "Number 499")
+    assert window.layer.complete  # the filter sees every span
