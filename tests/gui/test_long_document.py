@@ -84,6 +84,16 @@ def wait_loaded(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-d
     qtbot.waitUntil(lambda: window.loading_done, timeout=20000)
 
 
+@pytest.fixture
+def long_window(long_project: Project, qtbot,  # type: ignore[no-untyped-def]
+                show_window: Callable[[Project], MainWindow]) -> MainWindow:
+    """The window switched to the long document, all of it read."""
+    window = show_window(long_project)
+    switch_to_long(window)
+    wait_loaded(window, qtbot)
+    return window
+
+
 def test_first_screen_complete_then_the_rest_at_idle(
         long_project: Project, qtbot,  # type: ignore[no-untyped-def]
         show_window: Callable[[Project], MainWindow]) -> None:
@@ -142,12 +152,9 @@ def test_opened_at_a_span_in_the_middle_the_rest_comes_before_and_after(
     assert window.annotation_table.model.row_of(middle.id) is not None
 
 
-def test_edits_far_away_are_stored_exactly(
-        long_project: Project, qtbot,  # type: ignore[no-untyped-def]
-        show_window: Callable[[Project], MainWindow]) -> None:
-    window = show_window(long_project)
-    switch_to_long(window)
-    wait_loaded(window, qtbot)
+def test_edits_far_away_are_stored_exactly(long_project: Project,
+                                           long_window: MainWindow) -> None:
+    window = long_window
     document = window.document
     assert document is not None
     text = document.text
@@ -243,13 +250,8 @@ def test_the_picker_lists_rows_as_they_are_scrolled_to(qtmodeltester) -> None:  
     assert model.rowCount() == model.total_rows() == 1 + 10 + 27
 
 
-def test_picker_keys_reach_past_the_rows_fetched(
-        long_project: Project, qtbot,  # type: ignore[no-untyped-def]
-        show_window: Callable[[Project], MainWindow]) -> None:
-    window = show_window(long_project)
-    switch_to_long(window)
-    wait_loaded(window, qtbot)
-    picker = window.picker
+def test_picker_keys_reach_past_the_rows_fetched(long_window: MainWindow) -> None:
+    picker = long_window.picker
     entries = [PickerEntry("Actor", "#4E79A7", f"Mention {number}", True, number, "", number)
                for number in range(ROWS_PER_FETCH + 5)]
     picker.open("Speaker", entries)
