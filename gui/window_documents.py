@@ -30,6 +30,7 @@ class DocumentWindow(WindowBase):
     """Opens and switches documents; keeps the list, statuses and annotators in step."""
 
     def _load_project(self) -> None:
+        self.layer.cancel()  # the last project's document: no more of it is read
         self.setWindowTitle(f"{self.project.name} — Saywho")
         self.project.ensure_annotator(self.annotator)
         self.schema_panel.set_schema(self.project.schema)
@@ -46,7 +47,11 @@ class DocumentWindow(WindowBase):
             self.open_document(last if isinstance(last, int) and last in ids else ids[0])
         else:
             self.document = None
+            self.spans, self.relations, self.readonly_spans = {}, {}, {}
+            self._label_counts = collections.Counter()
             self.view.set_content("", [], [], self.project.schema)
+            self.annotation_table.set_content("", [], [], self.entities)
+            self._show_span(None)
             self.title_label.setText("No documents yet")
             self.meta_label.setText("Import text, HTML or JSONL files with File → Import "
                                     "Documents (Ctrl+Shift+I).")

@@ -7,18 +7,20 @@ position that drifted from the stored offsets would show up as a wrong span.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
+from gui import workers
 from gui.dialogs.relation_picker import ROWS_PER_FETCH, PickerEntry, PickerModel
 from gui.main_window import MainWindow
 from gui.unicode import Utf16Map, qt_display_text
 from storage.project import Project
 from storage.records import AnnotationSetRecord, DocumentRecord, RelationRecord, SpanRecord
+from suggest import registry
 
 ALT = Qt.KeyboardModifier.AltModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -58,6 +60,16 @@ def long_record() -> tuple[DocumentRecord, str]:
     layers = [AnnotationSetRecord("alice", "in_progress", spans, relations)]
     return DocumentRecord(text=text, title="Ferry talks", external_id="long",
                           annotations=layers), text
+
+
+@pytest.fixture(autouse=True)
+def jobs_finished(show_window: Callable[[Project], MainWindow],
+                  monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Only the rule suggester runs in the background (the model ones take long on a busy
+    machine), and it ends before the windows close (this is torn down first)."""
+    monkeypatch.setattr(registry, "DEFAULT_NAMES", ("rules",))
+    yield
+    assert workers.wait_for_jobs()
 
 
 @pytest.fixture
@@ -276,3 +288,16 @@ def test_the_end_key_and_the_table_filter_read_the_rest_first(
     assert not window.layer.complete
     QTest.keyClicks(window.annotation_table.filter, "Number 499")
     assert window.layer.complete  # the filter sees every span
+
+
+def test_another_project_stops_reading_the_last_ones_document(
+        long_project: Project, qtbot, tmp_path,  # type: ignore[no-untyped-def]
+        show_window: Callable[[Project], MainWindow]) -> None:
+    window = show_window(long_project)
+    switch_to_long(window)
+    assert not window.loading_done
+    other = Project.create(tmp_path / "other.saywho")
+    window.set_project(other)  # no documents: nothing to read, the old file is closed
+    assert window.loading_done and window.document is None
+    qtbot.wait(50)  # idle steps would read the closed project here
+    assert window.spans == {} and window.view.text == ""
