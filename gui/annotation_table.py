@@ -152,6 +152,12 @@ class SpanTableModel(RowTableModel[SpanView]):
             if row is not None:
                 self.dataChanged.emit(self.index(row, 3), self.index(row, 3))
 
+    def layer_containers(self) -> list[Any]:
+        """The mappings and lists the rows are held in (replaced, never changed, by the
+        next :meth:`set_content`): what the window frees at idle after a switch."""
+        return [self._by_id, self._relations, self._outgoing, self._incoming, self._keys,
+                self._rows]
+
     def add_rows(self, spans: Iterable[SpanView], relations: Iterable[RelationView]) -> None:
         """Adds spans and relations read after the first screen (gui/layer_loading.py).
 

@@ -18,7 +18,8 @@ older read (an edit first reads the rest anyway: :meth:`finish`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -27,6 +28,12 @@ from storage.views import RelationView, SpanView
 
 #: spans or relations read per idle step (a few milliseconds each)
 PAGE = 500
+
+#: what a closed document's layer is held in until freed: mappings and lists
+Held = MutableMapping[Any, Any] | list[Any]
+
+#: views a closed document's layer frees per idle step (a few milliseconds)
+RELEASE_CHUNK = 4_000
 
 #: called with each page read after the first screen: (spans, relations)
 PageSink = Callable[[list[SpanView], list[RelationView]], None]
@@ -130,3 +137,49 @@ class LayerLoader(QObject):
             self._on_page(spans, relations)
         if self.complete:
             self._on_complete()
+
+
+class DeferredRelease(QObject):
+    """Frees what a closed document held in chunks at idle, not in the switch's key.
+
+    Dropping a long layer at once (100,000 span views, their fragments and attribute
+    dictionaries) costs as much as reading a page of it many times over; the mappings
+    and lists handed to :meth:`hold` keep the views alive until idle steps empty them,
+    so the other holders let go of them for free.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._held: list[Held] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    @property
+    def pending(self) -> int:
+        """Entries still held."""
+        return sum(len(held) for held in self._held)
+
+    def hold(self, *containers: Held) -> None:
+        """Keeps these mappings and lists (their owners have let go of them, or are about
+        to) and empties them at idle."""
+        self._held.extend(container for container in containers if container)
+        if self._held:
+            self._timer.start()
+
+    def _on_timer_timeout(self) -> None:
+        budget = RELEASE_CHUNK
+        while budget > 0 and self._held:
+            held = self._held[-1]
+            count = min(budget, len(held))
+            if isinstance(held, list):
+                del held[len(held) - count:]
+            else:
+                for _ in range(count):
+                    held.popitem()
+            budget -= count
+            if not held:
+                self._held.pop()
+        if self._held:
+            self._timer.start()

@@ -39,7 +39,7 @@ from gui.annotation_table import AnnotationTable
 from gui.dialogs.layout import stack
 from gui.dialogs.relation_picker import RelationPicker
 from gui.document_list import DocumentList
-from gui.layer_loading import LayerLoader
+from gui.layer_loading import DeferredRelease, LayerLoader
 from gui.proposals import ProposalController
 from gui.schema_panel import SchemaPanel
 from gui.text_view import ArticleView
@@ -96,6 +96,7 @@ class MainWindow(ProjectWindow):
         self.controller.before_document = self._show_document_of_edit
         # the open document's layer: its first screen at once, the rest at idle
         self.layer = LayerLoader(self._on_layer_page, self._on_layer_complete, self)
+        self.released = DeferredRelease(self)
 
         self._build_widgets()
         self.proposals = ProposalController(self)  # gui/proposals.py

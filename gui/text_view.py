@@ -318,6 +318,13 @@ class ArticleView(QPlainTextEdit):
         self._invalidate_geometry()
         self.viewport().update()
 
+    def layer_containers(self) -> list[Any]:
+        """The mappings and lists the shown layer is held in (replaced, never changed, by
+        the next :meth:`set_content`): what the window frees at idle after a switch."""
+        index = self._index
+        return [self._relations, self._relations_by_span or {}, index._spans, index._ordered,
+                index._starts, index._reach]
+
     def update_spans(self, changes_spans_removed: Iterable[int],
                      changed_or_added: Iterable[SpanView],
                      relations: Sequence[RelationView] | None = None,

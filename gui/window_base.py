@@ -37,7 +37,7 @@ from gui.actors import ActorRegistry
 from gui.annotation_table import AnnotationTable
 from gui.dialogs.relation_picker import RelationPicker
 from gui.document_list import DocumentList
-from gui.layer_loading import LayerLoader
+from gui.layer_loading import DeferredRelease, LayerLoader
 from gui.proposals import ProposalController
 from gui.schema_panel import SchemaPanel
 from gui.text_view import ArticleView
@@ -88,6 +88,7 @@ class WindowBase(QMainWindow):
     toolbar: QToolBar
     controller: EditController
     layer: LayerLoader
+    released: DeferredRelease
     proposals: ProposalController
     view: ArticleView
     header: QWidget

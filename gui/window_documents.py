@@ -105,6 +105,10 @@ class DocumentWindow(WindowBase):
         start, end = self._first_screen(span_id)
         spans, relations = self.layer.open(self.project, document_id, self.annotator,
                                            len(self.document.text), start, end)
+        # the last document's views are freed at idle, not in this key's time
+        self.released.hold(self.spans, self.relations, self.readonly_spans,
+                           *self.view.layer_containers(),
+                           *self.annotation_table.model.layer_containers())
         self.spans = {span.id: span for span in spans}
         self._label_counts = collections.Counter(span.label for span in spans)
         self.relations = {relation.id: relation for relation in relations}

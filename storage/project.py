@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Text, func, or_, select, tuple_, type_coerce
+from sqlalchemy import Text, func, select, tuple_, type_coerce
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -517,25 +517,34 @@ class Project:
         for first in range(0, len(wanted), _IDS_PER_QUERY):
             found += self._read_spans(document_id, annotator,
                                       (Span.id.in_(wanted[first:first + _IDS_PER_QUERY]),),
-                                      order=(Span.start, Span.end, Span.id))
+                                      order=(Span.start, Span.end, Span.id), by_ids=True)
         return found
 
     def _read_spans(self, document_id: int, annotator: str | None,
                     conditions: Sequence[Any] = (), order: Sequence[Any] = (),
-                    limit: int | None = None) -> list[SpanView]:
+                    limit: int | None = None, by_ids: bool = False) -> list[SpanView]:
+        """Spans of one document (and annotator) meeting ``conditions``. ``by_ids``: the
+        conditions pick rows by id, and the document and annotator are checked on the
+        rows read (in SQL, SQLite would rather scan the layer's index than use the ids)."""
         with self.db.reading() as session, collector_paused():
-            query = select(*_SPAN_TEXT_COLUMNS).where(Span.document_id == document_id,
-                                                      *conditions)
+            query = select(*_SPAN_TEXT_COLUMNS).where(*conditions)
+            scope: list[Any] = [Span.document_id == document_id]
+            annotator_id: int | None = None
             if annotator is not None:
                 annotator_id = session.scalar(select(Annotator.id).where(
                     Annotator.name == annotator))
                 if annotator_id is None:
                     return []
-                query = query.where(Span.annotator_id == annotator_id)
+                scope.append(Span.annotator_id == annotator_id)
+            if not by_ids:
+                query = query.where(*scope)
             query = query.order_by(*order)
             if limit is not None:
                 query = query.limit(limit)
             rows = session.connection().execute(query).fetchall()
+            if by_ids:
+                rows = [row for row in rows if row[2] == document_id
+                        and (annotator_id is None or row[3] == annotator_id)]
             decoded = _JsonColumns()
             return [SpanView.of_row((span_id, external_id, document, who, label,
                                      decoded.fragments(fragments), decoded.attributes(attributes),
@@ -560,10 +569,11 @@ class Project:
         found: dict[int, RelationView] = {}
         for first in range(0, len(wanted), _IDS_PER_QUERY):
             chunk = wanted[first:first + _IDS_PER_QUERY]
-            for relation in self._read_relations(
-                    document_id, annotator,
-                    (or_(Relation.source_id.in_(chunk), Relation.target_id.in_(chunk)),)):
-                found[relation.id] = relation
+            # one query per end, each on its own index (an OR of both scanned the layer)
+            for end in (Relation.source_id, Relation.target_id):
+                for relation in self._read_relations(document_id, annotator,
+                                                     (end.in_(chunk),), by_ids=True):
+                    found[relation.id] = relation
         return sorted(found.values(), key=lambda relation: relation.id)
 
     def relations_page(self, document_id: int, annotator: str, after_id: int = 0,
@@ -572,25 +582,34 @@ class Project:
         return self._read_relations(document_id, annotator, (Relation.id > after_id,), limit)
 
     def _read_relations(self, document_id: int, annotator: str | None,
-                        conditions: Sequence[Any] = (),
-                        limit: int | None = None) -> list[RelationView]:
+                        conditions: Sequence[Any] = (), limit: int | None = None,
+                        by_ids: bool = False) -> list[RelationView]:
+        """Relations of one document (and annotator) meeting ``conditions`` (``by_ids``:
+        see :meth:`_read_spans`)."""
         with self.db.reading() as session, collector_paused():
-            query = select(*_RELATION_TEXT_COLUMNS).where(
-                Relation.document_id == document_id, *conditions)
+            query = select(*_RELATION_TEXT_COLUMNS).where(*conditions)
+            scope: list[Any] = [Relation.document_id == document_id]
+            annotator_id: int | None = None
             if annotator is not None:
                 annotator_id = session.scalar(select(Annotator.id).where(
                     Annotator.name == annotator))
                 if annotator_id is None:
                     return []
-                query = query.where(Relation.annotator_id == annotator_id)
+                scope.append(Relation.annotator_id == annotator_id)
+            if not by_ids:
+                query = query.where(*scope)
             query = query.order_by(Relation.id)
             if limit is not None:
                 query = query.limit(limit)
+            rows = session.connection().execute(query).fetchall()
+            if by_ids:
+                rows = [row for row in rows if row[2] == document_id
+                        and (annotator_id is None or row[3] == annotator_id)]
             decoded = _JsonColumns()
             return [RelationView(relation_id, external_id, document, who, kind, source,
                                  target, decoded.attributes(attributes))
                     for (relation_id, external_id, document, who, kind, source, target,
-                         attributes) in session.connection().execute(query).fetchall()]
+                         attributes) in rows]
 
     def relation(self, relation_id: int) -> RelationView:
         with self.db.reading() as session:

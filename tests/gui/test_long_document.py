@@ -7,15 +7,18 @@ position that drifted from the stored offsets would show up as a wrong span.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QThreadPool
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from gui import workers
 from gui.dialogs.relation_picker import ROWS_PER_FETCH, PickerEntry, PickerModel
+from gui.layer_loading import RELEASE_CHUNK
 from gui.main_window import MainWindow
 from gui.unicode import Utf16Map, qt_display_text
 from storage.project import Project
@@ -69,7 +72,11 @@ def jobs_finished(show_window: Callable[[Project], MainWindow],
     machine), and it ends before the windows close (this is torn down first)."""
     monkeypatch.setattr(registry, "DEFAULT_NAMES", ("rules",))
     yield
-    assert workers.wait_for_jobs()
+    for _ in range(10):
+        assert workers.wait_for_jobs()
+        QApplication.processEvents()  # a finished run starts the one that waited for it
+        if QThreadPool.globalInstance().activeThreadCount() == 0:
+            break
 
 
 @pytest.fixture
@@ -301,3 +308,19 @@ def test_another_project_stops_reading_the_last_ones_document(
     assert window.loading_done and window.document is None
     qtbot.wait(50)  # idle steps would read the closed project here
     assert window.spans == {} and window.view.text == ""
+
+
+def test_a_closed_documents_layer_is_freed_in_chunks_at_idle(
+        long_window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    held = {number: object() for number in range(RELEASE_CHUNK * 2 + 10)}
+    probe = weakref.ref(next(iter(long_window.spans.values())))
+    long_window.released.hold(held, [object() for _ in range(10)])
+    QTest.keyClick(long_window.view, Qt.Key.Key_PageUp, ALT)  # to the short note
+    assert long_window.document is not None and long_window.document.external_id == "short"
+    assert probe() is not None  # the long layer's views live on until idle
+    before = long_window.released.pending
+    assert before >= len(held) + 2 * PARAGRAPHS
+    QApplication.processEvents()
+    assert before - RELEASE_CHUNK <= long_window.released.pending < before
+    qtbot.waitUntil(lambda: long_window.released.pending == 0, timeout=10000)
+    assert held == {} and probe() is None
