@@ -527,24 +527,8 @@ class Project:
         conditions pick rows by id, and the document and annotator are checked on the
         rows read (in SQL, SQLite would rather scan the layer's index than use the ids)."""
         with self.db.reading() as session, collector_paused():
-            query = select(*_SPAN_TEXT_COLUMNS).where(*conditions)
-            scope: list[Any] = [Span.document_id == document_id]
-            annotator_id: int | None = None
-            if annotator is not None:
-                annotator_id = session.scalar(select(Annotator.id).where(
-                    Annotator.name == annotator))
-                if annotator_id is None:
-                    return []
-                scope.append(Span.annotator_id == annotator_id)
-            if not by_ids:
-                query = query.where(*scope)
-            query = query.order_by(*order)
-            if limit is not None:
-                query = query.limit(limit)
-            rows = session.connection().execute(query).fetchall()
-            if by_ids:
-                rows = [row for row in rows if row[2] == document_id
-                        and (annotator_id is None or row[3] == annotator_id)]
+            rows = _layer_rows(session, _SPAN_TEXT_COLUMNS, Span, document_id,
+                               annotator, conditions, order, limit, by_ids)
             decoded = _JsonColumns()
             return [SpanView.of_row((span_id, external_id, document, who, label,
                                      decoded.fragments(fragments), decoded.attributes(attributes),
@@ -587,24 +571,8 @@ class Project:
         """Relations of one document (and annotator) meeting ``conditions`` (``by_ids``:
         see :meth:`_read_spans`)."""
         with self.db.reading() as session, collector_paused():
-            query = select(*_RELATION_TEXT_COLUMNS).where(*conditions)
-            scope: list[Any] = [Relation.document_id == document_id]
-            annotator_id: int | None = None
-            if annotator is not None:
-                annotator_id = session.scalar(select(Annotator.id).where(
-                    Annotator.name == annotator))
-                if annotator_id is None:
-                    return []
-                scope.append(Relation.annotator_id == annotator_id)
-            if not by_ids:
-                query = query.where(*scope)
-            query = query.order_by(Relation.id)
-            if limit is not None:
-                query = query.limit(limit)
-            rows = session.connection().execute(query).fetchall()
-            if by_ids:
-                rows = [row for row in rows if row[2] == document_id
-                        and (annotator_id is None or row[3] == annotator_id)]
+            rows = _layer_rows(session, _RELATION_TEXT_COLUMNS, Relation, document_id,
+                               annotator, conditions, (Relation.id,), limit, by_ids)
             decoded = _JsonColumns()
             return [RelationView(relation_id, external_id, document, who, kind, source,
                                  target, decoded.attributes(attributes))
@@ -820,6 +788,32 @@ class Project:
         """Stores the documents of one file in one transaction, all or nothing; see
         :func:`storage.importing.import_records`."""
         return importing.import_records(self, records, where, annotator, report)
+
+
+def _layer_rows(session: Session, columns: Sequence[Any], table: type[Span] | type[Relation],
+                document_id: int, annotator: str | None, conditions: Sequence[Any],
+                order: Sequence[Any], limit: int | None, by_ids: bool) -> list[Any]:
+    """Rows of one document's layer (of one annotator, or all) meeting ``conditions``;
+    ``by_ids``: the document and annotator are checked on the rows read, not in SQL.
+    The columns start with id, external id, document id and annotator id."""
+    query = select(*columns).where(*conditions)
+    scope: list[Any] = [table.document_id == document_id]
+    annotator_id: int | None = None
+    if annotator is not None:
+        annotator_id = session.scalar(select(Annotator.id).where(Annotator.name == annotator))
+        if annotator_id is None:
+            return []
+        scope.append(table.annotator_id == annotator_id)
+    if not by_ids:
+        query = query.where(*scope)
+    query = query.order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(session.connection().execute(query).fetchall())
+    if by_ids:
+        rows = [row for row in rows if row[2] == document_id
+                and (annotator_id is None or row[3] == annotator_id)]
+    return rows
 
 
 def _conflicts_explained(work: Callable[[], Changes]) -> Changes:
