@@ -152,6 +152,43 @@ class SpanTableModel(RowTableModel[SpanView]):
             if row is not None:
                 self.dataChanged.emit(self.index(row, 3), self.index(row, 3))
 
+    def layer_containers(self) -> list[Any]:
+        """The mappings and lists the rows are held in (replaced, never changed, by the
+        next :meth:`set_content`): what the window frees at idle after a switch."""
+        return [self._by_id, self._relations, self._outgoing, self._incoming, self._keys,
+                self._rows]
+
+    def add_rows(self, spans: Iterable[SpanView], relations: Iterable[RelationView]) -> None:
+        """Adds spans and relations read after the first screen (gui/layer_loading.py).
+
+        Rows and relations already held stay as they are. The new rows go in by runs:
+        a page of spans in text order usually lands as one run (one insertion), so
+        reading a long layer page by page never re-sorts or resets the table.
+        """
+        touched: set[int] = set()
+        for relation in relations:
+            if relation.id not in self._relations:
+                self._add_relation(relation)
+                touched.add(relation.source_id)
+        fresh = sorted((span for span in spans if span.id not in self._by_id), key=_position)
+        index = 0
+        while index < len(fresh):
+            at = bisect.bisect_left(self._keys, _position(fresh[index]))
+            following = self._keys[at] if at < len(self._keys) else None
+            end = index + 1
+            while end < len(fresh) and (following is None or _position(fresh[end]) < following):
+                end += 1
+            run = fresh[index:end]
+            for span in run:
+                self._by_id[span.id] = span
+            self._keys[at:at] = [_position(span) for span in run]
+            self.insert_rows(at, run)
+            index = end
+        for source_id in touched:
+            row = self.row_of(source_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 3), self.index(row, 3))
+
     def _add_relation(self, relation: RelationView) -> None:
         self._relations[relation.id] = relation
         self._outgoing.setdefault(relation.source_id, []).append(relation)
@@ -329,6 +366,11 @@ class AnnotationTable(QWidget):
                     entities: Mapping[int, EntityView]) -> None:
         with self._syncing():
             self.model.set_content(text, spans, relations, entities)
+
+    def add_loaded(self, spans: Iterable[SpanView], relations: Iterable[RelationView]) -> None:
+        """Adds a page of the layer read at idle (see :meth:`SpanTableModel.add_rows`)."""
+        with self._syncing():
+            self.model.add_rows(spans, relations)
 
     def update_spans(self, removed_ids: Iterable[int], changed_or_added: Iterable[SpanView],
                      relations: Sequence[RelationView] | None,

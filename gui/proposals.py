@@ -52,6 +52,9 @@ class ProposalController(QObject):
         super().__init__(window)
         self.window = window
         self.proposals: list[ProposalView] = []  # shown: open, above threshold, not marked
+        self._stored: list[ProposalView] = []  # the document's open proposals, as last read
+        #: (document, annotator) pairs the suggesters ran on in this session
+        self._suggested: set[tuple[int, str]] = set()
         self.links: list[ProposalLinkView] = []
         self.current: int | None = None
         self.document_id: int | None = None
@@ -71,13 +74,21 @@ class ProposalController(QObject):
     # ------------------------------------------------------------- computing
 
     def document_opened(self) -> None:
-        """Shows what is stored for the new document and computes it again in the background."""
+        """Shows what is stored for the new document; the first time in this session it
+        is opened (by this annotator), the suggesters run on it again in the background.
+
+        Switching back and forth between documents does not run them again: what they
+        found is stored, and View → Suggest Again (or training a model) reruns them.
+        """
         document = self.window.document
         self.document_id = document.id if document is not None else None
         self.current = None
         self.reload()
-        if self.document_id is not None:
-            self.compute(self.document_id)
+        key = (self.document_id, self.window.annotator) if self.document_id is not None \
+            else None
+        if key is not None and key not in self._suggested:
+            self._suggested.add(key)
+            self.compute(key[0])
 
     def compute(self, document_id: int) -> None:
         """Runs the suggesters on a document in a worker (one at a time; the latest waits)."""
@@ -158,19 +169,56 @@ class ProposalController(QObject):
             except SaywhoError as exc:
                 self.window._status(f"Cannot read the suggestions: {exc}", error=True)
                 stored, self.links = [], []
-            marked = {(s.label, s.fragments) for s in self.window.spans.values()}
+            self._stored = stored
+            # each proposal looked up where it starts: no pass over a long layer's spans
             self.proposals = [p for p in stored if p.confidence >= self.threshold
-                              and (p.label, p.fragments) not in marked]
+                              and not self._marked(p)]
+        self._forget_stale_current()
+
+    def _forget_stale_current(self) -> None:
         if self.current not in {p.id for p in self.proposals}:
             self.current = None
         self.window.view.viewport().update()
 
+    def _marked(self, proposal: ProposalView) -> bool:
+        """Whether a span of the open layer has this proposal's label and fragments."""
+        return any(span.label == proposal.label and span.fragments == proposal.fragments
+                   for span in self.window.view.spans_at(proposal.start))
+
+    def _refilter_near(self, ranges: list[tuple[int, int]]) -> None:
+        """After spans were added or changed: the proposals where they are are shown again
+        or hidden by whether a span now marks them; the others stay as they were."""
+        shown = {p.id for p in self.proposals}
+        kept: list[ProposalView] = []
+        for proposal in self._stored:
+            if proposal.confidence < self.threshold:
+                continue
+            if any(proposal.start <= end and start <= proposal.end for start, end in ranges):
+                if not self._marked(proposal):
+                    kept.append(proposal)
+            elif proposal.id in shown:
+                kept.append(proposal)
+        self.proposals = kept
+        self._forget_stale_current()
+
     def _on_changed(self, changes: Changes, _document_id: int | None) -> None:
         if not self._alive():
             return
-        if self.document_id is not None and (self.document_id in changes.documents
-                                             or not changes.documents):
+        if self.document_id is None or (changes.documents and
+                                        self.document_id not in changes.documents):
+            return
+        spans_touched = changes.spans_added or changes.spans_changed or changes.spans_removed
+        if not spans_touched and (changes.relations_added or changes.relations_removed
+                                  or changes.relations_changed):
+            return  # relations alone hide or show no proposal
+        if changes.spans_removed or not spans_touched:
+            # a proposal decided, or a span gone: which are still open is in the database
             self.reload()
+            return
+        # spans marked or changed: only the proposals where they are can change, and the
+        # open ones were read when the document opened (no reading them all per key)
+        self._refilter_near([(start, end) for document_id, start, end in changes.ranges
+                             if document_id == self.document_id])
 
     def proposal(self, proposal_id: int | None) -> ProposalView | None:
         return next((p for p in self.proposals if p.id == proposal_id), None)

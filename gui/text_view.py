@@ -33,10 +33,11 @@ import functools
 import html
 import sys
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -74,6 +75,8 @@ MARGIN_WIDTH = 34
 LANE_STEP = 3.0
 UNKNOWN_COLOR = "#8a8a8a"
 CLICK_SLOP = 4  # pixels a click may move and still be a click
+#: characters of text Qt lays out per idle step while a long text is appended
+TEXT_CHUNK = 64_000
 
 
 _Handler = TypeVar("_Handler", bound=Callable[..., Any])
@@ -186,6 +189,16 @@ class ArticleView(QPlainTextEdit):
         #: suggestions overlay, gui/proposals.py, draws its dashed outlines here).
         self.overlays: list[Callable[[QPainter, list[tuple[QTextBlock, QRectF]]], None]] = []
 
+        # A long text is given to Qt a screen first; the rest of its paragraphs follow
+        # at idle (the display text, and where the next piece starts in it).
+        self._pending_text = ""
+        self._pending_from = 0
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(0)
+        self._text_timer.timeout.connect(self._on_text_timer_timeout)
+        self.document().setUndoRedoEnabled(False)  # read-only: no history of the appends
+
         self.selectionChanged.connect(self._on_text_selection_changed)
         self.updateRequest.connect(self._on_viewport_update_request)
 
@@ -199,7 +212,8 @@ class ArticleView(QPlainTextEdit):
     def set_content(self, text: str, spans: Sequence[SpanView],
                     relations: Sequence[RelationView], schema: Schema,
                     entities: Mapping[int, EntityView] | None = None,
-                    readonly_layers: Sequence[tuple[str, Sequence[SpanView]]] = ()) -> None:
+                    readonly_layers: Sequence[tuple[str, Sequence[SpanView]]] = (),
+                    shown_first: int | None = None) -> None:
         """Shows a document with its spans and relations.
 
         Args:
@@ -210,6 +224,9 @@ class ArticleView(QPlainTextEdit):
             entities: Actor registry entries by id, for tooltips.
             readonly_layers: ``(annotator name, spans)`` of other layers, shown
                 with a dashed outline while :attr:`layers_visible`.
+            shown_first: Give Qt the text up to the end of the paragraph holding this
+                offset first and the rest at idle (None: all of it now). Offsets stay
+                those of the whole text; :meth:`finish_text` appends the rest at once.
         """
         self._text = text
         self._map = Utf16Map(text)
@@ -223,9 +240,18 @@ class ArticleView(QPlainTextEdit):
         self._hover_span_id = None
         self._last_click = None
         self._exact_range = None
-        self.setPlainText(qt_display_text(text))
-        if self.document().blockCount() != len(self._map.block_starts):
-            self._map.block_starts = self._qt_block_starts()
+        display = qt_display_text(text)
+        self._text_timer.stop()
+        self._pending_text, self._pending_from = "", 0
+        cut = self._first_cut(shown_first)
+        if cut is None:
+            self.setPlainText(display)
+            if self.document().blockCount() != len(self._map.block_starts):
+                self._map.block_starts = self._qt_block_starts()
+        else:
+            self.setPlainText(display[:cut - 1])  # without the break: appends add it
+            self._pending_text, self._pending_from = display, cut
+            self._text_timer.start()
         starts, length = self._map.block_starts, len(text)
         self._index = SpanIndex(starts, length, spans)
         self._layers = [(name, SpanIndex(starts, length, layer)) for name, layer in
@@ -233,6 +259,71 @@ class ArticleView(QPlainTextEdit):
         self._set_relations(relations)
         self.viewport().update()
         self._margin.update()
+
+    def _first_cut(self, shown_first: int | None) -> int | None:
+        """Where the first piece of text ends: the start of the first paragraph after
+        ``shown_first`` plus one chunk, or None when that is (nearly) the whole text."""
+        if shown_first is None:
+            return None
+        starts = self._map.block_starts
+        index = bisect_right(starts, shown_first)
+        if index >= len(starts) or len(self._text) - starts[index] < TEXT_CHUNK:
+            return None
+        return starts[index]
+
+    @property
+    def text_complete(self) -> bool:
+        """Whether Qt holds the whole text (a long text's rest is appended at idle)."""
+        return not self._pending_text
+
+    def finish_text(self) -> None:
+        """Appends the rest of a text shown a screen first, now (for a jump far away)."""
+        if self._pending_text:
+            self._text_timer.stop()
+            self._append_text(len(self._pending_text))
+
+    def _on_text_timer_timeout(self) -> None:
+        if self._pending_text:
+            self._append_text(self._pending_from + TEXT_CHUNK)
+            if self._pending_text:
+                self._text_timer.start()
+
+    def _append_text(self, until: int) -> None:
+        """Appends the pending paragraphs up to the first break at or after ``until``."""
+        display, start = self._pending_text, self._pending_from
+        end = display.find("\n", until) if until < len(display) else -1
+        end = len(display) if end < 0 else end
+        piece = display[start - 1:end]  # from the break before it: a new block
+        bar = self.verticalScrollBar()
+        position = bar.value()
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(piece)
+        bar.setValue(position)
+        if end >= len(display):
+            self._pending_text, self._pending_from = "", 0
+            self._check_blocks()
+        else:
+            self._pending_from = end + 1
+
+    def _check_blocks(self) -> None:
+        """Qt breaks blocks where our map does (else the map and indexes follow Qt's)."""
+        if self.document().blockCount() == len(self._map.block_starts):
+            return
+        self._map.block_starts = self._qt_block_starts()
+        starts, length = self._map.block_starts, len(self._text)
+        self._index = SpanIndex(starts, length, list(self._index))
+        self._layers = [(name, SpanIndex(starts, length, list(index)))
+                        for name, index in self._layers]
+        self._invalidate_geometry()
+        self.viewport().update()
+
+    def layer_containers(self) -> list[Any]:
+        """The mappings and lists the shown layer is held in (replaced, never changed, by
+        the next :meth:`set_content`): what the window frees at idle after a switch."""
+        index = self._index
+        return [self._relations, self._relations_by_span or {}, index._spans, index._ordered,
+                index._starts, index._reach]
 
     def update_spans(self, changes_spans_removed: Iterable[int],
                      changed_or_added: Iterable[SpanView],
@@ -283,6 +374,27 @@ class ArticleView(QPlainTextEdit):
         if cleared:
             self.spanSelected.emit(None)
         return touched
+
+    def add_loaded(self, spans: Iterable[SpanView], relations: Iterable[RelationView]) -> None:
+        """Adds spans and relations read after the first screen (gui/layer_loading.py).
+
+        Ids already shown are kept as they are (an edit stored them since); only the
+        on-screen paragraphs the new spans reach are repainted.
+        """
+        touched: set[int] = set()
+        for span in spans:
+            if span.id not in self._index:
+                touched |= self._index.add(span)
+        fresh = [relation for relation in relations if relation.id not in self._relations]
+        self._change_relations((), fresh)
+        if (fresh or touched) and self._selected_span_id is not None:
+            related = self._related_of(self._selected_span_id)
+            if related.keys() != self._related.keys():
+                self._related = related
+                self._repaint_group(self._group_blocks())
+        if touched:
+            self._repaint_blocks(touched)
+            self._margin.update()
 
     def span(self, span_id: int) -> SpanView | None:
         """The span with this id in the editable layer, or None."""
@@ -343,6 +455,7 @@ class ArticleView(QPlainTextEdit):
 
     def set_selected_range(self, start: int, end: int) -> None:
         """Selects ``[start, end)`` (code points) and shows it."""
+        self.finish_text()
         start = max(0, min(start, len(self._text)))
         end = max(0, min(end, len(self._text)))
         cursor = QTextCursor(self.document())
@@ -429,6 +542,8 @@ class ArticleView(QPlainTextEdit):
     def scroll_to(self, offset: int) -> None:
         """Scrolls so that the character at ``offset`` is on screen (no cursor move)."""
         offset = max(0, min(offset, len(self._text)))
+        if self._pending_text and offset >= self._pending_from - 1:
+            self.finish_text()  # a jump past the text Qt holds so far
         block = self.document().findBlockByNumber(self._map.block_of(offset))
         if not block.isValid():
             return
@@ -454,6 +569,8 @@ class ArticleView(QPlainTextEdit):
 
         A range over several lines gives the full width of those lines.
         """
+        if self._pending_text and end >= self._pending_from - 1:
+            self.finish_text()
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_utf16(max(0, min(start, len(self._text)))))
         first = self.cursorRect(cursor)
@@ -1075,6 +1192,10 @@ class ArticleView(QPlainTextEdit):
         if event.key() == Qt.Key.Key_Escape and self._selected_span_id is not None:
             self.select_span(None)
             return
+        if self._pending_text and (event.matches(QKeySequence.StandardKey.MoveToEndOfDocument)
+                                   or event.matches(
+                                       QKeySequence.StandardKey.SelectEndOfDocument)):
+            self.finish_text()  # the end of the text, not of what Qt holds so far
         super().keyPressEvent(event)
 
     @_guarded

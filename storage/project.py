@@ -12,12 +12,12 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Text, func, select, type_coerce
+from sqlalchemy import Text, func, select, tuple_, type_coerce
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -95,6 +95,8 @@ ProgressCallback = Callable[[int, int, str], None]
 _SPAN_TEXT_COLUMNS = (*SPAN_COLUMNS[:5], type_coerce(Span.fragments, Text),
                       type_coerce(Span.attributes, Text), *SPAN_COLUMNS[7:])
 _RELATION_TEXT_COLUMNS = (*RELATION_COLUMNS[:7], type_coerce(Relation.attributes, Text))
+#: ids per ``IN (...)`` of a by-id read (below every backend's limit on bound parameters)
+_IDS_PER_QUERY = 500
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -487,12 +489,46 @@ class Project:
 
     def spans(self, document_id: int, annotator: str | None = None) -> list[SpanView]:
         """Spans of one document (one annotator, or all), sorted by start then end."""
+        return self._read_spans(document_id, annotator, order=(Span.start, Span.end, Span.id))
+
+    def spans_in_range(self, document_id: int, annotator: str, start: int,
+                       end: int) -> list[SpanView]:
+        """The annotator's spans whose extent overlaps ``[start, end)`` (what one screen of
+        text shows), sorted by start then end; an empty range reads the spans touching it."""
+        return self._read_spans(document_id, annotator, (Span.start < max(end, start + 1),
+                                                         Span.end > start),
+                                order=(Span.start, Span.end, Span.id))
+
+    def spans_page(self, document_id: int, annotator: str,
+                   after: tuple[int, int] = (-1, 0), limit: int = 500) -> list[SpanView]:
+        """One page of the annotator's spans in ``(start, id)`` order: at most ``limit``
+        of those after ``after`` (the next page starts after the last one's
+        ``(start, id)``). The index on (document, annotator, start) reads each page
+        from where the last one ended, so paging through a layer costs one read of it."""
+        return self._read_spans(document_id, annotator,
+                                (tuple_(Span.start, Span.id) > tuple_(*after),),
+                                order=(Span.start, Span.id), limit=limit)
+
+    def spans_by_ids(self, document_id: int, annotator: str,
+                     span_ids: Iterable[int]) -> list[SpanView]:
+        """The annotator's spans of one document with these ids (others are skipped)."""
+        wanted = sorted(set(span_ids))
+        found: list[SpanView] = []
+        for first in range(0, len(wanted), _IDS_PER_QUERY):
+            found += self._read_spans(document_id, annotator,
+                                      (Span.id.in_(wanted[first:first + _IDS_PER_QUERY]),),
+                                      order=(Span.start, Span.end, Span.id), by_ids=True)
+        return found
+
+    def _read_spans(self, document_id: int, annotator: str | None,
+                    conditions: Sequence[Any] = (), order: Sequence[Any] = (),
+                    limit: int | None = None, by_ids: bool = False) -> list[SpanView]:
+        """Spans of one document (and annotator) meeting ``conditions``. ``by_ids``: the
+        conditions pick rows by id, and the document and annotator are checked on the
+        rows read (in SQL, SQLite would rather scan the layer's index than use the ids)."""
         with self.db.reading() as session, collector_paused():
-            query = select(*_SPAN_TEXT_COLUMNS).where(Span.document_id == document_id)
-            if annotator is not None:
-                query = query.join(Annotator).where(Annotator.name == annotator)
-            rows = session.connection().execute(
-                query.order_by(Span.start, Span.end, Span.id)).fetchall()
+            rows = _layer_rows(session, _SPAN_TEXT_COLUMNS, Span, document_id,
+                               annotator, conditions, order, limit, by_ids)
             decoded = _JsonColumns()
             return [SpanView.of_row((span_id, external_id, document, who, label,
                                      decoded.fragments(fragments), decoded.attributes(attributes),
@@ -508,17 +544,40 @@ class Project:
             return SpanView.of(row)
 
     def relations(self, document_id: int, annotator: str | None = None) -> list[RelationView]:
+        return self._read_relations(document_id, annotator)
+
+    def relations_of_spans(self, document_id: int, annotator: str,
+                           span_ids: Iterable[int]) -> list[RelationView]:
+        """The annotator's relations from or to any of these spans, in id order."""
+        wanted = sorted(set(span_ids))
+        found: dict[int, RelationView] = {}
+        for first in range(0, len(wanted), _IDS_PER_QUERY):
+            chunk = wanted[first:first + _IDS_PER_QUERY]
+            # one query per end, each on its own index (an OR of both scanned the layer)
+            for end in (Relation.source_id, Relation.target_id):
+                for relation in self._read_relations(document_id, annotator,
+                                                     (end.in_(chunk),), by_ids=True):
+                    found[relation.id] = relation
+        return sorted(found.values(), key=lambda relation: relation.id)
+
+    def relations_page(self, document_id: int, annotator: str, after_id: int = 0,
+                       limit: int = 500) -> list[RelationView]:
+        """One page of the annotator's relations in id order (see :meth:`spans_page`)."""
+        return self._read_relations(document_id, annotator, (Relation.id > after_id,), limit)
+
+    def _read_relations(self, document_id: int, annotator: str | None,
+                        conditions: Sequence[Any] = (), limit: int | None = None,
+                        by_ids: bool = False) -> list[RelationView]:
+        """Relations of one document (and annotator) meeting ``conditions`` (``by_ids``:
+        see :meth:`_read_spans`)."""
         with self.db.reading() as session, collector_paused():
-            query = select(*_RELATION_TEXT_COLUMNS).where(
-                Relation.document_id == document_id)
-            if annotator is not None:
-                query = query.join(Annotator).where(Annotator.name == annotator)
+            rows = _layer_rows(session, _RELATION_TEXT_COLUMNS, Relation, document_id,
+                               annotator, conditions, (Relation.id,), limit, by_ids)
             decoded = _JsonColumns()
             return [RelationView(relation_id, external_id, document, who, kind, source,
                                  target, decoded.attributes(attributes))
                     for (relation_id, external_id, document, who, kind, source, target,
-                         attributes) in session.connection().execute(
-                             query.order_by(Relation.id)).fetchall()]
+                         attributes) in rows]
 
     def relation(self, relation_id: int) -> RelationView:
         with self.db.reading() as session:
@@ -729,6 +788,32 @@ class Project:
         """Stores the documents of one file in one transaction, all or nothing; see
         :func:`storage.importing.import_records`."""
         return importing.import_records(self, records, where, annotator, report)
+
+
+def _layer_rows(session: Session, columns: Sequence[Any], table: type[Span] | type[Relation],
+                document_id: int, annotator: str | None, conditions: Sequence[Any],
+                order: Sequence[Any], limit: int | None, by_ids: bool) -> list[Any]:
+    """Rows of one document's layer (of one annotator, or all) meeting ``conditions``;
+    ``by_ids``: the document and annotator are checked on the rows read, not in SQL.
+    The columns start with id, external id, document id and annotator id."""
+    query = select(*columns).where(*conditions)
+    scope: list[Any] = [table.document_id == document_id]
+    annotator_id: int | None = None
+    if annotator is not None:
+        annotator_id = session.scalar(select(Annotator.id).where(Annotator.name == annotator))
+        if annotator_id is None:
+            return []
+        scope.append(table.annotator_id == annotator_id)
+    if not by_ids:
+        query = query.where(*scope)
+    query = query.order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(session.connection().execute(query).fetchall())
+    if by_ids:
+        rows = [row for row in rows if row[2] == document_id
+                and (annotator_id is None or row[3] == annotator_id)]
+    return rows
 
 
 def _conflicts_explained(work: Callable[[], Changes]) -> Changes:

@@ -43,6 +43,8 @@ from PySide6.QtWidgets import (
 )
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+#: rows a list view is given at first and per scroll to its end (fetchMore)
+ROWS_PER_FETCH = 60
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -122,6 +124,11 @@ class PickerModel(QAbstractListModel):
         self._rows: list[int] = []
         self._typed: list[PickerEntry] = []
         self._find_typed: Callable[[str], list[PickerEntry]] | None = None
+        self._fetched = 0  # rows handed to views so far: the rest as they scroll
+
+    def total_rows(self) -> int:
+        """Every row the entries and the filter give (views see them as they scroll)."""
+        return len(self._rows) + len(self._typed)
 
     def set_entries(self, entries: Sequence[PickerEntry],
                     find_typed: Callable[[str], list[PickerEntry]] | None = None) -> None:
@@ -130,6 +137,7 @@ class PickerModel(QAbstractListModel):
         self._rows = list(range(len(self._entries)))
         self._typed = []
         self._find_typed = find_typed
+        self._fetched = min(ROWS_PER_FETCH, self.total_rows())
         self.endResetModel()
 
     def _filtered(self, text: str) -> tuple[list[int], list[PickerEntry]]:
@@ -149,6 +157,7 @@ class PickerModel(QAbstractListModel):
     def set_filter(self, text: str) -> None:
         self.beginResetModel()
         self._rows, self._typed = self._filtered(text)
+        self._fetched = min(ROWS_PER_FETCH, self.total_rows())
         self.endResetModel()
 
     def first_for(self, text: str) -> PickerEntry | None:
@@ -167,7 +176,19 @@ class PickerModel(QAbstractListModel):
         return None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows) + len(self._typed)
+        return 0 if parent.isValid() else self._fetched
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and self._fetched < self.total_rows()
+
+    def fetchMore(self, parent: _Index) -> None:
+        if parent.isValid():
+            return
+        more = min(ROWS_PER_FETCH, self.total_rows() - self._fetched)
+        if more > 0:
+            self.beginInsertRows(QModelIndex(), self._fetched, self._fetched + more - 1)
+            self._fetched += more
+            self.endInsertRows()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         entry = self.entry(index.row()) if index.isValid() else None
@@ -319,7 +340,7 @@ class RelationPicker(QFrame):
     def entries_shown(self) -> list[str]:
         """The rows as listed (one line each), for tests and copy-paste."""
         return [self.model.entry(row).shown  # type: ignore[union-attr]
-                for row in range(self.model.rowCount())]
+                for row in range(self.model.total_rows())]
 
     def preferred_height(self) -> int:
         """Room for the rows (up to 6) plus the title, filter and hint."""
@@ -358,10 +379,12 @@ class RelationPicker(QFrame):
             self.picked.emit(entry.payload)
 
     def _move(self, step: int) -> None:
-        count = self.model.rowCount()
+        count = self.model.total_rows()
         if not count:
             return
         row = (self.list.currentIndex().row() + step) % count
+        while row >= self.model.rowCount() and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())  # Down past the rows fetched, Up to the last
         self.list.setCurrentIndex(self.model.index(row, 0))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -45,11 +45,25 @@ def test_frozen_cycles_wait_until_the_frozen_heap_has_doubled(
     gcpause.freeze_long_lived()
     assert gc.get_freeze_count() > 150_000
     monkeypatch.setattr(gcpause, "_frozen_after_collection", gc.get_freeze_count())
+    monkeypatch.setattr(gcpause, "_grown_since_collection", 0)
     waiting = garbage_cycle()
     gcpause.freeze_long_lived()  # not grown much: the new cycle is frozen, not collected
     gc.collect()
     assert waiting() is not None
-    monkeypatch.setattr(gcpause, "_frozen_after_collection", 0)  # as if it had doubled
+    monkeypatch.setattr(gcpause, "_grown_since_collection", 10**9)  # as if it had doubled
     gcpause.freeze_long_lived()
     assert waiting() is None  # collected once, then everything frozen again
     assert gc.get_freeze_count() > 150_000 and kept
+
+
+def test_growth_is_counted_from_what_was_allocated(unfrozen: None,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gcpause, "_frozen_after_collection", 10**9)  # never due here
+    monkeypatch.setattr(gcpause, "_grown_since_collection", 0)
+    with gcpause.collector_paused():  # as a document's read: no young collection meanwhile
+        kept = [[index] for index in range(50_000)]
+        gcpause.freeze_long_lived()
+    assert 50_000 <= gcpause._grown_since_collection < 60_000 and kept
+    del kept  # freed again: the next freeze counts nothing new
+    gcpause.freeze_long_lived()
+    assert gcpause._grown_since_collection < 60_000
