@@ -256,9 +256,15 @@ def paragraph_number(text: str, offset: int) -> int:
 
 def _context(text: str, start: int, end: int, words: int = 4) -> tuple[str, str]:
     """A few words before and after ``[start, end)``, within its paragraph, on one line."""
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-    line_end_candidates = [i for i in (text.find("\n", end), text.find("\r", end)) if i >= 0]
-    line_end = min(line_end_candidates) if line_end_candidates else len(text)
+    # each search stops at the nearest line feed: a text without carriage returns is not
+    # scanned to its start or end for one (2 ms a picker row on a 10 MB text)
+    newline = text.rfind("\n", 0, start)
+    line_start = max(newline, text.rfind("\r", newline + 1, start)) + 1
+    newline = text.find("\n", end)
+    line_end = newline if newline >= 0 else len(text)
+    carriage = text.find("\r", end, line_end)
+    if carriage >= 0:
+        line_end = carriage
     before_words = text[line_start:start].split()
     after_words = text[end:line_end].split()
     before = " ".join(before_words[-words:])
