@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
-import sys
-import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from formats import registry
-from formats.base import Format
 from formats.jsonl import read_entities
 from formats.reading import DEFAULT_MAX_BYTES, IngestError
-from ingest.files import iter_files, read_file
+from ingest.files import iter_files
+from ingest.workers import die_with_parent, read_one
 from storage import importing
 from storage.errors import DiskFullError, ProjectError, ValidationError, import_disk_full
 from storage.importing import ImportReport, ParsedFile, located
@@ -135,63 +132,6 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _read_one(job: tuple[Path, int, type[Format]]) -> list[DocumentRecord] | str:
-    """Parses one file (in a worker process); an error comes back as its message.
-
-    The reader is chosen in the parent (a format registered at run time is
-    unknown to a fresh worker's registry) and travels as a class reference.
-    """
-    path, limit, reader = job
-    try:
-        return read_file(path, limit, reader)
-    except IngestError as exc:
-        return str(exc)
-    except Exception as exc:  # a parser bug must not stop the other files
-        return f"{path}: cannot be read ({type(exc).__name__}: {exc})"
-
-
-def die_with_parent() -> None:
-    """Worker initializer: the worker exits as soon as the import that started it dies.
-
-    A killed ``saywho import`` (SIGKILL, a crash, the window closed by force)
-    runs no clean-up, and its idle workers would wait for work forever, with
-    multiprocessing's resource tracker (which lives as long as one of them
-    does). Two guards, so every platform has one:
-
-    - a thread that waits on the parent's sentinel (a pipe on POSIX, a process
-      handle on Windows; ``multiprocessing.parent_process()``), ready when the
-      parent is gone, and then ends the worker at once (``os._exit``), even in
-      the middle of parsing a file;
-    - on Linux also the kernel's parent-death signal (``prctl(PR_SET_PDEATHSIG,
-      SIGKILL)``), which needs no thread to be scheduled. (It fires when the
-      thread that started the worker ends; the pool is shut down before that.)
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):  # no prctl (another C library): the thread stays
-            LOGGER.debug("prctl(PR_SET_PDEATHSIG) is not available")
-    import multiprocessing
-    from multiprocessing.connection import wait
-
-    parent = multiprocessing.parent_process()
-    if parent is None or parent.sentinel is None:
-        return
-    sentinel = parent.sentinel
-
-    def watch() -> None:
-        wait([sentinel])
-        os._exit(EXIT_ORPHANED)
-
-    threading.Thread(target=watch, name="saywho-parent-watch", daemon=True).start()
-
-
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-EXIT_ORPHANED = 3
-"""Exit status of a worker whose import died (nobody reads it: the parent is gone)."""
 LOGGER = logging.getLogger(__name__)
 PARALLEL_MIN_FILES = 64
 PARSE_WINDOW = 256
@@ -208,7 +148,7 @@ def _parse_files(files: Sequence[Path],
     workers = min(4, (os.cpu_count() or 1))
     if len(files) < PARALLEL_MIN_FILES or workers < 2:
         for file in files:
-            yield file, _read_one((file, limit, registry.document_reader(file)))
+            yield file, read_one((file, limit, registry.document_reader(file)))
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -218,7 +158,7 @@ def _parse_files(files: Sequence[Path],
                              initializer=die_with_parent) as pool:
         for offset in range(0, len(files), PARSE_WINDOW):
             window = files[offset:offset + PARSE_WINDOW]
-            results = pool.map(_read_one, [(f, limit, registry.document_reader(f))
+            results = pool.map(read_one, [(f, limit, registry.document_reader(f))
                                            for f in window], chunksize=4)
             yield from zip(window, results, strict=True)
 
