@@ -36,8 +36,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.html_score import HALVES, load_evaldata, score  # noqa: E402
 from bench.make_articles import make_articles  # noqa: E402
-from ingest import import_paths  # noqa: E402
-from storage.project import Project  # noqa: E402
+
+# ingest and storage are imported where used: import workers are spawned, and a spawned
+# process runs this script's imports again, as it runs main.py's (which has none)
 
 
 def write_articles(folder: Path, count: int, seed: int) -> int:
@@ -74,6 +75,9 @@ def floor(folder: Path, database: Path) -> float:
 
 def saywho(folder: Path, project_path: Path) -> tuple[float, int]:
     started = time.perf_counter()
+    from ingest import import_paths
+    from storage.project import Project
+
     with Project.create(project_path) as project:
         report = import_paths(project, [folder])
         if report.errors:
@@ -139,6 +143,9 @@ def real_pages(folder: Path, tmp: Path, repeat: int = 1) -> None:
     for run in range(repeat):
         project_path = tmp / f"pages-{run}.saywho"
         started, cpu = time.perf_counter(), cpu_seconds()
+        from ingest import import_paths
+        from storage.project import Project
+
         with Project.create(project_path) as project:
             report = import_paths(project, [folder])
         our_times.append(time.perf_counter() - started)
