@@ -130,6 +130,18 @@ class _JsonColumns:
         return value
 
 
+
+def _closed_after(database: Database, exc: BaseException, failure: str) -> ProjectError | None:
+    """Closes the database of a failed create or open; a database error becomes the
+    :class:`ProjectError` to raise, worded by ``failure`` (its ``{error}`` the driver's
+    message). None: re-raise ``exc`` as it was."""
+    database.close()
+    if not isinstance(exc, DatabaseError):
+        return None
+    url = database.url
+    return ProjectError(f"{describe(url)}: " + failure.format(error=db.error_text(url, exc)))
+
+
 class Project:
     """An open Saywho project. Use :meth:`create` or :meth:`open`."""
 
@@ -180,13 +192,11 @@ class Project:
                 session.add(ProjectMeta(key="created_by", value=f"Saywho {SAYWHO_VERSION}"))
                 session.add(SchemaVersion(name=schema.name, version=schema.version,
                                           xml=schema.xml))
-        except DatabaseError as exc:
-            database.close()
-            raise ProjectError(f"{describe(url)}: cannot create the project: "
-                               f"{db.error_text(url, exc)}") from exc
-        except BaseException:
-            database.close()
-            raise
+        except BaseException as exc:
+            error = _closed_after(database, exc, "cannot create the project: {error}")
+            if error is None:
+                raise
+            raise error from exc
         return cls(database, schema)
 
     @classmethod
@@ -244,13 +254,11 @@ class Project:
                     raise ProjectError(f"{describe(url)}: the project has no schema")
                 xml = row.xml
             schema = parse_schema(xml, where=f"{describe(url)} (stored schema)")
-        except DatabaseError as exc:
-            database.close()
-            raise ProjectError(f"{describe(url)}: not a readable Saywho project "
-                               f"({db.error_text(url, exc)})") from exc
-        except BaseException:
-            database.close()
-            raise
+        except BaseException as exc:
+            error = _closed_after(database, exc, "not a readable Saywho project ({error})")
+            if error is None:
+                raise
+            raise error from exc
         return cls(database, schema)
 
     def snapshot(self) -> AbstractContextManager[Session]:

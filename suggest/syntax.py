@@ -330,6 +330,15 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
     found = Found()
     quotations = [q for q in find_quotations(text) if not is_scare_quote(text, q)]
     claimed: list[Fragment] = []
+
+    def claim(att: Attribution) -> bool:
+        """Keeps ``att`` unless its content overlaps content already attributed."""
+        if any(_overlaps(f, c) for f in att.content for c in claimed):
+            return False
+        found.attributions.append(att)
+        claimed.extend(att.content)
+        return True
+
     verbs_used: set[int] = set()
     sent_of: dict[int, Span] = {}
     for sentence in doc.sents:
@@ -400,9 +409,7 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
         if speaker is not None:
             last_speaker = (speaker, _paragraph_end(text, q.end))
     for headline in headline_attributions(text):
-        if not any(_overlaps(f, c) for f in headline.content for c in claimed):
-            found.attributions.append(headline)
-            claimed.extend(headline.content)
+        claim(headline)
     # complement clauses of reporting verbs
     for tok in doc:
         lemma = tok.lemma_.lower()
@@ -411,18 +418,14 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
         if lemma == "accord" and tok.lower_ == "according" and tok.i + 1 < len(doc) \
                 and doc[tok.i + 1].lower_ == "to":
             att = _according_to(text, doc, tok, quotations)
-            if att is not None and not any(_overlaps(f, c) for f in att.content for c in claimed):
-                found.attributions.append(att)
-                claimed.extend(att.content)
+            if att is not None and claim(att):
                 last_speaker = (att.speaker, _paragraph_end(text, tok.idx)) if att.speaker \
                     else last_speaker
             continue
         if tok.pos_ == "NOUN" and lemma in SPEECH_NOUNS:
             noun_att = _noun_attribution(doc, tok)
-            if noun_att is not None and not any(_overlaps(f, c) for f in noun_att.content
-                                                for c in claimed):
-                found.attributions.append(noun_att)
-                claimed.extend(noun_att.content)
+            if noun_att is not None:
+                claim(noun_att)
             continue
         if tok.pos_ not in ("VERB", "AUX"):
             continue
@@ -430,10 +433,7 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             continue  # speech reported inside a quotation is the quoted speaker's, not ours
         if lemma in COPULAS or lemma == "make":
             stance = _stance_attribution(tok, lemma)
-            if stance is not None and not any(_overlaps(f, c) for f in stance.content
-                                              for c in claimed):
-                found.attributions.append(stance)
-                claimed.extend(stance.content)
+            if stance is not None and claim(stance):
                 continue
         subj, why = _subject(tok)
         comp, relation, base = _content_of(tok, lemma, table, subject_kind(subj))
