@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from types import ModuleType
+from typing import Any
 
 _numpy: ModuleType | None
 try:
@@ -54,8 +55,19 @@ def _scan(text: str) -> tuple[list[int], list[int]]:
     below are the fallback (about three times slower).
     """
     if _numpy is not None and len(text) > 4096:
-        units = _numpy.frombuffer(text.encode("utf-32-le"), dtype=_numpy.uint32)
-        astral = _numpy.flatnonzero(units >= 0x10000).tolist() if not text.isascii() else []
+        # the narrowest code units that hold the text: bytes (ASCII), UTF-16 without a
+        # surrogate (no astral character), else UTF-32 (a 10 MB text: 1 / 7 / 20 ms)
+        astral: list[int] = []
+        units: Any
+        if text.isascii():
+            units = _numpy.frombuffer(text.encode("ascii"), dtype=_numpy.uint8)
+        else:
+            data = text.encode("utf-16-le")
+            if len(data) == 2 * len(text):
+                units = _numpy.frombuffer(data, dtype=_numpy.uint16)
+            else:
+                units = _numpy.frombuffer(text.encode("utf-32-le"), dtype=_numpy.uint32)
+                astral = _numpy.flatnonzero(units >= 0x10000).tolist()
         breaks = units == 10
         if "\r" in text:
             breaks |= units == 13

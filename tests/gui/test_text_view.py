@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from gui import theme
+from gui import unicode as unicode_module
 from gui.span_index import SpanIndex
 from gui.text_view import MARGIN_WIDTH, ArticleView
 from gui.unicode import Utf16Map, qt_display_text
@@ -550,3 +551,26 @@ def test_an_error_in_a_mouse_handler_is_reported_not_fatal(
                          pos=point_inside(view, view.text.index("river")))
     assert [str(error) for _, error, _ in exceptions] == ["hit test broke"]
     assert view.isVisible()
+
+
+@given(st.sampled_from(["ascii", "bmp", "astral"]),
+       st.lists(st.sampled_from(["a", " ", "\n", "\r\n", "\r", "é", "“", "\u2029", "e\u0301",
+                                 "😀", "𝔸"]), min_size=1, max_size=40))
+def test_the_fast_scan_agrees_with_the_regular_expressions(width: str,
+                                                           pieces: list[str]) -> None:
+    """Long texts are scanned as bytes, UTF-16 or UTF-32 units, whichever holds them; the
+    astral characters and block starts found equal the regular expressions' on every width."""
+    allowed = {"ascii": str.isascii, "bmp": lambda p: all(ord(c) < 0x10000 for c in p),
+               "astral": lambda p: True}[width]
+    pieces = [p for p in pieces if allowed(p)] or ["a"]
+    unit = "".join(pieces)
+    text = unit * (5000 // len(unit) + 1)  # over the 4,096 characters of the fast path
+    fast = unicode_module._scan(text)
+    numpy_module = unicode_module._numpy
+    try:
+        unicode_module._numpy = None
+        slow = unicode_module._scan(text)
+    finally:
+        unicode_module._numpy = numpy_module
+    assert numpy_module is not None
+    assert fast == slow
