@@ -39,6 +39,16 @@ RELEASE_CHUNK = 4_000
 PageSink = Callable[[list[SpanView], list[RelationView]], None]
 
 
+
+def idle_timer(owner: QObject, slot: Callable[[], None]) -> QTimer:
+    """A single-shot timer of interval 0 owned by ``owner``: started, it runs ``slot``
+    as soon as the event loop has handled what is pending (paints, keys)."""
+    timer = QTimer(owner)
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+    timer.timeout.connect(slot)
+    return timer
+
 class LayerLoader(QObject):
     """Reads one annotator's layer of the open document: a screen first, then pages."""
 
@@ -54,10 +64,7 @@ class LayerLoader(QObject):
         self._after_relation = 0
         self._spans_done = True
         self._relations_done = True
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._on_timer_timeout)
+        self._timer = idle_timer(self, self._on_timer_timeout)
 
     @property
     def complete(self) -> bool:
@@ -151,10 +158,7 @@ class DeferredRelease(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._held: list[Held] = []
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._on_timer_timeout)
+        self._timer = idle_timer(self, self._on_timer_timeout)
 
     @property
     def pending(self) -> int:

@@ -65,8 +65,7 @@ def test_first_part_at_once_then_the_rest_keeps_the_selection(qtbot, window,  # 
         qtbot.keyClick(window.table, Qt.Key.Key_Down)
     chosen = window.selected_group()
     assert chosen is not None
-    with qtbot.waitSignal(window.comparisonCompleted, timeout=20000):
-        pass
+    qtbot.waitSignal(window.comparisonCompleted, timeout=20000).wait()
     assert window.complete and "comparing the rest" not in window.header.text()
     assert window.model.total_rows() == _whole_rows(path, document)
     selected = window.selected_group()
@@ -76,8 +75,7 @@ def test_first_part_at_once_then_the_rest_keeps_the_selection(qtbot, window,  # 
 
 def test_adjudicate_far_down_with_keys(qtbot, window, long_path) -> None:  # type: ignore[no-untyped-def]
     path, document = long_path
-    with qtbot.waitSignal(window.comparisonCompleted, timeout=20000):
-        pass
+    qtbot.waitSignal(window.comparisonCompleted, timeout=20000).wait()
     assert window.model.rowCount() < window.model.total_rows()  # rows come as it scrolls
     last = window.model.total_rows() - 1
     for _ in range(100):  # Ctrl+End, as a curator does, until the last row (fetched on
@@ -136,8 +134,7 @@ def test_a_step_before_the_rest_arrives_is_in_the_whole_comparison(qtbot, window
     assert isinstance(first, SpanGroup) and first.label == "Actor"
     qtbot.keyClick(window.table, "1")
     assert [g[1] for g in _gold(path, document)] == ["Varnay"]
-    with qtbot.waitSignal(window.comparisonCompleted, timeout=20000):
-        pass
+    qtbot.waitSignal(window.comparisonCompleted, timeout=20000).wait()
     row = window.model.row_of(first.key)
     assert row == 0 and window.model.data(window.model.index(0, 4)).startswith("★")
 
