@@ -42,6 +42,13 @@ INFINITIVE_VERBS = frozenset({"promise", "vow", "pledge", "threaten", "urge", "a
 SPEECH_NOUNS = frozenset({"statement", "claim", "report", "assertion", "warning",
                           "announcement", "allegation", "argument", "promise", "suggestion"})
 
+# things a source issues that carry its words ("the campaign released a statement saying …")
+ISSUED_NOUNS = SPEECH_NOUNS | frozenset({
+    "release", "letter", "video", "message", "email", "e-mail", "memo", "note", "post", "tweet",
+    "ad", "advertisement", "commercial", "op-ed", "column", "speech", "filing", "document",
+    "press", "notice", "petition", "resolution", "ruling", "order", "editorial", "blog",
+})
+
 # adjectives of stance whose that-clause after a copula is the subject's attributed belief or
 # claim ("the mayor is confident that ...", "they were adamant that ..."); "make clear that"
 STANCE_ADJECTIVES = frozenset({"confident", "convinced", "adamant", "certain", "sure",

@@ -40,7 +40,7 @@ DOUBLE_PAIRS: dict[str, str] = {
     "„": "“”",  # German „…“, Polish/Hungarian „…”
     "«": "»",
     "»": "«",  # German reversed guillemets
-    "\"": "\"",
+    "\"": "\"”",  # a straight opening mark closed by a curly one (mixed wire copy)
 }
 SINGLE_PAIRS: dict[str, str] = {"‘": "’", "‹": "›", "›": "‹", "'": "'", "‚": "‘’"}
 ALL_MARKS = "“”„«»\"‘’‹›'‚"

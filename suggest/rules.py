@@ -204,13 +204,17 @@ def find_attributions(text: str) -> Found:
 
 
 _HEADLINE = re.compile(
-    r"^(?P<speaker>(?:(?:Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Gen)\.\s)?[A-Z][\w’'.-]*(?:\s+[A-Za-z][\w’'.-]*){0,3})"
+    r"^(?P<speaker>(?:(?:Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Gen)\.[ \t])?"
+    r"[A-Z][\w’'.-]*(?:[ \t]+[A-Za-z][\w’'.-]*){0,3})"
     r"(?P<cue>:)\s+(?P<content>\S[^\n]{8,200})$", re.M)
 _NOT_HEADLINE_SOURCES = frozenset({
     "update", "updated", "note", "watch", "related", "photo", "photos", "video", "source",
     "sources", "correction", "read more", "breaking", "exclusive", "editor's note",
     "editor’s note", "listen", "see also", "warning", "q", "a", "question", "answer", "disclosure",
     "by", "via", "also", "more", "live", "analysis", "opinion", "comment", "summary", "transcript",
+    # credit lines: "Contributing: A. Reporter", "Additional reporting: …"
+    "contributing", "contributors", "additional reporting", "reporting", "editing", "writing",
+    "credit", "credits", "illustration", "graphic", "graphics", "map", "caption",
 })
 
 

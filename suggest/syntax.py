@@ -33,7 +33,13 @@ from storage.schema import Schema
 from suggest.assemble import Attribution, Found, build
 from suggest.base import Fragment, Problem, Proposals, SuggestContext
 from suggest.conditions import find_conditionals
-from suggest.lexicon import COPULAS, SPEECH_NOUNS, SPEECH_VERBS, STANCE_ADJECTIVES
+from suggest.lexicon import (
+    COPULAS,
+    ISSUED_NOUNS,
+    SPEECH_NOUNS,
+    SPEECH_VERBS,
+    STANCE_ADJECTIVES,
+)
 from suggest.quotes import Quotation, find_quotations, is_scare_quote
 from suggest.rules import RulesSuggester, headline_attributions
 from suggest.verbtable import (
@@ -63,6 +69,8 @@ MIN_CANDIDATE = 0.3  # content candidates below this confidence are not proposed
 # precision.
 CONTINUED_SPEAKER = 0.45
 NO_SPEAKER_FACTOR = 0.85
+# forms the small English model lemmatises wrongly ("hopes" -> "hop")
+LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
 _LOCK = threading.Lock()
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 
@@ -151,7 +159,7 @@ def _speaker_span(tok: Token) -> Fragment:
 # subjects that do not name a source: first and second person speak inside a transcript or
 # a quotation (the source is whoever speaks there, or the author), "it" and "there" are
 # mostly expletive ("it seems that ...")
-UNNAMED_SUBJECTS = frozenset({"i", "you", "we", "it", "there", "this", "that"})
+UNNAMED_SUBJECTS = frozenset({"you", "it", "there", "this", "that"})
 
 
 def _source_span(subj: Token | None, verb: Token) -> Fragment | None:
@@ -177,6 +185,24 @@ def _subject(verb: Token) -> tuple[Token | None, str]:
             for g in c.children:
                 if g.dep_ == "pobj":
                     return g, f"agent of '{verb.text}'"
+    if verb.tag_ == "VBN" and (verb.dep_ in ("advcl", "relcl", "acl") or any(
+            c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)):
+        # a passive names who was asked or what is expected, not who asks or expects: "Asked
+        # about the deal, Varnay said …", "a vote that is expected to fail"
+        return None, ""
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in ("by", "as"):
+        # "responded by saying …", "the Post quoted an aide as saying …": whoever does the
+        # responding or the quoting is the source annotators name
+        outer = verb.head.head
+        for c in outer.children:
+            if c.dep_ == "nsubj":
+                return c, f"subject of '{outer.text}'"
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "dobj" \
+            and verb.head.lemma_.lower() in ISSUED_NOUNS:
+        # "the campaign released a statement saying …": the statement's author
+        for c in verb.head.head.children:
+            if c.dep_ == "nsubj":
+                return c, f"subject of '{verb.head.head.text}' ({verb.head.text})"
     head = verb
     while head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head:
         head = head.head
@@ -188,6 +214,44 @@ def _subject(verb: Token) -> tuple[Token | None, str]:
         # "the senator who said …", "a statement saying …": the noun it describes
         return verb.head, f"'{verb.text}' describes it"
     return None, ""
+
+
+def _name_after(verb: Token, after: int) -> Fragment | None:
+    """The noun phrase just after ``verb`` (and after offset ``after``): the subject of an
+    inverted speech tag ("… said Defence Minister Aldric Varnay")."""
+    doc = verb.doc
+    for tok in doc[verb.i + 1:min(verb.i + 4, len(doc))]:
+        if tok.idx < after or tok.is_punct:
+            continue
+        if tok.pos_ in ("PROPN", "NOUN", "DET", "ADJ"):
+            head = tok
+            while head.head.i > verb.i and head.head.pos_ in ("PROPN", "NOUN") \
+                    and head.head is not head:
+                head = head.head
+            if head.pos_ not in ("PROPN", "NOUN"):
+                return None
+            span = _speaker_span(head)
+            return (max(span[0], tok.idx), span[1])
+        return None
+    return None
+
+
+def _cut_before(doc: Doc, speaker: Fragment, content_start: int) -> Fragment | None:
+    """``speaker`` ended before the content it holds, without a trailing relative pronoun or
+    comma; none when no word is left."""
+    first = _token_at(doc, speaker[0])
+    words: list[Token] = []
+    for t in doc[first.i if first is not None else 0:]:
+        if t.idx + len(t.text) > content_start or t.idx >= speaker[1]:
+            break
+        if t.idx >= speaker[0]:
+            words.append(t)
+    while words and (words[-1].is_punct or words[-1].lower_ in ("who", "that", "which", "whose")
+                     or words[-1].dep_ in ("cc", "mark", "aux", "auxpass", "neg", "advmod")):
+        words.pop()
+    if not words or not any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in words):
+        return None
+    return (words[0].idx, words[-1].idx + len(words[-1].text))
 
 
 def _cue(verb: Token, content: Token | None = None) -> tuple[Fragment, ...]:
@@ -304,9 +368,25 @@ def _verb_window_after(doc: Doc, q: Quotation, sent: Span) -> Token | None:
     for t in doc[start:min(start + 7, end)]:
         if t.text in "“\"„«" or (t.is_punct and t.text in ".;!?"):
             return None
+        if t.dep_ == "cc" or t.lower_ in ("and", "but"):
+            return None  # "… the “women's card” and said that …": a verb of its own clause
         if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX"):
+            if _own_clause_after(t):
+                return None  # "“Marco!,” the senator said his campaign was closing strong"
             return t
     return None
+
+
+def _own_clause_after(verb: Token) -> bool:
+    """Whether ``verb`` takes a complement clause after it that is not a quotation."""
+    doc = verb.doc
+    for c in verb.children:
+        if c.dep_ == "ccomp" and c.i > verb.i:
+            first = c.left_edge
+            between = doc.text[verb.idx + len(verb.text):first.idx]
+            if first.text not in "“\"„«‘" and not any(m in between for m in "“\"„«"):
+                return True
+    return False
 
 
 def _verb_window_before(doc: Doc, q: Quotation, sent: Span) -> Token | None:
@@ -328,6 +408,10 @@ def _verb_window_before(doc: Doc, q: Quotation, sent: Span) -> Token | None:
 def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> Found:
     """Attributions found on ``doc`` (the parse of ``text``); see the module docstring."""
     found = Found()
+    for tok in doc:
+        fixed = LEMMA_FIXES.get(tok.lower_)
+        if fixed is not None and tok.pos_ in ("VERB", "AUX"):
+            tok.lemma_ = fixed
     quotations = [q for q in find_quotations(text) if not is_scare_quote(text, q)]
     claimed: list[Fragment] = []
 
@@ -369,6 +453,11 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             subj, speaker_why = _subject(verb)
             if subj is not None:
                 speaker = _speaker_span(subj)
+                if _overlaps(speaker, (q.start, q.end)):
+                    # the parser took words of the quotation for the subject: "“…,” said
+                    # the envoy" names the speaker after the verb
+                    speaker = _name_after(verb, q.end)
+                    speaker_why = f"named after '{verb.text}'"
             cue = _cue(verb)
             verbs_used.add(verb.i)
             confidence = SPEECH_VERBS.get(verb.lemma_.lower(), 0.5)
@@ -473,6 +562,9 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
         if span[1] - span[0] < 3 or any(_overlaps(span, c) for c in claimed):
             continue
         speaker = _source_span(subj, tok)
+        if speaker is not None and _overlaps(speaker, span):
+            # "the senator who wants to run": the content sits in the source's own clause
+            speaker = _cut_before(doc, speaker, span[0])
         if speaker is None and subj is not None:
             why = f"'{subj.text}' is not named: {why}"
         inside = [q for q in quotations if span[0] <= q.start and q.end <= span[1] + 1]

@@ -58,11 +58,17 @@ def test_a_sentence_after_a_quotation_with_its_own_content_is_no_tag() -> None:
                    == "says" for s in result.spans if s.label == "Quote")
 
 
-def test_first_person_subject_names_no_speaker() -> None:
+def test_first_person_subject_outside_quotation_marks_is_the_speaker() -> None:
+    # the writer of a column speaks as "I" (PARC marks the first person as a source); inside
+    # quotation marks the quoted person's "I" is not attributed again
     text = "After a week on the quay, I think the bridge will stay closed until the spring."
     result = run(text)
     q = quote_with(result, text, "the bridge will stay closed")
-    assert linked(result, q, "speaker", text) is None
+    assert linked(result, q, "speaker", text) == "I"
+    quoted = "“I think the bridge will stay closed,” the ferryman said."
+    result = run(quoted)
+    q = quote_with(result, quoted, "the bridge will stay closed")
+    assert linked(result, q, "speaker", quoted) == "the ferryman"
 
 
 def test_effort_verbs_are_not_attribution() -> None:
@@ -117,3 +123,86 @@ def test_content_cue_and_speaker(text: str, words: str, cue: str, speaker: str |
     q = quote_with(result, text, words)
     assert linked(result, q, "cue", text) == cue
     assert linked(result, q, "speaker", text) == speaker
+
+
+@pytest.mark.parametrize("text, words", [
+    # the question put to a source is nobody's statement
+    ("Asked whether the harbour would reopen, Mayor Ilse Marrow said the divers needed a week.",
+     "whether the harbour would reopen"),
+    ("The envoy, when asked about the ferry tolls, changed the subject.", "the ferry tolls"),
+    # a passive names what is expected, not who expects it
+    ("Councillors approved a budget that is expected to close the night school.",
+     "to close the night school"),
+])
+def test_passives_and_questions_put_to_someone_have_no_speaker(text: str, words: str) -> None:
+    result = run(text)
+    for q in (s for s in result.spans if s.label == "Quote" and words in s.text(text)):
+        assert linked(result, q, "speaker", text) is None
+
+
+def test_the_question_put_to_a_source_leaves_the_answer_to_it() -> None:
+    text = ("Asked whether the harbour would reopen, Mayor Ilse Marrow said the divers "
+            "needed a week.")
+    result = run(text)
+    q = quote_with(result, text, "the divers needed a week")
+    assert linked(result, q, "speaker", text) == "Mayor Ilse Marrow"
+
+
+@pytest.mark.parametrize("text, words, speaker", [
+    ("The Olm Courier quoted a harbour pilot as saying the buoys had been moved.",
+     "the buoys had been moved", "The Olm Courier"),
+    ("Varnay responded by saying the tolls would stay until the spring.",
+     "the tolls would stay until the spring", "Varnay"),
+    ("The ferry union released a statement saying its members would strike on Monday.",
+     "its members would strike on Monday", "The ferry union"),
+])
+def test_whoever_quotes_responds_or_issues_the_statement_is_the_speaker(
+        text: str, words: str, speaker: str) -> None:
+    result = run(text)
+    q = quote_with(result, text, words)
+    assert linked(result, q, "speaker", text) == speaker
+
+
+def test_a_speaker_is_never_inside_its_own_quotation() -> None:
+    text = ("“Watch the ferry leave with its lights off, its horn silent,” said "
+            "harbour master Oren Tal.")
+    result = run(text)
+    q = quote_with(result, text, "Watch the ferry leave")
+    speaker = linked(result, q, "speaker", text)
+    assert speaker is not None and "Oren Tal" in speaker
+
+
+def test_a_quotation_followed_by_a_verb_with_its_own_clause_is_not_tagged_by_it() -> None:
+    # the verb after the quotation reports a clause of its own: the short quotation is a
+    # title or a chant, the clause is the quote
+    text = ("“Olm! Olm!,” the mayor said her campaign was closing strong. The governor said "
+            "the bridge was a “ferry killer” and said the tolls were “a tax on islanders.”")
+    result = run(text)
+    q = quote_with(result, text, "her campaign was closing strong")
+    assert linked(result, q, "speaker", text) == "the mayor"
+    q = quote_with(result, text, "the bridge was")
+    assert "ferry killer" in q.text(text)
+    assert linked(result, q, "speaker", text) == "The governor"
+
+
+def test_a_straight_opening_mark_closed_by_a_curly_one_is_a_quotation() -> None:
+    text = "\"We will reopen the ferry by spring,” Mayor Ilse Marrow said on Tuesday."
+    result = run(text)
+    q = quote_with(result, text, "We will reopen the ferry by spring")
+    assert linked(result, q, "speaker", text) == "Mayor Ilse Marrow"
+
+
+def test_a_misread_lemma_of_a_belief_verb_is_mended() -> None:
+    text = "The harbour board hopes the new ferry will cut the crossing to an hour."
+    result = run(text)
+    q = quote_with(result, text, "the new ferry will cut the crossing")
+    assert linked(result, q, "speaker", text) == "The harbour board"
+    assert linked(result, q, "cue", text) == "hopes"
+
+
+def test_credit_lines_before_a_colon_are_no_source() -> None:
+    from suggest.rules import headline_attributions
+
+    assert headline_attributions("Text.\n\nContributing: Ana Velt and Jon Brask, Olm Courier.") \
+        == []
+    assert headline_attributions("Text.\n\nAdditional reporting: Ana Velt in Kessel.") == []
