@@ -69,6 +69,9 @@ MIN_CANDIDATE = 0.3  # content candidates below this confidence are not proposed
 # precision.
 CONTINUED_SPEAKER = 0.45
 NO_SPEAKER_FACTOR = 0.85
+# subordinators of adverbial clauses the parser may hang on a reporting verb as its complement
+ADVERBIAL_MARKS = frozenset({"while", "because", "although", "though", "since", "when",
+                             "unless", "after", "before", "once", "as", "whereas"})
 # forms the small English model lemmatises wrongly ("hopes" -> "hop")
 LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
 _LOCK = threading.Lock()
@@ -151,7 +154,7 @@ def _speaker_span(tok: Token) -> Fragment:
             break
     while lo < hi and (doc[lo].is_punct or doc[lo].dep_ == "cc"):
         lo += 1
-    while hi > lo and doc[hi].is_punct:
+    while hi > lo and doc[hi].is_punct and doc[hi].text != "%":  # "47%" keeps its sign
         hi -= 1
     return (doc[lo].idx, doc[hi].idx + len(doc[hi].text))
 
@@ -174,8 +177,12 @@ def _source_span(subj: Token | None, verb: Token) -> Fragment | None:
     return _speaker_span(subj)
 
 
-def _subject(verb: Token) -> tuple[Token | None, str]:
+def _subject(verb: Token, avoid: Fragment | None = None) -> tuple[Token | None, str]:
+    """The token naming who does ``verb`` and why; a subject inside ``avoid`` (the quotation
+    the verb tags) is the parser's mistake and skipped."""
     for c in verb.children:
+        if avoid is not None and avoid[0] <= c.idx < avoid[1]:
+            continue
         if c.dep_ in ("nsubj", "csubj"):
             if c.lower_ in ("that", "which", "who") and verb.dep_ == "relcl":
                 return verb.head, f"'{verb.text}' describes it"
@@ -234,24 +241,6 @@ def _name_after(verb: Token, after: int) -> Fragment | None:
             return (max(span[0], tok.idx), span[1])
         return None
     return None
-
-
-def _cut_before(doc: Doc, speaker: Fragment, content_start: int) -> Fragment | None:
-    """``speaker`` ended before the content it holds, without a trailing relative pronoun or
-    comma; none when no word is left."""
-    first = _token_at(doc, speaker[0])
-    words: list[Token] = []
-    for t in doc[first.i if first is not None else 0:]:
-        if t.idx + len(t.text) > content_start or t.idx >= speaker[1]:
-            break
-        if t.idx >= speaker[0]:
-            words.append(t)
-    while words and (words[-1].is_punct or words[-1].lower_ in ("who", "that", "which", "whose")
-                     or words[-1].dep_ in ("cc", "mark", "aux", "auxpass", "neg", "advmod")):
-        words.pop()
-    if not words or not any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in words):
-        return None
-    return (words[0].idx, words[-1].idx + len(words[-1].text))
 
 
 def _cue(verb: Token, content: Token | None = None) -> tuple[Fragment, ...]:
@@ -450,14 +439,14 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
         cue: tuple[Fragment, ...] | None = None
         confidence = 0.0
         if verb is not None:
-            subj, speaker_why = _subject(verb)
+            subj, speaker_why = _subject(verb, (q.start, q.end))
             if subj is not None:
                 speaker = _speaker_span(subj)
-                if _overlaps(speaker, (q.start, q.end)):
-                    # the parser took words of the quotation for the subject: "“…,” said
-                    # the envoy" names the speaker after the verb
-                    speaker = _name_after(verb, q.end)
-                    speaker_why = f"named after '{verb.text}'"
+            if verb.idx > q.end and (speaker is None or _overlaps(speaker, (q.start, q.end))):
+                # the parser took words of the quotation for the subject, or none: "“…,”
+                # said the envoy" names the speaker after the verb
+                speaker = _name_after(verb, q.end)
+                speaker_why = f"named after '{verb.text}'"
             cue = _cue(verb)
             verbs_used.add(verb.i)
             confidence = SPEECH_VERBS.get(verb.lemma_.lower(), 0.5)
@@ -563,8 +552,9 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             continue
         speaker = _source_span(subj, tok)
         if speaker is not None and _overlaps(speaker, span):
-            # "the senator who wants to run": the content sits in the source's own clause
-            speaker = _cut_before(doc, speaker, span[0])
+            # "the senator who wants to run", "a story that said he lied": the content sits
+            # in the subject's own clause, which is rarely the source annotators mark
+            speaker = None
         if speaker is None and subj is not None:
             why = f"'{subj.text}' is not named: {why}"
         inside = [q for q in quotations if span[0] <= q.start and q.end <= span[1] + 1]
@@ -615,8 +605,20 @@ def _content_of(verb: Token, lemma: str, table: VerbTable,
     """The verb's most likely reported content (see :mod:`suggest.verbtable`), its relation
     and confidence; the first candidate in parse order wins a tie."""
     best: tuple[Token | None, str, float] = (None, "", 0.0)
-    for head, relation in candidates(verb):
+    found = list(candidates(verb))
+    clause_after = any(rel == "ccomp" and head.i > verb.i for head, rel in found)
+    for head, relation in found:
+        if relation == "ccomp" and head.i < verb.i and (clause_after or any(
+                c.dep_ == "mark" and c.lower_ in ADVERBIAL_MARKS for c in head.children)):
+            # "While not everything he says is true, Jamieson said …": an adverbial clause,
+            # or a clause before the subject when the verb's own clause follows it
+            continue
         conf = table.confidence(lemma, relation, subject)
+        if conf is None and relation == "xcomp" and head.i > verb.i and head.tag_ == "VBG":
+            # "said having him on the ticket hurts them": the parser's
+            # reading of a clause a speech verb reports
+            clause = table.confidence(lemma, "ccomp", subject)
+            conf = None if clause is None or clause < 0.85 else clause * 0.8
         if conf is not None and conf > best[2]:
             best = (head, relation, conf)
     return best

@@ -163,15 +163,6 @@ def test_whoever_quotes_responds_or_issues_the_statement_is_the_speaker(
     assert linked(result, q, "speaker", text) == speaker
 
 
-def test_a_speaker_is_never_inside_its_own_quotation() -> None:
-    text = ("“Watch the ferry leave with its lights off, its horn silent,” said "
-            "harbour master Oren Tal.")
-    result = run(text)
-    q = quote_with(result, text, "Watch the ferry leave")
-    speaker = linked(result, q, "speaker", text)
-    assert speaker is not None and "Oren Tal" in speaker
-
-
 def test_a_quotation_followed_by_a_verb_with_its_own_clause_is_not_tagged_by_it() -> None:
     # the verb after the quotation reports a clause of its own: the short quotation is a
     # title or a chant, the clause is the quote
@@ -206,3 +197,97 @@ def test_credit_lines_before_a_colon_are_no_source() -> None:
     assert headline_attributions("Text.\n\nContributing: Ana Velt and Jon Brask, Olm Courier.") \
         == []
     assert headline_attributions("Text.\n\nAdditional reporting: Ana Velt in Kessel.") == []
+
+
+def test_a_share_of_voters_keeps_its_percent_sign() -> None:
+    text = "Asked about the bridge, 47% say the council should build it before the election."
+    result = run(text)
+    q = quote_with(result, text, "the council should build it")
+    assert linked(result, q, "speaker", text) == "47%"
+
+
+
+# Parses the small English model gets wrong now and then, built by hand so that the rule
+# that mends them is tested whatever the model's version: (word, head index, dependency,
+# tag, part of speech, lemma).
+Parse = list[tuple[str, int, str, str, str, str]]
+
+
+def attribution(rows: Parse, words: str) -> tuple[str, str | None]:
+    """(content, speaker) of the attribution found on the parse ``rows`` whose content holds
+    ``words``."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from suggest.syntax import attributions_from_parse
+
+    spaces = [i + 1 < len(rows) and rows[i + 1][0] not in ",.”" and row[0] != "“"
+              for i, row in enumerate(rows)]
+    doc = Doc(spacy.blank("en").vocab, words=[r[0] for r in rows], spaces=spaces,
+              heads=[r[1] for r in rows], deps=[r[2] for r in rows],
+              tags=[r[3] for r in rows], pos=[r[4] for r in rows],
+              lemmas=[r[5] for r in rows])
+    text = doc.text
+    att = next(a for a in attributions_from_parse(text, doc).attributions
+               if any(words in text[s:e] for s, e in a.content))
+    return (" ".join(text[s:e] for s, e in att.content),
+            text[att.speaker[0]:att.speaker[1]] if att.speaker else None)
+
+
+def test_a_subject_the_parser_finds_inside_the_quotation_is_skipped() -> None:
+    rows: Parse = [
+        ("“", 8, "punct", "``", "PUNCT", "“"), ("We", 8, "nsubj", "PRP", "PRON", "we"),
+        ("lost", 8, "ccomp", "VBD", "VERB", "lose"), ("the", 4, "det", "DT", "DET", "the"),
+        ("vote", 2, "dobj", "NN", "NOUN", "vote"), (",", 2, "punct", ",", "PUNCT", ","),
+        ("”", 8, "punct", "''", "PUNCT", "”"),
+        ("Ostrander", 8, "nsubj", "NNP", "PROPN", "Ostrander"),
+        ("said", 8, "ROOT", "VBD", "VERB", "say"), (".", 8, "punct", ".", "PUNCT", "."),
+    ]
+    assert attribution(rows, "We lost") == ("We lost the vote,", "Ostrander")
+
+
+def test_an_adverbial_clause_before_the_verb_is_not_its_content() -> None:
+    rows: Parse = [
+        ("While", 3, "mark", "IN", "SCONJ", "while"), ("the", 2, "det", "DT", "DET", "the"),
+        ("toll", 3, "nsubj", "NN", "NOUN", "toll"), ("is", 7, "ccomp", "VBZ", "AUX", "be"),
+        ("fair", 3, "acomp", "JJ", "ADJ", "fair"), (",", 7, "punct", ",", "PUNCT", ","),
+        ("Marrow", 7, "nsubj", "NNP", "PROPN", "Marrow"),
+        ("said", 7, "ROOT", "VBD", "VERB", "say"), ("the", 9, "det", "DT", "DET", "the"),
+        ("fare", 10, "nsubj", "NN", "NOUN", "fare"), ("stays", 7, "ccomp", "VBZ", "VERB", "stay"),
+        ("low", 10, "acomp", "JJ", "ADJ", "low"), (".", 7, "punct", ".", "PUNCT", "."),
+    ]
+    assert attribution(rows, "fare") == ("the fare stays low", "Marrow")
+
+
+def test_a_gerund_clause_a_speech_verb_reports() -> None:
+    rows: Parse = [
+        ("Tal", 1, "nsubj", "NNP", "PROPN", "Tal"), ("said", 1, "ROOT", "VBD", "VERB", "say"),
+        ("having", 1, "xcomp", "VBG", "VERB", "have"),
+        ("Varnay", 2, "dobj", "NNP", "PROPN", "Varnay"),
+        ("there", 2, "advmod", "RB", "ADV", "there"),
+        ("hurts", 2, "ccomp", "VBZ", "VERB", "hurt"), ("us", 5, "dobj", "PRP", "PRON", "we"),
+        (".", 1, "punct", ".", "PUNCT", "."),
+    ]
+    assert attribution(rows, "having") == ("having Varnay there hurts us", "Tal")
+
+
+def test_an_inverted_tag_names_the_speaker_after_the_verb() -> None:
+    rows: Parse = [
+        ("“", 6, "punct", "``", "PUNCT", "“"), ("We", 6, "nsubj", "PRP", "PRON", "we"),
+        ("lost", 6, "ccomp", "VBD", "VERB", "lose"), ("badly", 2, "advmod", "RB", "ADV", "badly"),
+        (",", 2, "punct", ",", "PUNCT", ","), ("”", 6, "punct", "''", "PUNCT", "”"),
+        ("said", 6, "ROOT", "VBD", "VERB", "say"), ("the", 8, "det", "DT", "DET", "the"),
+        ("mayor", 6, "dobj", "NN", "NOUN", "mayor"), (".", 6, "punct", ".", "PUNCT", "."),
+    ]
+    assert attribution(rows, "We lost") == ("We lost badly,", "the mayor")
+
+
+def test_a_subject_whose_own_clause_holds_the_content_is_no_speaker() -> None:
+    rows: Parse = [
+        ("Varnay", 8, "nsubj", "NNP", "PROPN", "Varnay"), (",", 0, "punct", ",", "PUNCT", ","),
+        ("who", 3, "nsubj", "WP", "PRON", "who"), ("wants", 0, "relcl", "VBZ", "VERB", "want"),
+        ("to", 5, "aux", "TO", "PART", "to"), ("close", 3, "xcomp", "VB", "VERB", "close"),
+        ("the", 7, "det", "DT", "DET", "the"), ("border", 5, "dobj", "NN", "NOUN", "border"),
+        ("spoke", 8, "ROOT", "VBD", "VERB", "speak"), (".", 8, "punct", ".", "PUNCT", "."),
+    ]
+    assert attribution(rows, "close") == ("to close the border", None)
