@@ -69,6 +69,10 @@ MIN_CANDIDATE = 0.3  # content candidates below this confidence are not proposed
 # precision.
 CONTINUED_SPEAKER = 0.45
 NO_SPEAKER_FACTOR = 0.85
+THAT_CLAUSE_CONFIDENCE = 0.6  # a "that"-clause of a verb no table knows
+# verbs whose "that"-clause is a consequence or a fact, not what anyone said or thinks
+NOT_ATTRIBUTING = frozenset({"mean", "ensure", "make", "have", "do", "get", "require",
+                             "prove", "happen", "matter", "help", "cause"})
 # subordinators of adverbial clauses the parser may hang on a reporting verb as its complement
 ADVERBIAL_MARKS = frozenset({"while", "because", "although", "though", "since", "when",
                              "unless", "after", "before", "once", "as", "whereas"})
@@ -184,7 +188,7 @@ def _subject(verb: Token, avoid: Fragment | None = None) -> tuple[Token | None, 
         if avoid is not None and avoid[0] <= c.idx < avoid[1]:
             continue
         if c.dep_ in ("nsubj", "csubj"):
-            if c.lower_ in ("that", "which", "who") and verb.dep_ == "relcl":
+            if c.lower_ in ("that", "which") and verb.dep_ == "relcl":
                 return verb.head, f"'{verb.text}' describes it"
             return c, f"subject of '{verb.text}'"
     for c in verb.children:
@@ -239,6 +243,13 @@ def _name_after(verb: Token, after: int) -> Fragment | None:
                 return None
             span = _speaker_span(head)
             return (max(span[0], tok.idx), span[1])
+        if tok.is_alpha and tok.text[:1].isupper():
+            # a name the tagger did not know ("said Skelly, explaining …")
+            last = tok
+            while last.i + 1 < len(doc) and doc[last.i + 1].is_alpha \
+                    and doc[last.i + 1].text[:1].isupper():
+                last = doc[last.i + 1]
+            return (tok.idx, last.idx + len(last.text))
         return None
     return None
 
@@ -515,7 +526,11 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
                 continue
         subj, why = _subject(tok)
         comp, relation, base = _content_of(tok, lemma, table, subject_kind(subj))
-        if base < MIN_CANDIDATE:
+        if comp is None and subj is not None and tok.pos_ == "VERB" \
+                and lemma not in COPULAS and lemma not in NOT_ATTRIBUTING:
+            comp = _that_clause(tok)
+            relation, base = "ccomp", THAT_CLAUSE_CONFIDENCE
+        if base < MIN_CANDIDATE or comp is None:
             continue
         rest: Fragment | None = None
         if comp is not None and relation == "parataxis":
@@ -666,6 +681,17 @@ def _noun_attribution(doc: Doc, noun: Token) -> Attribution | None:
     return Attribution((span,), "indirect", _speaker_span(speaker),
                        ((noun.idx, noun.idx + len(noun.text)),), 0.6,
                        f"clause of the reporting noun '{noun.text}'", speaker_explanation=why)
+
+
+def _that_clause(verb: Token) -> Token | None:
+    """A "that"-clause after a verb the tables do not know ("the senator conceded that …",
+    "aides fretted that …"): such a clause is nearly always what the subject said or
+    thinks."""
+    for c in verb.children:
+        if c.dep_ == "ccomp" and c.i > verb.i and any(
+                g.dep_ == "mark" and g.lower_ == "that" and g.i < c.i for g in c.children):
+            return c
+    return None
 
 
 def _stance_attribution(verb: Token, lemma: str) -> Attribution | None:

@@ -285,9 +285,28 @@ def test_an_inverted_tag_names_the_speaker_after_the_verb() -> None:
 def test_a_subject_whose_own_clause_holds_the_content_is_no_speaker() -> None:
     rows: Parse = [
         ("Varnay", 8, "nsubj", "NNP", "PROPN", "Varnay"), (",", 0, "punct", ",", "PUNCT", ","),
-        ("who", 3, "nsubj", "WP", "PRON", "who"), ("wants", 0, "relcl", "VBZ", "VERB", "want"),
+        ("which", 3, "nsubj", "WDT", "PRON", "which"), ("wants", 0, "relcl", "VBZ", "VERB", "want"),
         ("to", 5, "aux", "TO", "PART", "to"), ("close", 3, "xcomp", "VB", "VERB", "close"),
         ("the", 7, "det", "DT", "DET", "the"), ("border", 5, "dobj", "NN", "NOUN", "border"),
         ("spoke", 8, "ROOT", "VBD", "VERB", "speak"), (".", 8, "punct", ".", "PUNCT", "."),
     ]
     assert attribution(rows, "close") == ("to close the border", None)
+
+
+def test_who_opening_a_relative_clause_is_the_speaker_mention() -> None:
+    # PARC and PolNeAR mark the relative pronoun; the actor step links it to its antecedent
+    text = "Sanders, who said he intended to rest, left the rally early."
+    result = run(text)
+    q = quote_with(result, text, "he intended to rest")
+    assert linked(result, q, "speaker", text) == "who"
+
+
+def test_a_name_the_tagger_does_not_know_after_an_inverted_tag() -> None:
+    rows: Parse = [
+        ("“", 6, "punct", "``", "PUNCT", "“"), ("It", 2, "nsubj", "PRP", "PRON", "it"),
+        ("is", 6, "ccomp", "VBZ", "AUX", "be"), ("valuable", 2, "acomp", "JJ", "ADJ", "valuable"),
+        (",", 2, "punct", ",", "PUNCT", ","), ("”", 6, "punct", "''", "PUNCT", "”"),
+        ("said", 6, "ROOT", "VBD", "VERB", "say"), ("Skelly", 6, "advmod", "RB", "ADV", "skelly"),
+        (".", 6, "punct", ".", "PUNCT", "."),
+    ]
+    assert attribution(rows, "valuable") == ("It is valuable,", "Skelly")
