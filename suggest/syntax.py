@@ -218,7 +218,7 @@ def _subject(verb: Token, avoid: Fragment | None = None) -> tuple[Token | None, 
     while head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head:
         head = head.head
         for c in head.children:
-            if c.dep_ in ("nsubj",):
+            if c.dep_ == "nsubj" and not (avoid is not None and avoid[0] <= c.idx < avoid[1]):
                 return c, f"subject of '{head.text}', which '{verb.text}' continues"
     if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"
                                 and verb.head.pos_ in ("NOUN", "PROPN")):
@@ -365,6 +365,9 @@ def _verb_window_after(doc: Doc, q: Quotation, sent: Span) -> Token | None:
                 or any(c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis") for c in found.children):
             return None  # "… .” She says it underscores …": a sentence with its own content
         return found
+    tagged = _tag_after_apposition(doc, start, end)
+    if tagged is not None:
+        return tagged
     for t in doc[start:min(start + 7, end)]:
         if t.text in "“\"„«" or (t.is_punct and t.text in ".;!?"):
             return None
@@ -377,6 +380,25 @@ def _verb_window_after(doc: Doc, q: Quotation, sent: Span) -> Token | None:
     return None
 
 
+def _tag_after_apposition(doc: Doc, start: int, end: int) -> Token | None:
+    """"“…,” Eric Woolson, a strategist and former adviser to the governor, said": a speech
+    verb further than the window, whose subject is the name just after the quotation."""
+    head = doc[start]
+    if head.pos_ not in ("PROPN", "NOUN", "DET"):
+        return None
+    for _ in range(4):
+        if head.dep_ in ("nsubj", "nsubjpass"):
+            verb = head.head
+            if start + 6 < verb.i < end and verb.lemma_.lower() in SPEECH_VERBS \
+                    and verb.pos_ in ("VERB", "AUX"):
+                return verb
+            return None
+        if head.head is head:
+            return None
+        head = head.head
+    return None
+
+
 def _own_clause_after(verb: Token) -> bool:
     """Whether ``verb`` takes a complement clause after it that is not a quotation."""
     doc = verb.doc
@@ -384,9 +406,21 @@ def _own_clause_after(verb: Token) -> bool:
         if c.dep_ == "ccomp" and c.i > verb.i:
             first = c.left_edge
             between = doc.text[verb.idx + len(verb.text):first.idx]
-            if first.text not in "“\"„«‘" and not any(m in between for m in "“\"„«"):
-                return True
+            if first.i <= verb.i + 2 and first.text[:1] not in "“\"„«‘'`" \
+                    and not any(m in between for m in "“\"„«',;:"):
+                return True  # "said his campaign …", "said that …": right after the verb
     return False
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """Whether only punctuation and spaces follow offset ``end`` up to the next sentence or
+    line: a quotation after which no tag of its own follows."""
+    for ch in text[end:end + 200]:
+        if ch == "\n" or ch in ".!?":
+            return True
+        if ch.isalnum():
+            return False
+    return True
 
 
 def _verb_window_before(doc: Doc, q: Quotation, sent: Span) -> Token | None:
@@ -458,6 +492,11 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
                 # said the envoy" names the speaker after the verb
                 speaker = _name_after(verb, q.end)
                 speaker_why = f"named after '{verb.text}'"
+            if speaker is None and verb.lemma_.lower() in ("add", "continue") \
+                    and last_speaker is not None and last_speaker[1] >= q.start:
+                # "…,” Manafort said, adding of the senator, “He cares …”"
+                speaker = last_speaker[0]
+                speaker_why = f"'{verb.text}' goes on from the paragraph's last speaker"
             cue = _cue(verb)
             verbs_used.add(verb.i)
             confidence = SPEECH_VERBS.get(verb.lemma_.lower(), 0.5)
@@ -477,7 +516,8 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
             previous = found.attributions[-1] if found.attributions else None
             between = text[previous.content[-1][1]:q.start] if previous is not None else ""
             attribution_only = between.lstrip(",.!?;:”\"»’ ")
-            if starts_sentence and previous is not None and previous.form == "direct" \
+            if starts_sentence and _ends_sentence(text, q.end) and previous is not None \
+                    and previous.form == "direct" \
                     and "\n" not in between and len(between.split()) <= 12 \
                     and not any(c in attribution_only for c in "“”\"«»„"):
                 # "“A,” he said. “B.”": B goes on with the same quote

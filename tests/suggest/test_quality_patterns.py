@@ -310,3 +310,25 @@ def test_a_name_the_tagger_does_not_know_after_an_inverted_tag() -> None:
         (".", 6, "punct", ".", "PUNCT", "."),
     ]
     assert attribution(rows, "valuable") == ("It is valuable,", "Skelly")
+
+
+def test_typewriter_quotations_tagged_then_continued_by_adding() -> None:
+    text = ("''We have started all those talks,'' Mr. Brevik said, adding of the envoy, "
+            "''She cares about the ferry.''")
+    result = run(text)
+    first = quote_with(result, text, "We have started all those talks")
+    assert linked(result, first, "speaker", text) == "Mr. Brevik"
+    second = quote_with(result, text, "She cares about the ferry")
+    assert linked(result, second, "speaker", text) == "Mr. Brevik"
+
+
+def test_a_tag_after_a_long_apposition_and_no_merge_with_the_quotation_before() -> None:
+    text = ("“We sailed every day,” Oren Tal said. \"If I ran the harbour, would I close it? "
+            "Never,” Ilse Marrow, a harbour pilot and former adviser to the island council, "
+            "said of the plan.")
+    result = run(text)
+    first = quote_with(result, text, "We sailed every day")
+    assert "Never" not in first.text(text)
+    second = quote_with(result, text, "If I ran the harbour")
+    speaker = linked(result, second, "speaker", text)
+    assert speaker is not None and speaker.startswith("Ilse Marrow")
