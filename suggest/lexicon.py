@@ -143,8 +143,9 @@ VERB_CLASSES: dict[str, tuple[tuple[str, ...], float]] = {
     "commissive": (("xcomp", "ccomp"), 0.8),
     # requests and orders: the infinitive is what was asked ("urged voters to stay")
     "directive": (("xcomp",), 0.7),
-    # intention and desire: the infinitive is the subject's stated aim ("wants to run")
-    "intention": (("xcomp",), 0.5),
+    # intention and desire: the infinitive or clause is the stated aim ("wants to run", "wants
+    # the party to act")
+    "intention": (("xcomp", "ccomp"), 0.5),
     # judging something said or done: the object is what was judged ("slammed the deal")
     "judgement": (("dobj",), 0.75),
     # naming a topic: the object is what was spoken about ("discussed the budget")
@@ -169,7 +170,7 @@ VERB_CLASS_MEMBERS: dict[str, str] = {
     "evidence": "show find indicate demonstrate signal prove reveal hint",
     "belief": """believe think feel know expect fear worry hope suspect doubt consider
         understand assume guess figure reckon recognize realize acknowledge learn see""",
-    "commissive": "promise vow pledge threaten refuse decline agree offer swear",
+    "commissive": "promise vow pledge threaten refuse decline agree offer swear decide",
     "directive": """urge ask call demand order advise tell press encourage implore beg
         propose recommend""",
     "intention": "want plan seek aim hope prefer wish",
@@ -207,12 +208,13 @@ OBJECT_VERBS: dict[str, float] = _class_entries("dobj")
 _PREPOSITION_LEVEL = {"demand": 0.7, "judgement": 0.75, "topic": 0.65, "framing": 0.65}
 _PREPOSITION_PHRASES = {
     "demand": "call:for argue:for argue:against advocate:for rail:against warn:against "
-              "warn:of vouch:for insist:on",
+              "warn:of vouch:for insist:on push:for press:for lobby:for fight:for vote:for "
+              "vote:against campaign:for",
     "judgement": "accuse:of criticize:for charge:with blame:for blame:on praise:for slam:for "
                  "blast:for chide:for apologize:for thank:for",
     "topic": "speak:about speak:of talk:about testify:about boast:about boast:of brag:about "
              "complain:about comment:on joke:about hint:at point:to refer:to ask:about "
-             "warn:about reflect:on weigh:on respond:to",
+             "warn:about reflect:on weigh:on respond:to focus:on",
     "framing": "describe:as dismiss:as label:as cite:as portray:as defend:as praise:as "
                "tout:as refer:as identify:as present:as cast:as see:as liken:to",
 }

@@ -213,6 +213,7 @@ _NOT_HEADLINE_SOURCES = frozenset({
     "editor’s note", "listen", "see also", "warning", "q", "a", "question", "answer", "disclosure",
     "by", "via", "also", "more", "live", "analysis", "opinion", "comment", "summary", "transcript",
     # credit lines: "Contributing: A. Reporter", "Additional reporting: …"
+    "wow", "bombshell", "busted", "revealed", "byline", "factbox", "explainer", "fact check",
     "contributing", "contributors", "additional reporting", "reporting", "editing", "writing",
     "credit", "credits", "illustration", "graphic", "graphics", "map", "caption",
 })
@@ -245,9 +246,13 @@ def headline_attributions(text: str) -> list[Attribution]:
     for m in _HEADLINE.finditer(text):
         name = m.group("speaker")
         content = m.group("content").rstrip()
+        quoted = content[:1] in "“\"‘'«"
         if name.lower() in _NOT_HEADLINE_SOURCES or any(c.isdigit() for c in name) \
-                or len(content.split()) > 30 or content.endswith(":") \
-                or not _looks_like_a_source(name) or len(content.split()) < 2:
+                or len(content.split()) > 30 or content.endswith((":", "?")) \
+                or (name.isupper() and len(name) > 3) \
+                or not _looks_like_a_source(name) or len(content.split()) < (2 if quoted else 5):
+            # a rubric in capitals ("BREAKING:"), a question put about someone, or a short
+            # subhead ("Rubio: Finish second.") says what is said of the name, not by it
             continue
         start = m.start("content")
         frag = (start, start + len(content))

@@ -332,3 +332,28 @@ def test_a_tag_after_a_long_apposition_and_no_merge_with_the_quotation_before() 
     second = quote_with(result, text, "If I ran the harbour")
     speaker = linked(result, second, "speaker", text)
     assert speaker is not None and speaker.startswith("Ilse Marrow")
+
+
+@pytest.mark.parametrize("line", [
+    "Marrow: Win the harbour vote.",  # a short subhead of what the race asks of her
+    "Ilse Marrow: Reformer or another career politician?",  # a question put about her
+    "BREAKING: Varnay closes the border post until the spring thaw.",
+    "Bombshell: The ferry board just gave the mayor a new reason to worry.",
+])
+def test_subheads_questions_and_rubrics_are_no_headline_quote(line: str) -> None:
+    from suggest.rules import headline_attributions
+
+    assert headline_attributions(f"Text.\n\n{line}\n\nMore text.") == []
+
+
+@pytest.mark.parametrize("text, words, cue", [
+    ("Island senators pushed for a second ferry before the winter.", "a second ferry",
+     "pushed for"),
+    ("The mayor will focus on what the harbour needs this spring.", "what the harbour needs",
+     "will focus on"),
+    ("The harbour board decided to sell the old ferry to Olm.", "to sell the old ferry", "decided"),
+])
+def test_advocacy_topic_and_decision_verbs(text: str, words: str, cue: str) -> None:
+    result = run(text)
+    q = quote_with(result, text, words)
+    assert linked(result, q, "cue", text) == cue
