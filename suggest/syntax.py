@@ -365,6 +365,12 @@ def _verb_window_after(doc: Doc, q: Quotation, sent: Span) -> Token | None:
                 or any(c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis") for c in found.children):
             return None  # "… .” She says it underscores …": a sentence with its own content
         return found
+    text = doc.text
+    closing = text[q.inner[-1][1] - 1:q.end + 1]
+    if not any(c in closing for c in ",!?—–-…"):
+        # "… “made of the same stuff” even if she could not …": a quotation inside a
+        # sentence, not one a tag follows ("“…,” she said")
+        return None
     tagged = _tag_after_apposition(doc, start, end)
     if tagged is not None:
         return tagged
@@ -374,7 +380,7 @@ def _verb_window_after(doc: Doc, q: Quotation, sent: Span) -> Token | None:
         if t.dep_ == "cc" or t.lower_ in ("and", "but"):
             return None  # "… the “women's card” and said that …": a verb of its own clause
         if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX"):
-            if _own_clause_after(t):
+            if _own_clause_after(t, q.end):
                 return None  # "“Marco!,” the senator said his campaign was closing strong"
             return t
     return None
@@ -399,8 +405,9 @@ def _tag_after_apposition(doc: Doc, start: int, end: int) -> Token | None:
     return None
 
 
-def _own_clause_after(verb: Token) -> bool:
-    """Whether ``verb`` takes a complement clause after it that is not a quotation."""
+def _own_clause_after(verb: Token, after: int) -> bool:
+    """Whether ``verb``, after a quotation ending at offset ``after``, takes a complement
+    clause or an object of its own (and so tags nothing)."""
     doc = verb.doc
     for c in verb.children:
         if c.dep_ == "ccomp" and c.i > verb.i:
@@ -409,6 +416,9 @@ def _own_clause_after(verb: Token) -> bool:
             if first.i <= verb.i + 2 and first.text[:1] not in "“\"„«‘'`" \
                     and not any(m in between for m in "“\"„«',;:"):
                 return True  # "said his campaign …", "said that …": right after the verb
+        if c.dep_ in ("dobj", "xcomp") and verb.i < c.left_edge.i <= verb.i + 2 and any(
+                s.dep_ == "nsubj" and after <= s.idx < verb.idx for s in verb.children):
+            return True  # "… ” Levine found comic relief", "… ” she wrote a blog post"
     return False
 
 

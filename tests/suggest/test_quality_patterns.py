@@ -357,3 +357,17 @@ def test_advocacy_topic_and_decision_verbs(text: str, words: str, cue: str) -> N
     result = run(text)
     q = quote_with(result, text, words)
     assert linked(result, q, "cue", text) == cue
+
+
+@pytest.mark.parametrize("text, words", [
+    # a quotation inside the sentence, with no comma or mark a tag would follow
+    ("Obama said the ferry was “made of the same stuff” every time he thinks about the island.",
+     "made of the same stuff"),
+    # a verb after the quotation with its own object is no tag
+    ("Amid the mayor's mangling of “Kessel,” Levine found comic relief in the harbour.",
+     "Kessel"),
+])
+def test_a_verb_after_a_quotation_that_does_not_tag_it(text: str, words: str) -> None:
+    result = run(text)
+    for q in (s for s in result.spans if s.label == "Quote" and s.text(text) == words):
+        assert linked(result, q, "speaker", text) not in ("he", "Levine")
