@@ -76,6 +76,10 @@ NOT_ATTRIBUTING = frozenset({"mean", "ensure", "make", "have", "do", "get", "req
 # subordinators of adverbial clauses the parser may hang on a reporting verb as its complement
 ADVERBIAL_MARKS = frozenset({"while", "because", "although", "though", "since", "when",
                              "unless", "after", "before", "once", "as", "whereas"})
+# prepositions whose gerund is done by the subject of the verb they hang on ("by saying",
+# "before explaining"); not "of", "for", "from": "accused him of lying" is his lying
+GERUND_SUBJECT_PREPOSITIONS = frozenset({"by", "as", "before", "after", "while", "without",
+                                         "upon", "since", "when", "in"})
 # forms the small English model lemmatises wrongly ("hopes" -> "hop")
 LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
 _LOCK = threading.Lock()
@@ -172,13 +176,20 @@ UNNAMED_SUBJECTS = frozenset({"you", "it", "there", "this", "that"})
 def _source_span(subj: Token | None, verb: Token) -> Fragment | None:
     """The speaker span of a reporting verb's subject; none for a subject that names no
     source."""
-    if subj is None or (subj.lower_ in UNNAMED_SUBJECTS and subj.i != verb.head.i):
+    if subj is None or (subj.lower_ in UNNAMED_SUBJECTS and subj.i != verb.head.i
+                        and not (subj.lower_ == "it" and _says(verb))):
         return None
     if verb.dep_ == "acl" and subj.i == verb.head.i:
         # "a report saying …", "voters saying …": content of a statement, a poll or a
         # group more often than of a source annotators name; proposed without one
         return None
     return _speaker_span(subj)
+
+
+def _says(verb: Token) -> bool:
+    """A verb of saying or writing: its "it" is an organisation or a document ("it said in
+    a statement", "it reads"), not the "it" of "it seems that"."""
+    return SPEECH_VERBS.get(verb.lemma_.lower(), 0.0) >= 0.85 or verb.lemma_.lower() == "read"
 
 
 def _subject(verb: Token, avoid: Fragment | None = None) -> tuple[Token | None, str]:
@@ -201,13 +212,6 @@ def _subject(verb: Token, avoid: Fragment | None = None) -> tuple[Token | None, 
         # a passive names who was asked or what is expected, not who asks or expects: "Asked
         # about the deal, Varnay said …", "a vote that is expected to fail"
         return None, ""
-    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in ("by", "as"):
-        # "responded by saying …", "the Post quoted an aide as saying …": whoever does the
-        # responding or the quoting is the source annotators name
-        outer = verb.head.head
-        for c in outer.children:
-            if c.dep_ == "nsubj":
-                return c, f"subject of '{outer.text}'"
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "dobj" \
             and verb.head.lemma_.lower() in ISSUED_NOUNS:
         # "the campaign released a statement saying …": the statement's author
@@ -215,8 +219,16 @@ def _subject(verb: Token, avoid: Fragment | None = None) -> tuple[Token | None, 
             if c.dep_ == "nsubj":
                 return c, f"subject of '{verb.head.head.text}' ({verb.head.text})"
     head = verb
-    while head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head:
-        head = head.head
+    for _ in range(8):
+        if head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head:
+            head = head.head
+        elif head.dep_ == "pcomp" and head.head.dep_ == "prep" \
+                and head.head.lower_ in GERUND_SUBJECT_PREPOSITIONS:
+            # "responded by saying …", "called her a hero before explaining …", "the Post
+            # quoted an aide as saying …": whoever responds, calls or quotes is the source
+            head = head.head.head
+        else:
+            break
         for c in head.children:
             if c.dep_ == "nsubj" and not (avoid is not None and avoid[0] <= c.idx < avoid[1]):
                 return c, f"subject of '{head.text}', which '{verb.text}' continues"

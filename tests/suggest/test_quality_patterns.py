@@ -371,3 +371,26 @@ def test_a_verb_after_a_quotation_that_does_not_tag_it(text: str, words: str) ->
     result = run(text)
     for q in (s for s in result.spans if s.label == "Quote" and s.text(text) == words):
         assert linked(result, q, "speaker", text) not in ("he", "Levine")
+
+
+@pytest.mark.parametrize("text, words, speaker", [
+    ("Mayor Ilse Marrow called the pilot a hero before explaining why the harbour had closed.",
+     "why the harbour had closed", "Mayor Ilse Marrow"),
+    ("The ferry union answered the board by calling the tolls unfair and accusing it of "
+     "greed.", "greed", "The ferry union"),
+])
+def test_a_gerund_after_a_preposition_is_done_by_the_verbs_subject(
+        text: str, words: str, speaker: str) -> None:
+    result = run(text)
+    q = quote_with(result, text, words)
+    assert linked(result, q, "speaker", text) == speaker
+
+
+def test_it_saying_or_writing_is_a_source_but_not_it_seeming() -> None:
+    text = ("The harbour board met on Monday. It said on Tuesday that the ferry would "
+            "sail again in March. It seems that nobody believed it.")
+    result = run(text)
+    q = quote_with(result, text, "the ferry would sail again")
+    assert linked(result, q, "speaker", text) == "It"
+    assert not any(linked(result, s, "speaker", text) == "It" for s in result.spans
+                   if s.label == "Quote" and "nobody" in s.text(text))
