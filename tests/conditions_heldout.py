@@ -1,0 +1,355 @@
+"""A held-out set of fictional conditional threats and offers, with their gold, for measuring.
+
+Written (2026-12-05) before the conditions rules were read or tuned against it, in
+the style of wire news about the leaders of fictional countries: every trigger the
+issue names (if, unless, only if, if and only if, provided (that), as/so long as,
+in case, in the event that, on condition that, should X, were X, were X to, had X),
+conditions before and after their consequence, inside direct quotes, in indirect
+speech, in narrative with no holder, in multi-sentence quotes and quotes resumed
+after their attribution; and negatives that are no condition ("asked if", "as if",
+"even if", "whether", "if anything", "if not most", "if ever", "if only", "what if"
+headlines, "on condition of anonymity", "in the event" as "as it turned out", a
+non-inverted "were to", questions opening with "Should" / "Were" / "Had").
+
+Gold convention (the schema's guideline for Condition): a Condition *includes* its
+conjunction or inverted auxiliary ("unless the debt is paid", "Should the talks
+resume", "Had Norvik signed the treaty"); the Consequence is the clause the
+condition attaches to, without the condition and without a correlative "then";
+the holder is the speaker of the quote (direct or indirect) the conditional sits
+in, as the Actor mention of the attribution (with the title that is part of the
+name), and none in narrative. Offsets come from substrings (see
+:mod:`suggest_samples`), never typed.
+
+``Case.not_conditions`` are the would-be conditions of the negatives: the clause a
+careless rule would propose from the non-conditional trigger. ``bench/conditions_bench.py``
+counts a false positive when a proposed Condition shares a word with one of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from suggest_samples import If, Sample
+
+
+@dataclass
+class Case(Sample):
+    not_conditions: list[str] = field(default_factory=list)
+
+
+HELDOUT: list[Case] = [
+    Case("“If Caldrian troops set foot on the islands, we will sink every ship they send,” "
+         "President Halvard Renn told a rally in Norvik on Sunday.", [],
+         [If("If Caldrian troops set foot on the islands", "we will sink every ship they send",
+             "President Halvard Renn")]),
+    Case("Foreign Minister Sabine Tolle said Aldmark would expel the Norvik ambassador unless "
+         "the detained journalists were released by Friday.", [],
+         [If("unless the detained journalists were released by Friday",
+             "Aldmark would expel the Norvik ambassador", "Foreign Minister Sabine Tolle")]),
+    Case("“Should the ceasefire hold until the spring, we are prepared to open the northern "
+         "crossings,” said Prime Minister Joren Asker of Caldria.", [],
+         [If("Should the ceasefire hold until the spring",
+             "we are prepared to open the northern crossings", "Prime Minister Joren Asker")]),
+    Case("The rebels will lay down their weapons on condition that the amnesty law is passed, "
+         "their commander, Idris Kael, said in a radio address.", [],
+         [If("on condition that the amnesty law is passed", "The rebels will lay down their weapons",
+             "Idris Kael")]),
+    Case("“We will keep buying Tessany's wheat as long as the price stays fair,” Trade Minister "
+         "Oskar Lind said.", [],
+         [If("as long as the price stays fair", "We will keep buying Tessany's wheat",
+             "Trade Minister Oskar Lind")]),
+    Case("Chancellor Mirela Voss warned on Tuesday that Tessany would cut off electricity exports "
+         "to Varnia in the event that the border fence is built.", [],
+         [If("in the event that the border fence is built",
+             "Tessany would cut off electricity exports to Varnia", "Chancellor Mirela Voss")]),
+    Case("“Were Varnia to annex the valley, there would be no more talks,” Voss told parliament.",
+         [], [If("Were Varnia to annex the valley", "there would be no more talks", "Voss")]),
+    Case("“Had the ministry listened to the engineers, the dam would still be standing,” "
+         "opposition leader Petra Olm said.", [],
+         [If("Had the ministry listened to the engineers", "the dam would still be standing",
+             "opposition leader Petra Olm")]),
+    Case("Reporters asked if the summit in Lindholm would go ahead after the storm.", [], [],
+         ["if the summit in Lindholm would go ahead after the storm"]),
+    Case("“Only if the sanctions are lifted will Norvik return to the negotiating table,” Renn "
+         "said.", [],
+         [If("Only if the sanctions are lifted", "will Norvik return to the negotiating table",
+             "Renn")]),
+    Case("General Anselm Dray said the army would withdraw from the border villages provided that "
+         "Caldria pulled back its artillery.", [],
+         [If("provided that Caldria pulled back its artillery",
+             "the army would withdraw from the border villages", "General Anselm Dray")]),
+    Case("The minister spoke as if the election had already been won, aides said.", [], [],
+         ["if the election had already been won"]),
+    Case("“We are keeping two battalions at the pass in case the militias return,” Dray told "
+         "reporters.", [],
+         [If("in case the militias return", "We are keeping two battalions at the pass", "Dray")]),
+    Case("Caldria's government must resign if parliament rejects the budget twice.", [],
+         [If("if parliament rejects the budget twice", "Caldria's government must resign")]),
+    Case("“If you sign the accord, you will have our gas at half the price. If you refuse, the "
+         "pipeline stays shut,” Energy Minister Rafe Olin told the Varnian delegation in Kessel.",
+         [], [If("If you sign the accord", "you will have our gas at half the price",
+                 "Energy Minister Rafe Olin"),
+              If("If you refuse", "the pipeline stays shut", "Energy Minister Rafe Olin")]),
+    Case("“Even if the talks fail, we will not give up,” Olin said.", [], [],
+         ["if the talks fail"]),
+    Case("Varnia will release the seized tanker if Aldmark pays the port fees, a foreign ministry "
+         "spokesman said on Monday.", [],
+         [If("if Aldmark pays the port fees", "Varnia will release the seized tanker",
+             "a foreign ministry spokesman")]),
+    Case("What if Norvik walks away from the water treaty?", [], [],
+         ["if Norvik walks away from the water treaty"]),
+    Case("“The strike will go on as long as a single miner is in prison,” union leader Mara Quill "
+         "said outside the court.", [],
+         [If("as long as a single miner is in prison", "The strike will go on",
+             "union leader Mara Quill")]),
+    Case("Tolle said that if the detainees were freed, Aldmark would restore full diplomatic "
+         "relations within a week.", [],
+         [If("if the detainees were freed",
+             "Aldmark would restore full diplomatic relations within a week", "Tolle")]),
+    Case("If anything, the sanctions have strengthened Renn's grip on power, diplomats in Norvik "
+         "say.", [], [], ["If anything"]),
+    Case("“We will sign if and only if the border is marked on the ground first,” Asker said.",
+         [], [If("if and only if the border is marked on the ground first", "We will sign",
+                 "Asker")]),
+    Case("Many, if not most, of the delegates left the hall before the vote.", [], [],
+         ["if not most"]),
+    Case("The Caldrian navy will escort the grain convoys should Norvik renew its blockade, the "
+         "defence ministry said in a statement.", [],
+         [If("should Norvik renew its blockade", "The Caldrian navy will escort the grain convoys",
+             "the defence ministry")]),
+    Case("“If the border crossings are not reopened by Monday, we will take the matter to the "
+         "regional court,” said Lena Moor, a spokeswoman for the Varnian government.", [],
+         [If("If the border crossings are not reopened by Monday",
+             "we will take the matter to the regional court", "Lena Moor")]),
+    Case("It remains unclear whether the envoy will attend the funeral in Lindholm.", [], [],
+         ["whether the envoy will attend the funeral in Lindholm"]),
+    Case("Renn threatened to nationalise the copper mines if foreign owners refused to pay the "
+         "new royalty.", [],
+         [If("if foreign owners refused to pay the new royalty", "to nationalise the copper mines",
+             "Renn")]),
+    Case("Voss offered to double the aid package on condition that Varnia holds free elections "
+         "next year.", [],
+         [If("on condition that Varnia holds free elections next year", "to double the aid package",
+             "Voss")]),
+    Case("An official, speaking on condition of anonymity, said the talks had stalled.", [], [],
+         ["on condition of anonymity"]),
+    Case("“Were the vote held today, my party would win a clear majority,” Olm said in a "
+         "television interview.", [],
+         [If("Were the vote held today", "my party would win a clear majority", "Olm")]),
+    Case("“We have been patient for ten years. If the dam is built, the river dies, and our "
+         "farmers with it. We will not allow that,” said Governor Ansa Pell of the southern "
+         "province.", [],
+         [If("If the dam is built", "the river dies, and our farmers with it",
+             "Governor Ansa Pell")]),
+    Case("Asked whether he would resign, Renn shook his head and left the room.", [], [],
+         ["whether he would resign"]),
+    Case("In the event that the ferry link is closed, the island's fuel would run out within "
+         "days, the harbour authority warned.", [],
+         [If("In the event that the ferry link is closed",
+             "the island's fuel would run out within days", "the harbour authority")]),
+    Case("“You can keep your embassy open as long as your spies leave with the trade mission,” "
+         "Renn told the Aldmark ambassador, according to a transcript.", [],
+         [If("as long as your spies leave with the trade mission", "You can keep your embassy open",
+             "Renn")]),
+    Case("The minister asked reporters to check if the figures had been published.", [], [],
+         ["if the figures had been published"]),
+    Case("Caldria will not attend the summit unless Norvik withdraws its warships from the "
+         "strait, Asker said.", [],
+         [If("unless Norvik withdraws its warships from the strait",
+             "Caldria will not attend the summit", "Asker")]),
+    Case("Should the miners return to work, the government is ready to review the pension "
+         "reform, Labour Minister Ines Carrow said.", [],
+         [If("Should the miners return to work",
+             "the government is ready to review the pension reform",
+             "Labour Minister Ines Carrow")]),
+    Case("Should the capital move north? A commission in Kessel will decide by June.", [], [],
+         ["Should the capital move north"]),
+    Case("The airline will resume flights to Varn only if the airport's radar is repaired, its "
+         "chief executive, Tomas Hale, said.", [],
+         [If("only if the airport's radar is repaired", "The airline will resume flights to Varn",
+             "Tomas Hale")]),
+    Case("“If they shoot, we shoot back,” the rebel commander said.", [],
+         [If("If they shoot", "we shoot back", "the rebel commander")]),
+    Case("Voters in Tessany will decide on Sunday if the monarchy should be abolished.", [], [],
+         ["if the monarchy should be abolished"]),
+    Case("“The pipeline deal stands,” Olin said. “But if Aldmark raises the transit fee again, "
+         "we will build a route through the sea.”", [],
+         [If("if Aldmark raises the transit fee again", "we will build a route through the sea",
+             "Olin")]),
+    Case("Had Norvik signed the treaty in 2019, the fishing dispute would never have started, "
+         "Tolle argued.", [],
+         [If("Had Norvik signed the treaty in 2019", "the fishing dispute would never have started",
+             "Tolle")]),
+    Case("Had the minister known about the leak? Nobody in Kessel would say.", [], [],
+         ["Had the minister known about the leak"]),
+    Case("The sanctions will stay in place so long as Varnian troops remain in the valley, "
+         "according to Chancellor Mirela Voss.", [],
+         [If("so long as Varnian troops remain in the valley", "The sanctions will stay in place",
+             "Chancellor Mirela Voss")]),
+    Case("“Provided the inspectors are given full access, we will lift the fuel embargo,” a "
+         "senior Aldmark official said.", [],
+         [If("Provided the inspectors are given full access", "we will lift the fuel embargo",
+             "a senior Aldmark official")]),
+    Case("The agency provided that information to the inquiry last week, a spokesman said.", [],
+         [], ["provided that information to the inquiry last week"]),
+    Case("If the river rises another metre, the old town of Lindholm will flood.", [],
+         [If("If the river rises another metre", "the old town of Lindholm will flood")]),
+    Case("“The army, if provoked, will respond with all its force,” Dray said.", [],
+         [If("if provoked", "The army … will respond with all its force", "Dray")]),
+    Case("The talks lasted as long as the previous round, and ended without a statement.", [], [],
+         ["as long as the previous round"]),
+    Case("“We will answer any attack in kind, should it come from the sea or the air,” Renn said.",
+         [], [If("should it come from the sea or the air", "We will answer any attack in kind",
+                 "Renn")]),
+    Case("Olm said her party would support the budget if the health cuts were dropped.", [],
+         [If("if the health cuts were dropped", "her party would support the budget", "Olm")]),
+    Case("The figures were to be published on Friday but were delayed again.", [], [],
+         ["were to be published on Friday"]),
+    Case("If Caldria wants peace, it must first return the prisoners, Renn said in his new year "
+         "address.", [],
+         [If("If Caldria wants peace", "it must first return the prisoners", "Renn")]),
+    Case("“We have set aside reserves in case the central bank freezes the accounts,” Finance "
+         "Minister Karel Dunn said.", [],
+         [If("in case the central bank freezes the accounts", "We have set aside reserves",
+             "Finance Minister Karel Dunn")]),
+    Case("Nobody knows if the ceasefire will hold through the winter, an aid official said.", [],
+         [], ["if the ceasefire will hold through the winter"]),
+    Case("Unless the courts intervene, the election will take place on 12 May, the electoral "
+         "commission said.", [],
+         [If("Unless the courts intervene", "the election will take place on 12 May",
+             "the electoral commission")]),
+    Case("“If the price of bread doubles again, people will be in the streets by summer,” warned "
+         "Senator Hugo Brant.", [],
+         [If("If the price of bread doubles again", "people will be in the streets by summer",
+             "Senator Hugo Brant")]),
+    Case("“Ask them if they want peace,” Brant said.", [], [], ["if they want peace"]),
+    Case("Tessany is ready to host the talks on condition that both sides attend without "
+         "preconditions, its foreign ministry said.", [],
+         [If("on condition that both sides attend without preconditions",
+             "Tessany is ready to host the talks", "its foreign ministry")]),
+    Case("“Were I president, I would close the coal plants in a year,” said Olm.", [],
+         [If("Were I president", "I would close the coal plants in a year", "Olm")]),
+    Case("Were the talks a success? Diplomats in Varn were divided.", [], [],
+         ["Were the talks a success"]),
+    Case("The opposition will boycott the parliament in the event that the emergency law is "
+         "extended, Brant told reporters.", [],
+         [If("in the event that the emergency law is extended",
+             "The opposition will boycott the parliament", "Brant")]),
+    Case("The vote had been expected on Tuesday. In the event, it was postponed for a week.", [],
+         [], ["In the event"]),
+    Case("“If the port is blockaded, Norvik will starve within a month, and its leaders know it,” "
+         "Asker said.", [],
+         [If("If the port is blockaded", "Norvik will starve within a month", "Asker")]),
+    Case("“We will meet Renn anywhere, at any time, if he stops the shelling. If he does not, "
+         "there is nothing to discuss,” Asker said.", [],
+         [If("if he stops the shelling", "We will meet Renn anywhere, at any time", "Asker"),
+          If("If he does not", "there is nothing to discuss", "Asker")]),
+    Case("Even if the budget passes, the deficit will grow, economists said.", [], [],
+         ["if the budget passes"]),
+    Case("Kael said the rebels would free the hostages only if the army left the district.", [],
+         [If("only if the army left the district", "the rebels would free the hostages", "Kael")]),
+    Case("“In case the talks break down, our delegation has orders to return home at once,” Tolle "
+         "said.", [],
+         [If("In case the talks break down", "our delegation has orders to return home at once",
+             "Tolle")]),
+    Case("The minister said it was as if the country had been at war for ten years.", [], [],
+         ["if the country had been at war for ten years"]),
+    Case("If Aldmark cuts the power lines, the Tessany army will move in, Voss told the ruling "
+         "party congress.", [],
+         [If("If Aldmark cuts the power lines", "the Tessany army will move in", "Voss")]),
+    Case("“If you give us the harbour, we give you the railway,” Olin told Varnian negotiators, "
+         "according to two people present.", [],
+         [If("If you give us the harbour", "we give you the railway", "Olin")]),
+    Case("What if the ceasefire fails? Five questions about the Kessel accord.", [], [],
+         ["if the ceasefire fails"]),
+    Case("Were the sanctions to be lifted, Norvik's exports would triple within a year, the "
+         "central bank governor, Ada Senn, said.", [],
+         [If("Were the sanctions to be lifted", "Norvik's exports would triple within a year",
+             "Ada Senn")]),
+    Case("The farmers will leave the motorway provided the diesel tax is frozen, their spokesman, "
+         "Pavel Orr, told the Kessel Courier.", [],
+         [If("provided the diesel tax is frozen", "The farmers will leave the motorway",
+             "Pavel Orr")]),
+    Case("The general doubted if the troops could hold the line for another week.", [], [],
+         ["if the troops could hold the line for another week"]),
+    Case("“As long as I am prime minister, not one metre of Caldria will be sold,” Asker said.",
+         [], [If("As long as I am prime minister", "not one metre of Caldria will be sold",
+                 "Asker")]),
+    Case("“Should anyone harm our sailors, the answer will be swift,” the Norvik navy chief, "
+         "Admiral Rune Fahl, said.", [],
+         [If("Should anyone harm our sailors", "the answer will be swift", "Admiral Rune Fahl")]),
+    Case("The government should resign over the scandal, the opposition said on Monday.", [], [],
+         ["should resign over the scandal"]),
+    Case("The peacekeepers will leave the valley if the ceasefire holds for ninety days, under "
+         "the terms of the accord.", [],
+         [If("if the ceasefire holds for ninety days", "The peacekeepers will leave the valley")]),
+    Case("Unless the snow melts early, the reservoirs of southern Varnia will be empty by August.",
+         [], [If("Unless the snow melts early",
+                 "the reservoirs of southern Varnia will be empty by August")]),
+    Case("“If Aldmark wants a war of tariffs, it will have one,” Renn said on Friday.", [],
+         [If("If Aldmark wants a war of tariffs", "it will have one", "Renn")]),
+    Case("Rarely, if ever, has a Caldrian leader visited Norvik.", [], [], ["if ever"]),
+    Case("The commission will approve the loan if, and only if, Varnia publishes its debt "
+         "figures, the commissioner for finance, Lotte Brink, said.", [],
+         [If("if, and only if, Varnia publishes its debt figures",
+             "The commission will approve the loan", "Lotte Brink")]),
+    Case("“If the ban stays,” Olm said, “we will challenge it in every court of the land.”", [],
+         [If("If the ban stays", "we will challenge it in every court of the land", "Olm")]),
+    Case("“We want to know if the money was spent on weapons,” Brant said.", [], [],
+         ["if the money was spent on weapons"]),
+    Case("Voss said Tessany would recognise the new government in Varn in the event that the "
+         "election was judged fair by observers.", [],
+         [If("in the event that the election was judged fair by observers",
+             "Tessany would recognise the new government in Varn", "Voss")]),
+    Case("Had the rebels accepted the offer in March, 4,000 lives would have been saved, the army "
+         "said.", [],
+         [If("Had the rebels accepted the offer in March", "4,000 lives would have been saved",
+             "the army")]),
+    Case("Whether or not the rebels agree, the vote will take place in May, Asker said.", [], [],
+         ["Whether or not the rebels agree"]),
+    Case("Dunn warned that the bank would default on its foreign loans unless parliament raised "
+         "the debt ceiling within a week.", [],
+         [If("unless parliament raised the debt ceiling within a week",
+             "the bank would default on its foreign loans", "Dunn")]),
+    Case("“Only if Norvik frees the crew of the Stella can there be talks,” said Tolle.", [],
+         [If("Only if Norvik frees the crew of the Stella", "can there be talks", "Tolle")]),
+    Case("The minister wondered aloud if Lindholm would ever host the games again.", [], [],
+         ["if Lindholm would ever host the games again"]),
+    Case("Quill said the miners would stay underground as long as the company refused to talk.",
+         [], [If("as long as the company refused to talk", "the miners would stay underground",
+                 "Quill")]),
+    Case("“If the vote passes, we will celebrate; if it fails, we will strike,” said Mara Quill of "
+         "the miners' union.", [],
+         [If("If the vote passes", "we will celebrate", "Mara Quill"),
+          If("if it fails", "we will strike", "Mara Quill")]),
+    Case("Renn has said little, if anything, about the fate of the detained journalists.", [], [],
+         ["if anything"]),
+    Case("\"If the aid trucks are stopped again, the blame will lie with Kessel,\" the relief "
+         "coordinator, Yara Holm, said.", [],
+         [If("If the aid trucks are stopped again", "the blame will lie with Kessel",
+             "Yara Holm")]),
+    Case("Officials were checking if the bridge was safe to cross.", [], [],
+         ["if the bridge was safe to cross"]),
+    Case("Schools in the border towns stay closed in case the shelling resumes.", [],
+         [If("in case the shelling resumes", "Schools in the border towns stay closed")]),
+    Case("“If only the talks had started earlier,” Olm said.", [], [],
+         ["If only the talks had started earlier"]),
+    Case("“Should you need our ports, they are open to you,” Olin told the Tessany delegation.",
+         [], [If("Should you need our ports", "they are open to you", "Olin")]),
+    Case("Asked if he would resign, Renn said he would step down only if parliament voted against "
+         "him.", [],
+         [If("only if parliament voted against him", "he would step down", "Renn")],
+         ["if he would resign"]),
+    Case("“Even if the talks fail, we will keep the embassy open. But if Caldria attacks our "
+         "ships, we will close it the same day,” Tolle said.", [],
+         [If("if Caldria attacks our ships", "we will close it the same day", "Tolle")],
+         ["if the talks fail"]),
+    Case("If the harvest fails again, then the ministry will import grain from Tessany, the "
+         "agriculture minister, Hana Rieck, said.", [],
+         [If("If the harvest fails again", "the ministry will import grain from Tessany",
+             "Hana Rieck")]),
+    Case("“As if the floods were not enough, now they raise the fuel tax,” Brant said. “If they "
+         "do not drop it, we will call a general strike.”", [],
+         [If("If they do not drop it", "we will call a general strike", "Brant")],
+         ["if the floods were not enough"]),
+]
