@@ -52,8 +52,8 @@ HELDOUT: list[Case] = [
              "we are prepared to open the northern crossings", "Prime Minister Joren Asker")]),
     Case("The rebels will lay down their weapons on condition that the amnesty law is passed, "
          "their commander, Idris Kael, said in a radio address.", [],
-         [If("on condition that the amnesty law is passed", "The rebels will lay down their weapons",
-             "Idris Kael")]),
+         [If("on condition that the amnesty law is passed",
+             "The rebels will lay down their weapons", "Idris Kael")]),
     Case("“We will keep buying Tessany's wheat as long as the price stays fair,” Trade Minister "
          "Oskar Lind said.", [],
          [If("as long as the price stays fair", "We will keep buying Tessany's wheat",
