@@ -1,6 +1,6 @@
-"""A held-out set of fictional conditional threats and offers, with their gold, for measuring.
+"""Held-out sets of fictional conditional threats and offers, with their gold, for measuring.
 
-Written (2026-12-05) before the conditions rules were read or tuned against it, in
+``HELDOUT`` was written (2026-12-05) before the conditions rules were read or tuned against it, in
 the style of wire news about the leaders of fictional countries: every trigger the
 issue names (if, unless, only if, if and only if, provided (that), as/so long as,
 in case, in the event that, on condition that, should X, were X, were X to, had X),
@@ -10,6 +10,8 @@ after their attribution; and negatives that are no condition ("asked if", "as if
 "even if", "whether", "if anything", "if not most", "if ever", "if only", "what if"
 headlines, "on condition of anonymity", "in the event" as "as it turned out", a
 non-inverted "were to", questions opening with "Should" / "Were" / "Had").
+``FRESH`` (at the end) was written after the first round of changes, to measure them on
+passages they were not made on.
 
 Gold convention (the schema's guideline for Condition): a Condition *includes* its
 conjunction or inverted auxiliary ("unless the debt is paid", "Should the talks
@@ -352,4 +354,146 @@ HELDOUT: list[Case] = [
          "do not drop it, we will call a general strike.”", [],
          [If("If they do not drop it", "we will call a general strike", "Brant")],
          ["if the floods were not enough"]),
+]
+
+# A second set, written after the first round of changes to suggest/conditions.py (which
+# were made on the failures of HELDOUT above, so HELDOUT's after-figures are no longer
+# unseen) and measured, not tuned on: longer passages, other punctuation (dashes,
+# « », typewriter quotes, colons, paragraphs), headlines, pronoun speakers, elliptical
+# conditions ("if necessary", "if elected"), and further negatives.
+FRESH: list[Case] = [
+    Case("Renn: talks are off unless envoys are freed", [],
+         [If("unless envoys are freed", "talks are off", "Renn")]),
+    Case("President Halvard Renn said on Thursday: “If Aldmark closes the strait, we will open "
+         "it by force.”", [],
+         [If("If Aldmark closes the strait", "we will open it by force",
+             "President Halvard Renn")]),
+    Case("The talks resumed in Lindholm on Monday.\n\n“We will use force if necessary,” "
+         "General Orla Brisk told reporters after the first session.", [],
+         [If("if necessary", "We will use force", "General Orla Brisk")]),
+    Case("“If elected, I will scrap the tolls in my first week,” said candidate Ivo Marsh.", [],
+         [If("If elected", "I will scrap the tolls in my first week", "Ivo Marsh")]),
+    Case("Voss warned parliament that unless the levy was cut, farmers would leave the land.", [],
+         [If("unless the levy was cut", "farmers would leave the land", "Voss")]),
+    Case("The vote will go ahead even if the opposition boycotts it, the electoral board said.",
+         [], [], ["if the opposition boycotts it"]),
+    Case("« Si vous signez, nous signerons », the French-speaking envoy said in Kessel. "
+         "“If you sign, we sign,” his interpreter repeated.", [],
+         [If("If you sign", "we sign", "his interpreter")]),
+    Case("Should Varnia pay for the dam? The regional court says it should.", [], [],
+         ["Should Varnia pay for the dam"]),
+    Case("The contract provided that the state would pay for the repairs, the auditors found.",
+         [], [], ["provided that the state would pay for the repairs"]),
+    Case("Tessany will not join the alliance unless its northern border is guaranteed, Foreign "
+         "Secretary Maud Ellery told the Kessel Gazette in an interview published on Sunday.", [],
+         [If("unless its northern border is guaranteed", "Tessany will not join the alliance",
+             "Foreign Secretary Maud Ellery")]),
+    Case("“You want a war? If you want a war, you will have it,” she said, looking at the "
+         "cameras.", [], [If("If you want a war", "you will have it", "she")]),
+    Case("The meeting was not so long as the last one, delegates noted with relief.", [], [],
+         ["so long as the last one"]),
+    Case("Any attack on our ships — should one come — will be answered within the hour, the "
+         "navy said.", [],
+         [If("should one come", "Any attack on our ships … will be answered within the hour",
+             "the navy")]),
+    Case("Olm told supporters that her party would join a coalition only if the health budget "
+         "was doubled.", [],
+         [If("only if the health budget was doubled", "her party would join a coalition",
+             "Olm")]),
+    Case("\"Provided that the ceasefire holds, the first convoy leaves at dawn,\" a United Relief "
+         "coordinator said.", [],
+         [If("Provided that the ceasefire holds", "the first convoy leaves at dawn",
+             "a United Relief coordinator")]),
+    Case("Journalists wanted to know whether the border would reopen before the holidays.", [],
+         [], ["whether the border would reopen before the holidays"]),
+    Case("It is not clear if the treaty can survive the election, analysts in Varn say.", [], [],
+         ["if the treaty can survive the election"]),
+    Case("If the bridge is not repaired by winter, the villages on the far bank will be cut off "
+         "for months. Engineers have warned of this for years.", [],
+         [If("If the bridge is not repaired by winter",
+             "the villages on the far bank will be cut off for months")]),
+    Case("“Had we known about the mines, no ship would have sailed,” the shipping minister, "
+         "Erik Dahl, said.", [],
+         [If("Had we known about the mines", "no ship would have sailed", "Erik Dahl")]),
+    Case("The rebels said they would free the two engineers in the event that the army ended its "
+         "offensive.", [],
+         [If("in the event that the army ended its offensive",
+             "they would free the two engineers", "The rebels")]),
+    Case("Were the border to close, some 20,000 workers would lose their jobs, according to the "
+         "chamber of commerce.", [],
+         [If("Were the border to close", "some 20,000 workers would lose their jobs",
+             "the chamber of commerce")]),
+    Case("Asker looked as though he had not slept, and spoke as if the war had already begun.",
+         [], [], ["if the war had already begun"]),
+    Case("“As long as the shelling continues, there will be no talks. None,” Tolle said.", [],
+         [If("As long as the shelling continues", "there will be no talks", "Tolle")]),
+    Case("The union said it would call off the strike on condition that no worker was "
+         "dismissed.", [],
+         [If("on condition that no worker was dismissed", "it would call off the strike",
+             "The union")]),
+    Case("Few ministers, if any, expected the vote to pass.", [], [], ["if any"]),
+    Case("“In case anyone doubts our resolve, the fleet will stay in the bay all winter,” Fahl "
+         "said.", [],
+         [If("In case anyone doubts our resolve", "the fleet will stay in the bay all winter",
+             "Fahl")]),
+    Case("What happens if the deal collapses? Our correspondent in Varn explains.", [], [],
+         ["if the deal collapses"]),
+    Case("Brink said the commission was ready to release the second loan if Varnia published "
+         "its budget.", [],
+         [If("if Varnia published its budget",
+             "the commission was ready to release the second loan", "Brink")]),
+    Case("“We will stay,” the mayor said. “Unless the water reaches the square, nobody leaves "
+         "the old town.”", [],
+         [If("Unless the water reaches the square", "nobody leaves the old town", "the mayor")]),
+    Case("Farmers blocked the motorway for as long as the police allowed, then dispersed.", [], [],
+         ["as long as the police allowed"]),
+    Case("If the figures are right, the deficit is twice what the government admits, the "
+         "opposition said.", [],
+         [If("If the figures are right",
+             "the deficit is twice what the government admits", "the opposition")]),
+    Case("Renn asked if the envoy had brought the letter, and then left the room.", [], [],
+         ["if the envoy had brought the letter"]),
+    Case("“If the port stays closed, prices double; if it reopens, they fall,” economist Ines "
+         "Vahl said.", [],
+         [If("If the port stays closed", "prices double", "economist Ines Vahl"),
+          If("if it reopens", "they fall", "economist Ines Vahl")]),
+    Case("Should the courts rule against the decree, the government will appeal, Justice "
+         "Minister Aron Kell said.", [],
+         [If("Should the courts rule against the decree", "the government will appeal",
+             "Justice Minister Aron Kell")]),
+    Case("The minister has not said if she will stand again.", [], [],
+         ["if she will stand again"]),
+    Case("“We are ready to talk — if they are,” Asker said.", [],
+         [If("if they are", "We are ready to talk", "Asker")]),
+    Case("Kael's fighters will withdraw provided they keep their weapons, a mediator said.", [],
+         [If("provided they keep their weapons", "Kael's fighters will withdraw",
+             "a mediator")]),
+    Case("The storm was, if anything, worse than forecast.", [], [], ["if anything"]),
+    Case("Varnia's central bank will raise rates again if inflation stays above ten percent, "
+         "its governor told parliament on Tuesday.", [],
+         [If("if inflation stays above ten percent",
+             "Varnia's central bank will raise rates again", "its governor")]),
+    Case("“If and when the troops leave, we will rebuild the school,” the village head said.",
+         [], [If("If and when the troops leave", "we will rebuild the school",
+                 "the village head")]),
+    Case("Ellery said that should Varnia default, Tessany would not bail it out.", [],
+         [If("should Varnia default", "Tessany would not bail it out", "Ellery")]),
+    Case("The opposition leader said it was as if the government had stopped listening.", [], [],
+         ["if the government had stopped listening"]),
+    Case("Only if the army leaves the capital will the elections be free, the observers' "
+         "mission said in its report.", [],
+         [If("Only if the army leaves the capital", "will the elections be free",
+             "the observers' mission")]),
+    Case("“If the tariffs stay, so will our counter-tariffs,” Olin said.", [],
+         [If("If the tariffs stay", "so will our counter-tariffs", "Olin")]),
+    Case("Mediators were trying to find out if both sides would accept a truce.", [], [],
+         ["if both sides would accept a truce"]),
+    Case("The government would collapse, officials said, if the junior partner walked out.", [],
+         [If("if the junior partner walked out", "The government would collapse",
+             "officials")]),
+    Case("Even if Norvik pays, the court said, the fine stands.", [], [],
+         ["if Norvik pays"]),
+    Case("“So long as I live, this flag will fly over the harbour,” the old admiral told the "
+         "crowd.", [],
+         [If("So long as I live", "this flag will fly over the harbour", "the old admiral")]),
 ]
