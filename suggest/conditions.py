@@ -31,8 +31,12 @@ trailing one (a fronted "only if" without a comma ends where the main clause's
 inverted auxiliary starts: "Only if the ban is lifted will we talk" gives the
 Condition "Only if the ban is lifted" and the Consequence "will we talk"); it never
 includes the antecedent, the quotation marks or the final period. An antecedent is
-fronted when only a conjunction or a complementiser stands before it in its clause
-("But if …", "said that if …").
+fronted when only a conjunction stands before it in its clause or quotation ("But
+if …"), or when it opens a reported clause ("said that if …", "warned if …"); outside
+any quote found, a trailing antecedent's main clause starts after "that" following a
+reporting verb ("told the council that [the ferries would stop] unless …"), and an
+attribution between the main clause and the antecedent ("…, officials said, if …") is
+left out of it.
 The holder is the speaker of the quote the conditional sits in (the quote holding
 its marker, or else the one holding its consequence: a parse may leave a trailing
 "provided that …" out of the reported clause); a conditional outside any quote has
@@ -55,7 +59,7 @@ _MARKER = re.compile(
 _MARKERS = {**CONDITION_MARKERS, "if and only if": "positive"}
 _INVERTED_SUBJECT = (r"\s+(?!not\b)(?:the\s+|a\s+|an\s+|[A-Z]\w+|they|we|you|he|she|it|I\b|"
                      r"any(?:one|body)?\b|some(?:one|body)\b|either\b|no\s|this\b|these\b|"
-                     r"those\b|their\b|his\b|her\b|our\b|my\b|your\b)")
+                     r"those\b|their\b|his\b|her\b|our\b|my\b|your\b|one\b)")
 _INVERTED = re.compile(r"(?:^|(?<=[,;:“\"«„—]\s)|(?<=[“\"«„]))(Should|should|Were|were|Had|had)"
                        + _INVERTED_SUBJECT)
 # "should" with its subject after the main clause ("… should Norvik renew its blockade"); not
@@ -68,9 +72,11 @@ _NOT_A_CONDITION = re.compile(
     r"if\s+(?:anything|ever|any|at\s+all)\s*(?:[,.;:)—–]|$)"   # "if anything," "if ever,"
     r"|if\s+only\b"                                           # a wish, "if only they had"
     r"|if\s+not\s+(?!\w+ed\b)\w+(?:\s+\w+){0,2}\s*,", re.I)     # "many, if not most, …"
+_SAY_BEFORE = re.compile(r"\b(?:say|says|said|saying)\s+$", re.I)
 _NOT_BEFORE = {
     "as long as": re.compile(r"\b(?:last\w*|took|takes?|taken|taking|wait\w*|twice|half|times|"
-                             r"nearly|almost)\s+$", re.I),
+                             r"nearly|almost|for)\s+$", re.I),
+    "so long as": re.compile(r"\bnot\s+$", re.I),
     "provided": re.compile(r"\b(?:has|have|had|was|were|been|is|are|be|being)\s+$", re.I),
     "provided that": re.compile(r"\b(?:has|have|had|was|were|been|is|are|be|being)\s+$",
                                 re.I),
@@ -78,9 +84,11 @@ _NOT_BEFORE = {
 _LEAD_WORDS = frozenset({"but", "and", "so", "yet", "or", "that", "now", "then"})
 _MIN_TRAILING_MAIN_WORDS = 3
 _REPORTING_FORMS = frozenset(verb_forms())
+_BREAK = re.compile(r",|\s?[—–]\s?")  # ends a condition: a comma or a dash
 _MAX_TAIL_WORDS = 10  # an attribution after the main clause: ", the central bank governor,
 #                       Ada Senn, said on Monday."
-_QUESTION_VERBS = re.compile(r"\b(ask|asked|asks|asking|wonder\w*|know|knows|knew|see|sure|"
+_QUESTION_VERBS = re.compile(r"\b(find\s+out|found\s+out|ask|asked|asks|asking|wonder\w*|"
+                             r"know|knows|knew|see|sure|"
                              r"unclear|clear|whether|even|as|what|doubt\w*|decide\w*|check\w*|"
                              r"tell|told|determine\w*)(?:\s+\w+){0,2}?\s*$", re.I)
 _WORD = re.compile(r"[a-z]+")
@@ -144,6 +152,8 @@ def _markers(sentence: str) -> list[tuple[int, int, str, str, bool]]:
         if _QUESTION_VERBS.search(before) or _NOT_A_CONDITION.match(sentence, m.start()) or \
                 (not_before is not None and not_before.search(before)):
             continue
+        if _SAY_BEFORE.search(before) and "," not in sentence[m.end():]:
+            continue  # "would not say if the schools reopen"; "said if X, Y" is reported
         matches.append((m.start(), m.end(), marker, _MARKERS[marker], False))
     for m in _INVERTED.finditer(sentence):
         aux = m.group(1).lower()
@@ -162,52 +172,78 @@ def find_conditionals(text: str, attributions: Sequence[Attribution] = ()) -> li
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.start(), sm.end()
         for start, marker_end, marker, polarity, counterfactual in _markers(text[s0:s1]):
-            a, after = s0 + start, s0 + marker_end
-            clause_start = _clause_start(text, s0, a)
-            quote = _quote_at(attributions, a)
-            own = _fragment_at(quote, a) if quote is not None else None
-            lead_from = max(clause_start, own[0]) if own is not None else clause_start
-            fronted = set(_WORD.findall(text[lead_from:a].lower())) <= _LEAD_WORDS
-            comma = text.find(",", after, s1)
-            clause_end = _clause_end(text, a, s1)
-            if fronted:
-                main = _inverted_main(text, after, comma if comma >= 0 else clause_end) \
-                    if marker == "only if" else None
-                if main is not None:
-                    condition = _trim(text, a, main)
-                    consequence = _trim(text, main, _clause_end(text, main, s1))
-                elif comma < 0:
-                    continue
-                else:
-                    condition = _trim(text, a, comma)
-                    consequence = _consequence_after(text, comma + 1, s1, quote)
-            else:
-                closed = 0 <= comma < clause_end
-                condition = _trim(text, a, comma if closed else clause_end)
-                consequence = _trim(text, clause_start, a)
-                if len(text[consequence[0]:consequence[1]].split()) < _MIN_TRAILING_MAIN_WORDS:
-                    if not (closed and text[clause_start:a].rstrip().endswith(",")):
-                        continue
-                    # set off by commas inside its clause ("The army, if provoked, will
-                    # respond"): the main clause goes on after it
-                    consequence = _consequence_after(text, comma + 1, s1, quote)
-            if quote is None:  # a quote may hold the main clause but not the antecedent
-                quote = _quote_at(attributions, consequence[0] if fronted
-                                  else max(consequence[0], consequence[1] - 1))
-            if quote is not None:  # each side stays inside its quotation
-                condition = _clip(text, condition, _fragment_at(quote, a))
-                consequence = _clip(text, consequence, _fragment_at(quote, consequence[0])
-                                    or _fragment_at(quote, max(consequence[0], consequence[1] - 1)))
-            if condition[1] - condition[0] <= len(marker) + 2:
+            found = _conditional(text, s0, s1, s0 + start, s0 + marker_end, marker, attributions)
+            if found is None:
                 continue
-            if consequence[1] - consequence[0] < 3:
-                continue
+            condition, consequence, quote = found
             kind = _type_of(text[consequence[0]:consequence[1]])
             holder = quote.speaker if quote is not None else None
             confidence = 0.75 if holder is not None else 0.6
             out.append(Conditional(condition, consequence, polarity, kind, holder, confidence,
                                    f"conditional '{marker}'", counterfactual))
     return out
+
+
+def _conditional(text: str, s0: int, s1: int, a: int, after: int, marker: str,
+                 attributions: Sequence[Attribution],
+                 ) -> tuple[Fragment, Fragment, Attribution | None] | None:
+    """(Condition, Consequence, the quote holding them) for the marker at ``a`` in the
+    sentence ``text[s0:s1]``, or ``None`` when it has no main clause."""
+    clause_start = _clause_start(text, s0, a)
+    quote = _quote_at(attributions, a)
+    own = _fragment_at(quote, a) if quote is not None else None
+    lead_from = max(clause_start, own[0]) if own is not None else clause_start
+    prefix = text[lead_from:a]
+    prefix_words = _WORD.findall(prefix.lower())
+    # only a conjunction before it, or it opens a reported clause ("said that if", "warned if")
+    fronted = set(prefix_words) <= _LEAD_WORDS or (
+        prefix.rstrip()[-1:].isalpha() and (prefix_words[-1] == "that"
+                                             or prefix_words[-1] in _REPORTING_FORMS))
+    brk = _BREAK.search(text, after, s1)
+    clause_end = _clause_end(text, a, s1)
+    closed = brk is not None and brk.start() < clause_end
+    earlier = [f for f in quote.content if s0 <= f[0] and f[1] <= lead_from] \
+        if quote is not None and own is not None else []
+    if fronted and earlier and not closed:
+        # "X, officials said, if Y": the antecedent opens the quotation's next fragment
+        condition = _trim(text, a, clause_end)
+        consequence = _trim(text, *earlier[-1])
+    elif fronted:
+        main = _inverted_main(text, after, brk.start() if brk is not None else clause_end) \
+            if marker == "only if" else None
+        if main is not None:
+            condition = _trim(text, a, main)
+            consequence = _trim(text, main, _clause_end(text, main, s1))
+        elif brk is None:
+            return None
+        else:
+            condition = _trim(text, a, brk.start())
+            consequence = _consequence_after(text, brk.end(), s1, quote)
+    else:
+        condition = _trim(text, a, brk.start() if closed and brk is not None else clause_end)
+        consequence = _trim(text, clause_start, a)
+        if len(text[consequence[0]:consequence[1]].split()) < _MIN_TRAILING_MAIN_WORDS:
+            if brk is None or not closed or text[clause_start:a].rstrip()[-1:] not in ",—–":
+                return None
+            # set off by commas or dashes inside its clause ("The army, if provoked, will
+            # respond"): the main clause goes on after it
+            consequence = _consequence_after(text, brk.end(), s1, quote)
+    if quote is None:  # a quote may hold the main clause but not the antecedent
+        quote = _quote_at(attributions, consequence[0] if consequence[0] > a
+                          else max(consequence[0], consequence[1] - 1))
+    frag = None
+    if quote is not None:  # each side stays inside its quotation
+        condition = _clip(text, condition, _fragment_at(quote, a))
+        frag = _fragment_at(quote, consequence[0]) or \
+            _fragment_at(quote, max(consequence[0], consequence[1] - 1))
+        consequence = _clip(text, consequence, frag)
+    if frag is None and consequence[1] <= a:  # "Orm told them that [the ferries would stop]"
+        consequence = (_reported_clause_start(text, *consequence), consequence[1])
+    tail_end = consequence[1] if consequence[1] <= a else frag[1] if frag else s1
+    consequence = (consequence[0], _before_attribution(text, *consequence, tail_end))
+    if condition[1] - condition[0] <= len(marker) + 2 or consequence[1] - consequence[0] < 3:
+        return None
+    return condition, consequence, quote
 
 
 def _consequence_after(text: str, start: int, sentence_end: int,
@@ -220,19 +256,26 @@ def _consequence_after(text: str, start: int, sentence_end: int,
         resumed = [s for s, _ in quote.content if s > start]
         if resumed:
             consequence = _trim(text, min(resumed), _clause_end(text, min(resumed), sentence_end))
-    if quote is None:  # an attribution the quote finders missed is no part of it
-        consequence = (consequence[0], _before_attribution(text, *consequence, sentence_end))
     then = re.match(r"then\b\s*", text[consequence[0]:consequence[1]], re.I)
     if then and consequence[0] + then.end() < consequence[1]:
         consequence = (consequence[0] + then.end(), consequence[1])
     return consequence
 
 
-def _before_attribution(text: str, start: int, end: int, sentence_end: int) -> int:
-    """``end``, or the first comma in ``text[start:end]`` after which the sentence ends
-    within a few words that hold a reporting verb ("…, Voss told the party congress.")."""
+def _reported_clause_start(text: str, start: int, end: int) -> int:
+    """``start``, or where the clause after the last "that" in ``text[start:end]`` begins
+    when a reporting verb stands at most four words before that "that"."""
+    at = text.rfind(" that ", start, end)
+    if at < 0 or not _REPORTING_FORMS.intersection(_WORD.findall(text[start:at].lower())[-5:]):
+        return start
+    return _trim(text, at + len(" that "), end)[0]
+
+
+def _before_attribution(text: str, start: int, end: int, tail_end: int) -> int:
+    """``end``, or the first comma in ``text[start:end]`` after which ``text[:tail_end]``
+    ends within a few words that hold a reporting verb ("…, Voss told the party congress.")."""
     for m in re.finditer(",", text[start:end]):
-        tail = _WORD.findall(text[start + m.end():sentence_end].lower())
+        tail = _WORD.findall(text[start + m.end():tail_end].lower())
         if len(tail) <= _MAX_TAIL_WORDS and _REPORTING_FORMS.intersection(tail):
             return _trim(text, start, start + m.start())[1]
     return end

@@ -55,6 +55,12 @@ def test_condition_ends_at_its_comma(text: str, condition: str) -> None:
                                    None)),
     ("Unless the rains come, the harvest will fail, farmers in the valley fear.",
      ("Unless the rains come", "the harvest will fail", None)),
+    # a complementiser starts the reported clause
+    ("Dunn reminded the bankers that unless the vote failed, the bonds would be honoured.",
+     ("unless the vote failed", "the bonds would be honoured", None)),
+    # a condition set off by dashes
+    ("Every convoy — should one be attacked — will be escorted home by the navy.",
+     ("should one be attacked", "will be escorted home by the navy", None)),
     # the quote resumes after its attribution: the consequence is in the second fragment
     ("“If the tolls go up,” Brun said, “we will block the bridge.”",
      ("If the tolls go up", "we will block the bridge", "Brun")),
@@ -84,6 +90,10 @@ def test_inverted_should_after_the_main_clause_and_with_any_subject(text: str,
     "The ministry has provided that list to the court.",
     "The clerks provided that list to the court.",
     "The envoy said the talks should resume within a week.",
+    "The mayor would not say if the schools will reopen on Monday.",
+    "Reporters tried to find out if the convoy had left.",
+    "The second round was not so long as the first.",
+    "Protesters held the square for as long as the police let them.",
 ])
 def test_idioms_that_are_no_condition(text: str) -> None:
     assert conditionals(text) == []
@@ -95,6 +105,52 @@ def test_still_conditions_next_to_the_idioms() -> None:
                                    "we will hold the port authority responsible", None)]
     text = "“The army, if attacked, will defend the pass,” General Orm said."
     assert [c for c, _, _ in conditionals(text)] == ["if attacked"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an attribution inside the main clause before a trailing condition
+    ("The ferry will stop, the port authority said, if the strike spreads to the crews.",
+     ("if the strike spreads to the crews", "The ferry will stop")),
+    # "that" after a reporting verb starts the reported clause
+    ("Orm told the council that the ferries would stop unless the harbour was dredged.",
+     ("unless the harbour was dredged", "the ferries would stop")),
+])
+def test_main_clause_without_the_attribution_when_no_quote_is_found(
+        text: str, expected: tuple[str, str]) -> None:
+    found = find_conditionals(text)
+    assert [(text[slice(*c.condition)], text[slice(*c.consequence or (0, 0))])
+            for c in found] == [expected]
+
+
+def test_said_if_with_a_comma_is_a_reported_conditional() -> None:
+    text = "Orm said if the dam breaks, the valley will flood within hours."
+    assert [(c, n) for c, n, _ in conditionals(text)] == [
+        ("if the dam breaks", "the valley will flood within hours")]
+
+
+def _attribution(text: str, speaker: str, *content: str) -> Attribution:
+    start = text.index(speaker)
+    frags = tuple((text.index(c), text.index(c) + len(c)) for c in content)
+    return Attribution(frags, "indirect", (start, start + len(speaker)), None, 0.8, "test")
+
+
+def test_condition_in_the_quote_fragment_after_the_attribution() -> None:
+    """"X, officials said, if Y": a parse gives the quote two fragments; the condition opens
+    the second, and its main clause is the first."""
+    text = "The bridge would close, engineers said, if the river rose again."
+    att = _attribution(text, "engineers", "The bridge would close", "if the river rose again")
+    found = find_conditionals(text, [att])
+    assert [(text[slice(*c.condition)], text[slice(*c.consequence or (0, 0))], c.holder)
+            for c in found] == [("if the river rose again", "The bridge would close",
+                                 att.speaker)]
+
+
+def test_consequence_outside_the_quote_stops_before_the_attribution() -> None:
+    """A parse may give the fronted condition alone as the reported clause."""
+    text = "Should the rain stop, the rescue will resume, Chief Ida Moss said."
+    att = _attribution(text, "Chief Ida Moss", "Should the rain stop")
+    found = find_conditionals(text, [att])
+    assert [text[slice(*c.consequence or (0, 0))] for c in found] == ["the rescue will resume"]
 
 
 def test_holder_from_the_quote_that_holds_the_consequence() -> None:
