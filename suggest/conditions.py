@@ -24,7 +24,8 @@ spokesman said", "…, under the accord") or else at the end of its clause (sent
 quotation or semicolon). The Consequence is the main clause: the rest of the clause
 after a fronted antecedent (a correlative "then" left out; when the quotation is
 interrupted by its attribution right after the antecedent, the quotation's next
-fragment: "“If the ban stays,” she said, “we will sue.”"; outside any quote found, it
+fragment: "“If the ban stays,” she said, “we will sue.”", and no Consequence at all when
+only an attribution follows the antecedent; outside any quote found, it
 stops at a comma after which the sentence ends within ten words holding a reporting
 verb: "…, the central bank governor, Ada Senn, said"), or the clause before a
 trailing one (a fronted "only if" without a comma ends where the main clause's
@@ -84,7 +85,13 @@ _NOT_BEFORE = {
 _LEAD_WORDS = frozenset({"but", "and", "so", "yet", "or", "that", "now", "then"})
 _MIN_TRAILING_MAIN_WORDS = 3
 _REPORTING_FORMS = frozenset(verb_forms())
-_BREAK = re.compile(r",|\s?[—–]\s?")  # ends a condition: a comma or a dash
+# the inflected forms that end an attribution ("Scott said", "she added"), not "the answer"
+_REPORTED_FORMS = frozenset(form for form, lemma in verb_forms().items()
+                            if form != lemma and not form.endswith("ing"))
+# ends a condition: a comma (not one inside a number, "$30,253") or a dash
+_BREAK = re.compile(r"(?<!\d),|,(?!\d)|\s?[—–]\s?")
+_MODALS = frozenset({"will", "would", "can", "could", "may", "might", "must", "shall", "should",
+                     "to", "not", "never"})
 _MAX_TAIL_WORDS = 10  # an attribution after the main clause: ", the central bank governor,
 #                       Ada Senn, said on Monday."
 _QUESTION_VERBS = re.compile(r"\b(find\s+out|found\s+out|ask|asked|asks|asking|wonder\w*|"
@@ -241,7 +248,8 @@ def _conditional(text: str, s0: int, s1: int, a: int, after: int, marker: str,
         consequence = (_reported_clause_start(text, *consequence), consequence[1])
     tail_end = consequence[1] if consequence[1] <= a else frag[1] if frag else s1
     consequence = (consequence[0], _before_attribution(text, *consequence, tail_end))
-    if condition[1] - condition[0] <= len(marker) + 2 or consequence[1] - consequence[0] < 3:
+    if condition[1] - condition[0] <= len(marker) + 2 or consequence[1] - consequence[0] < 3 \
+            or _is_attribution(text, consequence):
         return None
     return condition, consequence, quote
 
@@ -252,7 +260,8 @@ def _consequence_after(text: str, start: int, sentence_end: int,
     clause, a correlative "then" left out; when the quotation closes right after the comma
     and resumes after its attribution, the quotation's next fragment."""
     consequence = _trim(text, start, _clause_end(text, start, sentence_end))
-    if consequence[1] - consequence[0] < 3 and quote is not None:
+    if (consequence[1] - consequence[0] < 3 or _is_attribution(text, consequence)) \
+            and quote is not None:
         resumed = [s for s, _ in quote.content if s > start]
         if resumed:
             consequence = _trim(text, min(resumed), _clause_end(text, min(resumed), sentence_end))
@@ -260,6 +269,14 @@ def _consequence_after(text: str, start: int, sentence_end: int,
     if then and consequence[0] + then.end() < consequence[1]:
         consequence = (consequence[0] + then.end(), consequence[1])
     return consequence
+
+
+def _is_attribution(text: str, span: Fragment) -> bool:
+    """Whether ``span`` is only an attribution ("Scott said", "he told reporters"): a
+    fronted antecedent followed by one has its main clause elsewhere."""
+    words = _WORD.findall(text[span[0]:span[1]].lower())
+    return 2 <= len(words) <= 4 and any(
+        w in _REPORTED_FORMS and words[i - 1] not in _MODALS for i, w in enumerate(words) if i)
 
 
 def _reported_clause_start(text: str, start: int, end: int) -> int:
@@ -294,18 +311,20 @@ def _inverted_main(text: str, start: int, end: int) -> int | None:
 
 
 def _clause_start(text: str, sentence_start: int, pos: int) -> int:
-    """Where the clause holding ``pos`` starts: after an opening quotation mark or a colon."""
+    """Where the clause holding ``pos`` starts: after an opening quotation mark (the
+    typewriter pair of backquotes too) or a colon."""
     best = sentence_start
     for k in range(pos - 1, sentence_start - 1, -1):
-        if text[k] in "“«„:;" or (text[k] == "\"" and (k == 0 or text[k - 1].isspace())):
+        if text[k] in "“«„:;`" or (text[k] == "\"" and (k == 0 or text[k - 1].isspace())):
             best = k + 1
             break
     return best
 
 
 def _clause_end(text: str, pos: int, sentence_end: int) -> int:
-    """The end of the clause from ``pos``: a closing quotation mark, a semicolon or the sentence."""
+    """The end of the clause from ``pos``: a closing quotation mark (the typewriter ``''``
+    too), a semicolon or the sentence."""
     for k in range(pos, sentence_end):
-        if text[k] in "”»;" or (text[k] == "\"" and k > pos):
+        if text[k] in "”»;" or (text[k] == "\"" and k > pos) or text.startswith("''", k):
             return k
     return sentence_end

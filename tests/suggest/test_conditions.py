@@ -168,3 +168,19 @@ def test_holder_from_the_quote_that_holds_the_consequence() -> None:
     assert cond.consequence is not None
     assert text[slice(*cond.consequence)] == "the port would reopen"
     assert cond.holder == speaker
+
+
+@pytest.mark.parametrize("text, expected", [
+    # wire copy's typewriter quotes close a clause like curly ones
+    ("``If the mill closes, the town dies'' was all Mayor Lena Fisk wrote.",
+     [("If the mill closes", "the town dies")]),
+    # a comma inside a number does not end the antecedent
+    ("The bank will act if the deficit tops $1,200 million, its governor said.",
+     [("if the deficit tops $1,200 million", "The bank will act")]),
+    # only an attribution after the antecedent: its main clause is not in this sentence
+    ("If the vote fails, Orm said.", []),
+])
+def test_clause_edges_in_wire_copy(text: str, expected: list[tuple[str, str]]) -> None:
+    found = find_conditionals(text)
+    assert [(text[slice(*c.condition)], text[slice(*c.consequence or (0, 0))])
+            for c in found] == expected
