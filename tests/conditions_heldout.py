@@ -10,8 +10,8 @@ after their attribution; and negatives that are no condition ("asked if", "as if
 "even if", "whether", "if anything", "if not most", "if ever", "if only", "what if"
 headlines, "on condition of anonymity", "in the event" as "as it turned out", a
 non-inverted "were to", questions opening with "Should" / "Were" / "Had").
-``FRESH`` (at the end) was written after the first round of changes, to measure them on
-passages they were not made on.
+``FRESH`` was written after the first round of changes, to measure them on passages
+they were not made on; ``LAST`` after the last change, measured once, never tuned on.
 
 Gold convention (the schema's guideline for Condition): a Condition *includes* its
 conjunction or inverted auxiliary ("unless the debt is paid", "Should the talks
@@ -496,4 +496,108 @@ FRESH: list[Case] = [
     Case("“So long as I live, this flag will fly over the harbour,” the old admiral told the "
          "crowd.", [],
          [If("So long as I live", "this flag will fly over the harbour", "the old admiral")]),
+]
+
+# A third set, written after the last change to suggest/conditions.py and measured once,
+# never tuned on: article-like passages of several sentences and paragraphs, elliptical
+# antecedents ("if so", "if not"), pronoun and title speakers, and further negatives
+# ("a big if", "no ifs or buts", "whether or not", "even if" after the main clause).
+LAST: list[Case] = [
+    Case("KESSEL (Wire) — Varnia's prime minister on Friday gave Aldmark a week to withdraw its "
+         "tanks from the border.\n\n“If the tanks are still there next Friday, we will close "
+         "our airspace to Aldmark flights,” Prime Minister Oda Brenn told parliament.", [],
+         [If("If the tanks are still there next Friday",
+             "we will close our airspace to Aldmark flights", "Prime Minister Oda Brenn")]),
+    Case("Brenn said the ban could be lifted within hours if Aldmark complied.", [],
+         [If("if Aldmark complied", "the ban could be lifted within hours", "Brenn")]),
+    Case("Is a deal possible? If so, it would be the first since the war ended.", [],
+         [If("If so", "it would be the first since the war ended")]),
+    Case("“Will they pay? If not, we will take them to court,” Olm said.", [],
+         [If("If not", "we will take them to court", "Olm")]),
+    Case("A ceasefire by Christmas is possible, but it is a big if.", [], [], []),
+    Case("“There will be no ifs or buts,” the finance minister said of the budget.", [], [], []),
+    Case("The strike will go ahead whether or not the company improves its offer, the union "
+         "said.", [], [], ["whether or not the company improves its offer"]),
+    Case("The bridge will open in May even if the railway link is not finished, officials "
+         "said.", [], [], ["if the railway link is not finished"]),
+    Case("Unless Norvik lifts the fishing ban by March, Aldmark will seize Norvik trawlers in its "
+         "waters, Fisheries Minister Lars Holt warned on Wednesday.", [],
+         [If("Unless Norvik lifts the fishing ban by March",
+             "Aldmark will seize Norvik trawlers in its waters", "Fisheries Minister Lars Holt")]),
+    Case("“We are not asking for much. We want our boats back. If they give them back, we will "
+         "forget the whole affair,” Holt told the Kessel Courier after a cabinet meeting.", [],
+         [If("If they give them back", "we will forget the whole affair", "Holt")]),
+    Case("The treaty allows either side to withdraw if the other breaks its terms.", [],
+         [If("if the other breaks its terms", "either side to withdraw")]),
+    Case("“I will resign if the party asks me to,” said the defence minister, Ulla Strand.", [],
+         [If("if the party asks me to", "I will resign", "Ulla Strand")]),
+    Case("Strand asked if the budget had been approved, and was told it had not.", [], [],
+         ["if the budget had been approved"]),
+    Case("Should the rebels take the airport, the government would have no way to bring in aid, "
+         "a United Relief official said.", [],
+         [If("Should the rebels take the airport",
+             "the government would have no way to bring in aid", "a United Relief official")]),
+    Case("“Had they asked us, we would have said no,” said Ida Renk, who leads the farmers' "
+         "union.", [],
+         [If("Had they asked us", "we would have said no", "Ida Renk")]),
+    Case("Voters seemed unsure if the reform would lower their bills.", [], [],
+         ["if the reform would lower their bills"]),
+    Case("Tessany's army would enter the buffer zone only if the peacekeepers left it, its "
+         "commander said in a rare interview.", [],
+         [If("only if the peacekeepers left it", "Tessany's army would enter the buffer zone",
+             "its commander")]),
+    Case("“As long as Renn is in power, there will be no peace,” the exiled opposition leader, "
+         "Maren Solt, said.", [],
+         [If("As long as Renn is in power", "there will be no peace", "Maren Solt")]),
+    Case("The airline said it would cancel all flights to Varn in the event that the strike went "
+         "ahead.", [],
+         [If("in the event that the strike went ahead", "it would cancel all flights to Varn",
+             "The airline")]),
+    Case("It looked as if the talks would collapse on Tuesday night.", [], [],
+         ["if the talks would collapse on Tuesday night"]),
+    Case("Were the court to annul the vote, the president could rule by decree until a new "
+         "election, legal experts said.", [],
+         [If("Were the court to annul the vote",
+             "the president could rule by decree until a new election", "legal experts")]),
+    Case("“You can have the port,” Renn said, “provided you leave the islands.”", [],
+         [If("provided you leave the islands", "You can have the port", "Renn")]),
+    Case("The embassy will stay open so long as the staff are safe, a diplomat said.", [],
+         [If("so long as the staff are safe", "The embassy will stay open", "a diplomat")]),
+    Case("If the Aldmark fleet enters the bay, Norvik's coastal batteries will open fire. That "
+         "was the message Renn's generals sent on Monday.", [],
+         [If("If the Aldmark fleet enters the bay", "Norvik's coastal batteries will open fire")]),
+    Case("It is not yet known whether the summit will take place.", [], [],
+         ["whether the summit will take place"]),
+    Case("Brenn's spokesman, Tor Vidal, said sanctions would follow in case the talks failed.",
+         [], [If("in case the talks failed", "sanctions would follow", "Tor Vidal")]),
+    Case("Only if both parliaments ratify the accord will it enter into force, the two foreign "
+         "ministers said in a joint statement.", [],
+         [If("Only if both parliaments ratify the accord", "will it enter into force",
+             "the two foreign ministers")]),
+    Case("The company can keep its licence on condition that it pays the fine within a month, "
+         "the regulator ruled.", [],
+         [If("on condition that it pays the fine within a month",
+             "The company can keep its licence", "the regulator")]),
+    Case("Ask anyone in Lindholm if the floods could have been prevented and the answer is yes.",
+         [], [], ["if the floods could have been prevented"]),
+    Case("“If the price is right, we buy. If it is not, we walk away. It is that simple,” the "
+         "trade envoy, Hal Berger, said.", [],
+         [If("If the price is right", "we buy", "Hal Berger"),
+          If("If it is not", "we walk away", "Hal Berger")]),
+    Case("The ministry will publish the report if and when the inquiry is closed.", [],
+         [If("if and when the inquiry is closed", "The ministry will publish the report")]),
+    Case("Many, if not all, of the miners have returned to work.", [], [], ["if not all"]),
+    Case("“Should there be a second wave of refugees, the camps will not cope,” an aid worker in "
+         "the border town of Ost said.", [],
+         [If("Should there be a second wave of refugees", "the camps will not cope",
+             "an aid worker")]),
+    Case("The general wondered aloud if anyone in the capital had read his reports.", [], [],
+         ["if anyone in the capital had read his reports"]),
+    Case("If the river keeps rising, the old bridge will have to close, the city engineer said. "
+         "“We are watching it every hour.”", [],
+         [If("If the river keeps rising", "the old bridge will have to close",
+             "the city engineer")]),
+    Case("The opposition says it will back the budget provided that pensions are protected.", [],
+         [If("provided that pensions are protected", "it will back the budget",
+             "The opposition")]),
 ]

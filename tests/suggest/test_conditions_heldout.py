@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conditions_heldout import FRESH, HELDOUT
+from conditions_heldout import FRESH, HELDOUT, LAST
 from suggest_samples import If, Sample, _find, records
 
 from suggest.scoring import ScoredDoc, score
@@ -34,7 +34,7 @@ def test_enough_cases_every_trigger_and_negatives() -> None:
 def test_every_gold_span_is_whole_words_and_found_once() -> None:
     """A substring found inside a longer word, or a holder whose first occurrence is not the
     attribution's, would make a wrong gold: every piece starts and ends at a word boundary."""
-    for case in [*HELDOUT, *FRESH]:
+    for case in [*HELDOUT, *FRESH, *LAST]:
         text = case.text
         pieces = [p for c in case.conditions for p in (c.condition, c.consequence, c.holder) if p]
         for part in [*pieces, *case.not_conditions]:
