@@ -35,7 +35,8 @@ includes the antecedent, the quotation marks or the final period. An antecedent 
 fronted when only a conjunction stands before it in its clause or quotation ("But
 if …"), or when it opens a reported clause ("said that if …", "warned if …"); outside
 any quote found, a trailing antecedent's main clause starts after "that" following a
-reporting verb ("told the council that [the ferries would stop] unless …"), and an
+reporting verb or right after it ("told the council that [the ferries would stop]
+unless …", "said [sanctions would follow] in case …"), and an
 attribution between the main clause and the antecedent ("…, officials said, if …") is
 left out of it.
 The holder is the speaker of the quote the conditional sits in (the quote holding
@@ -60,7 +61,7 @@ _MARKER = re.compile(
 _MARKERS = {**CONDITION_MARKERS, "if and only if": "positive"}
 _INVERTED_SUBJECT = (r"\s+(?!not\b)(?:the\s+|a\s+|an\s+|[A-Z]\w+|they|we|you|he|she|it|I\b|"
                      r"any(?:one|body)?\b|some(?:one|body)\b|either\b|no\s|this\b|these\b|"
-                     r"those\b|their\b|his\b|her\b|our\b|my\b|your\b|one\b)")
+                     r"those\b|their\b|his\b|her\b|our\b|my\b|your\b|one\b|there\b)")
 _INVERTED = re.compile(r"(?:^|(?<=[,;:“\"«„—]\s)|(?<=[“\"«„]))(Should|should|Were|were|Had|had)"
                        + _INVERTED_SUBJECT)
 # "should" with its subject after the main clause ("… should Norvik renew its blockade"); not
@@ -95,7 +96,7 @@ _MODALS = frozenset({"will", "would", "can", "could", "may", "might", "must", "s
 _MAX_TAIL_WORDS = 10  # an attribution after the main clause: ", the central bank governor,
 #                       Ada Senn, said on Monday."
 _QUESTION_VERBS = re.compile(r"\b(find\s+out|found\s+out|ask|asked|asks|asking|wonder\w*|"
-                             r"know|knows|knew|see|sure|"
+                             r"know|knows|knew|see|sure|unsure|"
                              r"unclear|clear|whether|even|as|what|doubt\w*|decide\w*|check\w*|"
                              r"tell|told|determine\w*)(?:\s+\w+){0,2}?\s*$", re.I)
 _WORD = re.compile(r"[a-z]+")
@@ -205,7 +206,7 @@ def _conditional(text: str, s0: int, s1: int, a: int, after: int, marker: str,
     # only a conjunction before it, or it opens a reported clause ("said that if", "warned if")
     fronted = set(prefix_words) <= _LEAD_WORDS or (
         prefix.rstrip()[-1:].isalpha() and (prefix_words[-1] == "that"
-                                             or prefix_words[-1] in _REPORTING_FORMS))
+                                             or prefix_words[-1] in _REPORTED_FORMS))
     brk = _BREAK.search(text, after, s1)
     clause_end = _clause_end(text, a, s1)
     closed = brk is not None and brk.start() < clause_end
@@ -246,9 +247,11 @@ def _conditional(text: str, s0: int, s1: int, a: int, after: int, marker: str,
         consequence = _clip(text, consequence, frag)
     if frag is None and consequence[1] <= a:  # "Orm told them that [the ferries would stop]"
         consequence = (_reported_clause_start(text, *consequence), consequence[1])
-    tail_end = consequence[1] if consequence[1] <= a else frag[1] if frag else s1
-    consequence = (consequence[0], _before_attribution(text, *consequence, tail_end))
-    if condition[1] - condition[0] <= len(marker) + 2 or consequence[1] - consequence[0] < 3 \
+    trailing = consequence[1] <= a
+    tail_end = consequence[1] if trailing else frag[1] if frag else s1
+    consequence = (consequence[0], _before_attribution(text, *consequence, tail_end, trailing))
+    if (condition[1] - condition[0] <= len(marker) + 2 and marker != "if not") \
+            or consequence[1] - consequence[0] < 3 \
             or _is_attribution(text, consequence):
         return None
     return condition, consequence, quote
@@ -280,20 +283,30 @@ def _is_attribution(text: str, span: Fragment) -> bool:
 
 
 def _reported_clause_start(text: str, start: int, end: int) -> int:
-    """``start``, or where the clause after the last "that" in ``text[start:end]`` begins
-    when a reporting verb stands at most four words before that "that"."""
-    at = text.rfind(" that ", start, end)
-    if at < 0 or not _REPORTING_FORMS.intersection(_WORD.findall(text[start:at].lower())[-5:]):
-        return start
-    return _trim(text, at + len(" that "), end)[0]
+    """``start``, or where a reported clause in ``text[start:end]`` begins: after the last
+    inflected reporting verb ("said [sanctions would follow]", "threatened [to close]"), or
+    after a "that" at most four words after it ("told the council that [the ferries …]")."""
+    words = list(re.finditer(r"[\w’'-]+", text[start:end]))
+    for i in range(len(words) - 2, -1, -1):
+        if words[i].group().lower() in _REPORTED_FORMS:
+            rest = words[i + 1:]
+            that = next((k for k, w in enumerate(rest[:5]) if w.group().lower() == "that"), None)
+            if that is not None:
+                rest = rest[that + 1:]
+            return start + rest[0].start() if rest else start
+    return start
 
 
-def _before_attribution(text: str, start: int, end: int, tail_end: int) -> int:
+def _before_attribution(text: str, start: int, end: int, tail_end: int, trailing: bool) -> int:
     """``end``, or the first comma in ``text[start:end]`` after which ``text[:tail_end]``
-    ends within a few words that hold a reporting verb ("…, Voss told the party congress.")."""
+    ends within a few words that hold a reporting verb ("…, Voss told the party congress.");
+    in the main clause before a ``trailing`` antecedent the verb must end them ("…,
+    officials said, if …"), so that a speaker set off by commas ("Her spokesman, Tor
+    Vidal, said …") stays."""
     for m in re.finditer(",", text[start:end]):
         tail = _WORD.findall(text[start + m.end():tail_end].lower())
-        if len(tail) <= _MAX_TAIL_WORDS and _REPORTING_FORMS.intersection(tail):
+        verbs = _REPORTING_FORMS.intersection(tail[-2:] if trailing else tail)
+        if len(tail) <= _MAX_TAIL_WORDS and verbs:
             return _trim(text, start, start + m.start())[1]
     return end
 

@@ -184,3 +184,24 @@ def test_clause_edges_in_wire_copy(text: str, expected: list[tuple[str, str]]) -
     found = find_conditionals(text)
     assert [(text[slice(*c.condition)], text[slice(*c.consequence or (0, 0))])
             for c in found] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an elliptical "If not" is a whole antecedent
+    ("“Can they pay? If not, the deal is off,” Orm said.", [("If not", "the deal is off")]),
+    ("Farmers were unsure if the subsidy would arrive.", []),
+    ("“Should there be another flood, the dam will not hold,” an engineer said.",
+     [("Should there be another flood", "the dam will not hold")]),
+    # a noun that is also a reporting verb ("the report") opens no reported clause
+    ("The council will debate the report if the mayor agrees.",
+     [("if the mayor agrees", "The council will debate the report")]),
+])
+def test_more_antecedents(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(c, n) for c, n, _ in conditionals(text)] == expected
+
+
+def test_reported_clause_after_a_speaker_set_off_by_commas_without_a_quote() -> None:
+    text = "The harbour master, Ivo Lund, said the port would close unless the dredgers came."
+    found = find_conditionals(text)
+    assert [(text[slice(*c.condition)], text[slice(*c.consequence or (0, 0))])
+            for c in found] == [("unless the dredgers came", "the port would close")]
