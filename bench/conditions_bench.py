@@ -43,12 +43,10 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 from conditions_heldout import FRESH, HELDOUT, LAST  # noqa: E402
 from suggest_samples import CONDITIONALS, Sample, _find, records  # noqa: E402
 
-from suggest.base import DEFAULT_MIN_CONFIDENCE, SuggestContext  # noqa: E402
+from suggest.base import DEFAULT_MIN_CONFIDENCE  # noqa: E402
 from suggest.conditions import find_conditionals  # noqa: E402
-from suggest.evaluate import run, score_records  # noqa: E402
-from suggest.syntax import ModelUnavailable, load_first  # noqa: E402
+from suggest.evaluate import available_modes, run, score_records  # noqa: E402
 
-MODES = {"rules": ["rules"], "rules+syntax": ["syntax"]}
 SPAN_MODES = ("exact", "strict", "overlap")
 
 
@@ -122,12 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--spacy-model", help="the spaCy pipeline (default: the installed one)")
     args = ap.parse_args(argv)
     settings = {"spacy_model": args.spacy_model} if args.spacy_model else {}
-    modes = dict(MODES)
-    try:
-        load_first(SuggestContext(settings=settings).spacy_models)
-    except ModelUnavailable as exc:
-        print(f"rules+syntax not available: {exc}")
-        del modes["rules+syntax"]
+    modes, missing = available_modes(settings)
+    if missing:
+        print(f"rules+syntax not available: {missing}")
     sets: dict[str, list[Sample]] = {"tuning": list(CONDITIONALS), "held-out": list(HELDOUT),
                                      "fresh": list(FRESH), "last": list(LAST)}
     head = ("| set | mode | Condition exact / strict / overlap F1 | Consequence exact / strict / "
