@@ -3,46 +3,46 @@
 Markers: ``if``, ``only if``, ``if (,) and only if``, ``unless`` (negative polarity),
 ``provided (that)``, ``as/so long as``, ``in case``, ``on condition that``, ``in the
 event that`` and the inverted auxiliaries ``should X`` / ``were X`` / ``had X`` at the
-start of a clause (``were`` and ``had`` are counterfactual; ``should X`` also after
-the main clause: "the navy will escort the convoys should Norvik renew its
-blockade"). Not conditions: ``if`` after a verb of asking or knowing ("asked if",
-"wonders if", "whether") is an indirect question, "even if", "as if", "what if" and
-"if only"; the parenthetical idioms "if anything", "if ever", "if any", "if at all"
-and "if not most/more/all …"; "as long as" after a verb of duration or a measure
-("lasted as long as", "twice as long as"); "provided" after an auxiliary ("has
-provided that list"); and a trailing condition whose main clause has fewer than three
-words ("The agency provided that information"), unless the antecedent is set off by
-commas inside its clause ("The army, if provoked, will respond": the Consequence is
-then what follows it, "will respond").
+start of a clause (``were`` and ``had`` are counterfactual; ``should X`` also after the
+main clause: "the navy will escort the convoys should Norvik renew its blockade").
+
+Not conditions: an indirect question ("asked if", "would not say if", "find out if",
+"unsure if", "whether"; "said if X, Y" with its comma is a reported conditional); "even
+if", "as if", "what if", "if only"; the parenthetical idioms "if anything", "if ever",
+"if any", "if at all", "if not most/more/all …"; "as long as" after a verb of duration,
+a measure or "for" ("lasted as long as", "twice as long as"), "not so long as";
+"provided" after an auxiliary ("has provided that list"); and a trailing antecedent whose
+main clause has fewer than three words ("The agency provided that information").
 
 Span convention (the schema's guideline for Condition: "Include the conditional
-conjunction"): a Condition starts at its marker, the conjunction included ("if at
-least one soldier crosses the border", "should the talks resume", "unless the
-sanctions are lifted") and ends at the first comma after its marker (the one that
-closes a fronted antecedent, or sets off what follows a trailing one: "…, a
-spokesman said", "…, under the accord") or else at the end of its clause (sentence,
-quotation or semicolon). The Consequence is the main clause: the rest of the clause
-after a fronted antecedent (a correlative "then" left out; when the quotation is
-interrupted by its attribution right after the antecedent, the quotation's next
-fragment: "“If the ban stays,” she said, “we will sue.”", and no Consequence at all when
-only an attribution follows the antecedent; outside any quote found, it
-stops at a comma after which the sentence ends within ten words holding a reporting
-verb: "…, the central bank governor, Ada Senn, said"), or the clause before a
-trailing one (a fronted "only if" without a comma ends where the main clause's
-inverted auxiliary starts: "Only if the ban is lifted will we talk" gives the
-Condition "Only if the ban is lifted" and the Consequence "will we talk"); it never
-includes the antecedent, the quotation marks or the final period. An antecedent is
-fronted when only a conjunction stands before it in its clause or quotation ("But
-if …"), or when it opens a reported clause ("said that if …", "warned if …"); outside
-any quote found, a trailing antecedent's main clause starts after "that" following a
-reporting verb or right after it ("told the council that [the ferries would stop]
-unless …", "said [sanctions would follow] in case …"), and an
-attribution between the main clause and the antecedent ("…, officials said, if …") is
-left out of it.
-The holder is the speaker of the quote the conditional sits in (the quote holding
-its marker, or else the one holding its consequence: a parse may leave a trailing
-"provided that …" out of the reported clause); a conditional outside any quote has
-no holder.
+conjunction"):
+
+* A Condition starts at its marker, conjunction or inverted auxiliary included ("unless
+  the sanctions are lifted", "Should the talks resume") and ends at the first comma or
+  dash after its marker (not a comma inside a number) or else at the end of its clause
+  (sentence, quotation, semicolon); a fronted "only if" without a comma ends where the
+  main clause's inverted auxiliary starts ("Only if the ban is lifted | will we talk").
+* An antecedent is fronted when only a conjunction stands before it in its clause or
+  quotation ("But if …") or when it opens a reported clause ("said that if …", "warned
+  if …"); its Consequence is the rest of the clause after it, a correlative "then" left
+  out. When the attribution interrupts the quotation right after the antecedent, the
+  Consequence is the quotation's next fragment ("“If the ban stays,” she said, “we will
+  sue.”"); when only an attribution follows ("…, Scott said."), there is none.
+* Otherwise the Consequence is the clause before the antecedent; set off by commas or
+  dashes inside its clause ("The army, if provoked, will respond"), what follows it; a
+  parse that gives the antecedent its own fragment of the quote ("X, officials said, if
+  Y") has the main clause in the fragment before.
+* The Consequence never includes the antecedent, the quotation marks, the final period
+  or an attribution: it stays inside its quotation, and where no quote was found it
+  stops at a comma after which its clause ends within ten words holding a reporting
+  verb ("…, the central bank governor, Ada Senn, said"; before a trailing antecedent
+  the verb must end them, "…, officials said, if …") and starts after an inflected
+  reporting verb or its "that" ("told the council that [the ferries would stop] unless
+  …").
+
+The holder is the speaker of the quote the conditional sits in (the quote holding its
+marker, or else the one holding its consequence: a parse may leave a trailing "provided
+that …" out of the reported clause); a conditional outside any quote has no holder.
 """
 
 from __future__ import annotations
