@@ -36,12 +36,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # one core, as the target says
 
-from suggest.base import DEFAULT_MIN_CONFIDENCE, SuggestContext  # noqa: E402
-from suggest.evaluate import EvalError, read_jsonl, run, score_records, write_jsonl  # noqa: E402
+from suggest.base import DEFAULT_MIN_CONFIDENCE  # noqa: E402
+from suggest.evaluate import (  # noqa: E402
+    EvalError,
+    available_modes,
+    read_jsonl,
+    run,
+    score_records,
+    write_jsonl,
+)
 from suggest.scoring import detail_table, issue_table  # noqa: E402
-from suggest.syntax import ModelUnavailable, load_first  # noqa: E402
-
-MODES = {"rules": ["rules"], "rules+syntax": ["syntax"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,12 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         gold = gold[:args.limit]
     settings = {"spacy_model": args.spacy_model} if args.spacy_model else {}
-    modes = dict(MODES)
-    try:
-        load_first(SuggestContext(settings=settings).spacy_models)
-    except ModelUnavailable as exc:
-        print(f"rules+syntax not available: {exc}")
-        del modes["rules+syntax"]
+    modes, missing = available_modes(settings)
+    if missing:
+        print(f"rules+syntax not available: {missing}")
     settings_by_mode = {label: dict(settings) for label in modes}
     if args.verb_table is not None and "rules+syntax" in modes:
         modes["rules+syntax+learned"] = ["syntax"]

@@ -21,8 +21,24 @@ from storage.schema import Schema, default_schema
 from suggest.base import DEFAULT_MIN_CONFIDENCE, Proposals, SuggestContext
 from suggest.registry import suggest
 from suggest.scoring import ScoredDoc, score
+from suggest.syntax import ModelUnavailable, load_first
 
 _WORD = re.compile(r"\w+")
+
+# the built-in modes a bench compares: the rules alone, and the rules with the parse
+MODES: dict[str, list[str]] = {"rules": ["rules"], "rules+syntax": ["syntax"]}
+
+
+def available_modes(settings: dict[str, Any]) -> tuple[dict[str, list[str]], str | None]:
+    """The :data:`MODES` that can run with ``settings`` and, when ``rules+syntax`` cannot
+    (no spaCy model loads), why not."""
+    modes = dict(MODES)
+    try:
+        load_first(SuggestContext(settings=settings).spacy_models)
+    except ModelUnavailable as exc:
+        del modes["rules+syntax"]
+        return modes, str(exc)
+    return modes, None
 
 
 class EvalError(SaywhoError):

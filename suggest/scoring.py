@@ -18,7 +18,10 @@ made with, so figures agree with it on the same files:
   speaker, R over gold quotes with one. ``overlap+cue`` also needs the cue to
   overlap the gold cue (a gold quote without a cue needs none).
 * Conditionals: (Condition, Consequence) pairs of the ``consequence`` relation
-  count when both sides share a token with an unused gold pair.
+  count when both sides share a token with an unused gold pair. Holders, like
+  Quote+Speaker: a matched pair counts when the Actor its ``holder`` relation names
+  (from the Condition, else the Consequence) matches the gold pair's, exact or
+  overlapping; P over predicted pairs with a holder, R over gold pairs with one.
 """
 
 from __future__ import annotations
@@ -162,12 +165,27 @@ def _cue_matches(gd: ScoredDoc, g: Unit, pd: ScoredDoc, p: Unit) -> bool:
     return pc is not None and bool(gd.spans[gc].tokens & pd.spans[pc].tokens)
 
 
+def _holder(doc: ScoredDoc, condition: Unit, consequence: Unit) -> Unit | None:
+    """The Actor a ``holder`` relation names, from the Condition or else its Consequence."""
+    target = doc.links["holder"].get(condition.id) or doc.links["holder"].get(consequence.id)
+    return doc.spans[target] if target else None
+
+
+def _holder_matches(gd: ScoredDoc, g_if: Unit, g_then: Unit, pd: ScoredDoc, p_if: Unit,
+                    p_then: Unit, mode: str) -> bool:
+    g, p = _holder(gd, g_if, g_then), _holder(pd, p_if, p_then)
+    if g is None or p is None:
+        return False
+    return bool(g.tokens) and g.tokens == p.tokens if mode == "exact" else bool(g.tokens & p.tokens)
+
+
 def score(gold: Mapping[str, ScoredDoc], pred: Mapping[str, ScoredDoc]) -> dict[str, Any]:
     """Scores every gold document (a missing prediction counts as empty)."""
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     attribution: dict[str, Counter[str]] = defaultdict(Counter)
     by_form: dict[str, Counter[str]] = defaultdict(Counter)
     conditional: Counter[str] = Counter()
+    holders: dict[str, Counter[str]] = defaultdict(Counter)
     empty = ScoredDoc("")
     for doc_id, gd in gold.items():
         pd = pred.get(doc_id, empty)
@@ -211,9 +229,15 @@ def score(gold: Mapping[str, ScoredDoc], pred: Mapping[str, ScoredDoc]) -> dict[
                 if k not in used and g_if.tokens & p_if.tokens and g_then.tokens & p_then.tokens:
                     used.add(k)
                     conditional["hit"] += 1
+                    for mode in ("exact", "overlap"):
+                        holders[mode]["hit"] += _holder_matches(gd, g_if, g_then, pd, p_if,
+                                                                p_then, mode)
                     break
         conditional["n_gold"] += len(g_pairs)
         conditional["n_pred"] += len(p_pairs)
+        for mode in ("exact", "overlap"):
+            holders[mode]["n_gold"] += sum(_holder(gd, c, t) is not None for c, t in g_pairs)
+            holders[mode]["n_pred"] += sum(_holder(pd, c, t) is not None for c, t in p_pairs)
         found = {g.id for g, _ in pairs(gq, pq, "overlap")}
         for q in gq:
             by_form[q.form]["n"] += 1
@@ -234,6 +258,8 @@ def score(gold: Mapping[str, ScoredDoc], pred: Mapping[str, ScoredDoc]) -> dict[
         result["attribution"][mode] = prf(c["hit"], c["n_pred"], c["hit"], c["n_gold"])
     result["conditional_pairs_overlap"] = prf(conditional["hit"], conditional["n_pred"],
                                               conditional["hit"], conditional["n_gold"])
+    result["conditional_holders"] = {
+        mode: prf(c["hit"], c["n_pred"], c["hit"], c["n_gold"]) for mode, c in holders.items()}
     for form, c in sorted(by_form.items()):
         result["recall_by_form"][form] = {"n_gold": c["n"],
                                           "recall_overlap": c["hit"] / c["n"] if c["n"] else 0.0}
