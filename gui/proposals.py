@@ -104,16 +104,22 @@ class ProposalController(QObject):
             return suggest_document(project, document_id, annotator=annotator,
                                     min_confidence=0.0, timeout=None)
 
-        job = workers.ProjectJob(workers.project_url(self.window.project), work,
-                                 expected=(Exception,))
-        job.signals.finished.connect(lambda result, d=document_id: self._computed(d, result))
-        job.signals.failed.connect(lambda message, _details, d=document_id:
-                                   self._failed(d, message))
+        project = self.window.project
+        job = workers.ProjectJob(workers.project_url(project), work, expected=(Exception,))
+        job.signals.finished.connect(
+            lambda result, d=document_id, p=project: self._computed(d, result, p))
+        job.signals.failed.connect(lambda message, _details, d=document_id, p=project:
+                                   self._failed(d, message, p))
         self.job = job
         self._start(job)
 
     def _alive(self) -> bool:
         return shiboken6.isValid(self) and shiboken6.isValid(self.window)
+
+    def _still_for(self, project: Project) -> bool:
+        """Whether a finished job's result still concerns the window: it is open, on the
+        project the job ran on (not closed meanwhile, nor replaced by another one)."""
+        return self._alive() and self.window.isVisible() and self.window.project is project
 
     @staticmethod
     def _start(job: workers.ProjectJob) -> None:
@@ -134,8 +140,11 @@ class ProposalController(QObject):
             return document.external_id or document.title or f"document {document_id}"
         return f"document {document_id}"
 
-    def _computed(self, document_id: int, result: Any) -> None:
+    def _computed(self, document_id: int, result: Any, project: Project) -> None:
         if not self._alive():
+            return
+        if not self._still_for(project):
+            self.job = None  # a stale result: the window closed or opened another project
             return
         self._next_job()
         self.last_problems = [str(problem) for problem in result.problems]
@@ -147,8 +156,11 @@ class ProposalController(QObject):
                 self.window._status(f"{len(self.proposals)} suggestions: Alt+N / Alt+P to go "
                                     "through them, Enter accepts, Backspace rejects")
 
-    def _failed(self, document_id: int, message: str) -> None:
+    def _failed(self, document_id: int, message: str, project: Project) -> None:
         if not self._alive():
+            return
+        if not self._still_for(project):
+            self.job = None
             return
         self._next_job()
         self.last_problems = [f"{self._document_name(document_id)}: {message}"]

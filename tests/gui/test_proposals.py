@@ -164,3 +164,39 @@ def test_train_action_runs_in_the_background_and_the_project_uses_its_model(
     finally:
         QThreadPool.globalInstance().waitForDone(60000)
         registry.unregister(project_model.NAME)
+
+
+class Slow:
+    """Rules, after a pause long enough to close the window meanwhile."""
+
+    NAME = "slow"
+
+    def suggest(self, text: str, schema: Schema, context: SuggestContext) -> Proposals:
+        import time
+
+        time.sleep(0.5)
+        return registry.suggest(text, schema, context, ["rules"])
+
+
+def test_suggestions_finishing_after_the_window_closed_touch_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot,  # type: ignore[no-untyped-def]
+        show_window: Callable[[Project], MainWindow]) -> None:
+    path = tmp_path / "gone.saywho"
+    project = Project.create(path)
+    project.import_records([DocumentRecord(text=TEXT, title="Pass")], "pass.jsonl")
+    registry.register("slow", Slow)
+    monkeypatch.setattr(registry, "DEFAULT_NAMES", ("slow",))
+    try:
+        window = show_window(project)
+        assert window.proposals.job is not None  # the worker is running
+        window.close()
+        project.close()
+        for leftover in tmp_path.glob("gone.saywho*"):
+            leftover.unlink()  # the project's files are gone, as after a test or a move
+        QThreadPool.globalInstance().waitForDone(30000)
+        qtbot.wait(100)  # the worker's finished signal is delivered: it must read nothing
+        assert window.proposals.job is None
+        assert not list(tmp_path.glob("gone.saywho*"))  # no empty database made anew
+    finally:
+        QThreadPool.globalInstance().waitForDone(30000)
+        registry.unregister("slow")
