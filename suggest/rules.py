@@ -38,13 +38,25 @@ _NOMINAL = (r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Tt]wo|[Tt]hree|[Ss
             r"[Ss]everal|[Oo]ne)\s+(?:[\w’'-]+\s+){0,4}?[a-z][\w-]*")
 _POSSESSIVE = r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3}[’']s\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*"
 _PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
-_SPEAKER = rf"(?P<speaker>{_POSSESSIVE}|{_NOMINAL}|{_TITLE_NAME}|{_PRONOUN})"
+# lower-case title words before a name: "opposition leader Petra Olm", "legal experts"
+_FUNCTION_WORD = (r"(?:on|in|at|to|for|of|by|with|from|after|before|during|last|this|that|and|"
+                  r"but|or|the|a|an|his|her|their|its|our|said|says)\b")
+_TITLED = (rf"(?:(?!{_FUNCTION_WORD})[a-z][\w-]*\s+){{1,3}}[A-Z][\w’'-]*(?:\s+{_NAME}){{0,4}}"
+           r"(?<!\bof)(?<!\bde)")
+_PLURAL = r"(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*[a-rt-z]s"
+_SPEAKER_BODY = rf"(?:{_POSSESSIVE}|{_NOMINAL}|{_TITLED}|{_TITLE_NAME}|{_PRONOUN}|{_PLURAL})"
+_SPEAKER = rf"(?P<speaker>{_SPEAKER_BODY})"
 _VERB2 = _VERB.replace("?P<verb>", "?P<verb2>")
 _SPEAKER2 = _SPEAKER.replace("?P<speaker>", "?P<speaker2>")
 _ADVERB = r"(?:(?:also|later|then|previously|once|repeatedly|often|has|have|had|had also|has also|"
 _ADVERB += r"would|will|did|does|[a-z]+ly)\s+)?"
-_AFTER_QUOTE = re.compile(rf"\s*,?\s*(?:{_SPEAKER}\s+{_ADVERB}{_VERB}|{_VERB2}\s+{_SPEAKER2})")
 _APPOSITION = r"(?:,\s+[^,.;:“”\"«»]{2,50},)?"
+# "said the defence minister, Ulla Strand": a name in apposition after the verb's subject
+_NAMED = rf"(?:,\s+[A-Z][\w’'-]*(?:\s+{_NAME}){{0,4}}(?<!\bof)(?<!\bde))?"
+# what may follow a speaker put after its verb: the sentence's end or its circumstances
+_SPEAKER_END = r"(?=\s*(?:[,.;:!?)]|$|\s(?:on|in|at|during|after|before|last|this|to|who|as)\b))"
+_AFTER_QUOTE = re.compile(rf"\s*,?\s*(?:{_SPEAKER}{_APPOSITION}\s+{_ADVERB}{_VERB}|"
+                          rf"{_VERB2}\s+(?P<speaker2>{_SPEAKER_BODY}{_NAMED}){_SPEAKER_END})")
 _BEFORE_QUOTE = re.compile(rf"{_SPEAKER}{_APPOSITION}\s+{_ADVERB}{_VERB}"
                            r"[^.!?“”\"«»]{0,60}?[:,]\s*$")
 _SENTENCE_END = re.compile(r"[.!?]+[”\"’»)]*(?=\s)|\n+")
@@ -77,6 +89,7 @@ def sentences(text: str) -> list[Fragment]:
 _INDIRECT = re.compile(
     rf"(?:^|(?<=[,;:—]\s)|(?<=\bbut\s)|(?<=\band\s))\s*{_SPEAKER}{_APPOSITION}\s+{_ADVERB}{_VERB}"
     r"(?P<extra>\s+(?:on|last|this|in|at|to)\s+[\w ’']{1,40}?|\s+(?:reporters|journalists|"
+    r"(?:the|a|an)(?:\s+[a-z][\w-]*){1,4}(?=\s+that\b)|"
     r"the [a-z]+|[A-Z]\w+|him|her|them|us|me))?,?\s+(?:that\s+)?(?P<content>(?:[Tt]he|[Aa]n?|"
     r"[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e|I|[Tt]here|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|"
     r"[A-Z][\w’'-]*|\d|[“\"])[^\n]*)$")
@@ -108,6 +121,17 @@ def _speaker_ok(text: str, frag: Fragment | None) -> bool:
     return not any(w.lower() in _FORMS for w in words)
 
 
+def _without_final_period(text: str, frag: Fragment | None) -> Fragment | None:
+    """A name that ends the sentence without its full stop ("said Olm." → "Olm"); an
+    initial or an abbreviation keeps it ("Jr.", "Gen.")."""
+    if frag is None or text[frag[1] - 1:frag[1]] != ".":
+        return frag
+    last = text[frag[0]:frag[1] - 1].split()[-1:] or [""]
+    if len(last[0]) <= 1 or last[0].lower() in _ABBREVIATIONS:
+        return frag
+    return (frag[0], frag[1] - 1)
+
+
 def _lemma(text: str, frag: Fragment) -> str:
     first = text[frag[0]:frag[1]].split()[0].lower()
     return _FORMS.get(first, "say")
@@ -134,7 +158,10 @@ def find_attributions(text: str) -> Found:
     for k, q in enumerate(quotations):
         if k <= skip:
             continue
-        after = _AFTER_QUOTE.match(text, q.end, min(len(text), q.end + 80))
+        tag = q.end
+        while tag < len(text) and text[tag] in "'’”\"":
+            tag += 1  # the rest of a closing mark ('' of wire copy)
+        after = _AFTER_QUOTE.match(text, tag, min(len(text), tag + 120))
         line_start = text.rfind("\n", 0, q.start) + 1
         before = _BEFORE_QUOTE.search(text[max(line_start, q.start - 160):q.start])
         base_before = max(line_start, q.start - 160)
@@ -180,6 +207,7 @@ def find_attributions(text: str) -> Found:
             why = "quotation marks; speaker of the paragraph's previous attribution"
         if confidence == 0.0:
             continue
+        speaker = _without_final_period(text, speaker)
         found.attributions.append(Attribution(
             tuple(fragments), "direct", speaker, (cue,) if cue else None, confidence, why,
             speaker_explanation="speaker pattern next to the quotation"))
