@@ -567,10 +567,22 @@ class Database:
             self.engine.execution_options(saywho_write=True), expire_on_commit=False
         )
         self._snapshot = threading.local()
+        self.closed = False
+
+    def _check_open(self) -> None:
+        if self.closed:
+            # a closed engine would silently connect again, and SQLite would create an
+            # empty database where a moved or deleted project was
+            raise ProjectError(f"{describe(self.url)}: the project was closed")
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A read transaction (the snapshot's, inside :meth:`snapshot` on this thread)."""
+        """A read transaction (the snapshot's, inside :meth:`snapshot` on this thread).
+
+        Raises:
+            ProjectError: the project was closed.
+        """
+        self._check_open()
         pinned: Session | None = getattr(self._snapshot, "session", None)
         if pinned is not None:
             yield pinned
@@ -590,6 +602,7 @@ class Database:
         the first statement (PostgreSQL). Writes are not part of it. Nested
         blocks share the outer snapshot.
         """
+        self._check_open()
         pinned: Session | None = getattr(self._snapshot, "session", None)
         if pinned is not None:
             yield pinned
@@ -612,6 +625,7 @@ class Database:
         Raises:
             ProjectError: the project was opened read-only.
         """
+        self._check_open()
         if self.readonly:
             raise ProjectError(f"{describe(self.url)}: the project is open read-only; "
                                "open it in Saywho to change it")
@@ -626,6 +640,7 @@ class Database:
                                f"{error_text(self.url, exc)}") from exc
 
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
 
 
