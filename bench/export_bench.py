@@ -43,12 +43,7 @@ sys.path.insert(0, str(ROOT))
 from export.run import export_project  # noqa: E402
 from formats.spacy_format import SHARD_SIZE  # noqa: E402
 from storage.project import Project  # noqa: E402
-from storage.records import (  # noqa: E402
-    AnnotationSetRecord,
-    DocumentRecord,
-    RelationRecord,
-    SpanRecord,
-)
+from storage.records import AnnotationSetRecord, DocumentRecord, RelationRecord, SpanRecord  # noqa: E402
 
 DOCUMENTS = 10_000
 GROUPS_PER_DOCUMENT = 5  # each: Quote, Actor, Cue, Condition (4 spans) + 1 speaker relation

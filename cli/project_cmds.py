@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import EXIT_OK, EXIT_REJECTED
-from cli.common import PROJECT_HELP, add_project_command
+from cli.common import add_project_command
 from cli.progress import ProgressBar
 from formats import registry
 from storage.errors import DiskFullError, SchemaError, import_disk_full
@@ -76,16 +76,14 @@ def register(subparsers: Any) -> None:
     check = schema_sub.add_parser("check", help="validate a schema file")
     check.add_argument("file", metavar="FILE", type=Path)
     check.set_defaults(handler=run_schema_check)
-    update = schema_sub.add_parser(
-        "update", help="give a project a new version of its schema",
-        description="Replace a project's schema by a new version (its version attribute "
-                    "raised). Labels, attributes, values and relation types can be added; a "
-                    "change that stored annotations would break (removing something in use, "
-                    "another relation target, a lower limit, a newly required attribute) is "
-                    "refused with what blocks it, and the project keeps its schema.")
-    update.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
+    update = add_project_command(
+        schema_sub, "update", "give a project a new version of its schema",
+        "Replace a project's schema by a new version (its version attribute raised). Labels, "
+        "attributes, values and relation types can be added; a change that stored annotations "
+        "would break (removing something in use, another relation target, a lower limit, a "
+        "newly required attribute) is refused with what blocks it, and the project keeps its "
+        "schema.", run_schema_update)
     update.add_argument("file", metavar="FILE", type=Path)
-    update.set_defaults(handler=run_schema_update)
 
 
 def run_init(args: argparse.Namespace) -> int:

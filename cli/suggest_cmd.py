@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import UsageError
+from cli.common import add_project_command
 
 SUBCOMMANDS = ("PROJECT", "eval", "learn", "train")
 
@@ -177,15 +178,13 @@ RUN = "run"
 
 def register_project_commands(sub: Any) -> None:
     """``suggest [run] PROJECT`` and ``suggest train PROJECT`` (see :func:`register`)."""
-    run = sub.add_parser(
-        RUN, help="pre-annotate a project's documents into its proposals layer "
+    run = add_project_command(
+        sub, RUN, "pre-annotate a project's documents into its proposals layer "
                   "(also: saywho suggest PROJECT)",
-        description="Runs the suggesters on the project's documents and stores what they "
-                    "propose in the proposals layer (never in an annotator's layer; accept or "
-                    "reject them in the window), one transaction per document. A suggester "
-                    "that fails or times out on a document is reported naming it; the others "
-                    "go on.")
-    run.add_argument("project", help="project file or database URL")
+        "Runs the suggesters on the project's documents and stores what they propose in the "
+        "proposals layer (never in an annotator's layer; accept or reject them in the "
+        "window), one transaction per document. A suggester that fails or times out on a "
+        "document is reported naming it; the others go on.", run_pre_annotate)
     run.add_argument("--documents", nargs="+", metavar="ID",
                      help="external ids of the documents (default: all)")
     run.add_argument("--annotator", help="the layer whose spans the suggesters see and link to")
@@ -196,15 +195,12 @@ def register_project_commands(sub: Any) -> None:
                                           "project's model if trained, else syntax)")
     run.add_argument("--timeout", type=float, default=None,
                      help="seconds a suggester may take on one document (default 120)")
-    run.set_defaults(handler=run_pre_annotate)
-    train = sub.add_parser(
-        "train", help="train the project's own suggestion model on its done documents",
-        description="Trains a re-ranker of the built-in proposals on the project's done "
-                    "documents (gold layer preferred) and accepted/rejected proposals, prints "
-                    "held-out P/R/F1 per label, and stores the model in the project; the "
-                    "project's suggestions then use it.")
-    train.add_argument("project", help="project file or database URL")
-    train.set_defaults(handler=run_train)
+    add_project_command(
+        sub, "train", "train the project's own suggestion model on its done documents",
+        "Trains a re-ranker of the built-in proposals on the project's done documents (gold "
+        "layer preferred) and accepted/rejected proposals, prints held-out P/R/F1 per label, "
+        "and stores the model in the project; the project's suggestions then use it.",
+        run_train)
 
 
 def run_pre_annotate(args: argparse.Namespace) -> int:

@@ -28,12 +28,7 @@ from sqlalchemy import select  # noqa: E402
 
 from storage.models import Annotator, DocumentStatus, utcnow  # noqa: E402
 from storage.project import Project  # noqa: E402
-from storage.records import (  # noqa: E402
-    AnnotationSetRecord,
-    DocumentRecord,
-    RelationRecord,
-    SpanRecord,
-)
+from storage.records import AnnotationSetRecord, DocumentRecord, RelationRecord, SpanRecord  # noqa: E402
 
 LEADERS = ["Aldric Varnay", "Mirela Dostan", "Teodor Ylvane", "Katrin Osmark", "Ivo Brennar",
            "Selka Marhold", "Ruben Castell", "Oda Fenwright"]

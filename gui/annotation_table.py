@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Concatenate, ParamSpec
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
@@ -27,6 +27,9 @@ from gui.models import (
 from storage.schema import Schema
 from storage.views import EntityView, RelationView, SpanView
 
+P = ParamSpec("P")
+NO_ANNOTATIONS = ("No annotations in this document yet: select text and press a label's key "
+                  "(F1 lists them).")
 JOINER = " … "
 
 
@@ -301,6 +304,18 @@ class SpanFilterModel(TextFilterModel):
         return super().filterAcceptsRow(source_row, source_parent)
 
 
+def _synced(change: Callable[Concatenate[SpanTableModel, P], None],
+            ) -> Callable[Concatenate[AnnotationTable, P], None]:
+    """The table's ``change`` of its model's rows, made while it syncs (see
+    :meth:`AnnotationTable._syncing`): the selection stays the window's business."""
+    def synced(table: AnnotationTable, *args: P.args, **kwargs: P.kwargs) -> None:
+        with table._syncing():
+            change(table.model, *args, **kwargs)
+
+    synced.__doc__ = change.__doc__
+    return synced
+
+
 class AnnotationTable(QWidget):
     """The bottom dock: filter row and the span table.
 
@@ -337,8 +352,7 @@ class AnnotationTable(QWidget):
         stack(self, tool_row(self.filter, self.label_filter), (self.table, 1),
               margins=(8, 6, 8, 8), spacing=6)
 
-        self.empty_hint = QLabel("No annotations in this document yet: select text and press "
-                                 "a label's key (F1 lists them).", self.table.viewport())
+        self.empty_hint = QLabel(NO_ANNOTATIONS, self.table.viewport())
         self.empty_hint.setObjectName("emptyHint")
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved,
@@ -361,27 +375,9 @@ class AnnotationTable(QWidget):
         finally:
             self._sync_depth -= 1
 
-    def set_content(self, text: str, spans: Sequence[SpanView],
-                    relations: Sequence[RelationView],
-                    entities: Mapping[int, EntityView]) -> None:
-        with self._syncing():
-            self.model.set_content(text, spans, relations, entities)
-
-    def add_loaded(self, spans: Iterable[SpanView], relations: Iterable[RelationView]) -> None:
-        """Adds a page of the layer read at idle (see :meth:`SpanTableModel.add_rows`)."""
-        with self._syncing():
-            self.model.add_rows(spans, relations)
-
-    def update_spans(self, removed_ids: Iterable[int], changed_or_added: Iterable[SpanView],
-                     relations: Sequence[RelationView] | None,
-                     entities: Mapping[int, EntityView],
-                     relations_removed: Iterable[int] = (),
-                     relations_added: Iterable[RelationView] = (),
-                     entities_changed: bool = False) -> None:
-        """Applies an edit's rows in place; the selection stays the window's business."""
-        with self._syncing():
-            self.model.update_spans(removed_ids, changed_or_added, relations, entities,
-                                    relations_removed, relations_added, entities_changed)
+    set_content = _synced(SpanTableModel.set_content)
+    add_loaded = _synced(SpanTableModel.add_rows)
+    update_spans = _synced(SpanTableModel.update_spans)
 
     def set_schema(self, schema: Schema) -> None:
         self.model.schema = schema
@@ -415,8 +411,7 @@ class AnnotationTable(QWidget):
         if empty and self.model.rowCount() > 0:
             self.empty_hint.setText("No annotation matches the filter.")
         elif empty:
-            self.empty_hint.setText("No annotations in this document yet: select text and "
-                                    "press a label's key (F1 lists them).")
+            self.empty_hint.setText(NO_ANNOTATIONS)
         self.empty_hint.setVisible(empty)
         self.empty_hint.setGeometry(self.table.viewport().rect())
 

@@ -21,16 +21,9 @@ from typing import Any
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
-from storage.models import (
-    STATUSES,
-    Annotator,
-    Document,
-    DocumentStatus,
-    Entity,
-    Relation,
-    Span,
-)
+from storage.models import Annotator, Document, DocumentStatus, Entity, Relation, Span
 from storage.schema import AttributeDef, Schema
+from storage.vocabulary import STATUSES
 
 BATCH = 200
 MAX_PROBLEMS_PER_KIND = 1000  # a wrecked project still gives a readable report

@@ -23,16 +23,7 @@ from sqlalchemy.orm import Session
 from storage.db import with_retry
 from storage.edits import CreateEntity, annotator_id, validate_relation, validate_span
 from storage.errors import ProjectError, ValidationError
-from storage.models import (
-    STATUSES,
-    Annotator,
-    Document,
-    DocumentStatus,
-    Entity,
-    Relation,
-    Span,
-    Status,
-)
+from storage.models import Annotator, Document, DocumentStatus, Entity, Relation, Span
 from storage.records import AnnotationSetRecord, DocumentRecord, EntityRecord
 from storage.schema import Schema
 from storage.validation import (
@@ -43,6 +34,7 @@ from storage.validation import (
     short,
     storable,
 )
+from storage.vocabulary import STATUSES, Status
 
 if TYPE_CHECKING:
     from storage.project import Project

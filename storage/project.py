@@ -12,8 +12,8 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -131,15 +131,20 @@ class _JsonColumns:
 
 
 
-def _closed_after(database: Database, exc: BaseException, failure: str) -> ProjectError | None:
-    """Closes the database of a failed create or open; a database error becomes the
-    :class:`ProjectError` to raise, worded by ``failure`` (its ``{error}`` the driver's
-    message). None: re-raise ``exc`` as it was."""
-    database.close()
-    if not isinstance(exc, DatabaseError):
-        return None
-    url = database.url
-    return ProjectError(f"{describe(url)}: " + failure.format(error=db.error_text(url, exc)))
+@contextmanager
+def _closed_on_failure(database: Database, failure: str) -> Iterator[None]:
+    """Closes the database of a create or open that fails; a database error becomes a
+    :class:`ProjectError` worded by ``failure`` (its ``{error}`` the driver's message),
+    anything else is re-raised as it was."""
+    try:
+        yield
+    except BaseException as exc:
+        database.close()
+        if not isinstance(exc, DatabaseError):
+            raise
+        url = database.url
+        raise ProjectError(f"{describe(url)}: "
+                           + failure.format(error=db.error_text(url, exc))) from exc
 
 
 class Project:
@@ -181,7 +186,7 @@ class Project:
         if is_sqlite(url):
             db.check_sqlite_file(Path(url.database or ""), must_exist=False)
         database = Database(url)
-        try:
+        with _closed_on_failure(database, "cannot create the project: {error}"):
             if database.table_names():
                 raise ProjectError(f"{describe(url)}: the database is not empty; "
                                    "open it instead of creating a project there")
@@ -192,11 +197,6 @@ class Project:
                 session.add(ProjectMeta(key="created_by", value=f"Saywho {SAYWHO_VERSION}"))
                 session.add(SchemaVersion(name=schema.name, version=schema.version,
                                           xml=schema.xml))
-        except BaseException as exc:
-            error = _closed_after(database, exc, "cannot create the project: {error}")
-            if error is None:
-                raise
-            raise error from exc
         return cls(database, schema)
 
     @classmethod
@@ -238,7 +238,7 @@ class Project:
             if not readonly:
                 db.check_sqlite_writable(path)
         database = Database(url, readonly=readonly)
-        try:
+        with _closed_on_failure(database, "not a readable Saywho project ({error})"):
             facts = db.inspect_database(database)
             _refuse_unsupported(describe(url), facts, readonly)
             if not readonly:
@@ -254,11 +254,6 @@ class Project:
                     raise ProjectError(f"{describe(url)}: the project has no schema")
                 xml = row.xml
             schema = parse_schema(xml, where=f"{describe(url)} (stored schema)")
-        except BaseException as exc:
-            error = _closed_after(database, exc, "not a readable Saywho project ({error})")
-            if error is None:
-                raise
-            raise error from exc
         return cls(database, schema)
 
     def snapshot(self) -> AbstractContextManager[Session]:
