@@ -420,3 +420,18 @@ def test_a_version_table_with_several_rows_is_refused(backend_url: str, rows: li
         with pytest.raises(ProjectError, match="records 2 database revisions"):
             Project.open(backend_url, readonly=readonly)
     assert project_dump(backend_url) == before
+
+
+def test_a_closed_project_refuses_to_read_or_write_and_makes_no_new_file(
+        tmp_path: Path) -> None:
+    path = tmp_path / "closed.saywho"
+    project = Project.create(path)
+    project.import_records([small_record()], "one.jsonl")
+    project.close()
+    for leftover in tmp_path.glob("closed.saywho*"):
+        leftover.unlink()  # moved or deleted after closing
+    with pytest.raises(ProjectError, match=r"closed\.saywho.*the project was closed"):
+        project.documents()
+    with pytest.raises(ProjectError, match="the project was closed"):
+        project.import_records([small_record()], "two.jsonl")
+    assert not list(tmp_path.glob("closed.saywho*"))
