@@ -44,6 +44,46 @@ def speaker_of(text: str, words: str) -> str | None:
     return linked(result, quote_with(result, text, words), "speaker", text)
 
 
+# each: what it shows, the text, (words of a quote, the speaker expected) for its quotes
+SPEAKERS: list[tuple[str, str, tuple[tuple[str, str | None], ...]]] = [
+    ("the question put to a source leaves the answer to it",
+     "Asked whether the harbour would reopen, Mayor Ilse Marrow said the divers "
+     "needed a week.",
+     (("the divers needed a week", "Mayor Ilse Marrow"),)),
+    # the verb after the quotation reports a clause of its own: the short quotation is a
+    # title or a chant, the clause is the quote
+    ("a quotation followed by a verb with its own clause is not tagged by it",
+     "“Olm! Olm!,” the mayor said her campaign was closing strong. The governor said "
+     "the bridge was a “ferry killer” and said the tolls were “a tax on islanders.”",
+     (("her campaign was closing strong", "the mayor"),
+      ("the bridge was a “ferry killer”", "The governor"))),
+    ("a straight opening mark closed by a curly one is a quotation",
+     "\"We will reopen the ferry by spring,” Mayor Ilse Marrow said on Tuesday.",
+     (("We will reopen the ferry by spring", "Mayor Ilse Marrow"),)),
+    ("a share of voters keeps its percent sign",
+     "Asked about the bridge, 47% say the council should build it before the election.",
+     (("the council should build it", "47%"),)),
+    # PARC and PolNeAR mark the relative pronoun; the actor step links it to its antecedent
+    ("who opening a relative clause is the speaker mention",
+     "Sanders, who said he intended to rest, left the rally early.",
+     (("he intended to rest", "who"),)),
+    ("typewriter quotations tagged then continued by adding",
+     "''We have started all those talks,'' Mr. Brevik said, adding of the envoy, "
+     "''She cares about the ferry.''",
+     (("We have started all those talks", "Mr. Brevik"),
+      ("She cares about the ferry", "Mr. Brevik"))),
+]
+
+
+@pytest.mark.parametrize("text, expected", [case[1:] for case in SPEAKERS],
+                         ids=[case[0] for case in SPEAKERS])
+def test_the_speaker_proposed_for_a_construction(
+        text: str, expected: tuple[tuple[str, str | None], ...]) -> None:
+    result = run(text)
+    assert [(words, linked(result, quote_with(result, text, words), "speaker", text))
+            for words, _ in expected] == list(expected)
+
+
 def test_speech_tag_after_a_quotation_the_parser_ended() -> None:
     text = ("The ferry strike entered its third week.\n\n"
             "“Nobody on this island will forget who closed the harbour!” Mayor Ilse Marrow "
@@ -144,12 +184,6 @@ def test_passives_and_questions_put_to_someone_have_no_speaker(text: str, words:
         assert linked(result, q, "speaker", text) is None
 
 
-def test_the_question_put_to_a_source_leaves_the_answer_to_it() -> None:
-    text = ("Asked whether the harbour would reopen, Mayor Ilse Marrow said the divers "
-            "needed a week.")
-    assert speaker_of(text, "the divers needed a week") == "Mayor Ilse Marrow"
-
-
 @pytest.mark.parametrize("text, words, speaker", [
     ("The Olm Courier quoted a harbour pilot as saying the buoys had been moved.",
      "the buoys had been moved", "The Olm Courier"),
@@ -168,20 +202,6 @@ def test_whoever_quotes_responds_issues_or_does_the_gerund_is_the_speaker(
     assert speaker_of(text, words) == speaker
 
 
-def test_a_quotation_followed_by_a_verb_with_its_own_clause_is_not_tagged_by_it() -> None:
-    # the verb after the quotation reports a clause of its own: the short quotation is a
-    # title or a chant, the clause is the quote
-    text = ("“Olm! Olm!,” the mayor said her campaign was closing strong. The governor said "
-            "the bridge was a “ferry killer” and said the tolls were “a tax on islanders.”")
-    assert speaker_of(text, "her campaign was closing strong") == "the mayor"
-    assert speaker_of(text, "the bridge was a “ferry killer”") == "The governor"
-
-
-def test_a_straight_opening_mark_closed_by_a_curly_one_is_a_quotation() -> None:
-    text = "\"We will reopen the ferry by spring,” Mayor Ilse Marrow said on Tuesday."
-    assert speaker_of(text, "We will reopen the ferry by spring") == "Mayor Ilse Marrow"
-
-
 def test_a_misread_lemma_of_a_belief_verb_is_mended() -> None:
     text = "The harbour board hopes the new ferry will cut the crossing to an hour."
     result = run(text)
@@ -196,11 +216,6 @@ def test_credit_lines_before_a_colon_are_no_source() -> None:
     assert headline_attributions("Text.\n\nContributing: Ana Velt and Jon Brask, Olm Courier.") \
         == []
     assert headline_attributions("Text.\n\nAdditional reporting: Ana Velt in Kessel.") == []
-
-
-def test_a_share_of_voters_keeps_its_percent_sign() -> None:
-    text = "Asked about the bridge, 47% say the council should build it before the election."
-    assert speaker_of(text, "the council should build it") == "47%"
 
 
 # Parses the small English model gets wrong now and then, built by hand so that the rule
@@ -286,19 +301,6 @@ HAND_PARSES: list[tuple[str, Parse, str, tuple[str, str | None]]] = [
 def test_rules_that_mend_misparses(rows: Parse, words: str,
                                    expected: tuple[str, str | None]) -> None:
     assert attribution(rows, words) == expected
-
-
-def test_who_opening_a_relative_clause_is_the_speaker_mention() -> None:
-    # PARC and PolNeAR mark the relative pronoun; the actor step links it to its antecedent
-    text = "Sanders, who said he intended to rest, left the rally early."
-    assert speaker_of(text, "he intended to rest") == "who"
-
-
-def test_typewriter_quotations_tagged_then_continued_by_adding() -> None:
-    text = ("''We have started all those talks,'' Mr. Brevik said, adding of the envoy, "
-            "''She cares about the ferry.''")
-    assert speaker_of(text, "We have started all those talks") == "Mr. Brevik"
-    assert speaker_of(text, "She cares about the ferry") == "Mr. Brevik"
 
 
 def test_a_tag_after_a_long_apposition_and_no_merge_with_the_quotation_before() -> None:
