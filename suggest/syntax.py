@@ -14,6 +14,11 @@ verb's subject and complement clause. On a parse:
   "She said: “…”") is a direct quote of that verb's subject; a quotation
   interrupted by its attribution is one quote with two fragments;
 * "according to X" makes X the speaker of the rest of its clause;
+* who is not the speaker: a subject inside the tagged quotation (the speaker is then
+  looked for after the verb), a subject whose own clause holds the content, the
+  implied subject of a passive or of a question put to someone ("Asked whether …");
+  a gerund after "by", "as", "before" … is done by the subject of the verb it hangs
+  on ("quoted an aide as saying", "responded by saying");
 * conditions come from :mod:`suggest.conditions`, with the enclosing quote's
   speaker as holder.
 
