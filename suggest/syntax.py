@@ -600,7 +600,7 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
         if base < MIN_CANDIDATE or comp is None:
             continue
         rest: Fragment | None = None
-        if comp is not None and relation == "parataxis":
+        if relation == "parataxis":
             # "The border stays closed, the minister said" / "The border, the minister said,
             # stays closed": the clause the verb interrupts, in two fragments around it
             head_span = _subtree_span(comp)
@@ -616,17 +616,15 @@ def attributions_from_parse(text: str, doc: Doc, table: VerbTable = BUILTIN) -> 
                 span = right
             else:
                 continue
-        elif comp is not None and relation == "passive":
+        elif relation == "passive":
             # "the vote is expected to be close": the passive verb sits inside its content
             subject = next(c for c in tok.children if c.dep_ == "nsubjpass")
             span = (_subtree_span(subject)[0], _subtree_span(comp)[1])
-        elif comp is not None:
+        else:
             span = _subtree_span(comp)
             if comp.dep_ == "dobj":
                 span = _object_span(tok, comp, span)
             span = _cut_at_own_attribution(comp, span, table)
-        else:
-            continue
         if span[0] <= tok.idx < span[1] and relation != "passive":
             # the verb sits inside its own clause's span: keep the side after it
             span = (tok.idx + len(tok.text), span[1])
