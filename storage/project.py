@@ -61,14 +61,12 @@ from storage.models import (
 from storage.proposals import (
     ProposalLinkView,
     ProposalView,
-    RelationProposal,
-    SpanProposal,
     StoreReport,
     read_links,
     read_proposals,
     store_proposals,
 )
-from storage.records import DocumentRecord, EntityRecord
+from storage.records import DocumentRecord, EntityRecord, ProposedRelation, ProposedSpan
 from storage.schema import Schema, default_schema, load_schema, parse_schema
 from storage.views import (
     RELATION_COLUMNS,
@@ -650,8 +648,8 @@ class Project:
         with self.db.reading() as session:
             return read_links(session, document_id)
 
-    def store_proposals(self, document_id: int, suggester: str, spans: Sequence[SpanProposal],
-                        relations: Sequence[RelationProposal] = ()) -> StoreReport:
+    def store_proposals(self, document_id: int, suggester: str, spans: Sequence[ProposedSpan],
+                        relations: Sequence[ProposedRelation] = ()) -> StoreReport:
         """Replaces a document's open proposals, in one transaction (see
         :func:`storage.proposals.store_proposals`)."""
 

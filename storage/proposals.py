@@ -11,9 +11,9 @@ one edit stores the span(s) and their relations in the annotator's layer and mar
 the proposals accepted; undo takes back both. Rejecting (:class:`RejectProposals`)
 is undoable too.
 
-This module reads proposals through small protocols (:class:`SpanProposal`,
-:class:`RelationProposal`) that ``suggest.base.ProposedSpan`` and
-``ProposedRelation`` satisfy, so storage never imports the suggesters.
+Proposals arrive as :class:`storage.records.ProposedSpan` and
+:class:`~storage.records.ProposedRelation`, the records the suggesters build
+(``suggest.base`` uses them), so storage never imports the suggesters.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -45,41 +45,9 @@ from storage.models import (
     Span,
     utcnow,
 )
-from storage.records import FragmentBounds
+from storage.records import FragmentBounds, ProposedRelation, ProposedSpan
 from storage.schema import Schema
 from storage.views import Changes
-
-
-class SpanProposal(Protocol):
-    """What :func:`store_proposals` reads of a proposed span (``suggest.base.ProposedSpan``)."""
-
-    @property
-    def key(self) -> str: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def fragments(self) -> tuple[tuple[int, int], ...]: ...
-    @property
-    def attributes(self) -> Mapping[str, object]: ...
-    @property
-    def confidence(self) -> float: ...
-    @property
-    def explanation(self) -> str: ...
-
-
-class RelationProposal(Protocol):
-    """What :func:`store_proposals` reads of a proposed relation."""
-
-    @property
-    def type(self) -> str: ...
-    @property
-    def source(self) -> str: ...
-    @property
-    def target(self) -> str | int: ...
-    @property
-    def confidence(self) -> float: ...
-    @property
-    def explanation(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -118,10 +86,15 @@ class StoreReport:
     """What :func:`store_proposals` did for one document."""
 
     added: int = 0
+    """Proposals stored for the first time."""
     kept: int = 0
+    """Open proposals proposed again: their confidence and explanation are updated."""
     removed: int = 0
+    """Open proposals no longer proposed: deleted."""
     already_decided: int = 0
+    """Proposals an annotator already accepted or rejected: left as they were."""
     links: int = 0
+    """Proposed relations stored (each run stores its open proposals' links anew)."""
 
 
 def fragments_key(fragments: Iterable[Sequence[int]]) -> str:
@@ -130,8 +103,8 @@ def fragments_key(fragments: Iterable[Sequence[int]]) -> str:
 
 
 def store_proposals(session: Session, schema: Schema, document_id: int, suggester: str,
-                    spans: Sequence[SpanProposal],
-                    relations: Sequence[RelationProposal] = ()) -> StoreReport:
+                    spans: Sequence[ProposedSpan],
+                    relations: Sequence[ProposedRelation] = ()) -> StoreReport:
     """Replaces the document's open proposals with these (inside the caller's transaction).
 
     An open proposal proposed again keeps its id; one not proposed any more is

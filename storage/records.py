@@ -7,8 +7,9 @@ Offsets are Unicode code points, end exclusive.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from storage.vocabulary import Status
@@ -112,3 +113,48 @@ class EntityRecord:
     kind: str = "person"
     aliases: list[str] = field(default_factory=list)
     kb_id: str | None = None
+
+
+_EMPTY: Mapping[str, object] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class ProposedSpan(FragmentBounds):
+    """A span a suggester proposes (:mod:`suggest.base`), stored by :mod:`storage.proposals`:
+    code-point fragments, end exclusive, in text order."""
+
+    key: str
+    label: str
+    fragments: tuple[Fragment, ...]
+    attributes: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
+    confidence: float = 0.5
+    explanation: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.fragments:
+            raise ValueError(f"proposed span {self.key!r} has no fragment")
+        for start, end in self.fragments:
+            if not 0 <= start < end:
+                raise ValueError(f"proposed span {self.key!r}: bad fragment ({start}, {end})")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"proposed span {self.key!r}: confidence {self.confidence} "
+                             "is not between 0 and 1")
+
+    def text(self, document_text: str, joiner: str = FRAGMENT_JOINER) -> str:
+        """The covered text, fragments joined by ``joiner``."""
+        return joiner.join(document_text[s:e] for s, e in self.fragments)
+
+
+@dataclass(frozen=True)
+class ProposedRelation:
+    """A relation a suggester proposes.
+
+    ``source`` is the key of a :class:`ProposedSpan`; ``target`` is the key of a
+    proposed span (str) or the id of a span already stored in the document (int).
+    """
+
+    type: str
+    source: str
+    target: str | int
+    confidence: float = 0.5
+    explanation: str = ""

@@ -291,10 +291,14 @@ class Schema:
 
     name: str
     version: int
+    """The file's ``version`` attribute; a project records each name and version it has used."""
     description: str
     labels: tuple[LabelDef, ...]
+    """In the schema file's order, which is the schema panel's order."""
     relations: tuple[RelationDef, ...]
     xml: str
+    """The schema file's text without a byte-order mark: stored with the project and
+    written next to a JSONL export."""
 
     def label(self, name: str) -> LabelDef | None:
         for label in self.labels:

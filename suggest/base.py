@@ -7,7 +7,9 @@ storage: the caller decides where they go (a proposals layer, the workbench).
 Keys: every :class:`ProposedSpan` has a ``key`` unique within one
 :class:`Proposals`; a :class:`ProposedRelation` names its source by that key and its
 target either by a key of the same proposals or by the integer id of a span
-already stored in the document (:attr:`SuggestContext.spans`).
+already stored in the document (:attr:`SuggestContext.spans`). Both records are
+declared in :mod:`storage.records`, because the proposals layer stores them as they are;
+suggesters import them from here.
 """
 
 from __future__ import annotations
@@ -17,64 +19,27 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from storage.records import FragmentBounds
+from storage.records import Fragment, FragmentBounds, ProposedRelation, ProposedSpan
 from storage.schema import Schema
-
-Fragment = tuple[int, int]
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
-class ProposedSpan(FragmentBounds):
-    """A span a suggester proposes: code-point fragments, end exclusive, in text order."""
-
-    key: str
-    label: str
-    fragments: tuple[Fragment, ...]
-    attributes: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
-    confidence: float = 0.5
-    explanation: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.fragments:
-            raise ValueError(f"proposed span {self.key!r} has no fragment")
-        for start, end in self.fragments:
-            if not 0 <= start < end:
-                raise ValueError(f"proposed span {self.key!r}: bad fragment ({start}, {end})")
-        if not 0.0 <= self.confidence <= 1.0:
-            raise ValueError(f"proposed span {self.key!r}: confidence {self.confidence} "
-                             "is not between 0 and 1")
-
-    def text(self, document_text: str, joiner: str = " … ") -> str:
-        """The covered text, fragments joined by ``joiner``."""
-        return joiner.join(document_text[s:e] for s, e in self.fragments)
-
-
-@dataclass(frozen=True)
-class ProposedRelation:
-    """A relation a suggester proposes.
-
-    ``source`` is the key of a :class:`ProposedSpan`; ``target`` is the key of a
-    proposed span (str) or the id of a span already stored in the document (int).
-    """
-
-    type: str
-    source: str
-    target: str | int
-    confidence: float = 0.5
-    explanation: str = ""
-
-
-@dataclass(frozen=True)
 class Problem:
-    """A suggester that failed on a document, named for the status bar or the CLI."""
+    """A suggester that failed on a document, named for the status bar or the CLI.
+
+    ``document`` names the document once the run over a project knows it
+    (:func:`suggest.pre_annotate.suggest_document`); a suggester itself leaves it empty.
+    """
 
     suggester: str
     message: str
+    document: str = ""
 
     def __str__(self) -> str:
-        return f"suggester '{self.suggester}': {self.message}"
+        where = f"{self.document}: " if self.document else ""
+        return f"{where}suggester '{self.suggester}': {self.message}"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ annotator's layer; one transaction per document. ``saywho suggest PROJECT`` and 
 workbench's background worker both call :func:`suggest_document`.
 
 A suggester that raises on a document, or takes longer than the time limit, is a
-:class:`DocumentProblem` naming the document; the other suggesters' proposals for it
+:class:`~suggest.base.Problem` naming the document; the other suggesters' proposals for it
 are still stored and the next document goes on.
 """
 
@@ -13,32 +13,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from storage.project import Project
 from storage.proposals import StoreReport
 from suggest import registry
-from suggest.base import (
-    ActorEntry,
-    ExistingSpan,
-    Proposals,
-    SuggestContext,
-)
+from suggest.base import ActorEntry, ExistingSpan, Problem, Proposals, SuggestContext
 
 #: the seconds a suggester may take on one document before it is given up
 DEFAULT_TIMEOUT = registry.DEFAULT_TIMEOUT
-
-
-@dataclass(frozen=True)
-class DocumentProblem:
-    """A suggester that failed on a document, for the status bar or stderr."""
-
-    document: str
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{self.document}: {self.problem}"
 
 
 @dataclass
@@ -48,7 +32,7 @@ class DocumentResult:
     document_id: int
     document: str
     report: StoreReport
-    problems: list[DocumentProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -105,7 +89,7 @@ def suggest_document(project: Project, document_id: int, *, annotator: str | Non
                       labels, min_confidence)
     report = project.store_proposals(document_id, "+".join(chosen), proposals.spans,
                                      proposals.relations)
-    problems = [DocumentProblem(name, str(p)) for p in proposals.problems]
+    problems = [replace(p, document=name) for p in proposals.problems]
     return DocumentResult(document_id, name, report, problems, time.perf_counter() - started)
 
 

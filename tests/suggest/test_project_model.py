@@ -57,7 +57,7 @@ def test_train_reports_held_out_scores_and_the_project_uses_its_model(
         assert pre_annotate.default_names(project) == [project_model.NAME]
         result = pre_annotate.suggest_document(project, project.documents()[0].id)
         # without an installed spaCy model the rules stand in, and say so; nothing else fails
-        assert [p for p in result.problems if "spaCy model" not in p.problem] == []
+        assert [p for p in result.problems if "spaCy model" not in p.message] == []
         stored = project.proposals(project.documents()[0].id)
         assert stored and all("project model" in p.explanation for p in stored)
 
