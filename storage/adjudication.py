@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,8 +28,9 @@ from storage.edits import (
     annotator_id,
     apply_all,
     revert_all,
+    stored,
 )
-from storage.errors import NotFoundError, SaywhoError, ValidationError
+from storage.errors import SaywhoError, ValidationError
 from storage.gcpause import collector_paused
 from storage.models import Annotator, Relation, Span, Status
 from storage.project import Project
@@ -385,17 +386,6 @@ def _gold_span(session: Session, document_id: int, gold_id: int, key: SpanKey) -
     return None
 
 
-Stored = TypeVar("Stored", Span, Relation)
-
-
-def _stored(session: Session, model: type[Stored], row_id: int) -> Stored:
-    """The span or relation to accept (NotFoundError when it was deleted meanwhile)."""
-    row = session.get(model, row_id)
-    if row is None:
-        raise NotFoundError(f"{model.__tablename__} {row_id} does not exist")
-    return row
-
-
 def _ensure_curator(session: Session, gold: str) -> int:
     who = annotator_id(session, gold)
     row = session.get(Annotator, who)
@@ -414,7 +404,7 @@ class AcceptSpan(Edit):
     text = "accept span"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        span = _stored(session, Span, self.span_id)
+        span = stored(session, Span, self.span_id)
         gold_id = _ensure_curator(session, self.gold)
         if span.annotator_id == gold_id:
             raise ValidationError("this span is already in the gold layer")
@@ -441,7 +431,7 @@ class AcceptRelation(Edit):
     text = "accept relation"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        relation = _stored(session, Relation, self.relation_id)
+        relation = stored(session, Relation, self.relation_id)
         gold_id = _ensure_curator(session, self.gold)
         changes = Changes()
         if not self.steps:

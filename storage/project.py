@@ -33,6 +33,7 @@ from storage.edits import (
     CreateEntity,
     Edit,
     annotator_id,
+    stored,
 )
 from storage.errors import (
     ConflictError,
@@ -462,10 +463,7 @@ class Project:
 
     def document(self, document_id: int) -> DocumentView:
         with self.db.reading() as session:
-            row = session.get(Document, document_id)
-            if row is None:
-                raise NotFoundError(f"document {document_id} does not exist")
-            return DocumentView.of(row)
+            return DocumentView.of(stored(session, Document, document_id))
 
     def document_by_external_id(self, external_id: str) -> DocumentView:
         with self.db.reading() as session:
@@ -539,10 +537,7 @@ class Project:
 
     def span(self, span_id: int) -> SpanView:
         with self.db.reading() as session:
-            row = session.get(Span, span_id)
-            if row is None:
-                raise NotFoundError(f"span {span_id} does not exist")
-            return SpanView.of(row)
+            return SpanView.of(stored(session, Span, span_id))
 
     def relations(self, document_id: int, annotator: str | None = None) -> list[RelationView]:
         return self._read_relations(document_id, annotator)
@@ -582,10 +577,7 @@ class Project:
 
     def relation(self, relation_id: int) -> RelationView:
         with self.db.reading() as session:
-            row = session.get(Relation, relation_id)
-            if row is None:
-                raise NotFoundError(f"relation {relation_id} does not exist")
-            return RelationView.of(row)
+            return RelationView.of(stored(session, Relation, relation_id))
 
     def entities(self) -> list[EntityView]:
         """The actor registry, by name, with the number of linked mentions."""
@@ -598,9 +590,7 @@ class Project:
 
     def entity(self, entity_id: int) -> EntityView:
         with self.db.reading() as session:
-            row = session.get(Entity, entity_id)
-            if row is None:
-                raise NotFoundError(f"actor {entity_id} does not exist")
+            row = stored(session, Entity, entity_id, "actor")
             mentions = session.scalar(select(func.count()).where(Span.entity_id == entity_id))
             return EntityView.of(row, mentions or 0)
 

@@ -33,6 +33,7 @@ from storage.edits import (
     _span_twins,
     annotator_id,
     check_fragments,
+    stored,
 )
 from storage.errors import ConflictError, NotFoundError, ValidationError
 from storage.models import (
@@ -116,9 +117,7 @@ def store_proposals(session: Session, schema: Schema, document_id: int, suggeste
     Raises:
         NotFoundError: the document does not exist.
     """
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFoundError(f"document {document_id} does not exist")
+    document = stored(session, Document, document_id)
     report = StoreReport()
     existing = {(row.label, row.fragments_key): row for row in session.scalars(
         select(Proposal).where(Proposal.document_id == document_id))}

@@ -31,6 +31,7 @@ from storage.edits.checks import (
     annotator_id,
     check_attributes,
     check_fragments,
+    stored,
     validate_relation,
     validate_span,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "revert_all",
     "shorten",
     "span_twins",
+    "stored",
     "validate_relation",
     "validate_span",
 ]

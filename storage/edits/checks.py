@@ -1,8 +1,8 @@
 """Checks an edit runs before it writes: spans, relations, attributes, actors.
 
 Each check raises :class:`~storage.errors.ValidationError` with a message a
-user can act on; the look-ups (:func:`load_document`, :func:`load_span`,
-:func:`annotator_id`) raise :class:`~storage.errors.NotFoundError`. The
+user can act on; the look-ups (:func:`stored`, :func:`load_document`,
+:func:`load_span`, :func:`annotator_id`) raise :class:`~storage.errors.NotFoundError`. The
 importers (:mod:`storage.importing`) run the same checks on every record.
 """
 
@@ -10,19 +10,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from storage.errors import NotFoundError, ValidationError
-from storage.models import (
-    Annotator,
-    Document,
-    Entity,
-    Relation,
-    Span,
-)
+from storage.models import Annotator, Base, Document, Entity, Relation, Span
 from storage.schema import AttributeDef, Schema
 from storage.validation import (
     ENTITY_ID_MAX,
@@ -97,13 +91,27 @@ def check_attributes(
     return result
 
 
+Row = TypeVar("Row", bound=Base)
+
+
+def stored(session: Session, model: type[Row], row_id: Any, what: str | None = None,
+           why: str = "", **get_options: Any) -> Row:
+    """The row ``row_id`` of ``model`` (``Session.get`` with ``get_options``).
+
+    Raises:
+        NotFoundError: "WHAT ID does not exist", then ``why`` (e.g. " (deleted
+            meanwhile?)"); ``what`` is the word users know (default: the table's name).
+    """
+    row = session.get(model, row_id, **get_options)
+    if row is None:
+        raise NotFoundError(f"{what or model.__tablename__} {row_id} does not exist{why}")
+    return row
+
+
 def load_document(session: Session, document_id: int) -> Document:
     """The document row without its text (loaded only if read: an edit on a 10 MB book
     checks offsets against the text's length, see :func:`text_length`)."""
-    document = session.get(Document, document_id, options=[defer(Document.text)])
-    if document is None:
-        raise NotFoundError(f"document {document_id} does not exist")
-    return document
+    return stored(session, Document, document_id, options=[defer(Document.text)])
 
 
 _TEXT_LENGTHS: dict[tuple[int, str], int] = {}
@@ -125,10 +133,7 @@ def text_length(document: Document) -> int:
 
 
 def load_span(session: Session, span_id: int) -> Span:
-    span = session.get(Span, span_id)
-    if span is None:
-        raise NotFoundError(f"span {span_id} does not exist (deleted meanwhile?)")
-    return span
+    return stored(session, Span, span_id, why=" (deleted meanwhile?)")
 
 
 def annotator_id(session: Session, name: str, create: bool = True) -> int:

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from storage.edits.base import ChangeEdit, Edit, new_id
-from storage.edits.checks import load_span, validate_relation
+from storage.edits.checks import load_span, stored, validate_relation
 from storage.edits.conflicts import refuse_if_back, relation_changed, relation_text, relation_twins
 from storage.edits.rows import RELATION_STATE, picked, relation_snapshot, relation_state
 from storage.edits.spans import AddSpan, NewSpan
-from storage.errors import ConflictError, NotFoundError, ValidationError
+from storage.errors import ConflictError, ValidationError
 from storage.models import (
     Relation,
     utcnow,
@@ -68,10 +68,8 @@ class AddRelation(Edit):
 
     def revert(self, session: Session, schema: Schema) -> Changes:
         assert self.relation_id is not None
-        row = session.get(Relation, self.relation_id, with_for_update=True)
-        if row is None:
-            raise NotFoundError(f"relation {self.relation_id} does not exist "
-                                "(deleted meanwhile?)")
+        row = stored(session, Relation, self.relation_id, why=" (deleted meanwhile?)",
+                     with_for_update=True)
         if self.state is not None and relation_state(row) != self.state:
             raise relation_changed(session, row, self.state["type"])
         changes = DeleteRelation(self.relation_id).apply(session, schema)
@@ -160,9 +158,7 @@ class DeleteRelation(Edit):
     text = "delete relation"
 
     def apply(self, session: Session, schema: Schema) -> Changes:
-        row = session.get(Relation, self.relation_id, with_for_update=True)
-        if row is None:
-            raise NotFoundError(f"relation {self.relation_id} does not exist")
+        row = stored(session, Relation, self.relation_id, with_for_update=True)
         if self.undone and self.snapshot is not None and \
                 relation_state(row) != picked(self.snapshot, RELATION_STATE):
             raise relation_changed(session, row, self.snapshot["type"])
@@ -210,10 +206,7 @@ class UpdateRelation(ChangeEdit[Relation]):
     text = "change relation"
 
     def _load(self, session: Session) -> Relation:
-        row = session.get(Relation, self.relation_id, with_for_update=True)
-        if row is None:
-            raise NotFoundError(f"relation {self.relation_id} does not exist")
-        return row
+        return stored(session, Relation, self.relation_id, with_for_update=True)
 
     def _state(self, row: Relation) -> dict[str, Any]:
         return relation_state(row)
