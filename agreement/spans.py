@@ -24,28 +24,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-Fragments = tuple[tuple[int, int], ...]
+from storage.views import SpanLike
 
 MATCHING_METHODS = ("hungarian", "greedy")
-
-
-class SpanLike(Protocol):
-    """What matching needs of a span (storage.views.SpanView has it)."""
-
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def label(self) -> str: ...
-
-    @property
-    def fragments(self) -> Fragments: ...
-
 
 S = TypeVar("S", bound=SpanLike)
 

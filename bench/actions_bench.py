@@ -31,6 +31,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -68,81 +69,14 @@ class Gold:
     speaker_context: str
 
 
-# Our reading of each sample's direct quotes: the quote is everything between the
-# quotation marks (one fragment per part), the speaker the closest explicit mention.
+# Our reading of each sample's direct quotes (bench/actions_gold.json, by sample): the
+# quote is everything between the quotation marks (one fragment per part), the speaker
+# the closest explicit mention. Samples 03 and 05 were not looked at while the ranking
+# rules of suggest/speakers.py were written.
 GOLD: dict[str, tuple[Gold, ...]] = {
-    "01-varnay-warns-ostmere": (
-        Gold(("We will not yield,", "not one metre of Carvonian soil."), "Varnay",
-             "Varnay told reporters"),
-        Gold(("If they cross the river, our answer will be swift and it will be final,",),
-             "he", "he added"),
-        Gold(("theatre for a domestic audience.",), "Ostmere's foreign ministry",
-             "Ostmere's foreign ministry dismissed"),
-        Gold(("inventing a crisis to distract from its own failures.",), "she",
-             "she said her government"),
-        Gold(("Our soldiers are on our side of the water,",
-              "They will stay there unless someone gives them a reason to leave."),
-             "Ardova", "Ardova said. "),
-        Gold(("furious",), "A senior Carvonian official", "A senior Carvonian official"),
-        Gold(("Both capitals are talking to their own voters,",
-              "The danger is that one of them starts to believe its own speeches."),
-             "Irena Malk", "said Irena Malk"),
-    ),
-    "02-ostmere-tariff-offer": (
-        Gold(("Should the port reopen, we are ready to lift the tariffs — all of them, and "
-              "at once,", "That offer stands until the end of the month."),
-             "Trade Minister Dorota Vell", "Trade Minister Dorota Vell told"),
-        Gold(("study the text carefully",), "Mira Hollis", "Mira Hollis, said"),
-        Gold(("says nothing about the tanks.",), "Mira Hollis", "Mira Hollis, said"),
-        Gold(("We don’t trade ports for promises,",
-              "If Halvik wants ships in Serrin, it knows what it has to move first."),
-             "Hollis", "Hollis said"),
-        Gold(("I told him what every mill owner in the north is telling me,",
-              "Take the deal, then argue about the rest."), "Saar", "Saar said"),
-        Gold(("Trade is trade,", "The army is somebody else’s department."),
-             "a senior official", "a senior official at the ministry said"),
-        Gold(("Nothing is permanent,", "least of all patience."), "she", "she said, ‘"),
-        Gold(("without delay.",), "The Lusanian embassy", "The Lusanian embassy"),
-    ),
-    # not looked at while the ranking rules of suggest/speakers.py were written
-    "03-pellara-minister-post": (
-        Gold(("share the river, not the blame.",), "Eleni Marakou", "Eleni Marakou ("),
-        Gold(("Two neighbours, one river 🌊. Pellara is ready to host talks tomorrow if both "
-              "sides say yes 🤝 #KallenPeace",), "The post", "The post, published"),
-        Gold(("puts an aggressor and its victim on the same footing",),
-             "A ministry statement", "A ministry statement said"),
-        Gold(("I wrote what I believe and what my government believes,",
-              "If anyone in Velmora is offended by the word neighbour, that says more about "
-              "Velmora than about me."), "she", "she told reporters"),
-        Gold(("under every treaty signed since 1921",), "He", "He said Pellara"),
-        Gold(("sincere, neutral and unconditional.",), "He", "He said Pellara"),
-        Gold(("gladly send a delegation to Korina next week, provided Velmora does the same.",),
-             "A spokesman", "A spokesman for Prime"),
-        Gold(("We are grateful for friends who offer tables and chairs,",
-              "We would be more grateful for friends who can tell the difference between a "
-              "fire and the man who lit it."), "Varnay", "Varnay said"),
-        Gold(("once tempers cool.",), "Officials", "Officials in Korina said"),
-    ),
-    "05-ardova-conditions": (
-        Gold(("The moment the last reservist goes home, our delegation will be on the train "
-              "to Velmora,", "Not a day before."), "Ardova", "Ardova told a congress"),
-        Gold(("Should the talks resume, we are ready to lift the tariffs on Carvonian grain,",
-              "Should they not, the people of Velmora will feel the cold before we do, and I "
-              "say that with no pleasure."), "she", "she said. \"Should"),
-        Gold(("exactly as long as Ostmere's tanks stay in Fennick.",),
-             "Foreign Minister Tomas Relling", "Foreign Minister Tomas Relling said"),
-        Gold(("Let them pull back their armour first,",
-              "If they do, we will match every step they take. If they do not, no freezing "
-              "of accounts will move a single soldier."), "Relling",
-             "Relling said. \"If"),
-        Gold(("economic blackmail,",), "he", "he said, Carvonia"),
-        Gold(("within weeks, provided nobody fires a shot by accident.",), "One western envoy",
-             "One western envoy"),
-        Gold(("We can help them climb down,",
-              "But they have to want to climb down. If they prefer to climb up, we cannot "
-              "stop them."), "Oster", "Oster said"),
-    ),
-}
+    name: tuple(Gold(tuple(g["parts"]), g["speaker"], g["speaker_context"]) for g in golds)
+    for name, golds in json.loads((Path(__file__).with_name("actions_gold.json"))
+                                  .read_text(encoding="utf-8")).items()}
 
 
 @dataclass

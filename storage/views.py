@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from storage.models import Document, Entity, Relation, Span
-from storage.records import FragmentBounds
+from storage.records import Fragment, FragmentBounds
 from storage.vocabulary import Status
 
 #: :attr:`Changes.selection` of an edit that leaves the selection where it is.
@@ -48,6 +48,18 @@ class DocumentView:
     def of(cls, row: Document) -> DocumentView:
         return cls(row.id, row.external_id, row.title, row.text, row.sha256, row.source,
                    dict(row.meta or {}), row.imported_at, row.position)
+
+
+class SpanLike(Protocol):
+    """What agreement and suggestions read of a span: :class:`SpanView` has it, and so
+    does any small record a test or a reader builds."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def fragments(self) -> tuple[Fragment, ...]: ...
 
 
 @dataclass(frozen=True)

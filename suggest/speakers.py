@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol, overload
 
+from storage.views import SpanLike
+
 __all__ = [
     "Candidate",
     "MarkedRelation",
@@ -46,15 +48,9 @@ __all__ = [
 ]
 
 
-class MarkedSpan(Protocol):
+class MarkedSpan(SpanLike, Protocol):
     """What is read of a stored span (``storage.views.SpanView`` fits)."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def fragments(self) -> Sequence[Sequence[int]]: ...
     @property
     def entity_id(self) -> int | None: ...
 
