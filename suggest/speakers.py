@@ -30,11 +30,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol, overload
 
-from storage.views import SpanLike
+from storage.views import RelationView, SpanLike
 
 __all__ = [
     "Candidate",
-    "MarkedRelation",
     "MarkedSpan",
     "Ranked",
     "RegistryActor",
@@ -53,17 +52,6 @@ class MarkedSpan(SpanLike, Protocol):
 
     @property
     def entity_id(self) -> int | None: ...
-
-
-class MarkedRelation(Protocol):
-    """What is read of a stored relation (``storage.views.RelationView`` fits)."""
-
-    @property
-    def type(self) -> str: ...
-    @property
-    def source_id(self) -> int: ...
-    @property
-    def target_id(self) -> int: ...
 
 
 class RegistryActor(Protocol):
@@ -735,7 +723,7 @@ def speaker_candidates(
     text: str,
     quote: Sequence[Sequence[int]],
     spans: Iterable[MarkedSpan] = (),
-    relations: Iterable[MarkedRelation] | Mapping[int, MarkedRelation] = (),
+    relations: Iterable[RelationView] | Mapping[int, RelationView] = (),
     registry: Iterable[RegistryActor] = (),
     target_labels: Sequence[str] = ("Actor",),
     relation: str = "speaker",
