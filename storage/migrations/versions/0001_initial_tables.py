@@ -1,8 +1,6 @@
 """initial tables
 
-Revision ID: 0001
-Revises: (none)
-Create Date: 2026-11-22 07:37:59.325957
+Created 2026-11-22 07:37:59.325957.
 """
 
 from __future__ import annotations
@@ -12,8 +10,6 @@ from alembic import op
 
 revision = '0001'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,6 @@
 """proposals layer: suggested spans and relations, and the annotators' decisions
 
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-12-04
+Created 2026-12-04.
 """
 
 from __future__ import annotations
@@ -12,8 +10,6 @@ from alembic import op
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
