@@ -85,14 +85,14 @@ def assert_golden(text: str, name: str) -> None:
 def test_sqlite_migrations_run_the_recorded_sql(tmp_path: Path) -> None:
     log = migration_log(db.to_url(tmp_path / "migrated.sqlite"), rebuilds=True)
     assert "CREATE TABLE proposal_link" in log and "DROP TABLE relation" in log
-    assert_golden(log, "migrations_sqlite.sql")
+    assert_golden(log, "migrations_sqlite.txt")
 
 
 @pytest.mark.postgres
 def test_postgresql_migrations_run_the_recorded_sql(pg_url: str) -> None:
     log = migration_log(make_url(pg_url), rebuilds=False)
     assert "CREATE TABLE proposal_link" in log and "DROP TABLE relation" in log
-    assert_golden(log, "migrations_postgresql.sql")
+    assert_golden(log, "migrations_postgresql.txt")
 
 
 def test_canonical_sorts_constraints_and_keeps_columns_in_order() -> None:

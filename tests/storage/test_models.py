@@ -42,7 +42,7 @@ def orm_ddl(dialect: Dialect) -> str:
 def test_create_all_writes_the_recorded_ddl(dialect: Dialect) -> None:
     ddl = orm_ddl(dialect)
     assert "CREATE TABLE proposal_link" in ddl
-    golden = GOLDEN / f"models_{dialect.name}.sql"
+    golden = GOLDEN / f"models_{dialect.name}.txt"
     if os.environ.get("SAYWHO_UPDATE_GOLDEN") == "1":
         golden.write_text(ddl, encoding="utf-8")
     assert ddl == golden.read_text(encoding="utf-8")
