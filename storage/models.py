@@ -8,7 +8,7 @@ and ``end`` repeat the outer bounds so the GUI can query by range on an index.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     JSON,
@@ -44,6 +44,71 @@ def utcnow() -> datetime:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+#: table options of the tables whose ids are never reused (SQLite AUTOINCREMENT): an
+#: undone-then-redone edit keeps its id safely (PostgreSQL sequences never reuse ids)
+IDS_NEVER_REUSED: Final[dict[str, Any]] = {"sqlite_autoincrement": True}
+
+
+def document_reference(*, primary_key: bool = False) -> Mapped[int]:
+    """A mixin's reference to the row's document: the row is deleted with the document.
+
+    It leads the table (``sort_order=-1``): SQLAlchemy would put a mixin's columns after
+    the table's own.
+    """
+    return mapped_column(ForeignKey("document.id", ondelete="CASCADE"), primary_key=primary_key,
+                         sort_order=-1)
+
+
+def annotator_reference(*, primary_key: bool = False) -> Mapped[int]:
+    """A mixin's reference to the row's annotator, leading the table like
+    :func:`document_reference`: the row is deleted with the annotator."""
+    return mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"), primary_key=primary_key,
+                         sort_order=-1)
+
+
+class PerDocumentAnnotator:
+    """Mixin of the tables with one row per document and annotator (status, assignment):
+    the two references are the primary key, and the table's first columns."""
+
+    document_id: Mapped[int] = document_reference(primary_key=True)
+    annotator_id: Mapped[int] = annotator_reference(primary_key=True)
+
+
+class AnnotatorRow:
+    """Mixin of an annotator's spans and relations: their first columns (id, the id they
+    came with from outside, document, annotator) and, after the table's own, when they
+    were made and last changed.
+
+    Each table pairs it with :func:`annotator_row_args` for the keys that go with them.
+    """
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    external_id: Mapped[str] = mapped_column(String(255), sort_order=-1)
+    document_id: Mapped[int] = document_reference()
+    annotator_id: Mapped[int] = annotator_reference()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def annotator_row_args(table: str, *index_columns: str) -> tuple[Any, ...]:
+    """``__table_args__`` of an :class:`AnnotatorRow` table.
+
+    Args:
+        table: the table's name.
+        index_columns: columns the ``(document_id, annotator_id)`` index goes on to.
+
+    Returns:
+        The index of each document's layer of one annotator, the uniqueness of
+        ``external_id`` in that layer, and ids never reused.
+    """
+    return (
+        Index(f"ix_{table}_document_annotator", "document_id", "annotator_id", *index_columns),
+        UniqueConstraint("document_id", "annotator_id", "external_id",
+                         name=f"uq_{table}_document_annotator_external"),
+        IDS_NEVER_REUSED,
+    )
 
 
 class ProjectMeta(Base):
@@ -85,16 +150,10 @@ class Annotator(Base):
     role: Mapped[str] = mapped_column(String(16), default="annotator")
 
 
-class DocumentStatus(Base):
+class DocumentStatus(PerDocumentAnnotator, Base):
     """The status of one document for one annotator (new / in_progress / done)."""
 
     __tablename__ = "document_status"
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
-    )
-    annotator_id: Mapped[int] = mapped_column(
-        ForeignKey("annotator.id", ondelete="CASCADE"), primary_key=True
-    )
     status: Mapped[str] = mapped_column(String(16), default=Status.NEW.value)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __table_args__ = (Index("ix_document_status_annotator_status", "annotator_id", "status"),)
@@ -112,16 +171,11 @@ class Entity(Base):
     kb_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
-    # ids are never reused: an undone-then-redone edit keeps its id safely
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    __table_args__ = (IDS_NEVER_REUSED,)
 
 
-class Span(Base):
+class Span(AnnotatorRow, Base):
     __tablename__ = "span"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(255))
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(String(64))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
@@ -130,50 +184,27 @@ class Span(Base):
     entity_id: Mapped[int | None] = mapped_column(
         ForeignKey("entity.id", ondelete="SET NULL"), nullable=True, index=True
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    # after AnnotatorRow's created_at and updated_at
+    version: Mapped[int] = mapped_column(Integer, default=1, sort_order=1)
 
     entity: Mapped[Entity | None] = relationship(lazy="raise")
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (
-        Index("ix_span_document_annotator", "document_id", "annotator_id", "start"),
-        UniqueConstraint("document_id", "annotator_id", "external_id",
-                         name="uq_span_document_annotator_external"),
-        {"sqlite_autoincrement": True},
-    )
+    __table_args__ = annotator_row_args("span", "start")
 
 
-class Relation(Base):
+class Relation(AnnotatorRow, Base):
     __tablename__ = "relation"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(255))
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(64))
     source_id: Mapped[int] = mapped_column(ForeignKey("span.id", ondelete="CASCADE"), index=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("span.id", ondelete="CASCADE"), index=True)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    __table_args__ = (
-        Index("ix_relation_document_annotator", "document_id", "annotator_id"),
-        UniqueConstraint("document_id", "annotator_id", "external_id",
-                         name="uq_relation_document_annotator_external"),
-        {"sqlite_autoincrement": True},
-    )
+    __table_args__ = annotator_row_args("relation")
 
 
-class Assignment(Base):
+class Assignment(PerDocumentAnnotator, Base):
     """A document given to an annotator to annotate (their list shows it first)."""
 
     __tablename__ = "assignment"
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
-    )
-    annotator_id: Mapped[int] = mapped_column(
-        ForeignKey("annotator.id", ondelete="CASCADE"), primary_key=True
-    )
     assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __table_args__ = (Index("ix_assignment_annotator", "annotator_id"),)
 
@@ -212,7 +243,7 @@ class Proposal(Base):
         Index("ix_proposal_document_state", "document_id", "state"),
         UniqueConstraint("document_id", "label", "fragments_key",
                          name="uq_proposal_document_label_fragments"),
-        {"sqlite_autoincrement": True},
+        IDS_NEVER_REUSED,
     )
 
 

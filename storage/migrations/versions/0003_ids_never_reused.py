@@ -4,9 +4,7 @@ Without AUTOINCREMENT, SQLite hands the id of a deleted row (an undone span) to
 the next insert, so redoing the undone edit would clash with somebody else's
 new span. PostgreSQL sequences never reuse ids: only SQLite tables change.
 
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-22
+Created 2026-11-22.
 """
 
 from __future__ import annotations
@@ -15,8 +13,6 @@ from alembic import op
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 TABLES = ("entity", "span", "relation")
 
