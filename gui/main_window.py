@@ -148,8 +148,8 @@ class MainWindow(ProjectWindow):
         self.annotation_table = AnnotationTable(self.project.schema)
         self.annotation_table.spanActivated.connect(self._on_table_span_activated)
         # filtering the table searches the whole layer: the rest of a long one first
-        self.annotation_table.filter.textChanged.connect(lambda _text: self.whole_layer())
-        self.annotation_table.label_filter.currentIndexChanged.connect(
+        self.annotation_table.search.textChanged.connect(lambda _text: self.whole_layer())
+        self.annotation_table.choice.currentIndexChanged.connect(
             lambda _index: self.whole_layer())
         self.table_dock = self._dock("Annotations", "annotationsDock", self.annotation_table,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)

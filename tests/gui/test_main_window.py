@@ -459,8 +459,8 @@ def test_status_keys_and_next_unfinished(window: MainWindow, sample_path: Path, 
     press(qtbot, window, Qt.Key.Key_PageUp, CTRL)
     assert window.document.id not in (first, second)
     assert window.position_label.text() == "Document 6 / 6"
-    window.document_list.status_filter.setCurrentIndex(
-        window.document_list.status_filter.findData("done"))
+    window.document_list.choice.setCurrentIndex(
+        window.document_list.choice.findData("done"))
     assert window.document_list.visible_ids() == [first]
 
 
