@@ -293,15 +293,6 @@ class MainWindow(ProjectWindow):
 
     # =================================================================== view
 
-    def _on_zoom_in(self) -> None:
-        self.view.zoom_in()
-
-    def _on_zoom_reset(self) -> None:
-        self.view.reset_zoom()
-
-    def _on_zoom_out(self) -> None:
-        self.view.zoom_out()
-
     def _on_view_zoom_changed(self, points: float) -> None:
         prefs.ZOOM.write(self.settings, points)
 
