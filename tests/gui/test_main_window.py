@@ -536,7 +536,7 @@ def test_other_annotator_is_shown_read_only(qtbot, sample_path: Path) -> None:
     assert window.spans == {}
     window.show_annotators(["bob"])
     assert "bob (read-only)" in window.meta_label.text()
-    assert window.view.layers_visible
+    assert bob_span.id in window.readonly_spans
     # bob's span is not in alice's editable layer: label keys and Delete cannot touch it
     assert window.view.spans_at(start + 1) == []
     # switching annotator shows bob's own layer as editable
