@@ -351,6 +351,7 @@ class MainWindow(ProjectWindow):
             prefs.WINDOW_GEOMETRY.write(self.settings, self.saveGeometry())
             prefs.WINDOW_STATE.write(self.settings, self.saveState())
             self.settings.sync()
+        self.proposals.stop_jobs()
         event.accept()
 
     def changeEvent(self, event: QEvent) -> None:
