@@ -1,12 +1,12 @@
 """What the GUI's read-only tables share: a row model, a filter proxy, a table view.
 
-:class:`FilteredTable` is the pane around them: a search box and a choice
-filter above the table. :class:`RowTableModel` holds one frozen view (or tuple) per row with the
+:class:`RowTableModel` holds one frozen view (or tuple) per row with the
 columns declared once in ``COLUMNS``; subclasses only say what a cell shows
 (:meth:`RowTableModel.cell`). Row-level changes go through
 :meth:`~RowTableModel.insert_rows`, :meth:`~RowTableModel.remove_row` and
 :meth:`~RowTableModel.replace_row`, which emit the begin/end signals views
-and proxies rely on.
+and proxies rely on. :class:`FilteredTable` is the pane around them: a search
+box and a choice filter above the table.
 """
 
 from __future__ import annotations

@@ -127,7 +127,7 @@ class PickerModel(QAbstractListModel):
         self.endResetModel()
 
     def _entry_at(self, index: int) -> PickerEntry:
-        """The entry of the target at ``index`` (made at the first call when made)."""
+        """The entry of the target at ``index`` (with ``make``, made once, at the first call)."""
         if self._make is None:
             entry: PickerEntry = self._targets[index]
             return entry
