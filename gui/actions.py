@@ -180,10 +180,10 @@ ACTIONS: tuple[ActionDef[MainWindow], ...] = (
        "Annotate", section="Suggestions", tip="Learn from the done documents and the accepted "
        "and rejected suggestions (in the background)"),
     # View
-    _a("view.zoom_in", "Zoom &In", ("Ctrl++", "Ctrl+="), lambda w: w._on_zoom_in, "View",
+    _a("view.zoom_in", "Zoom &In", ("Ctrl++", "Ctrl+="), lambda w: w.view.zoom_in, "View",
        icon="zoom-in"),
-    _a("view.zoom_reset", "&Reset Zoom", "Ctrl+0", lambda w: w._on_zoom_reset, "View"),
-    _a("view.zoom_out", "Zoom &Out", "Ctrl+-", lambda w: w._on_zoom_out, "View", icon="zoom-out"),
+    _a("view.zoom_reset", "&Reset Zoom", "Ctrl+0", lambda w: w.view.reset_zoom, "View"),
+    _a("view.zoom_out", "Zoom &Out", "Ctrl+-", lambda w: w.view.zoom_out, "View", icon="zoom-out"),
     _a("view.snap", "&Snap Selection to Words", "Ctrl+Shift+W", lambda w: w._on_toggle_snap, "View",
        checkable=True, separator_before=True),
     _a("view.theme_system", "Theme: Follow &System", "Ctrl+Alt+S",

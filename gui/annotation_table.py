@@ -13,17 +13,9 @@ from typing import Any, Concatenate, ParamSpec
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QWidget
 
-from gui.dialogs.layout import stack, tool_row
-from gui.models import (
-    ModelIndex,
-    RowTableModel,
-    TextFilterModel,
-    proxy_index,
-    search_field,
-    table_view,
-)
+from gui.models import FilteredTable, ModelIndex, RowTableModel, TextFilterModel
 from storage.schema import Schema
 from storage.views import EntityView, RelationView, SpanView
 
@@ -316,8 +308,9 @@ def _synced(change: Callable[Concatenate[SpanTableModel, P], None],
     return synced
 
 
-class AnnotationTable(QWidget):
-    """The bottom dock: filter row and the span table.
+class AnnotationTable(FilteredTable[SpanTableModel, SpanFilterModel]):
+    """The bottom dock: the filter row (text, and the label as :attr:`choice`) and
+    the span table.
 
     Signals:
         spanActivated(int): a row was selected; the span should be selected in the view.
@@ -326,17 +319,12 @@ class AnnotationTable(QWidget):
     spanActivated = Signal(int)
 
     def __init__(self, schema: Schema, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(SpanTableModel(schema), SpanFilterModel(),
+                         ("spanFilter", "labelFilter", "spanTable"), "Filter annotations…",
+                         26, (8, 6, 8, 8), parent)
         self._sync_depth = 0
-        self.model = SpanTableModel(schema, self)
-        self.proxy = SpanFilterModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.filter = search_field("spanFilter", "Filter annotations…", self)
-        self.label_filter = QComboBox(self)
-        self.label_filter.setObjectName("labelFilter")
         self.set_schema(schema)
 
-        self.table = table_view("spanTable", self.proxy, 26, self)
         # no sort column: rows keep the model's text order (already sorted, and free);
         # clicking a header sorts by that column
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -349,9 +337,6 @@ class AnnotationTable(QWidget):
         header.resizeSection(3, 170)
         header.resizeSection(4, 150)
 
-        stack(self, tool_row(self.filter, self.label_filter), (self.table, 1),
-              margins=(8, 6, 8, 8), spacing=6)
-
         self.empty_hint = QLabel(NO_ANNOTATIONS, self.table.viewport())
         self.empty_hint.setObjectName("emptyHint")
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -361,8 +346,8 @@ class AnnotationTable(QWidget):
         self.table.viewport().installEventFilter(self)
         self._update_empty_hint()
 
-        self.filter.textChanged.connect(self._on_filter_text)
-        self.label_filter.currentIndexChanged.connect(self._on_label_filter)
+        self.search.textChanged.connect(self._on_filter_text)
+        self.choice.currentIndexChanged.connect(self._on_label_filter)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
     @contextlib.contextmanager
@@ -381,12 +366,12 @@ class AnnotationTable(QWidget):
 
     def set_schema(self, schema: Schema) -> None:
         self.model.schema = schema
-        self.label_filter.blockSignals(True)
-        self.label_filter.clear()
-        self.label_filter.addItem("All labels", None)
+        self.choice.blockSignals(True)
+        self.choice.clear()
+        self.choice.addItem("All labels", None)
         for label in schema.labels:
-            self.label_filter.addItem(label.name, label.name)
-        self.label_filter.blockSignals(False)
+            self.choice.addItem(label.name, label.name)
+        self.choice.blockSignals(False)
 
     def select_span(self, span_id: int | None) -> None:
         """Selects the span's row (without emitting :attr:`spanActivated`)."""
@@ -396,7 +381,7 @@ class AnnotationTable(QWidget):
             if span_id is None or self.model.row_of(span_id) is None:
                 self.table.clearSelection()
                 return
-            index = proxy_index(self.proxy, span_id)
+            index = self.shown_index(span_id)
             if index.isValid():
                 self.table.selectRow(index.row())
                 self.table.setCurrentIndex(index)
@@ -426,7 +411,7 @@ class AnnotationTable(QWidget):
 
     def _on_label_filter(self, _index: int) -> None:
         with self._syncing():
-            self.proxy.set_label(self.label_filter.currentData())
+            self.proxy.set_label(self.choice.currentData())
 
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid() and not self._sync_depth:

@@ -609,7 +609,10 @@ class ComparisonWindow(QMainWindow):
     # ------------------------------------------------------------- Qt overrides
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        job = self._job
         self._cancel_job()
+        if job is not None:
+            job.stop()  # cancelled: it ends at its next check
         super().closeEvent(event)
 
 

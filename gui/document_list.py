@@ -12,17 +12,9 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QComboBox, QHeaderView, QWidget
+from PySide6.QtWidgets import QHeaderView, QWidget
 
-from gui.dialogs.layout import stack, tool_row
-from gui.models import (
-    ModelIndex,
-    RowTableModel,
-    TextFilterModel,
-    proxy_index,
-    search_field,
-    table_view,
-)
+from gui.models import FilteredTable, ModelIndex, RowTableModel, TextFilterModel
 from storage.schema import Schema
 from storage.views import DocumentInfo
 from storage.vocabulary import STATUSES, LabelRole, Status
@@ -146,8 +138,8 @@ class DocumentFilterModel(TextFilterModel):
         return True
 
 
-class DocumentList(QWidget):
-    """The left pane: a search box, a status filter and the document table.
+class DocumentList(FilteredTable[DocumentTableModel, DocumentFilterModel]):
+    """The left pane: a search box, a status filter (:attr:`choice`) and the document table.
 
     Signals:
         documentActivated(int): the user chose a document.
@@ -157,20 +149,14 @@ class DocumentList(QWidget):
 
     def __init__(self, search_texts: Callable[[str], set[int]] | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(DocumentTableModel(), DocumentFilterModel(),
+                         ("documentSearch", "statusFilter", "documentTable"),
+                         "Search titles and text…", 28, (8, 4, 4, 8), parent)
         self._search_texts = search_texts
-        self.model = DocumentTableModel(self)
-        self.proxy = DocumentFilterModel(self)
-        self.proxy.setSourceModel(self.model)
-
-        self.search = search_field("documentSearch", "Search titles and text…", self)
-        self.status_filter = QComboBox(self)
-        self.status_filter.setObjectName("statusFilter")
         for text, value in (("All", None), ("Unfinished", UNFINISHED),
                             *((status.text, status.value) for status in Status)):
-            self.status_filter.addItem(text, value)
+            self.choice.addItem(text, value)
 
-        self.table = table_view("documentTable", self.proxy, 28, self)
         self.table.setSortingEnabled(False)
         self.table.setAlternatingRowColors(False)
         header = self.table.horizontalHeader()
@@ -179,11 +165,8 @@ class DocumentList(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
 
-        stack(self, tool_row(self.search, self.status_filter), (self.table, 1),
-              margins=(8, 4, 4, 8), spacing=6)
-
         self.search.textChanged.connect(self._on_search_changed)
-        self.status_filter.currentIndexChanged.connect(self._on_status_filter_changed)
+        self.choice.currentIndexChanged.connect(self._on_status_filter_changed)
         self.table.clicked.connect(self._on_table_clicked)
         self.table.activated.connect(self._on_table_clicked)
 
@@ -195,7 +178,7 @@ class DocumentList(QWidget):
 
     def select_document(self, document_id: int) -> None:
         """Highlights a document's row without emitting :attr:`documentActivated`."""
-        index = proxy_index(self.proxy, document_id)
+        index = self.shown_index(document_id)
         if index.isValid():
             self.table.blockSignals(True)
             self.table.selectRow(index.row())
@@ -216,7 +199,7 @@ class DocumentList(QWidget):
         self.proxy.set_search(text, matches)
 
     def _on_status_filter_changed(self, _index: int) -> None:
-        self.proxy.set_status(self.status_filter.currentData())
+        self.proxy.set_status(self.choice.currentData())
 
     def _on_table_clicked(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import collections
 import time
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -125,41 +126,20 @@ class MainWindow(ProjectWindow):
         stack(centre, self.header, (self.view, 1), margins=(0, 0, 0, 0), spacing=0)
         self.setCentralWidget(centre)
         self.picker = RelationPicker(self.view)
-        self.picker.picked.connect(self._on_picker_picked)
-        self.picker.cancelled.connect(self._on_picker_cancelled)
 
         self.document_list = DocumentList(self._search_texts)
-        self.document_list.documentActivated.connect(self._on_document_activated)
         self.documents_dock = self._dock("Documents", "documentsDock", self.document_list,
                                          Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.schema_panel = SchemaPanel(self.project.schema, self._find_entities)
-        self.schema_panel.labelClicked.connect(self._on_label_key)
-        self.schema_panel.attributeEdited.connect(self._on_attribute_edited)
-        self.schema_panel.relationRequested.connect(self._on_relation_key)
-        self.schema_panel.relationTargetClicked.connect(self._on_relation_target_clicked)
-        self.schema_panel.relationDeleteRequested.connect(self._on_relation_delete_requested)
-        self.schema_panel.entityChosen.connect(self._on_entity_chosen)
-        self.schema_panel.createActorRequested.connect(self._on_create_actor_from_selection)
-        self.schema_panel.unlinkRequested.connect(self._on_unlink_actor)
         self.schema_dock = self._dock("Annotation", "schemaDock", self.schema_panel,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.annotation_table = AnnotationTable(self.project.schema)
-        self.annotation_table.spanActivated.connect(self._on_table_span_activated)
-        # filtering the table searches the whole layer: the rest of a long one first
-        self.annotation_table.filter.textChanged.connect(lambda _text: self.whole_layer())
-        self.annotation_table.label_filter.currentIndexChanged.connect(
-            lambda _index: self.whole_layer())
         self.table_dock = self._dock("Annotations", "annotationsDock", self.annotation_table,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
 
         self.actor_registry = ActorRegistry(self.project.mentions)
-        self.actor_registry.createRequested.connect(self._on_actor_create_requested)
-        self.actor_registry.updateRequested.connect(self._on_actor_update_requested)
-        self.actor_registry.mergeRequested.connect(self._on_actor_merge_requested)
-        self.actor_registry.deleteRequested.connect(self._on_actor_delete_requested)
-        self.actor_registry.mentionActivated.connect(self._on_mention_activated)
         self.actors_dock = self._dock("Actors", "actorsDock", self.actor_registry,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.table_dock, self.actors_dock)
@@ -168,9 +148,7 @@ class MainWindow(ProjectWindow):
         for dock in (self.table_dock, self.actors_dock):
             dock.setTitleBarWidget(QWidget())  # the tabs name them
         self.table_dock.raise_()
-
-        self.view.spanSelected.connect(self._on_view_span_selected)
-        self.view.selectionRangeChanged.connect(self._on_view_range_changed)
+        self._connect_widgets()
 
         status = QStatusBar()
         self.setStatusBar(status)
@@ -192,6 +170,36 @@ class MainWindow(ProjectWindow):
         self.addToolBar(self.toolbar)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks |
                             QMainWindow.DockOption.AllowTabbedDocks)
+
+    def _connect_widgets(self) -> None:
+        """Wires the panes' signals to the window's handlers, one row a connection."""
+        panel, table, registry = self.schema_panel, self.annotation_table, self.actor_registry
+        connections: tuple[tuple[SignalInstance, Callable[..., object]], ...] = (
+            (self.view.spanSelected, self._on_view_span_selected),
+            (self.view.selectionRangeChanged, self._on_view_range_changed),
+            (self.picker.picked, self._on_picker_picked),
+            (self.picker.cancelled, self._on_picker_cancelled),
+            (self.document_list.documentActivated, self._on_document_activated),
+            (panel.labelClicked, self._on_label_key),
+            (panel.attributeEdited, self._on_attribute_edited),
+            (panel.relationRequested, self._on_relation_key),
+            (panel.relationTargetClicked, self._on_relation_target_clicked),
+            (panel.relationDeleteRequested, self._on_relation_delete_requested),
+            (panel.entityChosen, self._on_entity_chosen),
+            (panel.createActorRequested, self._on_create_actor_from_selection),
+            (panel.unlinkRequested, self._on_unlink_actor),
+            (table.spanActivated, self._on_table_span_activated),
+            # filtering the table searches the whole layer: the rest of a long one first
+            (table.search.textChanged, lambda _text: self.whole_layer()),
+            (table.choice.currentIndexChanged, lambda _index: self.whole_layer()),
+            (registry.createRequested, self._on_actor_create_requested),
+            (registry.updateRequested, self._on_actor_update_requested),
+            (registry.mergeRequested, self._on_actor_merge_requested),
+            (registry.deleteRequested, self._on_actor_delete_requested),
+            (registry.mentionActivated, self._on_mention_activated),
+        )
+        for signal, slot in connections:
+            signal.connect(slot)
 
     def _dock(self, title: str, name: str, widget: QWidget,
               area: Qt.DockWidgetArea) -> QDockWidget:
@@ -285,15 +293,6 @@ class MainWindow(ProjectWindow):
 
     # =================================================================== view
 
-    def _on_zoom_in(self) -> None:
-        self.view.zoom_in()
-
-    def _on_zoom_reset(self) -> None:
-        self.view.reset_zoom()
-
-    def _on_zoom_out(self) -> None:
-        self.view.zoom_out()
-
     def _on_view_zoom_changed(self, points: float) -> None:
         prefs.ZOOM.write(self.settings, points)
 
@@ -352,6 +351,7 @@ class MainWindow(ProjectWindow):
             prefs.WINDOW_GEOMETRY.write(self.settings, self.saveGeometry())
             prefs.WINDOW_STATE.write(self.settings, self.saveState())
             self.settings.sync()
+        self.proposals.stop_jobs()
         event.accept()
 
     def changeEvent(self, event: QEvent) -> None:

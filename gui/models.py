@@ -5,7 +5,8 @@ columns declared once in ``COLUMNS``; subclasses only say what a cell shows
 (:meth:`RowTableModel.cell`). Row-level changes go through
 :meth:`~RowTableModel.insert_rows`, :meth:`~RowTableModel.remove_row` and
 :meth:`~RowTableModel.replace_row`, which emit the begin/end signals views
-and proxies rely on.
+and proxies rely on. :class:`FilteredTable` is the pane around them: a search
+box and a choice filter above the table.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView, QWidget
+
+from gui.dialogs.layout import stack, tool_row
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
@@ -161,3 +164,37 @@ def table_view(name: str, model: QAbstractItemModel, row_height: int,
     table.setWordWrap(word_wrap)
     table.horizontalHeader().setHighlightSections(highlight_sections)
     return table
+
+
+Model = TypeVar("Model", bound=RowTableModel[Any])
+Proxy = TypeVar("Proxy", bound=TextFilterModel)
+
+
+class FilteredTable(QWidget, Generic[Model, Proxy]):
+    """A pane: a search box and a choice filter (:attr:`choice`) above a table that
+    shows ``model`` through the filter proxy ``proxy`` (both become the pane's children).
+
+    The subclass fills :attr:`choice` and wires both filters to its proxy.
+    """
+
+    def __init__(self, model: Model, proxy: Proxy, names: tuple[str, str, str],
+                 placeholder: str, row_height: int, margins: tuple[int, int, int, int],
+                 parent: QWidget | None = None) -> None:
+        """``names`` are the object names of the search box, the choice and the table."""
+        super().__init__(parent)
+        search_name, choice_name, table_name = names
+        self.model = model
+        self.proxy = proxy
+        model.setParent(self)
+        proxy.setParent(self)
+        proxy.setSourceModel(model)
+        self.search = search_field(search_name, placeholder, self)
+        self.choice = QComboBox(self)
+        self.choice.setObjectName(choice_name)
+        self.table = table_view(table_name, self.proxy, row_height, self)
+        stack(self, tool_row(self.search, self.choice), (self.table, 1), margins=margins,
+              spacing=6)
+
+    def shown_index(self, key: Any) -> QModelIndex:
+        """The table's index of the row whose item has ``key`` (invalid if absent or hidden)."""
+        return proxy_index(self.proxy, key)

@@ -113,6 +113,14 @@ class ProposalController(QObject):
         self.job = job
         self._start(job)
 
+    def stop_jobs(self) -> None:
+        """Cancels the suggesters' and the training's jobs and waits for those running
+        (the window is closing: nothing they report is shown any more)."""
+        self.pending = None
+        for job in (self.job, self.train_job):
+            if job is not None and job.stop():
+                _RUNNING.discard(job)  # a job taken off the pool unrun reports nothing
+
     def _alive(self) -> bool:
         return shiboken6.isValid(self) and shiboken6.isValid(self.window)
 

@@ -11,7 +11,7 @@ undoable edits.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -39,6 +40,7 @@ from storage.views import EntityView, RelationView, SpanView
 from storage.vocabulary import ValueType
 
 ENTITY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+Layout = TypeVar("Layout", bound=QLayout)
 
 
 def swatch_icon(color: str, size: int = 12) -> QIcon:
@@ -53,6 +55,15 @@ def swatch_icon(color: str, size: int = 12) -> QIcon:
     painter.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
     painter.end()
     return QIcon(pixmap)
+
+
+def _bare_box(layout_class: type[Layout], spacing: int) -> tuple[QWidget, Layout]:
+    """A plain widget and its layout of ``layout_class``, without margins."""
+    box = QWidget()
+    layout = layout_class(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(spacing)
+    return box, layout
 
 
 def _section_title(text: str) -> QLabel:
@@ -107,10 +118,7 @@ class SchemaPanel(QScrollArea):
         self.setWidget(body)
 
         self._layout.addWidget(_section_title("Labels"))
-        self._labels_box = QWidget()
-        self._labels_grid = QGridLayout(self._labels_box)
-        self._labels_grid.setContentsMargins(0, 0, 0, 0)
-        self._labels_grid.setSpacing(6)
+        self._labels_box, self._labels_grid = _bare_box(QGridLayout, 6)
         self._layout.addWidget(self._labels_box)
 
         self._hint = QLabel()
@@ -135,11 +143,8 @@ class SchemaPanel(QScrollArea):
 
         self._attributes_title = _section_title("Attributes")
         span_layout.addWidget(self._attributes_title)
-        self._attributes_box = QWidget()
-        self._attributes_form = QFormLayout(self._attributes_box)
-        self._attributes_form.setContentsMargins(0, 0, 0, 0)
+        self._attributes_box, self._attributes_form = _bare_box(QFormLayout, 6)
         self._attributes_form.setHorizontalSpacing(10)
-        self._attributes_form.setVerticalSpacing(6)
         self._attributes_form.setFieldGrowthPolicy(
             QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         span_layout.addWidget(self._attributes_box)
@@ -147,10 +152,7 @@ class SchemaPanel(QScrollArea):
         # actor link
         self._entity_title = _section_title("Actor")
         span_layout.addWidget(self._entity_title)
-        self._entity_box = QWidget()
-        entity_layout = QVBoxLayout(self._entity_box)
-        entity_layout.setContentsMargins(0, 0, 0, 0)
-        entity_layout.setSpacing(6)
+        self._entity_box, entity_layout = _bare_box(QVBoxLayout, 6)
         linked_row = QHBoxLayout()
         linked_row.setSpacing(6)
         self.entity_label = QLabel()
@@ -183,15 +185,9 @@ class SchemaPanel(QScrollArea):
         # relations
         self._relations_title = _section_title("Relations")
         span_layout.addWidget(self._relations_title)
-        self._relations_box = QWidget()
-        self._relations_layout = QVBoxLayout(self._relations_box)
-        self._relations_layout.setContentsMargins(0, 0, 0, 0)
-        self._relations_layout.setSpacing(4)
+        self._relations_box, self._relations_layout = _bare_box(QVBoxLayout, 4)
         span_layout.addWidget(self._relations_box)
-        self._add_relation_box = QWidget()
-        self._add_relation_layout = QHBoxLayout(self._add_relation_box)
-        self._add_relation_layout.setContentsMargins(0, 0, 0, 0)
-        self._add_relation_layout.setSpacing(6)
+        self._add_relation_box, self._add_relation_layout = _bare_box(QHBoxLayout, 6)
         span_layout.addWidget(self._add_relation_box)
         self._keys_hint = QLabel(
             "<b>Shift</b>+label key: change label · <b>F</b>: add selection as fragment · "
@@ -398,10 +394,7 @@ class SchemaPanel(QScrollArea):
             if entity is not None and entity.name != shown:
                 shown = f"{shown} = {entity.name}"
             arrow = "→" if outgoing else "←"
-            row = QWidget()
-            row_layout = QHBoxLayout(row)
-            row_layout.setContentsMargins(0, 0, 0, 0)
-            row_layout.setSpacing(4)
+            row, row_layout = _bare_box(QHBoxLayout, 4)
             jump = QPushButton(f"{relation.type} {arrow} {other.label}: {shown}")
             jump.setObjectName(f"relation_{relation.id}")
             jump.setFlat(True)

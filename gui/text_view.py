@@ -169,7 +169,6 @@ class ArticleView(QPlainTextEdit):
         self._schema: Schema | None = None
         self._index = SpanIndex([0], 0)
         self._layers: list[tuple[str, SpanIndex]] = []
-        self._layers_visible = True
         self._relations: dict[int, RelationView] = {}
         self._relations_by_span: dict[int, list[RelationView]] | None = {}
         self._entities: Mapping[int, EntityView] = {}
@@ -223,7 +222,7 @@ class ArticleView(QPlainTextEdit):
             schema: Gives label colours and names.
             entities: Actor registry entries by id, for tooltips.
             readonly_layers: ``(annotator name, spans)`` of other layers, shown
-                with a dashed outline while :attr:`layers_visible`.
+                with a dashed outline (none given: none shown).
             shown_first: Give Qt the text up to the end of the paragraph holding this
                 offset first and the rest at idle (None: all of it now). Offsets stay
                 those of the whole text; :meth:`finish_text` appends the rest at once.
@@ -409,16 +408,6 @@ class ArticleView(QPlainTextEdit):
     def relations_of(self, span_id: int) -> list[RelationView]:
         """Relations with this span as source or target."""
         return list(self._relations_of.get(span_id, ()))
-
-    @property
-    def layers_visible(self) -> bool:
-        """Whether other annotators' spans (read-only layers) are drawn."""
-        return self._layers_visible
-
-    @layers_visible.setter
-    def layers_visible(self, visible: bool) -> None:
-        self._layers_visible = visible
-        self.viewport().update()
 
     # ---------------------------------------------------------------- selection
 
@@ -847,10 +836,9 @@ class ArticleView(QPlainTextEdit):
         rows: list[str] = []
         for span in self.spans_at(offset):
             rows.append(self._span_html(span, None))
-        if self._layers_visible:
-            for name, index in self._layers:
-                for span in index.spans_at(offset):
-                    rows.append(self._span_html(span, name))
+        for name, index in self._layers:
+            for span in index.spans_at(offset):
+                rows.append(self._span_html(span, name))
         return "<hr>".join(rows) if rows else None
 
     def _covered(self, span: SpanView, limit: int = 60) -> str:
@@ -943,17 +931,16 @@ class ArticleView(QPlainTextEdit):
                     painter.setBrush(Qt.BrushStyle.NoBrush)
                     for line_rect in fragment_rects:
                         painter.drawRoundedRect(line_rect.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
-            if self._layers_visible:
-                for _, index in self._layers:
-                    for span in index.in_block(number):
-                        _, mark, _ = self._colors_of(span.label)
-                        pen = QPen(mark, 1.2, Qt.PenStyle.DashLine)
-                        painter.setPen(pen)
-                        painter.setBrush(Qt.BrushStyle.NoBrush)
-                        for start, end in span.fragments:
-                            start, end = max(start, block_start), min(end, block_end)
-                            for line_rect in self._range_rects(block, rect, start, end):
-                                painter.drawRect(line_rect.adjusted(0.5, 1.5, -0.5, -0.5))
+            for _, index in self._layers:
+                for span in index.in_block(number):
+                    _, mark, _ = self._colors_of(span.label)
+                    pen = QPen(mark, 1.2, Qt.PenStyle.DashLine)
+                    painter.setPen(pen)
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    for start, end in span.fragments:
+                        start, end = max(start, block_start), min(end, block_end)
+                        for line_rect in self._range_rects(block, rect, start, end):
+                            painter.drawRect(line_rect.adjusted(0.5, 1.5, -0.5, -0.5))
 
     def _group_rects(self, blocks: list[tuple[QTextBlock, QRectF]]) -> dict[int, list[QRectF]]:
         """On-screen fragment rectangles of the selected span and its related spans."""

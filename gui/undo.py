@@ -137,12 +137,6 @@ class EditController(QObject):
                 return str(exc)
         return None
 
-    def begin_macro(self, text: str) -> None:
-        self.stack.beginMacro(text)
-
-    def end_macro(self) -> None:
-        self.stack.endMacro()
-
     def clear(self) -> None:
         self.stack.clear()
 

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QPoint, QRect
 
 from gui.annotation_table import covered_text
-from gui.dialogs.relation_picker import LazyEntries, PickerEntry
+from gui.dialogs.relation_picker import PickerEntry
 from gui.window_base import with_article
 from gui.window_documents import DocumentWindow
 from storage.edits import (
@@ -46,10 +47,11 @@ class RelationWindow(DocumentWindow):
         text = self.document.text
         self.pick = (relation, span.id)
         sources = covered_text(text, span.fragments)
-        entries = self._picker_entries(definition, span)
         self.picker.open(
             f"{relation.capitalize()} of “{sources[:40]}{'…' if len(sources) > 40 else ''}”",
-            entries, lambda typed: self._typed_entries(definition, span, typed))
+            self._picker_targets(definition, span),
+            lambda typed: self._typed_entries(definition, span, typed),
+            make=lambda candidate: self._entry(definition, candidate))
         self._place_picker()
         self._status(f"Pick the {relation} ({' or '.join(definition.targets)}): Enter takes "
                      "the first, type to filter or to find a name, or click it in the text. "
@@ -143,8 +145,9 @@ class RelationWindow(DocumentWindow):
             values["mention"] = form
         return values
 
-    def _picker_entries(self, definition: RelationDef, span: SpanView) -> LazyEntries:
-        """The picker's entries: marked targets and, for actors, mentions not marked yet."""
+    def _picker_targets(self, definition: RelationDef,
+                        span: SpanView) -> Sequence[speakers.Candidate]:
+        """The picker's targets: marked spans and, for actors, mentions not marked yet."""
         assert self.document is not None
         entity_label = self._entity_label()
         unmarked = len(definition.targets) == 1 and definition.targets[0] == entity_label
@@ -153,7 +156,7 @@ class RelationWindow(DocumentWindow):
             self.document.text, span.fragments, spans, relations,
             self.entities.values(), target_labels=definition.targets,
             relation=definition.name, quote_id=span.id, unmarked=unmarked)
-        return LazyEntries(found, lambda candidate: self._entry(definition, candidate))
+        return found
 
     def _near(self, span: SpanView) -> tuple[list[SpanView], dict[int, RelationView]]:
         """The spans within :data:`PICKER_REACH` characters of a span (whole paragraphs)

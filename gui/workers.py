@@ -44,6 +44,7 @@ class ProjectJob(QRunnable):
         self.disk_full = disk_full_message("the work did not finish")
         self.signals = WorkerSignals()
         self._cancel = threading.Event()
+        self._ended = threading.Event()
         self.setAutoDelete(False)
 
     def cancel(self) -> None:
@@ -52,7 +53,30 @@ class ProjectJob(QRunnable):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def ended(self) -> bool:
+        """Whether :meth:`run` has returned (or the job was taken off the pool unrun)."""
+        return self._ended.is_set()
+
+    def stop(self, timeout_ms: int = 30_000) -> bool:
+        """Cancels the job and lets it end before its owner goes; True when it has ended.
+
+        A job the pool has not started yet never runs; a running one is waited for
+        (``timeout_ms`` at most). A job still running when the process ends would emit
+        through signals the shutdown has already deleted ("Signal source has been
+        deleted").
+        """
+        self.cancel()
+        if QThreadPool.globalInstance().tryTake(self):
+            self._ended.set()
+        return self._ended.wait(timeout_ms / 1000)
+
     def run(self) -> None:
+        try:
+            self._work()
+        finally:
+            self._ended.set()
+
+    def _work(self) -> None:
         try:
             with Project.open(self.project_url) as project:
                 result = self.work(project, self._report, self.cancelled)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -88,39 +88,18 @@ class PickerEntry:
         return f"{self.label}: {self.text}{state}{where}"
 
 
-class LazyEntries(Sequence[PickerEntry]):
-    """Entries made from a sequence of targets when a row asks for them (then kept)."""
-
-    def __init__(self, targets: Sequence[Any], make: Callable[[Any], PickerEntry]) -> None:
-        self._targets = targets
-        self._make = make
-        self._made: dict[int, PickerEntry] = {}
-
-    def __len__(self) -> int:
-        return len(self._targets)
-
-    @overload
-    def __getitem__(self, index: int) -> PickerEntry: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[PickerEntry]: ...
-
-    def __getitem__(self, index: int | slice) -> PickerEntry | list[PickerEntry]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        entry = self._made.get(index)
-        if entry is None:
-            entry = self._made[index] = self._make(self._targets[index])
-        return entry
-
-
 class PickerModel(QAbstractListModel):
-    """The entries, filtered by the typed text; typed words found in the text follow."""
+    """The entries, filtered by the typed text; typed words found in the text follow.
+
+    An entry may be made from its target only when a row or the filter first asks
+    for it (``make``, see :meth:`set_entries`), then kept.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._entries: Sequence[PickerEntry] = []
+        self._targets: Sequence[Any] = []
+        self._make: Callable[[Any], PickerEntry] | None = None
+        self._made: dict[int, PickerEntry] = {}
         self._rows: list[int] = []
         self._typed: list[PickerEntry] = []
         self._find_typed: Callable[[str], list[PickerEntry]] | None = None
@@ -130,26 +109,44 @@ class PickerModel(QAbstractListModel):
         """Every row the entries and the filter give (views see them as they scroll)."""
         return len(self._rows) + len(self._typed)
 
-    def set_entries(self, entries: Sequence[PickerEntry],
-                    find_typed: Callable[[str], list[PickerEntry]] | None = None) -> None:
+    def set_entries(self, targets: Sequence[Any],
+                    find_typed: Callable[[str], list[PickerEntry]] | None = None,
+                    make: Callable[[Any], PickerEntry] | None = None) -> None:
+        """Lists ``targets``: the entries themselves, or what ``make`` makes an entry of.
+
+        ``find_typed`` offers the typed words where they occur in the text.
+        """
         self.beginResetModel()
-        self._entries = entries
-        self._rows = list(range(len(self._entries)))
+        self._targets = targets
+        self._make = make
+        self._made = {}
+        self._rows = list(range(len(targets)))
         self._typed = []
         self._find_typed = find_typed
         self._fetched = min(ROWS_PER_FETCH, self.total_rows())
         self.endResetModel()
 
+    def _entry_at(self, index: int) -> PickerEntry:
+        """The entry of the target at ``index`` (with ``make``, made once, at the first call)."""
+        if self._make is None:
+            entry: PickerEntry = self._targets[index]
+            return entry
+        made = self._made.get(index)
+        if made is None:
+            made = self._made[index] = self._make(self._targets[index])
+        return made
+
     def _filtered(self, text: str) -> tuple[list[int], list[PickerEntry]]:
         needle = " ".join(text.casefold().split())
         if not needle:
-            return list(range(len(self._entries))), []
-        rows = [i for i, entry in enumerate(self._entries) if needle in entry.text.casefold()]
+            return list(range(len(self._targets))), []
+        rows = [i for i in range(len(self._targets))
+                if needle in self._entry_at(i).text.casefold()]
         typed = self._find_typed(text) if self._find_typed is not None else []
         if not typed:
             return rows, []
         # typed words inside an entry already listed ("Dunn" of "Sela Dunn") are not offered
-        listed = [(e.payload.start, e.payload.end) for e in (self._entries[i] for i in rows)
+        listed = [(e.payload.start, e.payload.end) for e in map(self._entry_at, rows)
                   if hasattr(e.payload, "start")]
         return rows, [e for e in typed if not any(
             a < e.payload.end and e.payload.start < b for a, b in listed)]
@@ -164,12 +161,12 @@ class PickerModel(QAbstractListModel):
         """The entry that would come first with ``text`` typed (the list is left as it is)."""
         rows, typed = self._filtered(text)
         if rows:
-            return self._entries[rows[0]]
+            return self._entry_at(rows[0])
         return typed[0] if typed else None
 
     def entry(self, row: int) -> PickerEntry | None:
         if 0 <= row < len(self._rows):
-            return self._entries[self._rows[row]]
+            return self._entry_at(self._rows[row])
         row -= len(self._rows)
         if 0 <= row < len(self._typed):
             return self._typed[row]
@@ -324,14 +321,16 @@ class RelationPicker(QFrame):
         self.list.clicked.connect(self._on_index_activated)
         self.hide()
 
-    def open(self, title: str, entries: Sequence[PickerEntry],
-             find_typed: Callable[[str], list[PickerEntry]] | None = None) -> None:
-        """Shows the entries, likeliest first; ``find_typed`` offers typed words to mark."""
+    def open(self, title: str, targets: Sequence[Any],
+             find_typed: Callable[[str], list[PickerEntry]] | None = None,
+             make: Callable[[Any], PickerEntry] | None = None) -> None:
+        """Shows the targets, likeliest first (see :meth:`PickerModel.set_entries`);
+        ``find_typed`` offers typed words to mark."""
         self.title.setText(title)
         self.filter.blockSignals(True)
         self.filter.clear()
         self.filter.blockSignals(False)
-        self.model.set_entries(entries, find_typed)
+        self.model.set_entries(targets, find_typed, make)
         self._select_first()
         self.show()
         self.raise_()

@@ -293,7 +293,7 @@ def test_the_end_key_and_the_table_filter_read_the_rest_first(
     assert window.view.text_complete
     assert window.view.cursor_offset() == len(window.view.text)
     assert not window.layer.complete
-    QTest.keyClicks(window.annotation_table.filter, "Number 499")
+    QTest.keyClicks(window.annotation_table.search, "Number 499")
     assert window.layer.complete  # the filter sees every span
 
 

@@ -459,8 +459,8 @@ def test_status_keys_and_next_unfinished(window: MainWindow, sample_path: Path, 
     press(qtbot, window, Qt.Key.Key_PageUp, CTRL)
     assert window.document.id not in (first, second)
     assert window.position_label.text() == "Document 6 / 6"
-    window.document_list.status_filter.setCurrentIndex(
-        window.document_list.status_filter.findData("done"))
+    window.document_list.choice.setCurrentIndex(
+        window.document_list.choice.findData("done"))
     assert window.document_list.visible_ids() == [first]
 
 
@@ -536,7 +536,7 @@ def test_other_annotator_is_shown_read_only(qtbot, sample_path: Path) -> None:
     assert window.spans == {}
     window.show_annotators(["bob"])
     assert "bob (read-only)" in window.meta_label.text()
-    assert window.view.layers_visible
+    assert bob_span.id in window.readonly_spans
     # bob's span is not in alice's editable layer: label keys and Delete cannot touch it
     assert window.view.spans_at(start + 1) == []
     # switching annotator shows bob's own layer as editable

@@ -3,6 +3,7 @@ rejects, undo takes back; what is stored afterwards."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -200,3 +201,26 @@ def test_suggestions_finishing_after_the_window_closed_touch_nothing(
     finally:
         QThreadPool.globalInstance().waitForDone(30000)
         registry.unregister("slow")
+
+
+def test_closing_the_window_waits_for_its_suggesters(
+        pass_project: Project, rules_only: None, qtbot,  # type: ignore[no-untyped-def]
+        show_window: Callable[[Project], MainWindow],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job left running after its window closed emitted, at exit, through deleted
+    signals ("Signal source has been deleted"): closing the window lets it end first."""
+    from suggest import pre_annotate
+
+    suggest_document = pre_annotate.suggest_document
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)
+        return suggest_document(*args, **kwargs)
+
+    monkeypatch.setattr(pre_annotate, "suggest_document", slow)
+    window = show_window(pass_project)
+    job = window.proposals.job
+    assert job is not None and not job.ended()
+    window.close()
+    assert job.ended()
+    assert window.proposals.pending is None

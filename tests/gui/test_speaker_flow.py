@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
 
-from gui.dialogs.relation_picker import LazyEntries, PickerEntry, PickerModel
+from gui.dialogs.relation_picker import PickerEntry, PickerModel
 from gui.main_window import MainWindow
 from ingest import import_paths
 from storage.project import Project
@@ -225,8 +225,8 @@ def test_picker_model_passes_the_model_tester(qtmodeltester) -> None:
                            candidate.paragraph, candidate.pattern, candidate)
 
     model = PickerModel()
-    model.set_entries(LazyEntries(candidates, entry), lambda typed: [
-        entry(c) for c in typed_candidates(text, typed, [(1, 15)])])
+    model.set_entries(candidates, lambda typed: [
+        entry(c) for c in typed_candidates(text, typed, [(1, 15)])], make=entry)
     assert made == []  # nothing is built before a row is read
     qtmodeltester.check(model, force_py=True)
     assert model.entry(0) is not None and model.entry(0).text == "Sela Dunn"
