@@ -63,7 +63,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from formats.base import LAYERS, ExportContext, ExportError, Format
 from formats.brat_config import (
@@ -153,14 +153,9 @@ def column3(text: str, fragments: Sequence[Fragment]) -> str:
 # -------------------------------------------------------------------- writing
 
 
-class BratFormat(Format):
+class BratFormat(Format, name="brat", extensions=(".ann",), reads=LAYERS, per_annotator=True,
+                 description="brat standoff (.txt + .ann, one folder per annotator)"):
     """brat standoff, one folder per annotator, with generated configuration."""
-
-    NAME: ClassVar[str] = "brat"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".ann",)
-    DESCRIPTION: ClassVar[str] = "brat standoff (.txt + .ann, one folder per annotator)"
-    PER_ANNOTATOR: ClassVar[bool] = True
-    READS: ClassVar[str | None] = LAYERS
 
     @classmethod
     def accepts(cls, path: Path) -> bool:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any
 
 from formats.base import ExportContext, Format
 from storage.corpus import CorpusDocument, Layer
@@ -48,12 +48,9 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-class CsvFormat(Format):
+class CsvFormat(Format, name="csv", extensions=(".csv",),
+                description="CSV tables of quotes and conditions (for spreadsheets)"):
     """Quotes and conditions as two CSV tables for spreadsheets."""
-
-    NAME: ClassVar[str] = "csv"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".csv",)
-    DESCRIPTION: ClassVar[str] = "CSV tables of quotes and conditions (for spreadsheets)"
 
     def __init__(self) -> None:
         self._handles: list[IO[str]] = []

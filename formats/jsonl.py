@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, TextIO
+from typing import Any, TextIO
 
 from formats.base import DOCUMENTS, ExportContext, ExportError
 from formats.common import StreamingFormat
@@ -139,13 +139,9 @@ def entity_json(entity: EntityView) -> dict[str, Any]:
             "aliases": list(entity.aliases), "kb_id": entity.kb_id}
 
 
-class JsonlFormat(StreamingFormat):
+class JsonlFormat(StreamingFormat, name="jsonl", extensions=(".jsonl",), reads=DOCUMENTS,
+                  description="Saywho JSON Lines (native, lossless; imports back)"):
     """Saywho JSON Lines (native, lossless, importable)."""
-
-    NAME: ClassVar[str] = "jsonl"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".jsonl",)
-    DESCRIPTION: ClassVar[str] = "Saywho JSON Lines (native, lossless; imports back)"
-    READS: ClassVar[str | None] = DOCUMENTS
 
     @classmethod
     def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
