@@ -234,6 +234,7 @@ def ann_text(context: ExportContext, attribute_defs: AttributeDefs, document_id:
     lines = t_lines + r_lines + a_lines + n_lines + note_lines
     return "".join(line + "\n" for line in lines)
 
+
 def _crlf_counter(text: str) -> Callable[[int], int]:
     """A function: offset -> number of CRLF pairs before it."""
     positions = [m.start() for m in re.finditer("\r\n", text)]
