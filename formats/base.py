@@ -26,9 +26,9 @@ if TYPE_CHECKING:  # only types: a reader in a worker process imports no databas
     from storage.views import EntityView
 
 DOCUMENTS = "documents"
-"""``Format.READS`` of a reader of whole documents (text, HTML, JSON Lines)."""
+"""``reads=`` of a reader of whole documents (text, HTML, JSON Lines)."""
 LAYERS = "layers"
-"""``Format.READS`` of a reader of one annotator's layer per file (brat ``.ann``, XMI)."""
+"""``reads=`` of a reader of one annotator's layer per file (brat ``.ann``, XMI)."""
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -141,17 +141,24 @@ class ExportContext:
 class Format:
     """Base class of a file format, registered in :mod:`formats.registry`.
 
-    Subclasses set ``NAME``, ``EXTENSIONS`` (lower case, with the dot) and
-    ``DESCRIPTION``, then declare their directions:
+    A subclass declares itself with class keywords, which set the class
+    attributes of the same name in capitals (a keyword left out keeps the
+    inherited value)::
 
-    * reading: ``READS = DOCUMENTS`` and :meth:`read_documents` (a file's bytes
-      to document records), or ``READS = LAYERS`` and :meth:`import_layer` (one
+        class TsvDocFormat(StreamingFormat, name="tsvdoc", extensions=(".tsvdoc",),
+                           description="one document per line", reads=DOCUMENTS):
+
+    ``name``, ``extensions`` (lower case, with the dot) and ``description`` say
+    what it is; the directions are:
+
+    * reading: ``reads=DOCUMENTS`` and :meth:`read_documents` (a file's bytes
+      to document records), or ``reads=LAYERS`` and :meth:`import_layer` (one
       annotator's layer of one document per file); :meth:`accepts` refines the
       choice by extension, :meth:`companions` names the files a layer file takes
       with it;
-    * writing: ``WRITES = True`` (the default) and ``start``/``write_document``/
-      ``finish``. Formats that hold one annotation layer per document set
-      ``PER_ANNOTATOR`` and write one folder per annotator. Writers whose
+    * writing: ``writes=True`` (the default) and ``start``/``write_document``/
+      ``finish``. Formats that hold one annotation layer per document say
+      ``per_annotator=True`` and write one folder per annotator. Writers whose
       exports read back as a whole implement :meth:`read`.
     """
 
@@ -161,6 +168,20 @@ class Format:
     PER_ANNOTATOR: ClassVar[bool] = False
     READS: ClassVar[str | None] = None
     WRITES: ClassVar[bool] = True
+
+    def __init_subclass__(cls, *, name: str | None = None,
+                          extensions: Sequence[str] | None = None,
+                          description: str | None = None, reads: str | None = None,
+                          writes: bool | None = None, per_annotator: bool | None = None,
+                          **kwargs: Any) -> None:
+        """Sets the declared class attributes (see the class docstring)."""
+        super().__init_subclass__(**kwargs)
+        declared = {"NAME": name, "EXTENSIONS": None if extensions is None else tuple(extensions),
+                    "DESCRIPTION": description, "READS": reads, "WRITES": writes,
+                    "PER_ANNOTATOR": per_annotator}
+        for attribute, value in declared.items():
+            if value is not None:
+                setattr(cls, attribute, value)
 
     # ------------------------------------------------------------------ reading
 
@@ -176,7 +197,7 @@ class Format:
 
     @classmethod
     def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
-        """The documents of one file's bytes (``READS = DOCUMENTS``).
+        """The documents of one file's bytes (``reads=DOCUMENTS``).
 
         Raises:
             IngestError: naming the file (and line) of the problem.
@@ -186,7 +207,7 @@ class Format:
     @classmethod
     def import_layer(cls, path: Path, found_in: Path | None, cache: dict[Any, Any]
                      ) -> tuple[DocumentRecord, list[EntityRecord]]:
-        """One annotator's layer of one document (``READS = LAYERS``).
+        """One annotator's layer of one document (``reads=LAYERS``).
 
         Args:
             path: the layer file.
@@ -232,9 +253,6 @@ class Format:
         raise ExportError(f"the {cls.NAME} format cannot be imported")
 
 
-class DocumentReader(Format):
+class DocumentReader(Format, reads=DOCUMENTS, writes=False):
     """A read-only format of one document per file: subclasses implement
     :meth:`read_documents`."""
-
-    READS: ClassVar[str | None] = DOCUMENTS
-    WRITES: ClassVar[bool] = False

@@ -35,7 +35,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TextIO
+from typing import Any, TextIO
 
 from formats.base import ExportContext
 from formats.common import StreamingFormat
@@ -149,10 +149,8 @@ def noter(context: ExportContext, document: str, layer: Layer) -> NoteCallback:
     return note
 
 
-class TaggedFormat(StreamingFormat):
+class TaggedFormat(StreamingFormat, per_annotator=True):
     """A per-annotator format of IOB2-tagged sentences (see :func:`tag_sentences`)."""
-
-    PER_ANNOTATOR: ClassVar[bool] = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -168,12 +166,9 @@ class TaggedFormat(StreamingFormat):
         return self.open_file(context, context.annotator_dir(annotator) / name, header)
 
 
-class ConllFormat(TaggedFormat):
+class ConllFormat(TaggedFormat, name="conll", extensions=(".conll",),
+                  description="CoNLL IOB2, one tag column per label (token-level)"):
     """CoNLL-style IOB2 with one tag column per label."""
-
-    NAME: ClassVar[str] = "conll"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".conll",)
-    DESCRIPTION: ClassVar[str] = "CoNLL IOB2, one tag column per label (token-level)"
 
     def __init__(self, offsets: bool = True) -> None:
         super().__init__()

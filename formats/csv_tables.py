@@ -23,8 +23,10 @@ schema has no such labels gets tables with headers only.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any
 
 from formats.base import ExportContext, Format
 from storage.corpus import CorpusDocument, Layer
@@ -48,45 +50,133 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-class CsvFormat(Format):
-    """Quotes and conditions as two CSV tables for spreadsheets."""
+@dataclass(frozen=True)
+class LayerRows:
+    """One annotator's layer of one document, as the tables' rows see it: its text, the
+    actors, and each span's targets by relation role."""
 
-    NAME: ClassVar[str] = "csv"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".csv",)
-    DESCRIPTION: ClassVar[str] = "CSV tables of quotes and conditions (for spreadsheets)"
+    context: ExportContext
+    item: CorpusDocument
+    layer: Layer
+    links: dict[tuple[int, RelationRole], list[SpanView]]
+
+    @classmethod
+    def of(cls, context: ExportContext, item: CorpusDocument, layer: Layer,
+           relation_roles: dict[str, RelationRole]) -> LayerRows:
+        """The rows' view of ``layer``; ``relation_roles`` maps a relation type to its role."""
+        spans = layer.span_by_id()
+        links: dict[tuple[int, RelationRole], list[SpanView]] = {}
+        for relation in layer.relations:
+            target = spans.get(relation.target_id)
+            role = relation_roles.get(relation.type)
+            if target is not None and role is not None:
+                links.setdefault((relation.source_id, role), []).append(target)
+        return cls(context, item, layer, links)
+
+    def text(self, span: SpanView | None) -> str:
+        """The text ``span`` covers ("" for no span)."""
+        return covered_text(self.item.document.text, span.fragments) if span is not None else ""
+
+    def targets(self, span: SpanView, role: RelationRole) -> list[SpanView]:
+        """The spans ``span`` links to by relations playing ``role``."""
+        return self.links.get((span.id, role), [])
+
+    def target(self, span: SpanView, role: RelationRole) -> SpanView | None:
+        """The first span ``span`` links to by a relation playing ``role``."""
+        return next(iter(self.targets(span, role)), None)
+
+    def holder(self, *sources: SpanView) -> str:
+        """The holder of the first source that has one: its actor's name, or its text."""
+        entities = self.context.entities
+        for source in sources:
+            holder = self.target(source, RelationRole.HOLDER)
+            if holder is None:
+                continue
+            if holder.entity_id is not None and holder.entity_id in entities:
+                return entities[holder.entity_id].name
+            return self.text(holder)
+        return ""
+
+
+def quote_rows(rows: LayerRows, span: SpanView) -> list[list[Any]]:
+    """The one row of a Quote span: its speaker (actor and mention) and cue."""
+    speaker = rows.target(span, RelationRole.SPEAKER)
+    entity = None
+    if speaker is not None and speaker.entity_id is not None:
+        entity = rows.context.entities.get(speaker.entity_id)
+    return [[rows.item.document.external_id, span.external_id, span.attributes.get("form", ""),
+             rows.text(span), entity.name if entity else "",
+             entity.external_id if entity else "", rows.text(speaker),
+             rows.text(rows.target(span, RelationRole.CUE)), span.start, span.end,
+             rows.layer.annotator]]
+
+
+def condition_rows(rows: LayerRows, span: SpanView) -> list[list[Any]]:
+    """The rows of a Condition span: one per consequence, or one with empty consequence
+    columns."""
+    head = [rows.item.document.external_id, span.external_id, rows.text(span)]
+    consequences = rows.targets(span, RelationRole.CONSEQUENCE)
+    if not consequences:
+        return [[*head, "", "", "", rows.holder(span), rows.layer.annotator]]
+    return [[*head, consequence.external_id, rows.text(consequence),
+             consequence.attributes.get("type", ""), rows.holder(span, consequence),
+             rows.layer.annotator] for consequence in consequences]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV file: its columns, the label role whose spans make its rows, and the rows of
+    one such span."""
+
+    file: str
+    columns: tuple[str, ...]
+    role: LabelRole
+    rows: Callable[[LayerRows, SpanView], list[list[Any]]]
+
+
+TABLES = (Table(QUOTES_FILE, QUOTE_COLUMNS, LabelRole.QUOTE, quote_rows),
+          Table(CONDITIONS_FILE, CONDITION_COLUMNS, LabelRole.CONDITION, condition_rows))
+"""The tables written, in the order their rows are written for each layer."""
+
+
+class CsvFormat(Format, name="csv", extensions=(".csv",),
+                description="CSV tables of quotes and conditions (for spreadsheets)"):
+    """Quotes and conditions as two CSV tables for spreadsheets."""
 
     def __init__(self) -> None:
         self._handles: list[IO[str]] = []
         self._writers: dict[tuple[str | None, str], Any] = {}
         self._labels: dict[LabelRole, set[str]] = {}
-        self._relations: dict[RelationRole, set[str]] = {}
+        self._relation_roles: dict[str, RelationRole] = {}
 
     def start(self, context: ExportContext) -> None:
         schema = context.schema
         self._labels = {role: set(schema.labels_with_role(role)) for role in LabelRole}
-        self._relations = {role: set(schema.relations_with_role(role)) for role in RelationRole}
+        self._relation_roles = {name: role for role in RelationRole
+                                for name in schema.relations_with_role(role)}
         splits: list[str | None] = list(context.options.split or [None])
         for split in splits:
             folder = context.split_dir(split)
-            for name, columns in ((QUOTES_FILE, QUOTE_COLUMNS),
-                                  (CONDITIONS_FILE, CONDITION_COLUMNS)):
-                path: Path = folder / name
+            for table in TABLES:
+                path: Path = folder / table.file
                 handle = path.open("w", encoding="utf-8-sig", newline="")
                 self._handles.append(handle)
                 writer = csv.writer(handle)
-                writer.writerow(columns)
-                self._writers[(split, name)] = writer
+                writer.writerow(table.columns)
+                self._writers[(split, table.file)] = writer
                 context.manifest.files.append(path.relative_to(context.out_dir).as_posix())
 
     def write_document(self, context: ExportContext, item: CorpusDocument,
                        split: str | None) -> None:
-        quotes = self._writers[(split, QUOTES_FILE)]
-        conditions = self._writers[(split, CONDITIONS_FILE)]
         for layer in item.layers:
-            for row in self.quote_rows(context, item, layer):
-                quotes.writerow([neutralise(cell) for cell in row])
-            for row in self.condition_rows(context, item, layer):
-                conditions.writerow([neutralise(cell) for cell in row])
+            rows = LayerRows.of(context, item, layer, self._relation_roles)
+            for table in TABLES:
+                writer = self._writers[(split, table.file)]
+                labels = self._labels[table.role]
+                for span in layer.spans:
+                    if span.label in labels:
+                        writer.writerows([neutralise(cell) for cell in row]
+                                         for row in table.rows(rows, span))
 
     def finish(self, context: ExportContext) -> None:
         self.abort(context)
@@ -95,73 +185,3 @@ class CsvFormat(Format):
         for handle in self._handles:
             handle.close()
         self._handles.clear()
-
-    def _links(self, layer: Layer) -> dict[tuple[int, RelationRole], list[SpanView]]:
-        """Targets by source span and relation role."""
-        spans = layer.span_by_id()
-        role_of = {name: role for role, names in self._relations.items() for name in names}
-        links: dict[tuple[int, RelationRole], list[SpanView]] = {}
-        for relation in layer.relations:
-            target = spans.get(relation.target_id)
-            role = role_of.get(relation.type)
-            if target is not None and role is not None:
-                links.setdefault((relation.source_id, role), []).append(target)
-        return links
-
-    def _spans(self, layer: Layer, role: LabelRole) -> list[SpanView]:
-        """The layer's spans whose label plays ``role`` in the schema."""
-        return [span for span in layer.spans if span.label in self._labels[role]]
-
-    def quote_rows(self, context: ExportContext, item: CorpusDocument,
-                   layer: Layer) -> list[list[Any]]:
-        text = item.document.text
-        links = self._links(layer)
-        rows = []
-        for span in self._spans(layer, LabelRole.QUOTE):
-            speaker = next(iter(links.get((span.id, RelationRole.SPEAKER), [])), None)
-            cue = next(iter(links.get((span.id, RelationRole.CUE), [])), None)
-            entity = None
-            if speaker is not None and speaker.entity_id is not None:
-                entity = context.entities.get(speaker.entity_id)
-            rows.append([
-                item.document.external_id, span.external_id, span.attributes.get("form", ""),
-                covered_text(text, span.fragments),
-                entity.name if entity else "", entity.external_id if entity else "",
-                covered_text(text, speaker.fragments) if speaker else "",
-                covered_text(text, cue.fragments) if cue else "",
-                span.start, span.end, layer.annotator,
-            ])
-        return rows
-
-    def _holder(self, context: ExportContext, text: str,
-                links: dict[tuple[int, RelationRole], list[SpanView]],
-                *sources: SpanView) -> str:
-        for source in sources:
-            holder = next(iter(links.get((source.id, RelationRole.HOLDER), [])), None)
-            if holder is None:
-                continue
-            if holder.entity_id is not None and holder.entity_id in context.entities:
-                return context.entities[holder.entity_id].name
-            return covered_text(text, holder.fragments)
-        return ""
-
-    def condition_rows(self, context: ExportContext, item: CorpusDocument,
-                       layer: Layer) -> list[list[Any]]:
-        text = item.document.text
-        links = self._links(layer)
-        rows = []
-        for span in self._spans(layer, LabelRole.CONDITION):
-            consequences = links.get((span.id, RelationRole.CONSEQUENCE), [])
-            condition_text = covered_text(text, span.fragments)
-            if not consequences:
-                rows.append([item.document.external_id, span.external_id, condition_text,
-                             "", "", "", self._holder(context, text, links, span),
-                             layer.annotator])
-            for consequence in consequences:
-                rows.append([
-                    item.document.external_id, span.external_id, condition_text,
-                    consequence.external_id, covered_text(text, consequence.fragments),
-                    consequence.attributes.get("type", ""),
-                    self._holder(context, text, links, span, consequence), layer.annotator,
-                ])
-        return rows

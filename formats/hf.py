@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 from formats.base import ExportContext
 from formats.conll import TaggedFormat, noter, tag_sentences
@@ -85,12 +85,9 @@ def features_dict(groups: dict[str, str]) -> dict[str, Any]:
     return features
 
 
-class HfFormat(TaggedFormat):
+class HfFormat(TaggedFormat, name="hf", extensions=(".jsonl",),
+               description="Hugging Face datasets JSON Lines (token classification)"):
     """JSON Lines for ``datasets``: tokens and one IOB2 class-id list per label."""
-
-    NAME: ClassVar[str] = "hf"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".jsonl",)
-    DESCRIPTION: ClassVar[str] = "Hugging Face datasets JSON Lines (token classification)"
 
     def __init__(self) -> None:
         super().__init__()

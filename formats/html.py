@@ -17,7 +17,7 @@ import functools
 import json
 import re
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -771,12 +771,9 @@ def _squash(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-class HtmlFormat(DocumentReader):
+class HtmlFormat(DocumentReader, name="html", extensions=(".html", ".htm"),
+                 description="web pages, the article text of each"):
     """Web pages: the article of each page is one document (read only)."""
-
-    NAME: ClassVar[str] = "html"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".html", ".htm")
-    DESCRIPTION: ClassVar[str] = "web pages, the article text of each"
 
     @classmethod
     def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:

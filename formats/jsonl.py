@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, TextIO
+from typing import Any, TextIO
 
 from formats.base import DOCUMENTS, ExportContext, ExportError
 from formats.common import StreamingFormat
@@ -139,13 +139,9 @@ def entity_json(entity: EntityView) -> dict[str, Any]:
             "aliases": list(entity.aliases), "kb_id": entity.kb_id}
 
 
-class JsonlFormat(StreamingFormat):
+class JsonlFormat(StreamingFormat, name="jsonl", extensions=(".jsonl",), reads=DOCUMENTS,
+                  description="Saywho JSON Lines (native, lossless; imports back)"):
     """Saywho JSON Lines (native, lossless, importable)."""
-
-    NAME: ClassVar[str] = "jsonl"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".jsonl",)
-    DESCRIPTION: ClassVar[str] = "Saywho JSON Lines (native, lossless; imports back)"
-    READS: ClassVar[str | None] = DOCUMENTS
 
     @classmethod
     def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
@@ -385,15 +381,8 @@ def _document_from_json(value: Any, path: Path, number: int) -> DocumentRecord:
             )
         annotators.add(annotation_set.annotator)
         annotation_sets.append(annotation_set)
-    return DocumentRecord(
-        text=text,
-        title=title,
-        external_id=doc_id,
-        meta=meta,
-        source=path_text(path),
-        annotations=annotation_sets,
-        line=number,
-    )
+    return DocumentRecord(text=text, title=title, external_id=doc_id, meta=meta,
+                          source=path_text(path), annotations=annotation_sets, line=number)
 
 
 def _annotation_set_from_json(value: Any, index: int, text: str) -> AnnotationSetRecord:
@@ -470,14 +459,8 @@ def _span_from_json(value: Any, position: int, text: str) -> SpanRecord:
     entity = record.get("entity")
     if entity is not None and (not isinstance(entity, str) or not entity):
         raise _LineProblem(f"{where}: 'entity' must be a non-empty string or null")
-    return SpanRecord(
-        id=span_id,
-        label=label,
-        fragments=fragments,
-        attributes=attributes,
-        entity=entity,
-        text=covered,
-    )
+    return SpanRecord(id=span_id, label=label, fragments=fragments, attributes=attributes,
+                      entity=entity, text=covered)
 
 
 def _offset(record: dict[str, Any], key: str, where: str, text: str) -> int:
@@ -541,13 +524,9 @@ def _relation_from_json(value: Any, position: int, span_ids: set[str]) -> Relati
                 f"{where}: {key} {_quote(span_id)} is not a span of the same annotator"
             )
         ends[key] = span_id
-    return RelationRecord(
-        id=relation_id,
-        type=relation_type,
-        source=ends["source"],
-        target=ends["target"],
-        attributes=_optional_object(record, "attributes", where),
-    )
+    return RelationRecord(id=relation_id, type=relation_type, source=ends["source"],
+                          target=ends["target"],
+                          attributes=_optional_object(record, "attributes", where))
 
 
 def _expect_object(value: Any, what: str, fields: tuple[str, ...]) -> dict[str, Any]:

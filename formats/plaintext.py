@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import ClassVar
 
 from formats.base import DocumentReader
 from formats.decoding import (
@@ -125,12 +124,9 @@ def detect_title(text: str) -> str | None:
     return None
 
 
-class TextFormat(DocumentReader):
+class TextFormat(DocumentReader, name="text", extensions=(".txt",),
+                 description="plain text, one document per file"):
     """Plain text: one document per file (read only)."""
-
-    NAME: ClassVar[str] = "text"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".txt",)
-    DESCRIPTION: ClassVar[str] = "plain text, one document per file"
 
     @classmethod
     def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:

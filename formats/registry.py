@@ -1,9 +1,10 @@
 """Every file format Saywho reads or writes, declared once.
 
 Each format is a small class (a subclass of :class:`formats.base.Format`) that
-declares ``NAME``, ``EXTENSIONS``, ``DESCRIPTION``, what it reads (``READS``:
-whole documents, one annotator's layer, or nothing) and whether it writes
-(``WRITES``). The registry lists them and answers every "which formats?"
+declares, as class keywords, its ``name``, ``extensions``, ``description``, what it
+reads (``reads``: whole documents, one annotator's layer, or nothing) and whether it
+writes (``writes``); they become its ``NAME``, ``EXTENSIONS``, ``DESCRIPTION``,
+``READS`` and ``WRITES``. The registry lists them and answers every "which formats?"
 question: the import's folder walk and reader choice (:mod:`ingest`), the CLI's
 ``import`` help and ``export --format`` choices, and the GUI's file dialogs.
 
@@ -57,7 +58,7 @@ def register(cls: type[Format]) -> type[Format]:
     if not _formats and cls.__module__ + ":" + cls.__name__ not in BUILTIN:
         _load()
     if not cls.NAME or not cls.EXTENSIONS:
-        raise ValueError(f"{cls.__name__}: a format declares NAME and EXTENSIONS")
+        raise ValueError(f"{cls.__name__}: a format declares a name and extensions")
     if cls.READS is None and not cls.WRITES:
         raise ValueError(f"{cls.__name__}: a format reads or writes")
     if any(not ext.startswith(".") or ext != ext.lower() for ext in cls.EXTENSIONS):

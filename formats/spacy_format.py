@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from formats.base import ExportContext, ExportError, Format, MissingDependencyError
 from storage.corpus import CorpusDocument, Layer
@@ -94,13 +94,9 @@ def _spacy() -> Any:
     return spacy
 
 
-class SpacyFormat(Format):
+class SpacyFormat(Format, name="spacy", extensions=(".spacy",), per_annotator=True,
+                  description="spaCy DocBin (.spacy): spans, entities, relations"):
     """spaCy DocBin with spans, entities and Saywho's relations in user data."""
-
-    NAME: ClassVar[str] = "spacy"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".spacy",)
-    DESCRIPTION: ClassVar[str] = "spaCy DocBin (.spacy): spans, entities, relations"
-    PER_ANNOTATOR: ClassVar[bool] = True
 
     def __init__(self, shard_size: int = SHARD_SIZE) -> None:
         """A spaCy export writing at most ``shard_size`` documents per file.

@@ -42,7 +42,7 @@ import json
 import re
 from collections import defaultdict
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any, ClassVar
+from typing import Any
 
 from lxml import etree
 
@@ -100,13 +100,9 @@ class _Ids:
         return name
 
 
-class TeiFormat(Format):
+class TeiFormat(Format, name="tei", extensions=(".xml",), per_annotator=True,
+                description="TEI P5 XML with stand-off annotation (one file per document)"):
     """TEI P5 with the text in paragraphs and stand-off spans, actors and links."""
-
-    NAME: ClassVar[str] = "tei"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".xml",)
-    DESCRIPTION: ClassVar[str] = "TEI P5 XML with stand-off annotation (one file per document)"
-    PER_ANNOTATOR: ClassVar[bool] = True
 
     def write_document(self, context: ExportContext, item: CorpusDocument,
                        split: str | None) -> None:

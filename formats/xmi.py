@@ -57,7 +57,7 @@ import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from formats.base import LAYERS, ExportContext, ExportError, Format
 from storage.corpus import CorpusDocument, Layer
@@ -161,14 +161,9 @@ def build_typesystem(schema: Schema) -> Any:
     return typesystem
 
 
-class XmiFormat(Format):
+class XmiFormat(Format, name="xmi", extensions=(".xmi",), reads=LAYERS, per_annotator=True,
+                description="UIMA CAS XMI for INCEpTION (one file per document)"):
     """UIMA CAS XMI with a TypeSystem.xml, as INCEpTION imports it."""
-
-    NAME: ClassVar[str] = "xmi"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".xmi",)
-    DESCRIPTION: ClassVar[str] = "UIMA CAS XMI for INCEpTION (one file per document)"
-    PER_ANNOTATOR: ClassVar[bool] = True
-    READS: ClassVar[str | None] = LAYERS
 
     @classmethod
     def import_layer(cls, path: Path, found_in: Path | None, cache: dict[Any, Any]

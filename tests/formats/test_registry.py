@@ -56,18 +56,35 @@ def test_dispatch_by_extension_and_content(tmp_path: Path) -> None:
 
 
 def test_registering_refuses_clashes_and_empty_declarations() -> None:
-    class Nameless(Format):
-        EXTENSIONS = (".x",)
+    class Nameless(Format, extensions=(".x",)):
+        pass
 
-    class Clash(Format):
-        NAME = "jsonl"
-        EXTENSIONS = (".x",)
+    class Clash(Format, name="jsonl", extensions=(".x",)):
+        pass
 
-    with pytest.raises(ValueError, match="declares NAME and EXTENSIONS"):
+    with pytest.raises(ValueError, match="declares a name and extensions"):
         registry.register(Nameless)
     with pytest.raises(ValueError, match="format 'jsonl' is registered already"):
         registry.register(Clash)
     assert registry.get("jsonl").__name__ == "JsonlFormat"
+
+
+def test_class_keywords_declare_a_format_and_omitted_ones_are_inherited() -> None:
+    class Layers(Format, reads=LAYERS, per_annotator=True):
+        pass
+
+    class Named(Layers, name="named", extensions=[".nm", ".named"], description="d"):
+        pass
+
+    assert (Named.NAME, Named.EXTENSIONS, Named.DESCRIPTION) == ("named", (".nm", ".named"), "d")
+    assert (Named.READS, Named.WRITES, Named.PER_ANNOTATOR) == (LAYERS, True, True)
+    assert (Format.NAME, Format.READS, Format.PER_ANNOTATOR) == ("", None, False)
+
+    class Spelled(Format):  # the class attributes themselves still declare a format
+        NAME = "spelled"
+        EXTENSIONS = (".sp",)
+
+    assert (Spelled.NAME, Spelled.EXTENSIONS, Spelled.WRITES) == ("spelled", (".sp",), True)
 
 
 def test_a_registered_format_imports_and_exports_through_the_cli(

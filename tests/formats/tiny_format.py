@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
 
 from formats.base import DOCUMENTS, ExportContext
 from formats.common import StreamingFormat
@@ -34,13 +33,9 @@ def _unescape(text: str) -> str:
     return "".join(out)
 
 
-class TsvDocFormat(StreamingFormat):
+class TsvDocFormat(StreamingFormat, name="tsvdoc", extensions=(".tsvdoc",), reads=DOCUMENTS,
+                   description="one document per line, tab-separated"):
     """One document per line: id, title and escaped text, tab-separated."""
-
-    NAME: ClassVar[str] = "tsvdoc"
-    EXTENSIONS: ClassVar[tuple[str, ...]] = (".tsvdoc",)
-    DESCRIPTION: ClassVar[str] = "one document per line, tab-separated"
-    READS: ClassVar[str | None] = DOCUMENTS
 
     @classmethod
     def read_documents(cls, data: bytes, path: Path) -> list[DocumentRecord]:
