@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from text.encodings import BYTE_ORDER_MARKS, codec_after_mark, mark_length, split_bom
@@ -15,6 +15,9 @@ _WITH_MARK = {"utf-8-sig": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf
 
 @given(st.text(), st.sampled_from([name for _, name in BYTE_ORDER_MARKS]))
 def test_a_marked_text_is_told_and_decodes_after_its_mark(text: str, name: str) -> None:
+    # FF FE then U+0000 (00 00) is the UTF-32 LE mark byte for byte: such a file is read
+    # as UTF-32 LE, as every reader does (test_utf32_le_is_not_taken_for_utf16_le)
+    assume(not (name == "utf-16-le" and text.startswith("\x00")))
     codec = codec_after_mark(name)
     mark = dict((marked, mark) for mark, marked in BYTE_ORDER_MARKS)[name]
     data = mark + text.encode(codec)
