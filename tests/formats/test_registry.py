@@ -57,10 +57,10 @@ def test_dispatch_by_extension_and_content(tmp_path: Path) -> None:
 
 def test_registering_refuses_clashes_and_empty_declarations() -> None:
     class Nameless(Format, extensions=(".x",)):
-        pass
+        """Extensions without a name."""
 
     class Clash(Format, name="jsonl", extensions=(".x",)):
-        pass
+        """A name already taken."""
 
     with pytest.raises(ValueError, match="declares a name and extensions"):
         registry.register(Nameless)
@@ -71,10 +71,10 @@ def test_registering_refuses_clashes_and_empty_declarations() -> None:
 
 def test_class_keywords_declare_a_format_and_omitted_ones_are_inherited() -> None:
     class Layers(Format, reads=LAYERS, per_annotator=True):
-        pass
+        """Reads layers, one per annotator; no name yet."""
 
     class Named(Layers, name="named", extensions=[".nm", ".named"], description="d"):
-        pass
+        """Inherits what Layers declares."""
 
     assert (Named.NAME, Named.EXTENSIONS, Named.DESCRIPTION) == ("named", (".nm", ".named"), "d")
     assert (Named.READS, Named.WRITES, Named.PER_ANNOTATOR) == (LAYERS, True, True)
